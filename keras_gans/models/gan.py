@@ -1,0 +1,387 @@
+"""The unconditional adversarial trainer.
+
+One training scheme covers a family of papers that differ only in objective,
+penalty, normalization or schedule: the original GAN (Goodfellow et al. 2014),
+DCGAN (Radford et al. 2016), LSGAN (Mao et al. 2017), WGAN (Arjovsky et al.
+2017), WGAN-GP (Gulrajani et al. 2017) and SNGAN (Miyato et al. 2018) are all
+configurations of :class:`GAN`.
+"""
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+from keras_gans import losses, penalties
+
+LATENT_DISTRIBUTIONS = ("normal", "uniform")
+
+
+def num_replicas():
+    """Number of replicas the current ``tf.distribute`` strategy trains on."""
+    return tf.distribute.get_strategy().num_replicas_in_sync
+
+
+def replica_slice(draw, batch_size):
+    """Draws a random tensor for the global batch and returns this replica's rows.
+
+    Every replica of a ``MirroredStrategy`` holds the same seed-generator state,
+    so each one draws the global batch (``batch_size * replicas`` rows) and keeps
+    its own slice. The samples a global batch sees are therefore the same on one
+    device or many, and no two replicas share a sample.
+
+    Args:
+        draw: ``rows -> tensor`` drawing ``rows`` samples along axis 0.
+        batch_size: this replica's batch size.
+
+    Returns:
+        The ``[batch_size, ...]`` slice belonging to the current replica.
+    """
+    replicas = num_replicas()
+    if replicas == 1:
+        return draw(batch_size)
+    replica_id = tf.distribute.get_replica_context().replica_id_in_sync_group
+    full = draw(batch_size * replicas)
+    return full[replica_id * batch_size:(replica_id + 1) * batch_size]
+
+
+def scale_for_replicas(loss):
+    """Divides a per-replica mean loss so that summed replica gradients are the global mean."""
+    return loss / ops.cast(num_replicas(), loss.dtype)
+
+
+def real_inputs(data):
+    """The images of a batch; labels (or Keras's (x, y) packing) are ignored."""
+    return data[0] if isinstance(data, (tuple, list)) else data
+
+
+def _build_optimizer(optimizer, variables):
+    """Wraps for mixed precision when needed and builds the slots on ``variables``.
+
+    Building here, inside the caller's strategy scope, is what lets a GAN with
+    Adam train under ``MirroredStrategy`` (DESIGN.md, Distribution).
+    """
+    optimizer = keras.optimizers.get(optimizer)
+    policy = keras.config.dtype_policy()
+    if policy.name == "mixed_float16" and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+    if not optimizer.built:
+        optimizer.build(variables)
+    return optimizer
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class ClipWeights(keras.constraints.Constraint):
+    """Clips every weight to ``[-clip_value, clip_value]`` (Arjovsky et al. 2017, Algorithm 1)."""
+
+    def __init__(self, clip_value):
+        self.clip_value = float(clip_value)
+
+    def __call__(self, w):
+        return ops.clip(w, -self.clip_value, self.clip_value)
+
+    def get_config(self):
+        return {"clip_value": self.clip_value}
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class GAN(keras.Model):
+    """Unconditional GAN trained with alternating gradient steps.
+
+    Each ``train_step`` makes ``n_critic`` discriminator updates, each on the
+    real batch and a freshly generated fake batch (D sees real and fake as
+    separate batches), then one generator update. The real batch is reused across
+    the critic steps, as in the Keras WGAN-GP example; the fake batch and any
+    noise are redrawn each time.
+
+    Args:
+        generator: ``keras.Model`` mapping ``z`` ``[batch, latent_dim]`` to samples.
+        discriminator: ``keras.Model`` mapping samples to raw logits.
+        latent_dim: size of z.
+        loss: adversarial loss variant, see :func:`keras_gans.losses.get`.
+        n_critic: discriminator updates per generator update (5 for WGAN).
+        gradient_penalty_weight: WGAN-GP lambda (Gulrajani et al. 2017); 0 = off.
+        r1_weight: R1 gamma (Mescheder et al. 2018); the term is ``gamma/2 * R1``.
+        clip_value: WGAN weight clipping c; every discriminator weight is kept in
+            ``[-c, c]`` after each update. ``None`` = off.
+        label_smoothing: one-sided label smoothing (cross-entropy losses only).
+        label_noise: probability of flipping D's targets (cross-entropy losses only).
+        instance_noise_std: std of Gaussian noise added to D's real and fake inputs
+            (Sonderby et al. 2017, "Amortised MAP Inference", section 5).
+        instance_noise_decay_steps: the std falls linearly to 0 over this many
+            generator steps; 0 keeps it constant.
+        feature_matching: train G to match D's mean features on real and fake
+            data instead of fooling D (Salimans et al. 2016, section 3.1).
+        feature_layer: name of the discriminator layer whose output is matched.
+        latent_distribution: ``"normal"`` (N(0, I)) or ``"uniform"`` (U[-1, 1]).
+        seed: seed of the model's ``keras.random.SeedGenerator``.
+        **kwargs: passed to ``keras.Model``.
+    """
+
+    def __init__(self, generator, discriminator, latent_dim, *, loss="non_saturating",
+                 n_critic=1, gradient_penalty_weight=0.0, r1_weight=0.0, clip_value=None,
+                 label_smoothing=0.0, label_noise=0.0, instance_noise_std=0.0,
+                 instance_noise_decay_steps=0, feature_matching=False,
+                 feature_layer="features", latent_distribution="normal", seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.d_loss_fn, self.g_loss_fn = losses.get(loss)
+        _validate(latent_dim=latent_dim, n_critic=n_critic,
+                  gradient_penalty_weight=gradient_penalty_weight, r1_weight=r1_weight,
+                  clip_value=clip_value, instance_noise_std=instance_noise_std,
+                  instance_noise_decay_steps=instance_noise_decay_steps,
+                  latent_distribution=latent_distribution)
+        if (label_smoothing or label_noise) and loss not in losses.CROSS_ENTROPY_VARIANTS:
+            raise ValueError(
+                f"`label_smoothing` and `label_noise` apply to the cross-entropy losses "
+                f"{losses.CROSS_ENTROPY_VARIANTS}; received loss={loss!r} with "
+                f"label_smoothing={label_smoothing!r}, label_noise={label_noise!r}.")
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = latent_dim
+        self.loss_name = loss
+        self.n_critic = n_critic
+        self.gradient_penalty_weight = float(gradient_penalty_weight)
+        self.r1_weight = float(r1_weight)
+        self.clip_value = clip_value
+        self.label_smoothing = float(label_smoothing)
+        self.label_noise = float(label_noise)
+        self.instance_noise_std = float(instance_noise_std)
+        self.instance_noise_decay_steps = int(instance_noise_decay_steps)
+        self.feature_matching = bool(feature_matching)
+        self.feature_layer = feature_layer
+        self.latent_distribution = latent_distribution
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+        if feature_matching:
+            try:
+                features = discriminator.get_layer(feature_layer).output
+            except ValueError as error:
+                raise ValueError(f"`feature_layer`={feature_layer!r} is not a layer of the "
+                                 f"discriminator {discriminator.name!r}.") from error
+            # Same layers and weights as the discriminator, two outputs.
+            self._discriminator_with_features = keras.Model(
+                discriminator.inputs, [features, discriminator.outputs[0]])
+        if clip_value is not None:
+            for variable in discriminator.trainable_variables:
+                variable.constraint = ClipWeights(clip_value)
+
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.d_real_tracker = keras.metrics.Mean(name="d_real")
+        self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
+        self.gp_tracker = keras.metrics.Mean(name="gradient_penalty")
+        self.r1_tracker = keras.metrics.Mean(name="r1_penalty")
+        # The networks exist, so the model is built; fit under a strategy would
+        # otherwise try to call it symbolically (DESIGN.md, Distribution).
+        self.built = True
+
+    # ------------------------------------------------------------------ setup
+
+    def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
+        """Configures the two optimizers.
+
+        Call it inside the strategy scope when distributing. Each optimizer is
+        built on its own network's variables here.
+
+        Args:
+            d_optimizer: discriminator optimizer (default Adam(2e-4, beta_1=0.5),
+                the DCGAN setting).
+            g_optimizer: generator optimizer (same default).
+            **kwargs: passed to ``keras.Model.compile`` (e.g. ``jit_compile``).
+        """
+        self.d_optimizer = _build_optimizer(
+            d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5),
+            self.discriminator.trainable_variables)
+        self.g_optimizer = _build_optimizer(
+            g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5),
+            self.generator.trainable_variables)
+        # model.optimizer is what Keras callbacks read the step count from.
+        super().compile(optimizer=self.g_optimizer, **kwargs)
+
+    def get_compile_config(self):
+        """Both optimizers, so a loaded ``.keras`` model is compiled as it was saved."""
+        return {"d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
+                "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer)}
+
+    def compile_from_config(self, config):
+        self.compile(d_optimizer=keras.saving.deserialize_keras_object(config["d_optimizer"]),
+                     g_optimizer=keras.saving.deserialize_keras_object(config["g_optimizer"]))
+
+    @property
+    def metrics(self):
+        trackers = [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker,
+                    self.d_fake_tracker]
+        if self.gradient_penalty_weight:
+            trackers.append(self.gp_tracker)
+        if self.r1_weight:
+            trackers.append(self.r1_tracker)
+        return trackers
+
+    # --------------------------------------------------------------- sampling
+
+    def _draw_latent(self, rows):
+        shape = (rows, self.latent_dim)
+        if self.latent_distribution == "uniform":
+            return keras.random.uniform(shape, minval=-1.0, maxval=1.0, seed=self.seed_generator)
+        return keras.random.normal(shape, seed=self.seed_generator)
+
+    def sample_latent(self, batch_size):
+        """Draws ``[batch_size, latent_dim]`` latent vectors from the model's seed generator."""
+        return replica_slice(self._draw_latent, batch_size)
+
+    def generate(self, z_or_num, training=False):
+        """Generates samples.
+
+        Args:
+            z_or_num: an int (number of samples, z drawn from the model's seed
+                generator) or an array of latent vectors ``[n, latent_dim]``.
+            training: run the generator in training mode.
+
+        Returns:
+            Generated samples ``[n, ...]``.
+        """
+        if isinstance(z_or_num, int):
+            if z_or_num <= 0:
+                raise ValueError(f"`z_or_num` must be a positive count or a z array; received {z_or_num!r}.")
+            z = self._draw_latent(z_or_num)
+        else:
+            z = ops.convert_to_tensor(z_or_num, dtype="float32")
+            if len(z.shape) != 2 or z.shape[-1] != self.latent_dim:
+                raise ValueError(f"`z_or_num` must have shape [n, {self.latent_dim}]; "
+                                 f"received shape {tuple(z.shape)}.")
+        return self.generator(z, training=training)
+
+    def call(self, z, training=False):
+        return self.generator(z, training=training)
+
+    # --------------------------------------------------------------- training
+
+    def instance_noise_stddev(self):
+        """Current instance-noise std: linear decay to 0 over the set generator steps."""
+        if not self.instance_noise_std:
+            return 0.0
+        if not self.instance_noise_decay_steps:
+            return self.instance_noise_std
+        step = ops.cast(self.g_optimizer.iterations, "float32")
+        remaining = ops.maximum(0.0, 1.0 - step / float(self.instance_noise_decay_steps))
+        return self.instance_noise_std * remaining
+
+    def _with_instance_noise(self, samples):
+        if not self.instance_noise_std:
+            return samples
+        shape = tuple(samples.shape[1:])
+        noise = replica_slice(
+            lambda rows: keras.random.normal((rows,) + shape, seed=self.seed_generator),
+            ops.shape(samples)[0])
+        return samples + ops.cast(self.instance_noise_stddev(), samples.dtype) * noise
+
+    def _discriminator_loss(self, real, fake):
+        real_logits = ops.cast(self.discriminator(self._with_instance_noise(real), training=True), "float32")
+        fake_logits = ops.cast(self.discriminator(self._with_instance_noise(fake), training=True), "float32")
+        options = {}
+        if self.loss_name in losses.CROSS_ENTROPY_VARIANTS:
+            options = dict(label_smoothing=self.label_smoothing, label_noise=self.label_noise,
+                           seed=self.seed_generator)
+        adversarial = self.d_loss_fn(real_logits, fake_logits, **options)
+        total, extras = adversarial, {}
+        if self.gradient_penalty_weight:
+            extras["gp"] = penalties.gradient_penalty(self.discriminator, real, fake, self.seed_generator)
+            total = total + self.gradient_penalty_weight * extras["gp"]
+        if self.r1_weight:
+            extras["r1"] = penalties.r1_penalty(self.discriminator, real)
+            total = total + 0.5 * self.r1_weight * extras["r1"]
+        return total, adversarial, real_logits, fake_logits, extras
+
+    def _generator_loss(self, real, z):
+        fake = self.generator(z, training=True)
+        if self.feature_matching:
+            real_features, _ = self._discriminator_with_features(self._with_instance_noise(real), training=True)
+            fake_features, _ = self._discriminator_with_features(self._with_instance_noise(fake), training=True)
+            return losses.feature_matching_loss(ops.cast(real_features, "float32"),
+                                                ops.cast(fake_features, "float32"))
+        fake_logits = self.discriminator(self._with_instance_noise(fake), training=True)
+        return self.g_loss_fn(ops.cast(fake_logits, "float32"))
+
+    def train_step(self, data):
+        real = real_inputs(data)
+        batch_size = ops.shape(real)[0]
+        d_vars = self.discriminator.trainable_variables
+        g_vars = self.generator.trainable_variables
+
+        for _ in range(self.n_critic):
+            fake = self.generator(self.sample_latent(batch_size), training=True)
+            with tf.GradientTape() as tape:
+                total, d_loss, real_logits, fake_logits, extras = self._discriminator_loss(real, fake)
+                scaled = self.d_optimizer.scale_loss(scale_for_replicas(total))
+            self.d_optimizer.apply(tape.gradient(scaled, d_vars), d_vars)
+
+        z = self.sample_latent(batch_size)
+        with tf.GradientTape() as tape:
+            g_loss = self._generator_loss(real, z)
+            scaled = self.g_optimizer.scale_loss(scale_for_replicas(g_loss))
+        self.g_optimizer.apply(tape.gradient(scaled, g_vars), g_vars)
+
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        self.d_real_tracker.update_state(ops.mean(real_logits))
+        self.d_fake_tracker.update_state(ops.mean(fake_logits))
+        if "gp" in extras:
+            self.gp_tracker.update_state(extras["gp"])
+        if "r1" in extras:
+            self.r1_tracker.update_state(extras["r1"])
+        return {m.name: m.result() for m in self.metrics}
+
+    def test_step(self, data):
+        """Adversarial losses on a held-out batch, with no update."""
+        real = real_inputs(data)
+        fake = self.generator(self.sample_latent(ops.shape(real)[0]), training=False)
+        real_logits = ops.cast(self.discriminator(real, training=False), "float32")
+        fake_logits = ops.cast(self.discriminator(fake, training=False), "float32")
+        self.d_loss_tracker.update_state(self.d_loss_fn(real_logits, fake_logits))
+        self.g_loss_tracker.update_state(self.g_loss_fn(fake_logits))
+        self.d_real_tracker.update_state(ops.mean(real_logits))
+        self.d_fake_tracker.update_state(ops.mean(fake_logits))
+        return {m.name: m.result() for m in self.metrics[:4]}
+
+    # ---------------------------------------------------------- serialization
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            generator=keras.saving.serialize_keras_object(self.generator),
+            discriminator=keras.saving.serialize_keras_object(self.discriminator),
+            latent_dim=self.latent_dim, loss=self.loss_name, n_critic=self.n_critic,
+            gradient_penalty_weight=self.gradient_penalty_weight, r1_weight=self.r1_weight,
+            clip_value=self.clip_value, label_smoothing=self.label_smoothing,
+            label_noise=self.label_noise, instance_noise_std=self.instance_noise_std,
+            instance_noise_decay_steps=self.instance_noise_decay_steps,
+            feature_matching=self.feature_matching, feature_layer=self.feature_layer,
+            latent_distribution=self.latent_distribution, seed=self.seed)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
+        config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
+        return cls(**config)
+
+
+def _validate(*, latent_dim, n_critic, gradient_penalty_weight, r1_weight, clip_value,
+              instance_noise_std, instance_noise_decay_steps, latent_distribution):
+    """Raises ValueError naming the first bad constructor argument."""
+    checks = [
+        ("latent_dim", latent_dim, isinstance(latent_dim, int) and latent_dim > 0, "a positive int"),
+        ("n_critic", n_critic, isinstance(n_critic, int) and n_critic >= 1, "an int >= 1"),
+        ("gradient_penalty_weight", gradient_penalty_weight, gradient_penalty_weight >= 0, ">= 0"),
+        ("r1_weight", r1_weight, r1_weight >= 0, ">= 0"),
+        ("clip_value", clip_value, clip_value is None or clip_value > 0, "None or > 0"),
+        ("instance_noise_std", instance_noise_std, instance_noise_std >= 0, ">= 0"),
+        ("instance_noise_decay_steps", instance_noise_decay_steps,
+         isinstance(instance_noise_decay_steps, int) and instance_noise_decay_steps >= 0, "an int >= 0"),
+        ("latent_distribution", latent_distribution, latent_distribution in LATENT_DISTRIBUTIONS,
+         f"one of {LATENT_DISTRIBUTIONS}"),
+    ]
+    for name, value, ok, expected in checks:
+        if not ok:
+            raise ValueError(f"`{name}` must be {expected}; received {name}={value!r}.")

@@ -1,0 +1,74 @@
+"""Regularizers that need the network: the WGAN-GP gradient penalty and R1.
+
+Both differentiate the discriminator's output with respect to its input, so they
+take the network itself rather than logits. They return scalars to be weighted
+and added to the discriminator loss inside the caller's ``GradientTape``.
+"""
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+# Added under the square root so the gradient norm (and its own gradient) stays
+# finite when the critic's input gradient is exactly zero.
+_NORM_EPSILON = 1e-12
+
+
+def _input_gradient_sq_norm(network, inputs, training):
+    """Per-sample squared L2 norm of d sum(network(inputs)) / d inputs."""
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        outputs = network(inputs, training=training)
+        total = ops.sum(outputs)
+    grads = tape.gradient(total, inputs)
+    # [batch, ...] -> [batch]: sum of squares over every non-batch axis.
+    return ops.sum(ops.reshape(ops.square(grads), (ops.shape(grads)[0], -1)), axis=1)
+
+
+def gradient_penalty(critic, real, fake, seed, *, target_norm=1.0, training=True):
+    """WGAN-GP two-sided gradient penalty ``E[(||grad f(x_hat)||_2 - 1)^2]``.
+
+    Gulrajani et al. 2017, "Improved Training of Wasserstein GANs", Algorithm 1:
+    ``x_hat = eps * x + (1 - eps) * x_tilde`` with one ``eps ~ U[0, 1]`` per
+    sample. Works for images ``[batch, h, w, c]`` and vectors ``[batch, d]``; a
+    critic with a map of outputs (PatchGAN) is differentiated through their sum.
+
+    Args:
+        critic: a callable network ``x -> scores``.
+        real: a batch of real inputs.
+        fake: a batch of generated inputs, same shape as ``real``.
+        seed: a ``keras.random.SeedGenerator`` (or int) for the interpolation weights.
+        target_norm: the norm the penalty pulls towards (1 in the paper).
+        training: passed to the critic.
+
+    Returns:
+        Scalar penalty.
+    """
+    real = ops.convert_to_tensor(real)
+    fake = ops.cast(ops.convert_to_tensor(fake), real.dtype)
+    batch = ops.shape(real)[0]
+    # One weight per sample, broadcast over every other axis: [batch, 1, ..., 1].
+    alpha_shape = (batch,) + (1,) * (len(real.shape) - 1)
+    alpha = keras.random.uniform(alpha_shape, dtype=real.dtype, seed=seed)
+    interpolated = alpha * real + (1.0 - alpha) * fake
+    sq_norm = _input_gradient_sq_norm(critic, interpolated, training)
+    norm = ops.sqrt(sq_norm + _NORM_EPSILON)
+    return ops.mean(ops.square(norm - target_norm))
+
+
+def r1_penalty(discriminator, real, *, training=True):
+    """R1 regularizer ``E_{x ~ p_data}[||grad D(x)||_2^2]``.
+
+    Mescheder et al. 2018, "Which Training Methods for GANs do actually
+    Converge?", eq. 9. The paper's term is ``gamma / 2`` times this value; the
+    caller applies that weight.
+
+    Args:
+        discriminator: a callable network ``x -> logits``.
+        real: a batch of real inputs.
+        training: passed to the discriminator.
+
+    Returns:
+        Scalar penalty (without the ``gamma / 2`` factor).
+    """
+    return ops.mean(_input_gradient_sq_norm(discriminator, ops.convert_to_tensor(real), training))

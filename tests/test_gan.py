@@ -1,0 +1,140 @@
+"""The unconditional trainer: theory, options, and serialization."""
+
+import numpy as np
+import pytest
+import keras
+import tensorflow as tf
+
+from keras_gans import models, networks
+
+
+def toy_gan(**kwargs):
+    generator = networks.mlp.generator(2, (2,), hidden_units=(16,), output_activation=None)
+    discriminator = networks.mlp.discriminator((2,), hidden_units=(16,))
+    return models.GAN(generator, discriminator, 2, seed=0, **kwargs)
+
+
+def points(n=256, batch=64, seed=0):
+    data = np.random.default_rng(seed).normal(size=(n, 2)).astype("float32")
+    return tf.data.Dataset.from_tensor_slices(data).batch(batch, drop_remainder=True)
+
+
+def test_optimal_discriminator_matches_the_density_ratio():
+    """Goodfellow 2014, Proposition 1: for fixed G, D*(x) = p_data / (p_data + p_g).
+
+    p_data = N(0, 1); G(z) = 2 z with z ~ N(0, 1), so p_g = N(0, 4) and
+    D*(x) = sigmoid(log 2 - 3 x^2 / 8).
+    """
+    z = keras.Input((1,), name="z")
+    double = keras.layers.Dense(1, use_bias=False, trainable=False, kernel_initializer="ones")
+    generator = keras.Model(z, keras.layers.Rescaling(2.0)(double(z)))
+    discriminator = networks.mlp.discriminator((1,), hidden_units=(32, 32))
+    gan = models.GAN(generator, discriminator, 1, loss="minimax", seed=0)
+    gan.compile(d_optimizer=keras.optimizers.Adam(3e-3), g_optimizer=keras.optimizers.Adam(1e-3))
+    data = np.random.default_rng(0).normal(size=(65536, 1)).astype("float32")
+    dataset = tf.data.Dataset.from_tensor_slices(data).shuffle(65536, seed=0).batch(512).repeat()
+    gan.fit(dataset, epochs=1, steps_per_epoch=1200, verbose=0)
+
+    x = np.array([[0.0], [1.0], [2.0]], "float32")
+    expected = 1.0 / (1.0 + np.exp(-(np.log(2.0) - 3.0 * x[:, 0] ** 2 / 8.0)))
+    d_of_x = keras.ops.sigmoid(discriminator(x)).numpy()[:, 0]
+    np.testing.assert_allclose(d_of_x, expected, atol=0.05)
+    # G had nothing to train: its weight is still exactly 1.
+    assert double.get_weights()[0][0, 0] == 1.0
+
+
+def test_fit_reports_losses_and_discriminator_outputs():
+    gan = toy_gan(gradient_penalty_weight=10.0, r1_weight=1.0, loss="wasserstein")
+    gan.compile()
+    history = gan.fit(points(), epochs=1, verbose=0).history
+    assert set(history) == {"d_loss", "g_loss", "d_real", "d_fake", "gradient_penalty", "r1_penalty"}
+    assert all(np.isfinite(v[-1]) for v in history.values())
+
+
+def test_n_critic_makes_that_many_discriminator_updates_per_generator_update():
+    gan = toy_gan(n_critic=5)
+    gan.compile()
+    gan.fit(points(n=192), epochs=1, verbose=0)  # 3 batches
+    assert int(gan.d_optimizer.iterations) == 15
+    assert int(gan.g_optimizer.iterations) == 3
+
+
+def test_weight_clipping_bounds_every_critic_weight():
+    gan = toy_gan(loss="wasserstein", clip_value=0.01, n_critic=2)
+    gan.compile(d_optimizer=keras.optimizers.RMSprop(0.5))  # big steps push weights out
+    gan.fit(points(), epochs=1, verbose=0)
+    weights = np.concatenate([w.ravel() for w in gan.discriminator.get_weights()])
+    assert np.max(np.abs(weights)) <= 0.01 + 1e-7
+    assert np.mean(np.isclose(np.abs(weights), 0.01)) > 0.5  # the bound is active, not just met
+
+
+def test_instance_noise_decays_to_zero_at_the_set_step():
+    gan = toy_gan(instance_noise_std=0.5, instance_noise_decay_steps=4)
+    gan.compile()
+    assert float(gan.instance_noise_stddev()) == pytest.approx(0.5)
+    gan.fit(points(n=128), epochs=1, verbose=0)  # 2 generator steps
+    assert float(gan.instance_noise_stddev()) == pytest.approx(0.25)
+    gan.fit(points(n=256), epochs=1, verbose=0)  # 6 steps, past the end
+    assert float(gan.instance_noise_stddev()) == 0.0
+
+
+def test_feature_matching_trains_the_generator_on_discriminator_features():
+    gan = toy_gan(feature_matching=True)
+    gan.compile()
+    before = [w.copy() for w in gan.generator.get_weights()]
+    history = gan.fit(points(), epochs=1, verbose=0).history
+    assert history["g_loss"][-1] >= 0.0  # a squared distance, unlike the adversarial losses
+    assert any(not np.allclose(a, b) for a, b in zip(before, gan.generator.get_weights()))
+
+
+def test_latent_distributions():
+    normal = toy_gan().sample_latent(4000).numpy()
+    uniform = toy_gan(latent_distribution="uniform").sample_latent(4000).numpy()
+    assert normal.std() == pytest.approx(1.0, abs=0.05)
+    assert uniform.min() >= -1.0 and uniform.max() <= 1.0
+    assert uniform.std() == pytest.approx(1 / np.sqrt(3), abs=0.03)
+
+
+def test_generate_accepts_a_count_or_z_and_checks_shapes():
+    gan = toy_gan()
+    assert gan.generate(5).shape == (5, 2)
+    z = np.zeros((3, 2), "float32")
+    np.testing.assert_allclose(gan.generate(z), gan.generator(z))
+    with pytest.raises(ValueError, match=r"\[n, 2\]"):
+        gan.generate(np.zeros((3, 7), "float32"))
+
+
+@pytest.mark.parametrize("kwargs,name", [
+    ({"n_critic": 0}, "n_critic"),
+    ({"loss": "wgan"}, "wgan"),
+    ({"clip_value": -1.0}, "clip_value"),
+    ({"latent_distribution": "cauchy"}, "latent_distribution"),
+    ({"loss": "hinge", "label_smoothing": 0.1}, "label_smoothing"),
+    ({"feature_matching": True, "feature_layer": "nope"}, "feature_layer"),
+])
+def test_bad_arguments_are_named(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        toy_gan(**kwargs)
+
+
+def test_keras_file_round_trip_keeps_config_and_weights(tmp_path):
+    gan = toy_gan(loss="least_squares", n_critic=2, instance_noise_std=0.1)
+    gan.compile()
+    gan.fit(points(n=128), epochs=1, verbose=0)
+    path = tmp_path / "gan.keras"
+    gan.save(path)
+    restored = keras.saving.load_model(path)
+    assert isinstance(restored, models.GAN)
+    assert restored.get_config()["n_critic"] == 2
+    assert restored.loss_name == "least_squares"
+    assert restored.d_optimizer.get_config()["learning_rate"] == pytest.approx(2e-4)
+    z = np.random.default_rng(0).normal(size=(6, 2)).astype("float32")
+    np.testing.assert_allclose(restored.generate(z), gan.generate(z), atol=1e-6)
+    x = np.random.default_rng(1).normal(size=(6, 2)).astype("float32")
+    np.testing.assert_allclose(restored.discriminator(x), gan.discriminator(x), atol=1e-6)
+
+
+def test_get_config_round_trip():
+    gan = toy_gan(loss="hinge", r1_weight=2.0)
+    clone = models.GAN.from_config(gan.get_config())
+    assert clone.get_config() == gan.get_config()
