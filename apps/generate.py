@@ -1,0 +1,163 @@
+"""Draws samples from an exported generator and writes them as a PNG grid.
+
+Loads a version written by ``keras_gans.export.export_generator`` (the latest
+by default), reads the signature's inputs to learn what to feed, and calls it::
+
+    python apps/generate.py --export_dir=saved_models/dcgan --num_samples=64 --output=grid.png
+    python apps/generate.py --export_dir=saved_models/dcgan --version=2 --seed=1 --output=grid.png
+    python apps/generate.py --export_dir=saved_models/cgan --num_classes=10 --output=grid.png
+    python apps/generate.py --export_dir=saved_models/cgan --labels=3 --output=threes.png
+    python apps/generate.py --export_dir=saved_models/pix2pix --input_images=a.png,b.png --output=out.png
+
+Inputs by name: ``z`` is drawn from a seeded N(0, I) (or U[-1, 1] with
+``--latent_distribution=uniform``); ``labels`` cycle through ``--labels`` or
+through 0..``--num_classes``-1; ``images`` are read from ``--input_images``
+(then the grid shows each input next to its output, two per row). Otherwise
+the grid is ``ceil(sqrt(num_samples))`` images wide.
+"""
+
+import math
+import os
+
+import numpy as np
+import tensorflow as tf
+from absl import app, flags
+from PIL import Image
+
+from keras_gans import images as gan_images
+
+flags.DEFINE_string("export_dir", None, "Export root holding integer version folders.")
+flags.DEFINE_integer("version", None, "Version to load; default the latest.")
+flags.DEFINE_string("signature", "serving_default", "Signature to call.")
+flags.DEFINE_integer("num_samples", 64, "Number of samples (ignored with --input_images).")
+flags.DEFINE_string("output", "grid.png", "PNG file to write.")
+flags.DEFINE_integer("seed", 0, "Seed of the latent draw.")
+flags.DEFINE_enum("latent_distribution", "normal", ["normal", "uniform"],
+                  "Distribution the model was trained with: N(0, I) or U[-1, 1].")
+flags.DEFINE_list("labels", None, "Class ids for conditional models, cycled over the samples.")
+flags.DEFINE_integer("num_classes", None, "Cycle the labels through 0..num_classes-1.")
+flags.DEFINE_list("input_images", None, "Image files for translation models (inputs named 'images').")
+flags.DEFINE_integer("batch_size", 256, "Samples per call of the signature.")
+flags.mark_flag_as_required("export_dir")
+flags.register_validator("num_samples", lambda v: v > 0, "--num_samples must be a positive integer.")
+flags.register_validator("batch_size", lambda v: v > 0, "--batch_size must be a positive integer.")
+flags.register_validator("num_classes", lambda v: v is None or v > 0,
+                         "--num_classes must be a positive integer.")
+flags.register_validator("labels", lambda v: v is None or all(x.strip().isdigit() for x in v),
+                         "--labels must be a comma-separated list of class ids, e.g. 0,1,2.")
+FLAGS = flags.FLAGS
+
+
+def resolve_version(export_dir, version):
+    """The path of ``export_dir/<version>`` (the latest version when ``version`` is None)."""
+    if not os.path.isdir(export_dir):
+        raise app.UsageError(f"--export_dir={export_dir} does not exist or is not a directory.")
+    versions = sorted(int(e) for e in os.listdir(export_dir)
+                      if e.isdigit() and os.path.isdir(os.path.join(export_dir, e)))
+    if not versions:
+        raise app.UsageError(f"--export_dir={export_dir} holds no version folder (1/, 2/, ...).")
+    if version is None:
+        version = versions[-1]
+    elif version not in versions:
+        raise app.UsageError(f"--version={version} is not in --export_dir={export_dir}; "
+                             f"available versions: {versions}.")
+    return os.path.join(export_dir, str(version))
+
+
+def make_inputs(spec, rng):
+    """Builds the signature's inputs from the flags.
+
+    Args:
+        spec: ``{input name: tf.TensorSpec}`` of the signature.
+        rng: ``numpy.random.Generator`` for the latent draw.
+
+    Returns:
+        ``{input name: numpy array}`` with one row per sample.
+    """
+    inputs, n = {}, FLAGS.num_samples
+    if "images" in spec:
+        if not FLAGS.input_images:
+            raise app.UsageError("This signature translates images: pass --input_images=a.png,b.png.")
+        height, width, channels = spec["images"].shape[1:]
+        inputs["images"] = np.stack([_read_image(p, height, width, channels) for p in FLAGS.input_images])
+        n = len(FLAGS.input_images)
+    if "z" in spec:
+        shape = (n,) + tuple(spec["z"].shape[1:])  # [n, latent_dim]
+        if FLAGS.latent_distribution == "uniform":
+            inputs["z"] = rng.uniform(-1.0, 1.0, size=shape).astype(np.float32)
+        else:
+            inputs["z"] = rng.standard_normal(shape).astype(np.float32)
+    if "labels" in spec:
+        if FLAGS.labels:
+            cycle = [int(label) for label in FLAGS.labels]
+        elif FLAGS.num_classes:
+            cycle = list(range(FLAGS.num_classes))
+        else:
+            raise app.UsageError("This signature is conditional (it takes 'labels'): pass "
+                                 "--labels=0,1,2 or --num_classes=K.")
+        inputs["labels"] = np.resize(np.asarray(cycle, np.int32), n)  # cycled to n entries
+    unknown = sorted(set(spec) - set(inputs))
+    if unknown:
+        raise app.UsageError(f"Don't know how to feed the signature inputs {unknown}.")
+    return inputs
+
+
+def _read_image(path, height, width, channels):
+    if not os.path.isfile(path):
+        raise app.UsageError(f"--input_images: {path} does not exist.")
+    channels = channels or 3
+    if channels not in (1, 3, 4):
+        raise app.UsageError(f"The signature takes images with {channels} channels; "
+                             "only 1, 3 or 4 can be read from --input_images.")
+    mode = {1: "L", 3: "RGB", 4: "RGBA"}[channels]
+    with Image.open(path) as image:
+        image = image.convert(mode)
+        if height and width:  # a fully convolutional signature takes any size
+            image = image.resize((width, height), Image.BILINEAR)
+    # [H, W] (grayscale) or [H, W, C] -> [H, W, C]
+    array = np.asarray(image, dtype=np.float32).reshape(image.height, image.width, channels)
+    return array / 127.5 - 1.0  # [0, 255] -> [-1, 1]
+
+
+def generate(signature, inputs, batch_size):
+    """Calls the signature on batches of the inputs; returns the images [n, H, W, C]."""
+    n = len(next(iter(inputs.values())))
+    outputs = []
+    for start in range(0, n, batch_size):
+        batch = {k: tf.constant(v[start:start + batch_size]) for k, v in inputs.items()}
+        outputs.append(signature(**batch)["images"].numpy())
+    return np.concatenate(outputs)
+
+
+def main(argv):
+    if len(argv) > 1:
+        raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
+    path = resolve_version(FLAGS.export_dir, FLAGS.version)
+    loaded = tf.saved_model.load(path)
+    if FLAGS.signature not in loaded.signatures:
+        raise app.UsageError(f"--signature={FLAGS.signature} is not in {path}; available: "
+                             f"{sorted(loaded.signatures.keys())}.")
+    signature = loaded.signatures[FLAGS.signature]
+    _, spec = signature.structured_input_signature  # {input name: tf.TensorSpec}
+    if "images" not in signature.structured_outputs or len(signature.structured_outputs["images"].shape) != 4:
+        raise app.UsageError(f"--signature={FLAGS.signature} of {path} does not output 'images' "
+                             f"[n, H, W, C]; outputs: {signature.structured_outputs}.")
+    inputs = make_inputs(spec, np.random.default_rng(FLAGS.seed))
+    samples = generate(signature, inputs, FLAGS.batch_size)
+    if "images" in inputs:  # each input next to its translation, two per row
+        if samples.shape[1:] == inputs["images"].shape[1:]:
+            pairs = np.stack([inputs["images"], samples], axis=1)  # [n, 2, H, W, C]
+            samples = pairs.reshape((-1,) + samples.shape[1:])  # [2n, H, W, C]: input, output, ...
+            nrow = 2
+        else:
+            nrow = None
+    else:
+        nrow = math.ceil(math.sqrt(len(samples)))
+    grid = gan_images.make_grid(gan_images.to_uint8(samples), nrow=nrow)
+    gan_images.save_png(grid, FLAGS.output)
+    print(f"Wrote {len(samples)} images from {path} to {FLAGS.output} "
+          f"({grid.shape[1]}x{grid.shape[0]}).")
+
+
+if __name__ == "__main__":
+    app.run(main)

@@ -1,0 +1,192 @@
+"""SavedModel export in TensorFlow Serving's layout.
+
+TensorFlow Serving watches a base directory and serves its largest integer
+sub-folder; :func:`export_generator` writes the next one::
+
+    saved_models/dcgan/
+        1/  saved_model.pb  variables/
+        2/  ...
+
+Each version is a SavedModel with the tag ``serve`` and the signature
+``serving_default``. Its named inputs are the generator's inputs (``z``
+float32 ``[None, latent_dim]``; plus ``labels`` int32 ``[None]`` for
+conditional generators; ``images`` float32 ``[None, H, W, C]`` for
+translation generators) and its output is ``{"images": float32 [None, H, W, C]}``.
+Serve it with e.g.::
+
+    docker run -p 8501:8501 -v $PWD/saved_models/dcgan:/models/dcgan \\
+        -e MODEL_NAME=dcgan tensorflow/serving
+
+or load it in Python::
+
+    serve = tf.saved_model.load("saved_models/dcgan/1").signatures["serving_default"]
+    images = serve(z=tf.random.normal([16, latent_dim]))["images"]
+"""
+
+import os
+import shutil
+import tempfile
+
+import keras
+import tensorflow as tf
+
+DEFAULT_SIGNATURE = "serving_default"
+OUTPUT_KEY = "images"
+
+
+def serving_endpoints(model):
+    """The ``{signature_name: keras.Model}`` a model exports.
+
+    A model defines its endpoints with a ``serving_endpoints()`` method
+    (e.g. CycleGAN: ``a_to_b``, ``b_to_a`` and ``serving_default``); otherwise
+    its ``generator`` is served as ``serving_default``. A bare ``keras.Model``
+    (a generator) is served as it is.
+
+    Args:
+        model: a GAN-like model or a generator ``keras.Model``.
+
+    Returns:
+        A dict from signature name to ``keras.Model``, containing ``serving_default``.
+
+    Raises:
+        ValueError: if no endpoint can be found or ``serving_default`` is missing.
+    """
+    if hasattr(model, "serving_endpoints"):
+        endpoints = dict(model.serving_endpoints())
+    elif isinstance(getattr(model, "generator", None), keras.Model):
+        endpoints = {DEFAULT_SIGNATURE: model.generator}
+    elif isinstance(model, keras.Model):
+        endpoints = {DEFAULT_SIGNATURE: model}
+    else:
+        raise ValueError("`model` must be a keras.Model generator, or have a `generator` model or a "
+                         f"`serving_endpoints()` method; received model={model!r}.")
+    if DEFAULT_SIGNATURE not in endpoints:
+        raise ValueError(f"`model.serving_endpoints()` must include {DEFAULT_SIGNATURE!r}; "
+                         f"received signatures {sorted(endpoints)}.")
+    for name, network in endpoints.items():
+        if not isinstance(network, keras.Model) or not getattr(network, "inputs", None):
+            raise ValueError(f"Endpoint {name!r} must be a functional keras.Model with named "
+                             f"inputs; received {network!r}.")
+    return endpoints
+
+
+def input_signature(network):
+    """One named ``tf.TensorSpec`` per input of a functional model.
+
+    The spec names (``z``, ``labels``, ``images``) become the signature's input
+    names. Shapes keep a free batch dimension.
+    """
+    specs = []
+    for tensor in network.inputs:
+        name = tensor.name
+        specs.append(tf.TensorSpec((None,) + tuple(tensor.shape[1:]), tf.as_dtype(tensor.dtype), name=name))
+    names = [spec.name for spec in specs]
+    if len(set(names)) != len(names):
+        raise ValueError(f"The inputs of {network.name!r} must have distinct names; received {names}.")
+    return specs
+
+
+def _serving_fn(network):
+    """``(*inputs) -> {"images": float32}`` in inference mode (batchnorm uses moving stats)."""
+    single = len(network.inputs) == 1
+
+    def serve(*inputs):
+        outputs = network(inputs[0] if single else list(inputs), training=False)
+        if isinstance(outputs, dict):
+            return {key: tf.cast(value, tf.float32) for key, value in outputs.items()}
+        if isinstance(outputs, (list, tuple)):
+            if len(outputs) != 1:
+                raise ValueError(f"Endpoint model {network.name!r} must have one output (the images); "
+                                 f"it has {len(outputs)}. Return a dict to name several outputs.")
+            outputs = outputs[0]
+        return {OUTPUT_KEY: tf.cast(outputs, tf.float32)}
+
+    return serve
+
+
+def next_version(export_dir):
+    """1 + the largest integer folder in ``export_dir`` (1 when there is none)."""
+    versions = list_versions(export_dir)
+    return versions[-1] + 1 if versions else 1
+
+
+def list_versions(export_dir):
+    """The integer version folders of ``export_dir``, sorted ascending (``[]`` if absent)."""
+    if not os.path.isdir(export_dir):
+        return []
+    return sorted(int(entry) for entry in os.listdir(export_dir)
+                  if entry.isdigit() and os.path.isdir(os.path.join(export_dir, entry)))
+
+
+def export_generator(model, export_dir):
+    """Exports a model's generator(s) as the next SavedModel version of ``export_dir``.
+
+    The version is written into a temporary sibling folder
+    (``export_dir/.tmp-<N>-<random>``, which TensorFlow Serving ignores) and
+    renamed to ``export_dir/<N>`` once complete, so a server never sees a half
+    written version. An existing version is never modified: if ``<N>`` appeared
+    while writing, the export fails. (On Linux a rename may still replace an
+    *empty* folder that is created in the instant between the check and the
+    rename; a non-empty one makes the rename fail.)
+
+    Args:
+        model: a GAN-like model (its ``serving_endpoints()`` or its ``generator``)
+            or a generator ``keras.Model``. See :func:`serving_endpoints`.
+        export_dir: the base directory; created if missing.
+
+    Returns:
+        The path of the written version, ``export_dir/<N>``.
+
+    Raises:
+        ValueError: ``model`` has nothing to export.
+        OSError: ``export_dir`` cannot be created or written (the message names
+            it), e.g. because a regular file is in the way or permissions deny
+            it (note that permissions do not stop root).
+        FileExistsError: version ``<N>`` appeared during the export.
+    """
+    endpoints = serving_endpoints(model)
+    export_dir = os.fspath(export_dir)
+    try:
+        os.makedirs(export_dir, exist_ok=True)
+        version = next_version(export_dir)
+        staging = tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=export_dir)
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it private; a server may run as another user
+    except OSError as error:
+        raise type(error)(error.errno, f"Cannot write to export_dir={export_dir!r}: "
+                                       f"{error.strerror or error}") from error
+    target = os.path.join(export_dir, str(version))
+    try:
+        _write_saved_model(endpoints, staging)
+        if os.path.exists(target):
+            raise FileExistsError(f"Version {target!r} appeared while exporting; it was left untouched "
+                                  "and this export was discarded.")
+        try:
+            os.rename(staging, target)
+        except OSError as error:  # a non-empty target makes rename fail: never overwritten
+            raise FileExistsError(f"Could not rename the export to {target!r} ({error.strerror}); "
+                                  "the existing version was left untouched.") from error
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _write_saved_model(endpoints, path):
+    archive = keras.export.ExportArchive()
+    tracked = []
+    for network in endpoints.values():
+        if not any(network is other for other in tracked):
+            archive.track(network)
+            tracked.append(network)
+    # serving_default first: ExportArchive aliases the first endpoint as the default.
+    names = [DEFAULT_SIGNATURE] + sorted(n for n in endpoints if n != DEFAULT_SIGNATURE)
+    for name in names:
+        archive.add_endpoint(name, _serving_fn(endpoints[name]),
+                             input_signature=input_signature(endpoints[name]))
+    archive.write_out(path, verbose=False)

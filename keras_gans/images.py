@@ -1,0 +1,121 @@
+"""Sample grids: from generator outputs in [-1, 1] to PNG files.
+
+Used by ``apps/generate.py`` and the sample-grid callbacks::
+
+    grid = make_grid(to_uint8(images))      # images: [n, H, W, C] in [-1, 1]
+    save_png(grid, "samples/epoch_001.png")
+"""
+
+import math
+import os
+import tempfile
+
+import numpy as np
+from PIL import Image
+
+
+def to_uint8(images):
+    """Maps images from [-1, 1] to uint8 [0, 255]: ``round((x + 1) * 127.5)``, clipped.
+
+    Args:
+        images: array-like (NumPy array or tensor) of floats in [-1, 1], any shape.
+
+    Returns:
+        A uint8 NumPy array of the same shape.
+
+    Raises:
+        ValueError: if ``images`` contains NaN or infinity.
+    """
+    images = np.asarray(images, dtype=np.float32)
+    bad = int(np.size(images) - np.count_nonzero(np.isfinite(images)))
+    if bad:
+        raise ValueError(f"`images` must be finite; received {bad} NaN/inf value(s) "
+                         f"out of {images.size}.")
+    return np.clip(np.round((images + 1.0) * 127.5), 0, 255).astype(np.uint8)
+
+
+def make_grid(images, nrow=None, padding=2, pad_value=0):
+    """Tiles a batch of images into one image, row by row.
+
+    ``nrow`` images go in each row (as in torchvision's ``make_grid``); rows are
+    added until every image is placed and the last row's empty cells are filled
+    with ``pad_value``. ``padding`` pixels separate the cells and frame the grid,
+    so with ``c = min(nrow, n)`` columns and ``r = ceil(n / nrow)`` rows the grid
+    is ``r * H + (r + 1) * padding`` high and ``c * W + (c + 1) * padding`` wide.
+
+    Args:
+        images: ``[n, H, W, C]`` or ``[n, H, W]`` images: uint8, or floats in
+            [-1, 1] (converted with :func:`to_uint8`).
+        nrow: images per row; default ``ceil(sqrt(n))`` (a square-ish grid).
+        padding: pixels between cells and around the grid, >= 0.
+        pad_value: uint8 value of the padding.
+
+    Returns:
+        A uint8 array ``[grid_H, grid_W, C]``.
+    """
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[..., np.newaxis]  # [n, H, W] -> [n, H, W, 1]
+    if images.ndim != 4 or images.shape[0] == 0:
+        raise ValueError(f"`images` must be a non-empty [n, H, W, C] or [n, H, W] batch; "
+                         f"received shape {images.shape}.")
+    if images.dtype != np.uint8:
+        images = to_uint8(images)
+    n, height, width, channels = images.shape
+    if nrow is None:
+        nrow = math.ceil(math.sqrt(n))
+    if isinstance(nrow, bool) or not isinstance(nrow, (int, np.integer)) or nrow < 1:
+        raise ValueError(f"`nrow` must be a positive int; received nrow={nrow!r}.")
+    if isinstance(padding, bool) or not isinstance(padding, (int, np.integer)) or padding < 0:
+        raise ValueError(f"`padding` must be an int >= 0; received padding={padding!r}.")
+    if not 0 <= pad_value <= 255:
+        raise ValueError(f"`pad_value` must be in [0, 255]; received pad_value={pad_value!r}.")
+    cols = min(int(nrow), n)
+    rows = math.ceil(n / cols)
+    grid = np.full((rows * height + (rows + 1) * padding, cols * width + (cols + 1) * padding,
+                    channels), pad_value, dtype=np.uint8)
+    for index in range(n):
+        row, col = divmod(index, cols)
+        top = padding + row * (height + padding)
+        left = padding + col * (width + padding)
+        grid[top:top + height, left:left + width] = images[index]
+    return grid
+
+
+def save_png(array, path):
+    """Writes a uint8 image to ``path`` as PNG, atomically.
+
+    The file is written next to ``path`` under a temporary name and renamed
+    over it, so a reader (TensorBoard, a browser) never sees half a file.
+    Missing parent folders are created.
+
+    Args:
+        array: uint8 ``[H, W]``, ``[H, W, 1]`` (grayscale), ``[H, W, 3]`` (RGB)
+            or ``[H, W, 4]`` (RGBA).
+        path: destination file.
+
+    Returns:
+        ``path``.
+    """
+    array = np.asarray(array)
+    if array.dtype != np.uint8:
+        raise ValueError(f"`array` must be uint8 (see to_uint8); received dtype {array.dtype}.")
+    if array.ndim == 3 and array.shape[-1] == 1:
+        array = array[..., 0]  # [H, W, 1] -> [H, W]: PNG grayscale
+    if not (array.ndim == 2 or (array.ndim == 3 and array.shape[-1] in (3, 4))):
+        raise ValueError(f"`array` must be [H, W], [H, W, 1], [H, W, 3] or [H, W, 4]; "
+                         f"received shape {array.shape}.")
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".", suffix=".png.tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            Image.fromarray(array).save(file, format="PNG")
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+    return path
