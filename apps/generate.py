@@ -53,9 +53,13 @@ def resolve_version(export_dir, version):
     if not os.path.isdir(export_dir):
         raise app.UsageError(f"--export_dir={export_dir} does not exist or is not a directory.")
     versions = sorted(int(e) for e in os.listdir(export_dir)
-                      if e.isdigit() and os.path.isdir(os.path.join(export_dir, e)))
+                      if e.isascii() and e.isdigit() and os.path.isdir(os.path.join(export_dir, e)))
     if not versions:
-        raise app.UsageError(f"--export_dir={export_dir} holds no version folder (1/, 2/, ...).")
+        hint = ""
+        if os.path.isfile(os.path.join(export_dir, "saved_model.pb")):
+            hint = (f" It is itself a SavedModel: pass its parent, --export_dir="
+                    f"{os.path.dirname(os.path.abspath(export_dir))}, and --version.")
+        raise app.UsageError(f"--export_dir={export_dir} holds no version folder (1/, 2/, ...).{hint}")
     if version is None:
         version = versions[-1]
     elif version not in versions:
@@ -83,6 +87,9 @@ def make_inputs(spec, rng):
         n = len(FLAGS.input_images)
     if "z" in spec:
         shape = (n,) + tuple(spec["z"].shape[1:])  # [n, latent_dim]
+        if None in shape:
+            raise app.UsageError(f"The signature's 'z' has an unknown size {spec['z'].shape}; "
+                                 "cannot draw it.")
         if FLAGS.latent_distribution == "uniform":
             inputs["z"] = rng.uniform(-1.0, 1.0, size=shape).astype(np.float32)
         else:
@@ -99,7 +106,8 @@ def make_inputs(spec, rng):
     unknown = sorted(set(spec) - set(inputs))
     if unknown:
         raise app.UsageError(f"Don't know how to feed the signature inputs {unknown}.")
-    return inputs
+    # The signature's dtypes (e.g. int64 labels, float16 z) are fed as they are declared.
+    return {name: value.astype(spec[name].dtype.as_numpy_dtype) for name, value in inputs.items()}
 
 
 def _read_image(path, height, width, channels):

@@ -256,9 +256,12 @@ def run(build_fn, compile_fn=default_compile, name=None):
     if initial_epoch:
         logging.info("Resuming from epoch %d of %s", initial_epoch, model_dir)
 
-    # The data order is a pure function of the seed, so skipping the batches
-    # already trained on makes a resumed run see exactly what an unbroken one would.
-    train_data = dataset.repeat().skip(initial_epoch * steps_per_epoch)
+    # The stream's order is a pure function of the seed and the same for every
+    # iterator (Keras opens a throwaway one under tf.distribute), so skipping the
+    # batches already trained on makes a resumed run see what an unbroken one would.
+    train_data = data.load(FLAGS.dataset, batch_size=FLAGS.batch_size, seed=FLAGS.seed,
+                           data_dir=FLAGS.data_dir, image_size=FLAGS.image_size, repeat=True)
+    train_data = train_data.skip(initial_epoch * steps_per_epoch)
     guard = gan_callbacks.NonFiniteGuard()
     sampler = _sample_callback(spec, model_dir)
     fit_callbacks = [guard, checkpointer,

@@ -23,6 +23,7 @@ or load it in Python::
     images = serve(z=tf.random.normal([16, latent_dim]))["images"]
 """
 
+import errno
 import os
 import shutil
 import tempfile
@@ -75,6 +76,15 @@ def input_signature(network):
 
     The spec names (``z``, ``labels``, ``images``) become the signature's input
     names. Shapes keep a free batch dimension.
+
+    Args:
+        network: a functional ``keras.Model``.
+
+    Returns:
+        A list of ``tf.TensorSpec``, in the order of ``network.inputs``.
+
+    Raises:
+        ValueError: if two inputs share a name.
     """
     specs = []
     for tensor in network.inputs:
@@ -105,17 +115,27 @@ def _serving_fn(network):
 
 
 def next_version(export_dir):
-    """1 + the largest integer folder in ``export_dir`` (1 when there is none)."""
-    versions = list_versions(export_dir)
-    return versions[-1] + 1 if versions else 1
+    """1 + the largest integer entry in ``export_dir`` (1 when there is none).
+
+    Any entry named by an integer counts, even a file, so the new version never
+    collides with something already there.
+    """
+    taken = _integer_entries(export_dir)
+    return max(taken) + 1 if taken else 1
 
 
 def list_versions(export_dir):
     """The integer version folders of ``export_dir``, sorted ascending (``[]`` if absent)."""
+    return sorted(number for number, entry in _integer_entries(export_dir).items()
+                  if os.path.isdir(os.path.join(export_dir, entry)))
+
+
+def _integer_entries(export_dir):
+    """``{int: entry name}`` for the entries of ``export_dir`` named by ASCII digits."""
     if not os.path.isdir(export_dir):
-        return []
-    return sorted(int(entry) for entry in os.listdir(export_dir)
-                  if entry.isdigit() and os.path.isdir(os.path.join(export_dir, entry)))
+        return {}
+    return {int(entry): entry for entry in os.listdir(export_dir)
+            if entry.isascii() and entry.isdigit()}  # isascii: "²".isdigit() is True
 
 
 def export_generator(model, export_dir):
@@ -146,14 +166,7 @@ def export_generator(model, export_dir):
     """
     endpoints = serving_endpoints(model)
     export_dir = os.fspath(export_dir)
-    try:
-        os.makedirs(export_dir, exist_ok=True)
-        version = next_version(export_dir)
-        staging = tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=export_dir)
-        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it private; a server may run as another user
-    except OSError as error:
-        raise type(error)(error.errno, f"Cannot write to export_dir={export_dir!r}: "
-                                       f"{error.strerror or error}") from error
+    version, staging = _make_staging(export_dir)
     target = os.path.join(export_dir, str(version))
     try:
         _write_saved_model(endpoints, staging)
@@ -162,13 +175,40 @@ def export_generator(model, export_dir):
                                   "and this export was discarded.")
         try:
             os.rename(staging, target)
-        except OSError as error:  # a non-empty target makes rename fail: never overwritten
-            raise FileExistsError(f"Could not rename the export to {target!r} ({error.strerror}); "
-                                  "the existing version was left untouched.") from error
+        except OSError as error:
+            if os.path.exists(target):  # a non-empty target makes rename fail: never overwritten
+                raise FileExistsError(f"Version {target!r} appeared while exporting ({error.strerror}); "
+                                      "it was left untouched and this export was discarded.") from error
+            raise type(error)(error.errno, f"Cannot rename the export to {target!r} in export_dir="
+                                           f"{export_dir!r}: {error.strerror or error}") from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _make_staging(export_dir):
+    """Creates ``export_dir`` if needed and an empty staging folder in it.
+
+    Returns:
+        ``(version, staging path)``.
+
+    Raises:
+        OSError: naming ``export_dir`` when it cannot be created or written.
+    """
+    if os.path.exists(export_dir) and not os.path.isdir(export_dir):
+        raise NotADirectoryError(errno.ENOTDIR, f"Cannot export to export_dir={export_dir!r}: it exists "
+                                                "and is not a directory (a file is in the way).")
+    try:
+        os.makedirs(export_dir, exist_ok=True)
+        version = next_version(export_dir)
+        staging = tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=export_dir)
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it private; a server may run as another user
+    except OSError as error:
+        cls = NotADirectoryError if isinstance(error, FileExistsError) else type(error)
+        raise cls(error.errno, f"Cannot create or write to export_dir={export_dir!r}: "
+                               f"{error.strerror or error}") from error
+    return version, staging
 
 
 def _umask():

@@ -17,6 +17,13 @@ from PIL import Image
 def to_uint8(images):
     """Maps images from [-1, 1] to uint8 [0, 255]: ``round((x + 1) * 127.5)``, clipped.
 
+    -1 maps to 0 and 1 to 255. The product is computed in float32 and rounded
+    to the nearest integer with ties to even (``numpy.round``), so 0, whose
+    product is exactly 127.5, maps to 128, and a float32 whose product is
+    exactly 64.5 maps to 64. Values outside [-1, 1] are clipped to 0 or 255.
+    The map inverts pixel scaling: ``to_uint8(p / 127.5 - 1) == p`` for every
+    uint8 ``p``.
+
     Args:
         images: array-like (NumPy array or tensor) of floats in [-1, 1], any shape.
 
@@ -52,6 +59,10 @@ def make_grid(images, nrow=None, padding=2, pad_value=0):
 
     Returns:
         A uint8 array ``[grid_H, grid_W, C]``.
+
+    Raises:
+        ValueError: a batch that is empty, of the wrong rank or of an integer
+            dtype other than uint8; a bad ``nrow``, ``padding`` or ``pad_value``.
     """
     images = np.asarray(images)
     if images.ndim == 3:
@@ -60,6 +71,9 @@ def make_grid(images, nrow=None, padding=2, pad_value=0):
         raise ValueError(f"`images` must be a non-empty [n, H, W, C] or [n, H, W] batch; "
                          f"received shape {images.shape}.")
     if images.dtype != np.uint8:
+        if not np.issubdtype(images.dtype, np.floating):
+            raise ValueError(f"`images` must be uint8, or floats in [-1, 1]; received dtype "
+                             f"{images.dtype}.")
         images = to_uint8(images)
     n, height, width, channels = images.shape
     if nrow is None:
@@ -96,6 +110,9 @@ def save_png(array, path):
 
     Returns:
         ``path``.
+
+    Raises:
+        ValueError: ``array`` is not uint8 or has another shape.
     """
     array = np.asarray(array)
     if array.dtype != np.uint8:

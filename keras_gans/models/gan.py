@@ -49,6 +49,29 @@ def scale_for_replicas(loss):
     return loss / ops.cast(num_replicas(), loss.dtype)
 
 
+def step_logs(metrics):
+    """The logs a train or test step returns: each metric's current result.
+
+    Under a multi-worker ``MultiWorkerMirroredStrategy`` Keras 3 reduces every
+    log with ``strategy.reduce("MEAN", value, axis=0)``, which fails on scalars
+    (tensorflow/tensorflow#72388); there each result goes out with shape
+    ``[1]`` and comes back from the reduction as a scalar.
+
+    Args:
+        metrics: the metrics to report.
+
+    Returns:
+        ``{metric.name: result}``.
+    """
+    logs = {metric.name: metric.result() for metric in metrics}
+    strategy = tf.distribute.get_strategy()
+    multi_worker = (isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+                    and strategy.extended._in_multi_worker_mode())  # what Keras itself checks
+    if multi_worker:
+        logs = {name: ops.reshape(value, [1]) for name, value in logs.items()}
+    return logs
+
+
 def real_inputs(data):
     """The images of a batch; labels (or Keras's (x, y) packing) are ignored."""
     return data[0] if isinstance(data, (tuple, list)) else data
@@ -329,7 +352,7 @@ class GAN(keras.Model):
             self.gp_tracker.update_state(extras["gp"])
         if "r1" in extras:
             self.r1_tracker.update_state(extras["r1"])
-        return {m.name: m.result() for m in self.metrics}
+        return step_logs(self.metrics)
 
     def test_step(self, data):
         """Adversarial losses on a held-out batch, with no update."""
@@ -341,7 +364,7 @@ class GAN(keras.Model):
         self.g_loss_tracker.update_state(self.g_loss_fn(fake_logits))
         self.d_real_tracker.update_state(ops.mean(real_logits))
         self.d_fake_tracker.update_state(ops.mean(fake_logits))
-        return {m.name: m.result() for m in self.metrics[:4]}
+        return step_logs(self.metrics[:4])
 
     # ---------------------------------------------------------- serialization
 

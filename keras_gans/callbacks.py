@@ -1,0 +1,551 @@
+"""Keras callbacks of every experiment: samples, checkpoints and a NaN guard.
+
+``experiment.run`` trains with::
+
+    callbacks = [NonFiniteGuard(), Checkpointer(model_dir),
+                 keras.callbacks.TensorBoard(log_dir=model_dir + "/logs"),
+                 SampleGrid(model_dir)]          # or ToyScatter for 2-D toy sets
+
+- :class:`SampleGrid` writes a PNG grid (and a TensorBoard image) of samples
+  from a fixed z, so successive epochs show the same latent points.
+- :class:`ToyScatter` does the same for the 2-D mode-collapse benchmarks
+  (VEEGAN, Srivastava et al. 2017; PacGAN, Lin et al. 2018): a scatter plot of
+  generated points over the true modes, and the mode-coverage measures.
+- :class:`Checkpointer` saves everything an exact resume needs and restores it.
+- :class:`NonFiniteGuard` stops training at the first NaN/inf metric.
+
+The fixed z of the sample callbacks comes from NumPy, never from the model's
+``keras.random.SeedGenerator``: drawing from it would shift the training
+stream, and a resumed run would no longer match an unbroken one.
+"""
+
+import os
+
+import keras
+import numpy as np
+import tensorflow as tf
+from absl import logging
+from PIL import Image, ImageDraw
+
+from keras_gans import images as image_utils
+
+# Keys under which ToyScatter adds its measures to the epoch logs.
+COVERAGE_PREFIX = "mode_coverage/"
+COVERAGE_KEYS = ("modes", "high_quality", "reverse_kl")
+
+# Samples generated per generator call, to bound memory for large num_samples.
+_GENERATE_CHUNK = 512
+
+def _as_summary_batch(image):
+    """uint8 ``[H, W]`` or ``[H, W, C]`` -> the ``[1, H, W, C]`` that ``tf.summary.image`` takes."""
+    image = np.asarray(image, dtype=np.uint8)
+    if image.ndim == 2:
+        image = image[..., np.newaxis]
+    return image[np.newaxis]
+
+
+def _check_positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"`{name}` must be a positive int; received {name}={value!r}.")
+    return int(value)
+
+
+def _check_seed(seed):
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"`seed` must be an int >= 0; received seed={seed!r}.")
+    return int(seed)
+
+
+def _is_finite(value):
+    """True when every element of a (scalar or array) log value is finite."""
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return True  # not a number (e.g. a string): nothing to check
+    return bool(np.all(np.isfinite(array)))
+
+
+def fixed_latent(seed, num_samples, latent_dim, distribution="normal"):
+    """The fixed latent vectors of the sample callbacks, drawn with NumPy.
+
+    Args:
+        seed: seed of ``np.random.default_rng``.
+        num_samples: number of rows.
+        latent_dim: size of z.
+        distribution: ``"normal"`` (N(0, I)) or ``"uniform"`` (U[-1, 1]), as the
+            model's ``latent_distribution``.
+
+    Returns:
+        float32 array ``[num_samples, latent_dim]``; the same for the same arguments.
+    """
+    rng = np.random.default_rng(seed)
+    shape = (num_samples, latent_dim)
+    if distribution == "uniform":
+        return rng.uniform(-1.0, 1.0, size=shape).astype(np.float32)
+    if distribution not in (None, "normal"):
+        raise ValueError(f"`distribution` must be 'normal' or 'uniform'; received "
+                         f"distribution={distribution!r}.")
+    return rng.standard_normal(shape, dtype=np.float32)
+
+
+class _FixedSampler(keras.callbacks.Callback):
+    """Shared part of the sample callbacks: a fixed z and a summary writer.
+
+    Args:
+        model_dir: the run directory.
+        seed: seed of the fixed z.
+        every: act every ``every`` epochs (after epochs ``every``, ``2 * every``, ...).
+        num_samples: number of fixed latent vectors.
+    """
+
+    def __init__(self, model_dir, seed, every, num_samples):
+        super().__init__()
+        self.model_dir = os.fspath(model_dir)
+        self.seed = _check_seed(seed)
+        self.every = _check_positive_int("every", every)
+        self.num_samples = _check_positive_int("num_samples", num_samples)
+        self.samples_dir = os.path.join(self.model_dir, "samples")
+        self.log_dir = os.path.join(self.model_dir, "logs", "samples")
+        self._inputs = None  # (key, z, labels)
+        self._writer = None
+
+    def _fixed_inputs(self, model):
+        """``(z, labels)`` for ``model``; drawn once per latent size and class count."""
+        latent_dim = int(model.latent_dim)
+        distribution = getattr(model, "latent_distribution", "normal")
+        num_classes = getattr(model, "num_classes", None)
+        key = (latent_dim, distribution, num_classes)
+        if self._inputs is None or self._inputs[0] != key:
+            labels = None
+            rows = self.num_samples
+            if num_classes is not None:
+                # One grid row per class: labels 0,0,..,1,1,.. (per_row of each).
+                per_row = max(1, self.num_samples // int(num_classes))
+                labels = np.repeat(np.arange(int(num_classes), dtype=np.int32), per_row)
+                rows = labels.shape[0]
+            z = fixed_latent(self.seed, rows, latent_dim, distribution)
+            self._inputs = (key, z, labels)
+        return self._inputs[1], self._inputs[2]
+
+    def generate(self, model=None):
+        """Generates from the fixed z (and labels) with the model's current weights.
+
+        Args:
+            model: the model; default the one the callback is attached to.
+
+        Returns:
+            NumPy array of samples, one per fixed latent vector.
+        """
+        model = model if model is not None else self.model
+        z, labels = self._fixed_inputs(model)
+        outputs = []
+        for start in range(0, z.shape[0], _GENERATE_CHUNK):
+            chunk = slice(start, start + _GENERATE_CHUNK)
+            if labels is None:
+                out = model.generate(z[chunk])
+            else:
+                out = model.generate(z[chunk], labels[chunk])
+            outputs.append(keras.ops.convert_to_numpy(out))
+        return np.concatenate(outputs, axis=0)
+
+    def _due(self, epoch):
+        return (epoch + 1) % self.every == 0
+
+    def _png_path(self, epoch):
+        return os.path.join(self.samples_dir, f"epoch_{epoch + 1:04d}.png")
+
+    @property
+    def writer(self):
+        """The ``tf.summary`` file writer in ``model_dir/logs/samples`` (created on first use)."""
+        if self._writer is None:
+            self._writer = tf.summary.create_file_writer(self.log_dir)
+        return self._writer
+
+    def on_train_end(self, logs=None):
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+class SampleGrid(_FixedSampler):
+    """Writes a grid of samples from a fixed z every ``every`` epochs.
+
+    After epoch ``e`` (1-based) with ``e % every == 0`` it writes
+    ``model_dir/samples/epoch_{e:04d}.png`` and the same grid as the TensorBoard
+    image ``samples`` at step ``e`` in ``model_dir/logs/samples``. Generated
+    images in [-1, 1] are mapped to [0, 255] (:func:`keras_gans.images.to_uint8`).
+
+    z has shape ``[num_samples, model.latent_dim]``, drawn once from
+    ``np.random.default_rng(seed)`` (N(0, 1), or U[-1, 1] when the model's
+    ``latent_distribution`` is ``"uniform"``). A conditional model (one whose
+    ``num_classes`` is not None) gets one grid row per class:
+    ``num_samples // num_classes`` samples of class 0, then of class 1, ...,
+    generated with ``model.generate(z, labels)``.
+
+    Args:
+        model_dir: the run directory.
+        seed: seed of the fixed z.
+        every: write after every ``every``-th epoch.
+        num_samples: number of samples in the grid (unconditional models).
+    """
+
+    def __init__(self, model_dir, seed=0, every=1, num_samples=64):
+        super().__init__(model_dir, seed, every, num_samples)
+
+    def grid(self, model=None):
+        """The uint8 sample grid ``[H, W, C]`` for the model's current weights."""
+        model = model if model is not None else self.model
+        samples = self.generate(model)
+        if samples.ndim == 2:
+            raise ValueError(f"SampleGrid needs image samples [n, H, W, C]; the generator returned "
+                             f"shape {samples.shape}. Use ToyScatter for 2-D points.")
+        _, labels = self._fixed_inputs(model)
+        nrow = None
+        if labels is not None:
+            nrow = samples.shape[0] // int(model.num_classes)  # one row per class
+        return image_utils.make_grid(image_utils.to_uint8(samples), nrow=nrow)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not self._due(epoch):
+            return
+        try:
+            grid = self.grid()
+        except ValueError as error:  # e.g. NaN samples after divergence
+            logging.warning("SampleGrid: no samples written for epoch %d: %s", epoch + 1, error)
+            return
+        image_utils.save_png(grid, self._png_path(epoch))
+        with self.writer.as_default():
+            tf.summary.image("samples", _as_summary_batch(grid), step=epoch + 1)
+        self.writer.flush()
+
+
+def scatter_image(points, centers, std, size=512, caption=None):
+    """Draws 2-D points over the true modes, with Pillow (no matplotlib).
+
+    The view is a square fitted to the centers with a margin (y points up).
+    Each mode is a red circle of radius ``3 * std``: the high-quality region of
+    the VEEGAN protocol. Generated points are small blue dots; points outside
+    the view are not drawn.
+
+    Args:
+        points: ``[n, 2]`` generated points.
+        centers: ``[k, 2]`` mode centers.
+        std: standard deviation of each mode.
+        size: width and height of the image in pixels.
+        caption: optional text written in the top-left corner.
+
+    Returns:
+        uint8 RGB array ``[size, size, 3]``.
+    """
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)  # [n, 2]
+    centers = np.asarray(centers, dtype=np.float64)
+    size = _check_positive_int("size", size)
+    low, high = centers.min(axis=0), centers.max(axis=0)
+    middle = (low + high) / 2.0
+    half = max(float(np.max(high - low)) / 2.0, 3.0 * std)
+    half = 1.25 * half + 6.0 * std  # margin around the outermost modes
+    scale = (size - 1) / (2.0 * half)  # pixels per data unit
+
+    def to_pixels(xy):
+        px = (xy[..., 0] - (middle[0] - half)) * scale
+        py = ((middle[1] + half) - xy[..., 1]) * scale  # image rows grow downwards
+        return px, py
+
+    image = Image.new("RGB", (size, size), "white")
+    draw = ImageDraw.Draw(image)
+    # Light axes through the origin when it is in view.
+    ox, oy = to_pixels(np.zeros(2))
+    if 0 <= ox < size:
+        draw.line([(ox, 0), (ox, size - 1)], fill=(220, 220, 220))
+    if 0 <= oy < size:
+        draw.line([(0, oy), (size - 1, oy)], fill=(220, 220, 220))
+
+    finite = points[np.all(np.isfinite(points), axis=1)]
+    px, py = to_pixels(finite)
+    inside = (px >= 0) & (px <= size - 2) & (py >= 0) & (py <= size - 2)
+    dots = [(int(x), int(y)) for x, y in zip(px[inside], py[inside])]
+    for dx, dy in ((0, 0), (1, 0), (0, 1), (1, 1)):  # 2x2-pixel dots
+        draw.point([(x + dx, y + dy) for x, y in dots], fill=(31, 119, 180))
+
+    radius = max(3.0 * std * scale, 2.0)
+    cx, cy = to_pixels(centers)
+    for x, y in zip(cx, cy):
+        draw.ellipse([x - radius, y - radius, x + radius, y + radius], outline=(214, 39, 40), width=2)
+    if caption:
+        draw.text((4, 4), caption, fill=(0, 0, 0))
+    return np.asarray(image, dtype=np.uint8)
+
+
+class ToyScatter(_FixedSampler):
+    """Scatter plots and mode coverage for the 2-D toy sets (ring8, grid25).
+
+    Every ``every`` epochs it generates ``num_samples`` points from a fixed z,
+    measures :func:`keras_gans.evaluation.mode_coverage` (VEEGAN protocol:
+    modes covered, fraction of high-quality samples within 3 std of a mode,
+    reverse KL of the high-quality mode histogram to uniform), keeps the result
+    in :attr:`last_coverage`, adds it to the epoch logs as
+    ``mode_coverage/<name>`` (so ``History`` records it), logs it as TensorBoard
+    scalars in ``model_dir/logs/samples`` and writes a scatter plot
+    ``model_dir/samples/epoch_{e:04d}.png`` (e 1-based).
+
+    Args:
+        model_dir: the run directory.
+        centers: ``[k, 2]`` mode centers.
+        std: standard deviation of each mode, > 0.
+        seed: seed of the fixed z.
+        every: measure and plot after every ``every``-th epoch.
+        num_samples: number of generated points (2500 as in VEEGAN).
+    """
+
+    def __init__(self, model_dir, centers, std, seed=0, every=1, num_samples=2500):
+        super().__init__(model_dir, seed, every, num_samples)
+        centers = np.asarray(centers, dtype=np.float32)
+        if centers.ndim != 2 or centers.shape[1] != 2 or centers.shape[0] == 0:
+            raise ValueError(f"`centers` must have shape [k, 2]; received shape {centers.shape}.")
+        if not (isinstance(std, (int, float, np.floating)) and std > 0):
+            raise ValueError(f"`std` must be a positive number; received std={std!r}.")
+        self.centers = centers
+        self.std = float(std)
+        self.last_coverage = None
+
+    def points(self, model=None):
+        """``[num_samples, 2]`` points generated from the fixed z."""
+        points = self.generate(model)
+        if points.ndim != 2 or points.shape[1] != 2:
+            raise ValueError(f"ToyScatter needs a generator of 2-D points [n, 2]; it returned "
+                             f"shape {points.shape}.")
+        return points
+
+    def _coverage(self, points):
+        from keras_gans import evaluation  # imported here: evaluation pulls in heavier modules
+
+        coverage = evaluation.mode_coverage(points, self.centers, self.std)
+        return {key: float(coverage[key]) for key in COVERAGE_KEYS}
+
+    def evaluate(self, model):
+        """Mode coverage of ``model`` on the fixed z; writes nothing.
+
+        Args:
+            model: a model with ``latent_dim`` and ``generate(z)`` returning points.
+
+        Returns:
+            ``{"modes", "high_quality", "reverse_kl"}`` as floats.
+        """
+        return self._coverage(self.points(model))
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not self._due(epoch):
+            return
+        points = self.points()
+        if not np.all(np.isfinite(points)):
+            logging.warning("ToyScatter: the generator returned non-finite points after epoch %d; "
+                            "no coverage or plot for this epoch.", epoch + 1)
+            self.last_coverage = None
+            return
+        coverage = self._coverage(points)
+        self.last_coverage = coverage
+        if logs is not None:
+            logs.update({COVERAGE_PREFIX + key: value for key, value in coverage.items()})
+        with self.writer.as_default():
+            for key, value in coverage.items():
+                tf.summary.scalar(COVERAGE_PREFIX + key, value, step=epoch + 1)
+        self.writer.flush()
+        caption = (f"epoch {epoch + 1}  modes {coverage['modes']:g}/{len(self.centers)}  "
+                   f"high quality {100 * coverage['high_quality']:.1f}%")
+        image_utils.save_png(scatter_image(points, self.centers, self.std, caption=caption),
+                             self._png_path(epoch))
+
+
+class Checkpointer(keras.callbacks.Callback):
+    """Saves and restores everything an exact resume needs, after every epoch.
+
+    A ``tf.train.Checkpoint`` in ``model_dir/checkpoints`` managed by
+    ``tf.train.CheckpointManager`` (the newest ``max_to_keep`` are kept) holds:
+
+    - ``generator``, ``discriminator``: the networks' variables, BatchNorm
+      moving statistics and spectral-norm vectors included (Keras 3 layers and
+      variables are TensorFlow trackables on the TF backend);
+    - ``d_optimizer``, ``g_optimizer`` (and ``optimizer`` when it is a third
+      one): iteration counts and slots (e.g. Adam's moments), also trackable;
+    - ``seed_generator``: the state of the model's ``keras.random.SeedGenerator``,
+      so the resumed run draws the same z and noise as an unbroken one;
+    - ``model_variables``: every variable of ``model.variables`` by position.
+      This adds the states of the networks' own seed generators (Dropout,
+      GaussianNoise), which are not trackables and would otherwise be lost;
+    - ``epoch``: the number of completed epochs;
+    - whatever the model returns from an optional ``checkpoint_items()``
+      method (``{name: trackable}``), e.g. a model's extra training state.
+
+    Saving is atomic: TensorFlow writes the data and index files first and the
+    ``checkpoint`` state file last (an atomic rename), so ``latest_checkpoint``
+    only ever names a complete checkpoint; an interrupted save leaves the
+    previous one in place. A save is skipped, with a warning, when an epoch's
+    training logs hold a NaN or infinity, so divergence never overwrites the last good
+    checkpoint. Sample-quality measures under ``mode_coverage/`` are not
+    training health and are not checked (reverse KL is infinite when no sample
+    is of high quality).
+
+    Restore after ``compile`` and before ``fit``. ``GAN.compile`` builds both
+    optimizers, so their slots exist and are restored at once; slots of an
+    optimizer built later are restored when they are created (deferred
+    restoration). Under a ``tf.distribute`` strategy the mirrored variables are
+    saved and restored like plain ones.
+
+    Args:
+        model_dir: the run directory.
+        max_to_keep: number of checkpoints kept.
+    """
+
+    _RESERVED = ("generator", "discriminator", "d_optimizer", "g_optimizer", "optimizer",
+                 "seed_generator", "model_variables", "epoch", "save_counter")
+
+    def __init__(self, model_dir, max_to_keep=3):
+        super().__init__()
+        self.max_to_keep = _check_positive_int("max_to_keep", max_to_keep)
+        self._directory = os.path.join(os.fspath(model_dir), "checkpoints")
+        self._attached_to = None
+        self._checkpoint = None
+        self._manager = None
+        self._epoch = None
+
+    @property
+    def directory(self):
+        """The checkpoint folder, ``model_dir/checkpoints``."""
+        return self._directory
+
+    @property
+    def latest_checkpoint(self):
+        """Path prefix of the newest checkpoint, or None."""
+        return tf.train.latest_checkpoint(self._directory)
+
+    def _items(self, model):
+        items = {}
+        for name in ("generator", "discriminator"):
+            if getattr(model, name, None) is not None:
+                items[name] = getattr(model, name)
+        optimizers = [getattr(model, name, None) for name in ("d_optimizer", "g_optimizer")]
+        for name, optimizer in zip(("d_optimizer", "g_optimizer"), optimizers):
+            if optimizer is not None:
+                items[name] = optimizer
+        extra_optimizer = getattr(model, "optimizer", None)
+        if extra_optimizer is not None and all(extra_optimizer is not o for o in optimizers):
+            items["optimizer"] = extra_optimizer
+        if not any(name in items for name in ("d_optimizer", "g_optimizer", "optimizer")):
+            raise ValueError(f"Checkpointer needs a compiled model: {model.name!r} has no optimizer. "
+                             "Call compile() before restore() or fit().")
+        seed_generator = getattr(model, "seed_generator", None)
+        if seed_generator is not None:
+            items["seed_generator"] = seed_generator.state
+        unique, seen = [], set()
+        for variable in model.variables:
+            if id(variable) not in seen:
+                seen.add(id(variable))
+                unique.append(variable)
+        items["model_variables"] = unique
+        extra = model.checkpoint_items() if hasattr(model, "checkpoint_items") else {}
+        for name, trackable in dict(extra).items():
+            if name in self._RESERVED:
+                raise ValueError(f"`checkpoint_items()` of {model.name!r} uses the reserved name "
+                                 f"{name!r}; reserved: {self._RESERVED}.")
+            items[name] = trackable
+        return items
+
+    def _attach(self, model):
+        if self._attached_to is model:
+            return
+        if self._epoch is None:
+            with tf.init_scope():
+                self._epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
+        self._checkpoint = tf.train.Checkpoint(epoch=self._epoch, **self._items(model))
+        self._manager = tf.train.CheckpointManager(self._checkpoint, self._directory,
+                                                   max_to_keep=self.max_to_keep)
+        self._attached_to = model
+
+    def restore(self, model):
+        """Restores the newest checkpoint into ``model``, if there is one.
+
+        Call after ``compile`` and before ``fit``.
+
+        Args:
+            model: the compiled model.
+
+        Returns:
+            The number of completed epochs of the restored checkpoint (0 if none),
+            to pass as ``initial_epoch`` to ``fit``.
+
+        Raises:
+            ValueError: if the checkpoint does not match the model.
+        """
+        self._attach(model)
+        latest = self._manager.latest_checkpoint
+        if latest is None:
+            return 0
+        status = self._checkpoint.restore(latest)
+        try:
+            status.assert_existing_objects_matched()
+        except AssertionError as error:
+            raise ValueError(f"The checkpoint {latest} does not match the model {model.name!r} "
+                             f"(a different architecture?): {error}") from error
+        epoch = int(self._epoch.numpy())
+        logging.info("Restored %s (epoch %d).", latest, epoch)
+        return epoch
+
+    def set_model(self, model):
+        super().set_model(model)
+        self._attach(model)
+
+    def on_epoch_end(self, epoch, logs=None):
+        bad = sorted(key for key, value in (logs or {}).items()
+                     if not key.startswith(COVERAGE_PREFIX) and not _is_finite(value))
+        if bad:
+            logging.warning("Checkpointer: not saving epoch %d, non-finite %s; the last good "
+                            "checkpoint %s stays.", epoch + 1, ", ".join(bad), self.latest_checkpoint)
+            return
+        self._attach(self.model)
+        self._epoch.assign(epoch + 1)
+        path = self._manager.save(checkpoint_number=epoch + 1)
+        logging.info("Saved checkpoint %s.", path)
+
+
+class NonFiniteGuard(keras.callbacks.Callback):
+    """Stops training at the first NaN or infinite value in the batch logs.
+
+    After every training batch it checks each logged value. On the first
+    non-finite one it sets ``model.stop_training = True`` and :attr:`message`
+    to ``"<metric> became <nan|inf> at step <step> (epoch <e>)"``, where the
+    step is the model's optimizer iteration count (the generator step of a
+    GAN, the step TensorBoard plots against) and the epoch is 1-based, and
+    logs the message as an error. :attr:`message` is None until then.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.message = None
+        self._epoch = 0
+        self._batches = 0
+
+    def on_train_begin(self, logs=None):
+        self.message = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def _step(self):
+        optimizer = getattr(self.model, "optimizer", None)
+        if optimizer is not None and getattr(optimizer, "iterations", None) is not None:
+            return int(keras.ops.convert_to_numpy(optimizer.iterations))
+        return self._batches
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._batches += 1
+        if self.message is not None:
+            return
+        for name, value in (logs or {}).items():
+            if _is_finite(value):
+                continue
+            array = np.asarray(value, dtype=np.float64)
+            kind = "nan" if np.any(np.isnan(array)) else "inf"
+            self.message = f"{name} became {kind} at step {self._step()} (epoch {self._epoch + 1})"
+            logging.error("NonFiniteGuard: %s; stopping training.", self.message)
+            self.model.stop_training = True
+            return
