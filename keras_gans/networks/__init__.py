@@ -3,6 +3,6 @@
 Networks never train; a model in ``keras_gans.models`` takes them as arguments.
 """
 
-from keras_gans.networks import mlp
+from keras_gans.networks import dcgan, mlp
 
-__all__ = ["mlp"]
+__all__ = ["dcgan", "mlp"]
