@@ -32,31 +32,34 @@ def run_app(app, *args, env=None, timeout=600):
                           env=env or ENV, timeout=timeout)
 
 
-def exported_images(export_root, z):
-    """Images of the newest exported version for ``z``, computed in a fresh process."""
-    script = ("import sys, json, numpy as np, tensorflow as tf\n"
-              "root = sys.argv[1]; version = max(int(v) for v in __import__('os').listdir(root) if v.isdigit())\n"
-              "f = tf.saved_model.load(f'{root}/{version}').signatures['serving_default']\n"
-              "z = np.array(json.loads(sys.argv[2]), 'float32')\n"
-              "print(json.dumps(f(z=tf.constant(z))['images'].numpy().tolist()))\n")
-    result = subprocess.run([sys.executable, "-c", script, str(export_root), json.dumps(z.tolist())],
-                            capture_output=True, text=True, env=ENV, timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return np.array(json.loads(result.stdout))
+def final_state(model_dir):
+    """Every tensor of a run's last checkpoint: both networks, both optimizers, seed state."""
+    import tensorflow as tf
+
+    reader = tf.train.load_checkpoint(tf.train.latest_checkpoint(os.path.join(model_dir, "checkpoints")))
+    names = [n for n in reader.get_variable_to_shape_map()
+             if n != "_CHECKPOINTABLE_OBJECT_GRAPH" and not n.startswith("save_counter")]
+    assert any(n.startswith("g_optimizer") for n in names) and any("seed" in n for n in names), names
+    return {name: reader.get_tensor(name) for name in names}
 
 
-Z = np.random.default_rng(0).normal(size=(16, 2)).astype("float32")
+def assert_same_state(a, b, atol=0.0):
+    assert sorted(a) == sorted(b)
+    for name in a:
+        np.testing.assert_allclose(a[name], b[name], atol=atol, rtol=0, err_msg=name)
 
 
-def test_ring8_quickstart_spreads_over_the_modes_and_writes_its_outputs(tmp_path):
-    """The README quickstart, cut to 2 epochs of 500 steps (1,000 of its 3,000) (the full run is
-    ``benchmarks/ring8_quickstart.py``: 8 of 8 modes)."""
-    result = run_app("gan", "--flagfile=apps/configs/gan_ring8.cfg", "--epochs=2", "--steps_per_epoch=500",
+def test_ring8_quickstart_writes_its_outputs(tmp_path):
+    """The README quickstart cut to 2 epochs of 100 steps. Its promise of 8 covered
+    modes is checked by ``benchmarks/ring8_quickstart.py`` (the full 3,000 steps)
+    and, for the same networks, by test_gan's ring8 test."""
+    result = run_app("gan", "--flagfile=apps/configs/gan_ring8.cfg", "--epochs=2", "--steps_per_epoch=100",
                      f"--model_dir={tmp_path / 'run'}", f"--export_dir={tmp_path / 'export'}")
     assert result.returncode == 0, result.stderr[-3000:]
     results = json.loads((tmp_path / "run" / "results.json").read_text())
-    assert results["mode_coverage"]["modes"] >= 6, results
-    assert results["mode_coverage"]["high_quality"] >= 0.1, results
+    assert results["steps"] == 200
+    assert 1 <= results["mode_coverage"]["modes"] <= 8, results
+    assert set(results["mode_coverage"]) == {"modes", "high_quality", "reverse_kl"}
     samples = sorted(os.listdir(tmp_path / "run" / "samples"))
     assert samples == ["epoch_0001.png", "epoch_0002.png"]
     assert os.listdir(tmp_path / "run" / "logs")
@@ -89,7 +92,7 @@ def test_a_killed_run_resumes_exactly(tmp_path):
     results = json.loads((model_dir / "results.json").read_text())
     assert results["initial_epoch"] >= 1
     assert results["steps"] == 3 * 150
-    np.testing.assert_array_equal(exported_images(tmp_path / "eb", Z), exported_images(tmp_path / "ea", Z))
+    assert_same_state(final_state(model_dir), final_state(tmp_path / "a"))  # bitwise
 
 
 def test_mirrored_run_through_the_app_matches_the_single_device_run(tmp_path):
@@ -101,8 +104,7 @@ def test_mirrored_run_through_the_app_matches_the_single_device_run(tmp_path):
     mirrored = run_app("gan", *few, "--strategy=mirrored", "--virtual_cpus=2",
                        f"--model_dir={tmp_path / 'm'}", f"--export_dir={tmp_path / 'em'}")
     assert mirrored.returncode == 0, mirrored.stderr[-3000:]
-    np.testing.assert_allclose(exported_images(tmp_path / "em", Z), exported_images(tmp_path / "es", Z),
-                               atol=1e-5)
+    assert_same_state(final_state(tmp_path / "m"), final_state(tmp_path / "s"), atol=1e-5)
 
 
 def _free_ports(n):
