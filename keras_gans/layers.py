@@ -14,7 +14,10 @@ Every layer is registered under the ``keras_gans`` package, so models that use
 them load from ``.keras`` files.
 """
 
+import numbers
+
 import keras
+import tensorflow as tf
 from keras import ops
 
 NORMALIZATIONS = ("batch", "instance", "layer", None)
@@ -23,8 +26,14 @@ LEAKY_RELU_SLOPE = 0.2  # DCGAN's slope, used by every block
 
 
 def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
         raise ValueError(f"`{name}` must be a positive int; received {name}={value!r}.")
+    return int(value)
+
+
+def _bool(name, value):
+    if not isinstance(value, bool):
+        raise ValueError(f"`{name}` must be True or False; received {name}={value!r}.")
     return value
 
 
@@ -63,9 +72,9 @@ class _ConvBlock(keras.layers.Layer):
         self.strides = _positive_int("strides", strides)
         self.normalization = _one_of("normalization", normalization, NORMALIZATIONS)
         self.activation = _one_of("activation", activation, ACTIVATIONS)
-        self.spectral_norm = bool(spectral_norm)
+        self.spectral_norm = _bool("spectral_norm", spectral_norm)
         # A bias before a normalization that re-centres is wasted.
-        self.use_bias = normalization is None if use_bias is None else bool(use_bias)
+        self.use_bias = normalization is None if use_bias is None else _bool("use_bias", use_bias)
         conv = self._make_conv(name=f"{self.name}_conv")
         self.conv = keras.layers.SpectralNormalization(conv, name=f"{self.name}_sn") if spectral_norm else conv
         self.norm = _normalization_layer(normalization, self.name)
@@ -157,12 +166,22 @@ class DownsampleBlock(_ConvBlock):
 class MinibatchDiscrimination(keras.layers.Layer):
     """Minibatch discrimination (Salimans et al. 2016, section 3.2).
 
-    For features ``f`` of shape ``[N, A]`` and a learned tensor ``T`` of shape
-    ``[A, B, C]``: ``M_i = f_i T`` is ``[B, C]``; ``c_b(i, j) =
-    exp(-||M_i,b - M_j,b||_1)``; ``o(i)_b = sum_j c_b(i, j)``. The output is
-    ``concat([f, o])``, ``[N, A + B]``. The sum runs over the whole batch as in
-    the paper, so it includes ``j = i`` (adding 1 to every ``o(i)_b``): a
-    batch of N identical samples gives ``o = N``.
+    "Improved Techniques for Training GANs": for features ``f`` of shape
+    ``[N, A]`` and a learned tensor ``T`` in ``R^{A x B x C}`` (held as the
+    weight ``kernel`` of shape ``[A, B * C]``), ``M_i = f_i T`` is ``[B, C]``;
+    ``c_b(x_i, x_j) = exp(-||M_i,b - M_j,b||_L1)``; ``o(x_i)_b = sum_j
+    c_b(x_i, x_j)``. The output is ``concat([f, o], axis=-1)``, ``[N, A + B]``.
+
+    The sum runs over the whole batch, as the paper writes it, so it includes
+    ``j = i``, which adds exactly 1 to every ``o(x_i)_b``: a batch of N
+    identical samples gives ``o = N`` and a batch of far-apart samples gives
+    ``o = 1``. The constant does not change what D can learn. As in the paper,
+    o is computed within the batch the layer sees, so real and generated
+    samples, which :class:`keras_gans.models.GAN` passes in separate batches,
+    are compared only among themselves. Memory grows as ``N^2 * B * C``.
+
+    Inputs must be rank 2 (flatten feature maps first); other ranks raise a
+    ``ValueError`` when the layer is built.
 
     Args:
         num_kernels: B, the number of features added.
@@ -202,24 +221,36 @@ class MinibatchDiscrimination(keras.layers.Layer):
 class MinibatchStdDev(keras.layers.Layer):
     """Minibatch standard deviation (Karras et al. 2018, section 3).
 
-    The batch is split into groups of ``min(group_size, N)`` samples (sample
-    i joins group ``i mod (N / group_size)``, the paper's reshape); within a group the standard deviation of every feature (every
-    pixel and channel) is taken across the samples and averaged into one
-    number, appended to each sample of the group as an extra constant channel
-    (images ``[N, H, W, C]`` -> ``[N, H, W, C + 1]``; vectors ``[N, A]`` ->
-    ``[N, A + 1]``). The batch size must be a multiple of the group size.
+    "Progressive Growing of GANs for Improved Quality, Stability, and
+    Variation": the batch is split into groups of ``G = min(group_size, N)``
+    samples; within a group the standard deviation of every feature (every
+    pixel and channel) is taken across the G samples, the standard deviations
+    are averaged into one number, and that number is appended to each sample of
+    the group as one extra constant channel (images ``[N, H, W, C]`` ->
+    ``[N, H, W, C + 1]``; vectors ``[N, A]`` -> ``[N, A + 1]``).
+
+    Grouping follows the paper's reshape ``[N, ...] -> [G, N / G, ...]``:
+    sample i belongs to group ``i mod (N / G)``. The batch size must be a
+    multiple of G; a static batch that is not fails with a ``ValueError`` when
+    the layer is called, a dynamic one with ``InvalidArgumentError`` at run
+    time, both naming the batch size and ``group_size``.
+
+    The standard deviation is the population one (divide by G), taken as
+    ``sqrt(variance + epsilon)``: epsilon (1e-8 as in the paper's code) keeps the
+    gradient finite when every sample of a group is identical, where the exact
+    value would be 0 (``epsilon=0`` gives it).
 
     Args:
         group_size: samples per group (4 in the paper).
-        epsilon: added to the variance before the square root.
+        epsilon: non-negative number added to the variance before the square root.
         **kwargs: ``keras.layers.Layer`` arguments.
     """
 
     def __init__(self, group_size=4, epsilon=1e-8, **kwargs):
         super().__init__(**kwargs)
         self.group_size = _positive_int("group_size", group_size)
-        if not epsilon >= 0:
-            raise ValueError(f"`epsilon` must be >= 0; received epsilon={epsilon!r}.")
+        if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)) or not epsilon >= 0:
+            raise ValueError(f"`epsilon` must be a non-negative number; received epsilon={epsilon!r}.")
         self.epsilon = float(epsilon)
 
     def build(self, input_shape):
@@ -227,21 +258,33 @@ class MinibatchStdDev(keras.layers.Layer):
             raise ValueError(f"MinibatchStdDev takes [N, A] or [N, H, W, C] inputs; received "
                              f"input_shape={tuple(input_shape)}.")
 
+    def _group(self, inputs, batch):
+        """``(G, inputs)``, with a run-time divisibility check when the batch is dynamic."""
+        if isinstance(batch, int):
+            group = min(self.group_size, batch)
+            if batch % group:
+                raise ValueError(f"MinibatchStdDev: the batch size {batch} is not a multiple of "
+                                 f"group_size={self.group_size}.")
+            return group, inputs
+        group = tf.minimum(tf.cast(self.group_size, batch.dtype), batch)
+        check = tf.debugging.assert_equal(
+            batch % group, tf.zeros_like(batch),
+            message=f"MinibatchStdDev: the batch size is not a multiple of group_size={self.group_size}")
+        with tf.control_dependencies([check]):
+            return group, tf.identity(inputs)
+
     def call(self, inputs):
         shape = ops.shape(inputs)
         batch = shape[0]
-        group = ops.minimum(self.group_size, batch)
-        if isinstance(batch, int) and batch % group:  # static batch: fail with a clear message
-            raise ValueError(f"MinibatchStdDev: batch size {batch} is not a multiple of "
-                             f"group_size={self.group_size}.")
-        x = ops.reshape(inputs, (group, -1) + tuple(inputs.shape[1:]))   # [G, N/G, ...]
-        variance = ops.mean(ops.square(x - ops.mean(x, axis=0, keepdims=True)), axis=0)
-        std = ops.sqrt(variance + self.epsilon)                            # [N/G, ...]
-        per_group = ops.mean(ops.reshape(std, (ops.shape(std)[0], -1)), axis=1)  # [N/G]
-        # Sample i belongs to group i % (N/G), matching the reshape above.
-        per_sample = ops.tile(per_group, [group])                          # [N]
-        extra_shape = (batch,) + tuple(shape[1:-1]) + (1,)
-        extra = ops.broadcast_to(ops.reshape(per_sample, (-1,) + (1,) * (len(inputs.shape) - 1)), extra_shape)
+        group, inputs = self._group(inputs, batch)
+        x = ops.reshape(inputs, (group, -1) + tuple(shape[1:]))              # [N, ...] -> [G, N/G, ...]
+        variance = ops.mean(ops.square(x - ops.mean(x, axis=0, keepdims=True)), axis=0)  # [N/G, ...]
+        std = ops.sqrt(variance + self.epsilon)                               # [N/G, ...]
+        per_group = ops.mean(ops.reshape(std, (ops.shape(std)[0], -1)), axis=1)  # [N/G, prod(...)] -> [N/G]
+        per_sample = ops.tile(per_group, [group])                             # [N]: sample i -> group i % (N/G)
+        rank = len(inputs.shape)
+        extra = ops.reshape(per_sample, (-1,) + (1,) * (rank - 1))           # [N] -> [N, 1, (1, 1)]
+        extra = ops.broadcast_to(extra, tuple(shape[:-1]) + (1,))            # [N, (H, W,) 1]
         return ops.concatenate([inputs, ops.cast(extra, inputs.dtype)], axis=-1)
 
     def compute_output_shape(self, input_shape):

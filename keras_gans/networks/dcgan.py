@@ -5,11 +5,14 @@ Adversarial Networks", section 3: all-convolutional players (strided
 convolutions, no pooling, no fully connected hidden layers), batch
 normalization everywhere except G's output and D's input layers, ReLU in G
 with tanh output, LeakyReLU(0.2) in D. G projects z to a 4x4 map and doubles
-it block by block; D halves the image down to 4x4. Any square power-of-two
-size from 8 to 256 works.
+it block by block; D halves the image down to 4x4, flattens it (the layer
+``"features"``) and ends in one linear unit, a raw logit. Any square
+power-of-two size from 8 to 256 works. Weights keep Keras's default
+initializers rather than the paper's N(0, 0.02).
 """
 
 import math
+import numbers
 
 import keras
 
@@ -19,25 +22,39 @@ MIN_SIZE, MAX_SIZE = 8, 256
 BASE_SIZE = 4  # side of G's projected map and of D's last map
 
 
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def _check_image_shape(image_shape):
-    image_shape = tuple(image_shape)
-    valid = (len(image_shape) == 3 and all(isinstance(d, int) and d > 0 for d in image_shape)
-             and image_shape[0] == image_shape[1] and MIN_SIZE <= image_shape[0] <= MAX_SIZE
-             and image_shape[0] & (image_shape[0] - 1) == 0)
+    """``(size, size, channels)`` as Python ints, or a ValueError naming ``image_shape``."""
+    try:
+        dims = tuple(image_shape)
+    except TypeError:
+        dims = None
+    valid = (dims is not None and len(dims) == 3 and all(_is_int(d) and d > 0 for d in dims)
+             and dims[0] == dims[1] and MIN_SIZE <= dims[0] <= MAX_SIZE and dims[0] & (dims[0] - 1) == 0)
     if not valid:
         raise ValueError(f"`image_shape` must be (size, size, channels) with size a power of two from "
                          f"{MIN_SIZE} to {MAX_SIZE}; received image_shape={image_shape!r}.")
-    return image_shape
+    return tuple(int(d) for d in dims)
 
 
 def _num_blocks(size):
-    """Number of stride-2 steps between the 4x4 map and the image."""
+    """Number of stride-2 steps between the 4x4 map and the image: size = 4 * 2**n."""
     return int(math.log2(size // BASE_SIZE))
 
 
 def _check_positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if not _is_int(value) or value <= 0:
         raise ValueError(f"`{name}` must be a positive int; received {name}={value!r}.")
+    return int(value)
+
+
+def _check_bool(name, value):
+    if not isinstance(value, bool):
+        raise ValueError(f"`{name}` must be True or False; received {name}={value!r}.")
+    return value
 
 
 def generator(latent_dim, image_shape, *, base_filters=64, name="dcgan_generator"):
@@ -47,14 +64,17 @@ def generator(latent_dim, image_shape, *, base_filters=64, name="dcgan_generator
         latent_dim: size of z; the input is named ``"z"``.
         image_shape: ``(size, size, channels)``, size a power of two in [8, 256].
         base_filters: channels of the last hidden block; each earlier block
-            has twice as many (64 in the paper, whose 64x64 G starts at 1024).
+            has twice as many, so the 4x4 projection has
+            ``base_filters * 2**(n - 1)`` channels for ``size = 4 * 2**n``. The
+            paper's 64x64 G (1024 -> 512 -> 256 -> 128 -> 3) is
+            ``base_filters=128``; the default 64 halves every width.
         name: model name.
 
     Returns:
         A functional ``keras.Model`` with output ``[N, size, size, channels]``.
     """
-    _check_positive("latent_dim", latent_dim)
-    _check_positive("base_filters", base_filters)
+    latent_dim = _check_positive("latent_dim", latent_dim)
+    base_filters = _check_positive("base_filters", base_filters)
     size, _, channels = _check_image_shape(image_shape)
     blocks = _num_blocks(size)
     z = keras.Input((latent_dim,), name="z")
@@ -92,8 +112,13 @@ def discriminator(image_shape, *, base_filters=64, spectral_norm=False, minibatc
         ``[N, 1]``. Its layer ``"features"`` is the flattened last feature map,
         which feature matching reads.
     """
-    _check_positive("base_filters", base_filters)
-    size, _, _ = _check_image_shape(image_shape)
+    base_filters = _check_positive("base_filters", base_filters)
+    image_shape = _check_image_shape(image_shape)
+    size = image_shape[0]
+    spectral_norm = _check_bool("spectral_norm", spectral_norm)
+    if _check_bool("minibatch_discrimination", minibatch_discrimination):
+        minibatch_kernels = _check_positive("minibatch_kernels", minibatch_kernels)
+        minibatch_kernel_dim = _check_positive("minibatch_kernel_dim", minibatch_kernel_dim)
     images = keras.Input(image_shape, name="images")
     x = images
     filters = base_filters
