@@ -171,7 +171,19 @@ def _data_spec(dataset, name):
     return DataSpec(name=name, sample_shape=tuple(images.shape[1:]), num_classes=num_classes, toy_modes=toy)
 
 
-def _sample_callback(spec, model_dir):
+def default_sample_callback(spec, model_dir, model):
+    """The picture an epoch leaves: a scatter over the modes for toy sets, else a sample grid.
+
+    Args:
+        spec: the :class:`DataSpec` of the training data.
+        model_dir: the run directory.
+        model: the built model (unused here; apps that pass their own
+            ``sample_callback_fn`` may need it).
+
+    Returns:
+        A :class:`keras_gans.callbacks.ToyScatter` or :class:`~keras_gans.callbacks.SampleGrid`.
+    """
+    del model
     if spec.is_toy:
         centers, std = spec.toy_modes
         return gan_callbacks.ToyScatter(model_dir, centers, std, seed=FLAGS.seed, every=FLAGS.sample_every)
@@ -193,7 +205,8 @@ def _final_results(model, history, spec, sampler, started, initial_epoch):
     return results
 
 
-def run(build_fn, compile_fn=default_compile, name=None):
+def run(build_fn, compile_fn=default_compile, name=None, *, sample_callback_fn=default_sample_callback,
+        callbacks_fn=None, evaluate_fn=None):
     """Runs one experiment from the parsed flags.
 
     Args:
@@ -202,6 +215,13 @@ def run(build_fn, compile_fn=default_compile, name=None):
         compile_fn: ``(model, total_steps) -> None``: compiles it (default: two
             optimizers from the flags). Called inside the strategy scope.
         name: experiment name; default the app's file name.
+        sample_callback_fn: ``(spec, model_dir, model) -> keras.callbacks.Callback``:
+            the chief's per-epoch picture (default :func:`default_sample_callback`).
+        callbacks_fn: ``(spec, model_dir, model) -> list of callbacks`` added to
+            fit on every worker (e.g. an evaluation or learning-rate callback).
+        evaluate_fn: ``(model, spec) -> dict`` of JSON-serializable measures,
+            computed by the chief after training and stored under
+            ``"evaluation"`` in ``results.json``.
 
     Returns:
         The results dictionary also written to ``model_dir/results.json``.
@@ -263,9 +283,11 @@ def run(build_fn, compile_fn=default_compile, name=None):
                            data_dir=FLAGS.data_dir, image_size=FLAGS.image_size, repeat=True)
     train_data = train_data.skip(initial_epoch * steps_per_epoch)
     guard = gan_callbacks.NonFiniteGuard()
-    sampler = _sample_callback(spec, model_dir)
+    sampler = sample_callback_fn(spec, model_dir, model)
     fit_callbacks = [guard, checkpointer,
                      keras.callbacks.TensorBoard(log_dir=os.path.join(model_dir, "logs"))]
+    if callbacks_fn is not None:
+        fit_callbacks.extend(callbacks_fn(spec, model_dir, model))
     if chief:
         fit_callbacks.append(sampler)
         write_flagfile(os.path.join(model_dir, "flags.cfg"), [__name__, sys.argv[0]])
@@ -280,6 +302,8 @@ def run(build_fn, compile_fn=default_compile, name=None):
     if chief:
         if spec.is_toy and "mode_coverage" not in results:
             results["mode_coverage"] = sampler.evaluate(model)
+        if evaluate_fn is not None:
+            results["evaluation"] = evaluate_fn(model, spec)
         if FLAGS.export:
             results["export"] = export.export_generator(model, export_dir)
         _write_atomically(os.path.join(model_dir, "results.json"), json.dumps(results, indent=2) + "\n")
@@ -290,13 +314,20 @@ def run(build_fn, compile_fn=default_compile, name=None):
     return results
 
 
-def main(build_fn, compile_fn=default_compile):
-    """Parses flags and runs the experiment; the entry point of every app."""
-    app.run(lambda argv: _run_from_argv(argv, build_fn, compile_fn))
+def main(build_fn, compile_fn=default_compile, **run_options):
+    """Parses flags and runs the experiment; the entry point of every app.
+
+    Args:
+        build_fn: see :func:`run`.
+        compile_fn: see :func:`run`.
+        **run_options: the keyword options of :func:`run` (``sample_callback_fn``,
+            ``callbacks_fn``, ``evaluate_fn``).
+    """
+    app.run(lambda argv: _run_from_argv(argv, build_fn, compile_fn, run_options))
 
 
-def _run_from_argv(argv, build_fn, compile_fn):
+def _run_from_argv(argv, build_fn, compile_fn, run_options):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
-    run(build_fn, compile_fn)
+    run(build_fn, compile_fn, **run_options)
 
