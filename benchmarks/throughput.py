@@ -1,0 +1,312 @@
+"""Training throughput of a DCGAN step, three ways, on the same networks and data.
+
+    python benchmarks/throughput.py                        # defaults: about 6 minutes on 2 CPU cores
+    python benchmarks/throughput.py --jit_compile=both --image_sizes=32 --batch_sizes=64
+    python benchmarks/throughput.py --mixed_precision      # mixed_float16 (meant for GPUs)
+
+The three ways train the same DCGAN networks (``keras_gans.networks.dcgan``,
+identical initial weights) with the same Adam(2e-4, 0.5) optimizers:
+
+- ``keras_gans``: ``model.fit`` on :class:`keras_gans.models.GAN` (D sees real
+  and fake as separate batches, then one G step);
+- ``guide``: a plain subclassed ``keras.Model`` whose ``train_step`` uses
+  ``tf.GradientTape`` the way the Keras DCGAN guide writes it (real and fake
+  concatenated into one D batch), also trained with ``model.fit``;
+- ``train_on_batch``: the classic Keras pattern: a compiled discriminator, a
+  combined ``z -> D(G(z))`` model compiled with D frozen, and
+  ``train_on_batch`` in a Python loop over NumPy batches.
+
+The ways are timed in interleaved rounds (A, B, C, A, B, C, ...) and the
+median round is reported, so load on a shared machine hits them alike; ratios
+hold where absolute times drift. Each measurement prints one JSON line with
+images/second, the step time, the FLOPs of one step counted from the network
+shapes (:func:`step_flops`) and the achieved GFLOP/s against this machine's
+measured float32 matmul rate. ``keras_gans`` is also timed with data from
+the real input pipeline (``keras_gans.data.load("digits", repeat=True)``)
+against the same batch held in memory, to show whether tf.data keeps up.
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from keras_gans import data, models, networks  # noqa: E402
+
+LATENT_DIM = 100
+WAYS = ("keras_gans", "guide", "train_on_batch")
+
+
+def machine():
+    """What the figures were measured on."""
+    return {"cpu_count": os.cpu_count(), "platform": platform.platform(),
+            "tensorflow": tf.__version__, "keras": keras.__version__,
+            "gpus": len(tf.config.list_physical_devices("GPU"))}
+
+
+def matmul_gflops(size=1024, repeats=20):
+    """This machine's float32 matmul rate in GFLOP/s (best of three timings)."""
+    a = tf.random.normal((size, size))
+    b = tf.random.normal((size, size))
+
+    @tf.function
+    def chain():
+        out = a
+        for _ in range(repeats):
+            out = tf.matmul(out, b) * 1e-3  # keep values finite
+        return tf.reduce_sum(out)
+
+    chain().numpy()  # trace
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        chain().numpy()
+        best = min(best, time.perf_counter() - start)
+    return 2 * size ** 3 * repeats / best / 1e9
+
+
+def forward_flops(network):
+    """Multiply-add FLOPs (2 per MAC) of one sample through a network's convolutions and dense layers.
+
+    Counted from the kernel shapes and the feature-map sizes: a ``Conv2D``
+    costs ``2 * kh * kw * c_in * c_out`` per output position, a
+    ``Conv2DTranspose`` the same per input position, a ``Dense`` ``2 * in *
+    out``. Normalization, activations and biases are left out (a few percent).
+    The blocks of ``keras_gans.layers`` hold one convolution each, whose input
+    and output sizes are the block's.
+    """
+    total = 0
+    for top in network.layers:
+        for layer in top._flatten_layers(include_self=True, recursive=True):
+            kernel = getattr(layer, "kernel", None)
+            if kernel is None or isinstance(layer, keras.layers.SpectralNormalization):
+                continue
+            macs = int(np.prod(kernel.shape))
+            if isinstance(layer, keras.layers.Conv2DTranspose):
+                macs *= int(np.prod(top.input.shape[1:3]))
+            elif isinstance(layer, keras.layers.Conv2D):
+                macs *= int(np.prod(top.output.shape[1:3]))
+            total += 2 * macs
+    return total
+
+
+def step_flops(generator, discriminator, batch_size):
+    """FLOPs of one GAN training step (one D update, one G update) for a batch.
+
+    With backward ~= 2x forward: the D update runs G forward (``Fg``) and D
+    forward and backward on the real and the fake batch (``2 * 3 Fd``); the G
+    update runs G forward and backward (``3 Fg``) and D forward plus the
+    backward pass to its input only (``2 Fd``, no weight gradients). In all
+    ``4 Fg + 8 Fd`` per sample.
+    """
+    return batch_size * (4 * forward_flops(generator) + 8 * forward_flops(discriminator))
+
+
+def make_networks(image_size, base_filters, seed):
+    """DCGAN G and D with weights fixed by ``seed``."""
+    keras.utils.set_random_seed(seed)
+    shape = (image_size, image_size, 1)
+    return (networks.dcgan.generator(LATENT_DIM, shape, base_filters=base_filters),
+            networks.dcgan.discriminator(shape, base_filters=base_filters))
+
+
+def adam():
+    return keras.optimizers.Adam(2e-4, beta_1=0.5)
+
+
+class GuideGAN(keras.Model):
+    """A GAN written as the Keras DCGAN guide writes it, for comparison.
+
+    One ``train_step``: generate a fake batch, concatenate it with the real
+    batch and train D on the combined batch with binary cross-entropy, then
+    train G through D with all-real labels.
+    """
+
+    def __init__(self, generator, discriminator, latent_dim):
+        super().__init__()
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = latent_dim
+        self.seed_generator = keras.random.SeedGenerator(0)
+        self.loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.built = True
+
+    def compile(self, d_optimizer, g_optimizer, **kwargs):
+        super().compile(**kwargs)
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker]
+
+    def train_step(self, real_images):
+        batch_size = tf.shape(real_images)[0]
+        z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        fake_images = self.generator(z, training=True)
+        combined = tf.concat([fake_images, real_images], axis=0)           # [2N, H, W, C]
+        labels = tf.concat([tf.zeros((batch_size, 1)), tf.ones((batch_size, 1))], axis=0)
+        with tf.GradientTape() as tape:
+            d_loss = self.loss_fn(labels, self.discriminator(combined, training=True))
+        grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
+
+        z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        with tf.GradientTape() as tape:
+            fake_logits = self.discriminator(self.generator(z, training=True), training=True)
+            g_loss = self.loss_fn(tf.ones((batch_size, 1)), fake_logits)
+        grads = tape.gradient(g_loss, self.generator.trainable_weights)
+        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {m.name: m.result() for m in self.metrics}
+
+
+class _EpochTimer(keras.callbacks.Callback):
+    """Seconds from the end of the first batch to the end of the epoch (the last log is synced)."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        if batch == 0:
+            self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        float(logs["d_loss"])  # the step's results are real numbers by now
+        self.seconds = time.perf_counter() - self.start
+
+
+class FitRunner:
+    """Times ``steps`` steps of ``model.fit`` (the first step of each call is not counted)."""
+
+    def __init__(self, model, dataset, jit_compile):
+        model.compile(d_optimizer=adam(), g_optimizer=adam(), jit_compile=jit_compile)
+        self.model = model
+        self.dataset = dataset
+        self.timer = _EpochTimer()
+        self.run(3)  # trace and warm up
+
+    def run(self, steps):
+        self.model.fit(self.dataset, epochs=1, steps_per_epoch=steps + 1, verbose=0, callbacks=[self.timer])
+        return self.timer.seconds / steps
+
+
+class TrainOnBatchRunner:
+    """The classic pattern: compiled D, combined model with D frozen, ``train_on_batch`` in Python."""
+
+    def __init__(self, generator, discriminator, real_batch, jit_compile):
+        bce = keras.losses.BinaryCrossentropy(from_logits=True)
+        discriminator.compile(optimizer=adam(), loss=bce, jit_compile=jit_compile)
+        discriminator.trainable = False
+        z = keras.Input((LATENT_DIM,))
+        self.combined = keras.Model(z, discriminator(generator(z)))
+        self.combined.compile(optimizer=adam(), loss=bce, jit_compile=jit_compile)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.real = real_batch
+        self.batch_size = real_batch.shape[0]
+        self.ones = np.ones((self.batch_size, 1), "float32")
+        self.zeros = np.zeros((self.batch_size, 1), "float32")
+        self.rng = np.random.default_rng(0)
+        self.run(3)
+
+    def step(self):
+        z = self.rng.normal(size=(self.batch_size, LATENT_DIM)).astype("float32")
+        fake = self.generator.predict_on_batch(z)
+        self.discriminator.trainable = True
+        self.discriminator.train_on_batch(self.real, self.ones)
+        self.discriminator.train_on_batch(fake, self.zeros)
+        self.discriminator.trainable = False
+        z = self.rng.normal(size=(self.batch_size, LATENT_DIM)).astype("float32")
+        return self.combined.train_on_batch(z, self.ones)
+
+    def run(self, steps):
+        start = time.perf_counter()
+        for _ in range(steps):
+            loss = self.step()
+        float(np.asarray(loss))
+        return (time.perf_counter() - start) / steps
+
+
+def digits_batches(image_size, batch_size):
+    """(one fixed batch as NumPy, the repeating tf.data pipeline of the same digits)."""
+    pipeline = data.load("digits", batch_size=batch_size, image_size=image_size, repeat=True, seed=0)
+    pipeline = pipeline.map(lambda images, labels: images)
+    batch = next(iter(pipeline)).numpy()
+    return batch, pipeline
+
+
+def measure(image_size, batch_size, args, jit_compile, peak):
+    """Builds the runners for one setting, times them in rounds and prints one JSON line each."""
+    real, pipeline = digits_batches(image_size, batch_size)
+    in_memory = tf.data.Dataset.from_tensors(real).repeat()
+    runners = {}
+    for way in args.ways:
+        generator, discriminator = make_networks(image_size, args.base_filters, seed=0)
+        if way == "keras_gans":
+            runners[way] = FitRunner(models.GAN(generator, discriminator, LATENT_DIM, seed=0), in_memory,
+                                     jit_compile)
+            if args.pipeline:
+                generator, discriminator = make_networks(image_size, args.base_filters, seed=0)
+                runners["keras_gans/pipeline"] = FitRunner(
+                    models.GAN(generator, discriminator, LATENT_DIM, seed=0), pipeline, jit_compile)
+        elif way == "guide":
+            runners[way] = FitRunner(GuideGAN(generator, discriminator, LATENT_DIM), in_memory, jit_compile)
+        else:
+            runners[way] = TrainOnBatchRunner(generator, discriminator, real, jit_compile)
+    times = {name: [] for name in runners}
+    for _ in range(args.rounds):
+        for name, runner in runners.items():
+            times[name].append(runner.run(args.steps))
+    flops = step_flops(*make_networks(image_size, args.base_filters, seed=0), batch_size)
+    for name, seconds in times.items():
+        step = statistics.median(seconds)
+        way, _, source = name.partition("/")
+        print(json.dumps({
+            "benchmark": "throughput", "way": way, "data": source or "memory",
+            "image_size": image_size, "batch_size": batch_size, "base_filters": args.base_filters,
+            "jit_compile": jit_compile, "mixed_precision": args.mixed_precision,
+            "step_ms": round(step * 1e3, 2), "step_ms_rounds": [round(s * 1e3, 2) for s in seconds],
+            "images_per_s": round(batch_size / step, 1), "gflop_per_step": round(flops / 1e9, 3),
+            "achieved_gflops": round(flops / step / 1e9, 2), "matmul_gflops": round(peak, 1),
+            "machine": machine()}), flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--image_sizes", default="32,64", help="comma-separated powers of two")
+    parser.add_argument("--batch_sizes", default="16,64", help="comma-separated batch sizes")
+    parser.add_argument("--base_filters", type=int, default=32, help="DCGAN width (see networks.dcgan)")
+    parser.add_argument("--steps", type=int, default=8, help="steps per timed round")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the median is reported")
+    parser.add_argument("--ways", default=",".join(WAYS), help=f"comma-separated subset of {WAYS}")
+    parser.add_argument("--jit_compile", choices=("off", "on", "both"), default="off",
+                        help="XLA-compile the train steps")
+    parser.add_argument("--mixed_precision", action="store_true", help="mixed_float16 policy")
+    parser.add_argument("--no_pipeline", dest="pipeline", action="store_false",
+                        help="skip the keras_gans run fed by the tf.data pipeline")
+    args = parser.parse_args()
+    args.ways = args.ways.split(",")
+    unknown = sorted(set(args.ways) - set(WAYS))
+    if unknown:
+        parser.error(f"--ways: unknown {unknown}; choose from {WAYS}")
+    if args.mixed_precision:
+        keras.mixed_precision.set_global_policy("mixed_float16")
+    peak = matmul_gflops()
+    jit_settings = {"off": [False], "on": [True], "both": [False, True]}[args.jit_compile]
+    for jit_compile in jit_settings:
+        for image_size in [int(s) for s in args.image_sizes.split(",")]:
+            for batch_size in [int(b) for b in args.batch_sizes.split(",")]:
+                measure(image_size, batch_size, args, jit_compile, peak)
+
+
+if __name__ == "__main__":
+    main()
