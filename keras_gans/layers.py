@@ -9,6 +9,11 @@
   for Training GANs", section 3.2).
 - :class:`MinibatchStdDev` (Karras et al. 2018, "Progressive Growing of GANs",
   section 3).
+- :class:`ReflectionPadding2D` (CycleGAN's padding, Zhu et al. 2017) and
+  :class:`SubPixelUpsampling` (the sub-pixel shuffle of Shi et al. 2016, used
+  by SRGAN, Ledig et al. 2017).
+- :class:`ClassOneHot`: labels into conditional networks (Mirza & Osindero
+  2014), with a range check.
 
 Every layer is registered under the ``keras_gans`` package, so models that use
 them load from ``.keras`` files.
@@ -293,4 +298,155 @@ class MinibatchStdDev(keras.layers.Layer):
     def get_config(self):
         config = super().get_config()
         config.update(group_size=self.group_size, epsilon=self.epsilon)
+        return config
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class ReflectionPadding2D(keras.layers.Layer):
+    """Pads height and width by mirroring the image at its border (edge not repeated).
+
+    The padding of CycleGAN's ResNet generator (Zhu et al. 2017, "Unpaired
+    Image-to-Image Translation using Cycle-Consistent Adversarial Networks",
+    appendix 7.2: "Reflection padding was used to reduce artifacts"). A row
+    ``[a, b, c, d]`` padded by 2 becomes ``[c, b, a, b, c, d, c, b]``, as
+    ``numpy.pad(mode="reflect")``. Each padding must be smaller than the side
+    it pads.
+
+    Args:
+        padding: an int (the same on all four sides) or ``(height_pad,
+            width_pad)`` pixels added on both sides of each axis.
+        **kwargs: ``keras.layers.Layer`` arguments.
+    """
+
+    def __init__(self, padding=1, **kwargs):
+        super().__init__(**kwargs)
+        pads = (padding, padding) if isinstance(padding, numbers.Integral) else padding
+        try:
+            pads = tuple(pads)
+        except TypeError:
+            pads = None
+        if pads is None or len(pads) != 2 or not all(
+                isinstance(p, numbers.Integral) and not isinstance(p, bool) and p >= 0 for p in pads):
+            raise ValueError(f"`padding` must be an int >= 0 or a pair of them; received padding={padding!r}.")
+        self.padding = tuple(int(p) for p in pads)
+
+    def build(self, input_shape):
+        if len(input_shape) != 4:
+            raise ValueError(f"ReflectionPadding2D takes [N, H, W, C] inputs; received "
+                             f"input_shape={tuple(input_shape)}.")
+        for axis, pad in zip((1, 2), self.padding):
+            if input_shape[axis] is not None and pad >= input_shape[axis]:
+                raise ValueError(f"ReflectionPadding2D: padding={self.padding} must be smaller than the "
+                                 f"padded sides; received input_shape={tuple(input_shape)}.")
+
+    def call(self, inputs):
+        height, width = self.padding
+        return ops.pad(inputs, [[0, 0], [height, height], [width, width], [0, 0]], mode="reflect")
+
+    def compute_output_shape(self, input_shape):
+        grow = [None if size is None else size + 2 * pad
+                for size, pad in zip(input_shape[1:3], self.padding)]
+        return (input_shape[0], grow[0], grow[1], input_shape[3])
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(padding=self.padding)
+        return config
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class SubPixelUpsampling(keras.layers.Layer):
+    """Sub-pixel convolution's rearrangement: ``[N, H, W, C r^2] -> [N, H r, W r, C]``.
+
+    Shi et al. 2016 ("Real-Time Single Image and Video Super-Resolution Using
+    an Efficient Sub-Pixel Convolutional Neural Network", eq. 4, the periodic
+    shuffle), used by SRResNet/SRGAN (Ledig et al. 2017, figure 4) to upsample
+    after a convolution. It is ``tf.nn.depth_to_space``: output pixel
+    ``(h r + i, w r + j, k)`` is input channel ``(i r + j) C + k`` at ``(h, w)``.
+
+    Args:
+        scale: the upsampling factor r, >= 2.
+        **kwargs: ``keras.layers.Layer`` arguments.
+    """
+
+    def __init__(self, scale=2, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = _positive_int("scale", scale)
+        if self.scale < 2:
+            raise ValueError(f"`scale` must be an int >= 2; received scale={scale!r}.")
+
+    def build(self, input_shape):
+        if len(input_shape) != 4 or input_shape[-1] is None or input_shape[-1] % self.scale ** 2:
+            raise ValueError(f"SubPixelUpsampling(scale={self.scale}) takes [N, H, W, C * {self.scale ** 2}] "
+                             f"inputs; received input_shape={tuple(input_shape)}.")
+
+    def call(self, inputs):
+        return tf.nn.depth_to_space(inputs, self.scale)
+
+    def compute_output_shape(self, input_shape):
+        grow = [None if size is None else size * self.scale for size in input_shape[1:3]]
+        return (input_shape[0], grow[0], grow[1], input_shape[3] // self.scale ** 2)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(scale=self.scale)
+        return config
+
+
+def checked_class_ids(labels, num_classes, name="labels"):
+    """Class ids as int32, with a run-time check that they lie in ``[0, num_classes)``.
+
+    Args:
+        labels: int tensor of class ids.
+        num_classes: K.
+        name: what the ids are called in the error message.
+
+    Returns:
+        The int32 ids; computing anything from them raises ``InvalidArgumentError``
+        naming ``num_classes`` and showing the ids when one is out of range.
+    """
+    labels = ops.cast(labels, "int32")
+    message = f"`{name}` must be class ids in [0, num_classes={num_classes})"
+    checks = [tf.debugging.assert_non_negative(labels, message=message),
+              tf.debugging.assert_less(labels, num_classes, message=message)]
+    with tf.control_dependencies(checks):
+        return tf.identity(labels)
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class ClassOneHot(keras.layers.Layer):
+    """One-hot encodes int class ids ``[N] -> [N, num_classes]``, refusing ids out of range.
+
+    How a label enters a conditional generator or discriminator (Mirza &
+    Osindero 2014, "Conditional Generative Adversarial Nets", section 4.1: y as
+    a one-hot vector fed to both players). Unlike ``CategoryEncoding``, which
+    silently encodes an out-of-range id as all zeros, an id outside
+    ``[0, num_classes)`` fails with ``InvalidArgumentError`` naming
+    ``num_classes`` and showing the ids, in eager, graph and exported
+    (SavedModel) use alike.
+
+    Args:
+        num_classes: number of classes, >= 1.
+        **kwargs: ``keras.layers.Layer`` arguments.
+    """
+
+    def __init__(self, num_classes, **kwargs):
+        super().__init__(**kwargs)
+        self.num_classes = _positive_int("num_classes", num_classes)
+
+    def build(self, input_shape):
+        if len(input_shape) != 1:
+            raise ValueError(f"ClassOneHot takes a vector of class ids [N]; received "
+                             f"input_shape={tuple(input_shape)}.")
+
+    def call(self, labels):
+        labels = checked_class_ids(labels, self.num_classes)
+        return ops.one_hot(labels, self.num_classes, dtype=self.compute_dtype)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.num_classes)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(num_classes=self.num_classes)
         return config

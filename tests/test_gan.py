@@ -59,6 +59,34 @@ def test_n_critic_makes_that_many_discriminator_updates_per_generator_update():
     assert int(gan.g_optimizer.iterations) == 3
 
 
+@pytest.mark.parametrize("split,expected_d_real", [
+    # Linear critic D(x) = w x, w0 = 1; G outputs 0; SGD(0.1); batch {1, 2, 3, 4}; n_critic = 2.
+    # Split: step 1 sees {1, 3}: w1 = 1 + 0.1 * 2 = 1.2; step 2 sees {2, 4}: mean D = 1.2 * 3 = 3.6.
+    (True, 3.6),
+    # Shared: step 1 sees all: w1 = 1 + 0.1 * 2.5 = 1.25; step 2 sees all: mean D = 1.25 * 2.5.
+    (False, 3.125),
+])
+def test_split_real_batch_gives_each_critic_step_its_own_real_samples(split, expected_d_real):
+    """WGAN(-GP) Algorithm 1: a fresh real minibatch for every critic iteration."""
+    generator = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, kernel_initializer="zeros")])
+    critic = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, use_bias=False, kernel_initializer="ones")])
+    gan = models.GAN(generator, critic, 1, loss="wasserstein", n_critic=2, split_real_batch=split, seed=0)
+    gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1))
+    batch = np.array([[1.0], [2.0], [3.0], [4.0]], "float32")
+    history = gan.fit(tf.data.Dataset.from_tensors(batch), epochs=1, verbose=0).history
+    assert history["d_real"][-1] == pytest.approx(expected_d_real, rel=1e-6)
+    assert history["d_fake"][-1] == 0.0
+
+
+def test_split_real_batch_needs_a_multiple_of_n_critic():
+    gan = toy_gan(n_critic=3, split_real_batch=True)
+    gan.compile()
+    with pytest.raises(ValueError, match="multiple of n_critic=3"):
+        gan.fit(points(n=64, batch=64), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="split_real_batch"):
+        toy_gan(split_real_batch="yes")
+
+
 def test_weight_clipping_bounds_every_critic_weight():
     gan = toy_gan(loss="wasserstein", clip_value=0.01, n_critic=2)
     gan.compile(d_optimizer=keras.optimizers.RMSprop(0.5))  # big steps push weights out

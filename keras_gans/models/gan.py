@@ -5,7 +5,16 @@ penalty, normalization or schedule: the original GAN (Goodfellow et al. 2014),
 DCGAN (Radford et al. 2016), LSGAN (Mao et al. 2017), WGAN (Arjovsky et al.
 2017), WGAN-GP (Gulrajani et al. 2017) and SNGAN (Miyato et al. 2018) are all
 configurations of :class:`GAN`.
+
+:class:`AdversarialModel` is what every two-player trainer with a latent prior
+shares (the networks, z sampling, the two optimizers, an exponential moving
+average of G, export and serialization); :class:`GAN`,
+:class:`~keras_gans.models.EBGAN` and :class:`~keras_gans.models.BEGAN`
+build on it.
 """
+
+import functools
+import math
 
 import keras
 import tensorflow as tf
@@ -47,6 +56,22 @@ def replica_slice(draw, batch_size):
 def scale_for_replicas(loss):
     """Divides a per-replica mean loss so that summed replica gradients are the global mean."""
     return loss / ops.cast(num_replicas(), loss.dtype)
+
+
+def replica_mean(value):
+    """The mean of a per-replica value over every replica (the value itself on one device).
+
+    What a statistic of the global batch is under ``tf.distribute`` when every
+    replica holds an equal share of it: the feature means that feature
+    matching compares, or state that every replica must update identically
+    (BEGAN's k_t). Differentiable: the gradient is all-reduced back, so after
+    :func:`scale_for_replicas` and the summed replica gradients the update is
+    the one-device update.
+    """
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return value
+    return context.all_reduce(tf.distribute.ReduceOp.MEAN, value)
 
 
 def step_logs(metrics):
@@ -106,97 +131,73 @@ class ClipWeights(keras.constraints.Constraint):
         return {"clip_value": self.clip_value}
 
 
-@keras.saving.register_keras_serializable(package="keras_gans")
-class GAN(keras.Model):
-    """Unconditional GAN trained with alternating gradient steps.
+def _averaging_copy(generator):
+    """A frozen copy of ``generator`` (architecture and weights) to hold G's moving average."""
+    try:
+        copy = keras.models.clone_model(generator)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"`ema_decay` needs a functional or Sequential generator to copy; "
+                         f"{generator.name!r} could not be cloned: {error}") from error
+    copy.set_weights(generator.get_weights())
+    copy.trainable = False
+    return copy
 
-    Each ``train_step`` makes ``n_critic`` discriminator updates, each on the
-    real batch and a freshly generated fake batch (D sees real and fake as
-    separate batches), then one generator update. The real batch is reused across
-    the critic steps, as in the Keras WGAN-GP example; the fake batch and any
-    noise are redrawn each time.
+
+def _check_common(*, latent_dim, latent_distribution, ema_decay):
+    """Raises ValueError naming the first bad argument shared by every adversarial model."""
+    if isinstance(latent_dim, bool) or not isinstance(latent_dim, int) or latent_dim <= 0:
+        raise ValueError(f"`latent_dim` must be a positive int; received latent_dim={latent_dim!r}.")
+    if latent_distribution not in LATENT_DISTRIBUTIONS:
+        raise ValueError(f"`latent_distribution` must be one of {LATENT_DISTRIBUTIONS}; "
+                         f"received latent_distribution={latent_distribution!r}.")
+    if isinstance(ema_decay, bool) or not isinstance(ema_decay, (int, float)) or not 0.0 <= ema_decay < 1.0:
+        raise ValueError(f"`ema_decay` must be a number in [0, 1); received ema_decay={ema_decay!r}.")
+
+
+class AdversarialModel(keras.Model):
+    """What every unconditional two-player trainer with a latent prior shares.
+
+    It holds the networks, draws z from the model's ``keras.random.SeedGenerator``
+    (so a restored checkpoint continues the same stream), configures the two
+    optimizers, keeps an optional exponential moving average (EMA) of the
+    generator's weights, samples, exports and serializes. Subclasses write the
+    training step.
+
+    Moving average of G (Yazici et al. 2019, "The Unusual Effectiveness of
+    Averaging in GAN Training"; Karras et al. 2018 sample from such an
+    average). With ``ema_decay = d > 0``, after the t-th
+    generator update every trainable weight ``w`` of G updates its average as
+    ``avg <- decay_t * avg + (1 - decay_t) * w`` with
+    ``decay_t = min(d, (1 + t) / (10 + t))``, the warm-up of
+    ``tf.train.ExponentialMovingAverage`` with ``num_updates``, so early
+    averages are not dominated by the random initial weights. Non-trainable
+    weights (batch-norm statistics) are copied. The averaged network,
+    :attr:`ema_generator`, is what :meth:`generate`, the sample callbacks and
+    the export use; it is saved in checkpoints and ``.keras`` files.
 
     Args:
         generator: ``keras.Model`` mapping ``z`` ``[batch, latent_dim]`` to samples.
-        discriminator: ``keras.Model`` mapping samples to raw logits.
+        discriminator: ``keras.Model``; what it outputs depends on the subclass.
         latent_dim: size of z.
-        loss: adversarial loss variant, see :func:`keras_gans.losses.get`.
-        n_critic: discriminator updates per generator update (5 for WGAN).
-        gradient_penalty_weight: WGAN-GP lambda (Gulrajani et al. 2017); 0 = off.
-        r1_weight: R1 gamma (Mescheder et al. 2018); the term is ``gamma/2 * R1``.
-        clip_value: WGAN weight clipping c; every discriminator weight is kept in
-            ``[-c, c]`` after each update. ``None`` = off.
-        label_smoothing: one-sided label smoothing (cross-entropy losses only).
-        label_noise: probability of flipping D's targets (cross-entropy losses only).
-        instance_noise_std: std of Gaussian noise added to D's real and fake inputs
-            (Sonderby et al. 2017, "Amortised MAP Inference", section 5).
-        instance_noise_decay_steps: the std falls linearly to 0 over this many
-            generator steps; 0 keeps it constant.
-        feature_matching: train G to match D's mean features on real and fake
-            data instead of fooling D (Salimans et al. 2016, section 3.1).
-        feature_layer: name of the discriminator layer whose output is matched.
         latent_distribution: ``"normal"`` (N(0, I)) or ``"uniform"`` (U[-1, 1]).
+        ema_decay: decay d of G's moving average; 0 = off. Needs a functional
+            or Sequential generator (it is copied with ``keras.models.clone_model``).
         seed: seed of the model's ``keras.random.SeedGenerator``.
         **kwargs: passed to ``keras.Model``.
     """
 
-    def __init__(self, generator, discriminator, latent_dim, *, loss="non_saturating",
-                 n_critic=1, gradient_penalty_weight=0.0, r1_weight=0.0, clip_value=None,
-                 label_smoothing=0.0, label_noise=0.0, instance_noise_std=0.0,
-                 instance_noise_decay_steps=0, feature_matching=False,
-                 feature_layer="features", latent_distribution="normal", seed=None, **kwargs):
+    def __init__(self, generator, discriminator, latent_dim, *, latent_distribution="normal",
+                 ema_decay=0.0, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.d_loss_fn, self.g_loss_fn = losses.get(loss)
-        _validate(latent_dim=latent_dim, n_critic=n_critic,
-                  gradient_penalty_weight=gradient_penalty_weight, r1_weight=r1_weight,
-                  clip_value=clip_value, instance_noise_std=instance_noise_std,
-                  instance_noise_decay_steps=instance_noise_decay_steps,
-                  latent_distribution=latent_distribution)
-        if (label_smoothing or label_noise) and loss not in losses.CROSS_ENTROPY_VARIANTS:
-            raise ValueError(
-                f"`label_smoothing` and `label_noise` apply to the cross-entropy losses "
-                f"{losses.CROSS_ENTROPY_VARIANTS}; received loss={loss!r} with "
-                f"label_smoothing={label_smoothing!r}, label_noise={label_noise!r}.")
+        _check_common(latent_dim=latent_dim, latent_distribution=latent_distribution, ema_decay=ema_decay)
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = latent_dim
-        self.loss_name = loss
-        self.n_critic = n_critic
-        self.gradient_penalty_weight = float(gradient_penalty_weight)
-        self.r1_weight = float(r1_weight)
-        self.clip_value = clip_value
-        self.label_smoothing = float(label_smoothing)
-        self.label_noise = float(label_noise)
-        self.instance_noise_std = float(instance_noise_std)
-        self.instance_noise_decay_steps = int(instance_noise_decay_steps)
-        self.feature_matching = bool(feature_matching)
-        self.feature_layer = feature_layer
         self.latent_distribution = latent_distribution
+        self.ema_decay = float(ema_decay)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
-
-        if feature_matching:
-            try:
-                features = discriminator.get_layer(feature_layer).output
-            except ValueError as error:
-                raise ValueError(f"`feature_layer`={feature_layer!r} is not a layer of the "
-                                 f"discriminator {discriminator.name!r}.") from error
-            # Same layers and weights as the discriminator, two outputs.
-            self._discriminator_with_features = keras.Model(
-                discriminator.inputs, [features, discriminator.outputs[0]])
-        if clip_value is not None:
-            for variable in discriminator.trainable_variables:
-                variable.constraint = ClipWeights(clip_value)
-
-        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
-        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
-        self.d_real_tracker = keras.metrics.Mean(name="d_real")
-        self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
-        self.gp_tracker = keras.metrics.Mean(name="gradient_penalty")
-        self.r1_tracker = keras.metrics.Mean(name="r1_penalty")
-        # The networks exist, so the model is built; fit under a strategy would
-        # otherwise try to call it symbolically (DESIGN.md, Distribution).
-        self.built = True
+        self.ema_generator = _averaging_copy(generator) if self.ema_decay else None
 
     # ------------------------------------------------------------------ setup
 
@@ -230,17 +231,12 @@ class GAN(keras.Model):
         self.compile(d_optimizer=keras.saving.deserialize_keras_object(config["d_optimizer"]),
                      g_optimizer=keras.saving.deserialize_keras_object(config["g_optimizer"]))
 
-    @property
-    def metrics(self):
-        trackers = [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker,
-                    self.d_fake_tracker]
-        if self.gradient_penalty_weight:
-            trackers.append(self.gp_tracker)
-        if self.r1_weight:
-            trackers.append(self.r1_tracker)
-        return trackers
-
     # --------------------------------------------------------------- sampling
+
+    @property
+    def sampling_generator(self):
+        """The network samples come from: the moving average of G when kept, else G."""
+        return self.ema_generator if self.ema_generator is not None else self.generator
 
     def _draw_latent(self, rows):
         shape = (rows, self.latent_dim)
@@ -253,7 +249,7 @@ class GAN(keras.Model):
         return replica_slice(self._draw_latent, batch_size)
 
     def generate(self, z_or_num, training=False):
-        """Generates samples.
+        """Generates samples with :attr:`sampling_generator` (G's moving average when kept).
 
         Args:
             z_or_num: an int (number of samples, z drawn from the model's seed
@@ -272,10 +268,188 @@ class GAN(keras.Model):
             if len(z.shape) != 2 or z.shape[-1] != self.latent_dim:
                 raise ValueError(f"`z_or_num` must have shape [n, {self.latent_dim}]; "
                                  f"received shape {tuple(z.shape)}.")
-        return self.generator(z, training=training)
+        return self.sampling_generator(z, training=training)
 
     def call(self, z, training=False):
-        return self.generator(z, training=training)
+        return self.sampling_generator(z, training=training)
+
+    def serving_endpoints(self):
+        """What :func:`keras_gans.export.export_generator` serves: the sampling generator."""
+        return {"serving_default": self.sampling_generator}
+
+    def checkpoint_items(self):
+        """Extra state for :class:`keras_gans.callbacks.Checkpointer`: G's moving average."""
+        return {"ema_generator": self.ema_generator} if self.ema_generator is not None else {}
+
+    # --------------------------------------------------------------- training
+
+    def _update_moving_average(self):
+        """One EMA step of G's weights; call right after each generator update."""
+        if self.ema_generator is None:
+            return
+        updates = ops.cast(self.g_optimizer.iterations, "float32")  # t, this update included
+        decay = ops.minimum(self.ema_decay, (1.0 + updates) / (10.0 + updates))
+        for average, weight in zip(self.ema_generator.weights, self.generator.weights):
+            if weight.trainable:
+                average.assign(decay * average + (1.0 - decay) * weight)
+            else:
+                average.assign(weight)
+
+    # ---------------------------------------------------------- serialization
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            generator=keras.saving.serialize_keras_object(self.generator),
+            discriminator=keras.saving.serialize_keras_object(self.discriminator),
+            latent_dim=self.latent_dim, latent_distribution=self.latent_distribution,
+            ema_decay=self.ema_decay, seed=self.seed)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
+        config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
+        return cls(**config)
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class GAN(AdversarialModel):
+    """Unconditional GAN trained with alternating gradient steps.
+
+    Each ``train_step`` makes ``n_critic`` discriminator updates, each on a
+    real batch and a freshly generated fake batch (D sees real and fake as
+    separate batches), then one generator update. By default the real batch is
+    reused across the critic steps, as in the Keras WGAN-GP example; with
+    ``split_real_batch=True`` the batch is dealt into ``n_critic`` equal parts,
+    one per critic step, which is Algorithm 1 of both WGAN papers (a fresh real
+    minibatch for every critic iteration): feed batches of ``n_critic * m``
+    to train the critic on ``m`` real samples per update. The fake batch and any
+    noise are redrawn each time.
+
+    The papers as configurations (see ``apps/``): LSGAN is
+    ``loss="least_squares"`` (with ``least_squares_targets`` for the paper's
+    a, b, c); WGAN is ``loss="wasserstein", clip_value=0.01, n_critic=5`` with
+    RMSProp(5e-5); WGAN-GP is ``loss="wasserstein", gradient_penalty_weight=10,
+    n_critic=5`` with a critic without batch norm; SNGAN is ``loss="hinge"``
+    with a spectrally normalized discriminator.
+
+    The "GAN hacks" are options: ``label_smoothing`` (one-sided),
+    ``label_noise`` (flipped targets), ``instance_noise_std`` with
+    ``instance_noise_decay_steps`` (annealed to 0), ``feature_matching``,
+    ``ema_decay`` (a moving average of G for sampling and export); minibatch
+    discrimination and dropout in G are options of the network builders.
+
+    Args:
+        generator: ``keras.Model`` mapping ``z`` ``[batch, latent_dim]`` to samples.
+        discriminator: ``keras.Model`` mapping samples to raw logits.
+        latent_dim: size of z.
+        loss: adversarial loss variant, see :func:`keras_gans.losses.get`.
+        n_critic: discriminator updates per generator update (5 for WGAN).
+        gradient_penalty_weight: WGAN-GP lambda (Gulrajani et al. 2017); 0 = off.
+        r1_weight: R1 gamma (Mescheder et al. 2018); the term is ``gamma/2 * R1``.
+        clip_value: WGAN weight clipping c; every discriminator weight is kept in
+            ``[-c, c]`` after each update. ``None`` = off.
+        label_smoothing: one-sided label smoothing (cross-entropy losses only).
+        label_noise: probability of flipping D's targets (cross-entropy losses only).
+        instance_noise_std: std of Gaussian noise added to D's real and fake inputs
+            (Sonderby et al. 2017, "Amortised MAP Inference", section 5).
+        instance_noise_decay_steps: the std falls linearly to 0 over this many
+            generator steps; 0 keeps it constant.
+        feature_matching: train G to match D's mean features on real and fake
+            data instead of fooling D (Salimans et al. 2016, section 3.1).
+        feature_layer: name of the discriminator layer whose output is matched.
+        split_real_batch: deal each batch into ``n_critic`` parts, one per critic
+            step (sample ``j`` goes to step ``j mod n_critic``); the generator
+            step then uses ``batch / n_critic`` latent vectors. The batch (per
+            replica) must be a multiple of ``n_critic``. Dealing rather than
+            cutting keeps a distributed run identical to one device: each
+            replica's block starts at a multiple of ``n_critic``.
+        least_squares_targets: LSGAN's ``(a, b, c)`` (Mao et al. 2017, eq. 2):
+            D's targets for fake (a) and real (b) data and the value G wants D
+            to give its samples (c). ``None`` keeps the 0-1 coding (0, 1, 1);
+            (-1, 1, 0) is the Pearson chi-squared choice of eq. 8. Only with
+            ``loss="least_squares"``.
+        latent_distribution: ``"normal"`` (N(0, I)) or ``"uniform"`` (U[-1, 1]).
+        ema_decay: decay of the moving average of G's weights; 0 = off
+            (see :class:`AdversarialModel`).
+        seed: seed of the model's ``keras.random.SeedGenerator``.
+        **kwargs: passed to ``keras.Model``.
+    """
+
+    def __init__(self, generator, discriminator, latent_dim, *, loss="non_saturating",
+                 n_critic=1, gradient_penalty_weight=0.0, r1_weight=0.0, clip_value=None,
+                 label_smoothing=0.0, label_noise=0.0, instance_noise_std=0.0,
+                 instance_noise_decay_steps=0, feature_matching=False,
+                 feature_layer="features", least_squares_targets=None, split_real_batch=False,
+                 latent_distribution="normal", ema_decay=0.0, seed=None, **kwargs):
+        d_loss_fn, g_loss_fn = losses.get(loss)
+        _validate(n_critic=n_critic, gradient_penalty_weight=gradient_penalty_weight,
+                  r1_weight=r1_weight, clip_value=clip_value, instance_noise_std=instance_noise_std,
+                  instance_noise_decay_steps=instance_noise_decay_steps)
+        if not isinstance(split_real_batch, bool):
+            raise ValueError(f"`split_real_batch` must be True or False; received "
+                             f"split_real_batch={split_real_batch!r}.")
+        if (label_smoothing or label_noise) and loss not in losses.CROSS_ENTROPY_VARIANTS:
+            raise ValueError(
+                f"`label_smoothing` and `label_noise` apply to the cross-entropy losses "
+                f"{losses.CROSS_ENTROPY_VARIANTS}; received loss={loss!r} with "
+                f"label_smoothing={label_smoothing!r}, label_noise={label_noise!r}.")
+        if least_squares_targets is not None:
+            least_squares_targets = _check_least_squares_targets(least_squares_targets, loss)
+            a, b, c = least_squares_targets
+            d_loss_fn = functools.partial(losses.least_squares_discriminator_loss, a=a, b=b)
+            g_loss_fn = functools.partial(losses.least_squares_generator_loss, c=c)
+        super().__init__(generator, discriminator, latent_dim, latent_distribution=latent_distribution,
+                         ema_decay=ema_decay, seed=seed, **kwargs)
+        self.d_loss_fn, self.g_loss_fn = d_loss_fn, g_loss_fn
+        self.loss_name = loss
+        self.least_squares_targets = least_squares_targets
+        self.n_critic = n_critic
+        self.split_real_batch = split_real_batch
+        self.gradient_penalty_weight = float(gradient_penalty_weight)
+        self.r1_weight = float(r1_weight)
+        self.clip_value = clip_value
+        self.label_smoothing = float(label_smoothing)
+        self.label_noise = float(label_noise)
+        self.instance_noise_std = float(instance_noise_std)
+        self.instance_noise_decay_steps = int(instance_noise_decay_steps)
+        self.feature_matching = bool(feature_matching)
+        self.feature_layer = feature_layer
+
+        if feature_matching:
+            try:
+                features = discriminator.get_layer(feature_layer).output
+            except ValueError as error:
+                raise ValueError(f"`feature_layer`={feature_layer!r} is not a layer of the "
+                                 f"discriminator {discriminator.name!r}.") from error
+            # Same layers and weights as the discriminator, two outputs.
+            self._discriminator_with_features = keras.Model(
+                discriminator.inputs, [features, discriminator.outputs[0]])
+        if clip_value is not None:
+            for variable in discriminator.trainable_variables:
+                variable.constraint = ClipWeights(clip_value)
+
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.d_real_tracker = keras.metrics.Mean(name="d_real")
+        self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
+        self.gp_tracker = keras.metrics.Mean(name="gradient_penalty")
+        self.r1_tracker = keras.metrics.Mean(name="r1_penalty")
+        # The networks exist, so the model is built; fit under a strategy would
+        # otherwise try to call it symbolically (DESIGN.md, Distribution).
+        self.built = True
+
+    @property
+    def metrics(self):
+        trackers = [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker,
+                    self.d_fake_tracker]
+        if self.gradient_penalty_weight:
+            trackers.append(self.gp_tracker)
+        if self.r1_weight:
+            trackers.append(self.r1_tracker)
+        return trackers
 
     # --------------------------------------------------------------- training
 
@@ -325,13 +499,24 @@ class GAN(keras.Model):
         fake_logits = self.discriminator(self._with_instance_noise(fake), training=True)
         return self.g_loss_fn(ops.cast(fake_logits, "float32"))
 
+    def _critic_batches(self, real):
+        """The real batch of each critic step: all of it, or its ``n_critic`` dealt parts."""
+        if not self.split_real_batch:
+            return [real] * self.n_critic
+        rows = real.shape[0]
+        if rows is not None and rows % self.n_critic:
+            raise ValueError(f"`split_real_batch` needs a batch that is a multiple of n_critic="
+                             f"{self.n_critic}; received a (per-replica) batch of {rows}.")
+        dealt = ops.reshape(real, (-1, self.n_critic) + tuple(real.shape[1:]))  # [B, ...] -> [B/n, n, ...]
+        return [dealt[:, i] for i in range(self.n_critic)]                     # sample j -> part j mod n
+
     def train_step(self, data):
-        real = real_inputs(data)
-        batch_size = ops.shape(real)[0]
+        reals = self._critic_batches(real_inputs(data))
+        batch_size = ops.shape(reals[0])[0]
         d_vars = self.discriminator.trainable_variables
         g_vars = self.generator.trainable_variables
 
-        for _ in range(self.n_critic):
+        for real in reals:
             fake = self.generator(self.sample_latent(batch_size), training=True)
             with tf.GradientTape() as tape:
                 total, d_loss, real_logits, fake_logits, extras = self._discriminator_loss(real, fake)
@@ -343,6 +528,7 @@ class GAN(keras.Model):
             g_loss = self._generator_loss(real, z)
             scaled = self.g_optimizer.scale_loss(scale_for_replicas(g_loss))
         self.g_optimizer.apply(tape.gradient(scaled, g_vars), g_vars)
+        self._update_moving_average()
 
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
@@ -371,30 +557,36 @@ class GAN(keras.Model):
     def get_config(self):
         config = super().get_config()
         config.update(
-            generator=keras.saving.serialize_keras_object(self.generator),
-            discriminator=keras.saving.serialize_keras_object(self.discriminator),
-            latent_dim=self.latent_dim, loss=self.loss_name, n_critic=self.n_critic,
+            loss=self.loss_name, n_critic=self.n_critic,
             gradient_penalty_weight=self.gradient_penalty_weight, r1_weight=self.r1_weight,
             clip_value=self.clip_value, label_smoothing=self.label_smoothing,
             label_noise=self.label_noise, instance_noise_std=self.instance_noise_std,
             instance_noise_decay_steps=self.instance_noise_decay_steps,
             feature_matching=self.feature_matching, feature_layer=self.feature_layer,
-            latent_distribution=self.latent_distribution, seed=self.seed)
+            split_real_batch=self.split_real_batch, least_squares_targets=(None if self.least_squares_targets is None
+                                   else list(self.least_squares_targets)))
         return config
 
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
-        config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
-        return cls(**config)
+
+def _check_least_squares_targets(targets, loss):
+    """``(a, b, c)`` as floats, or a ValueError naming ``least_squares_targets``."""
+    if loss != "least_squares":
+        raise ValueError(f"`least_squares_targets` applies to loss='least_squares'; received "
+                         f"loss={loss!r} with least_squares_targets={targets!r}.")
+    try:
+        values = tuple(float(v) for v in targets)
+    except (TypeError, ValueError):
+        values = ()
+    if len(values) != 3 or not all(math.isfinite(v) for v in values):
+        raise ValueError(f"`least_squares_targets` must be three finite numbers (a, b, c); "
+                         f"received least_squares_targets={targets!r}.")
+    return values
 
 
-def _validate(*, latent_dim, n_critic, gradient_penalty_weight, r1_weight, clip_value,
-              instance_noise_std, instance_noise_decay_steps, latent_distribution):
-    """Raises ValueError naming the first bad constructor argument."""
+def _validate(*, n_critic, gradient_penalty_weight, r1_weight, clip_value,
+              instance_noise_std, instance_noise_decay_steps):
+    """Raises ValueError naming the first bad constructor argument of :class:`GAN`."""
     checks = [
-        ("latent_dim", latent_dim, isinstance(latent_dim, int) and latent_dim > 0, "a positive int"),
         ("n_critic", n_critic, isinstance(n_critic, int) and n_critic >= 1, "an int >= 1"),
         ("gradient_penalty_weight", gradient_penalty_weight, gradient_penalty_weight >= 0, ">= 0"),
         ("r1_weight", r1_weight, r1_weight >= 0, ">= 0"),
@@ -402,8 +594,6 @@ def _validate(*, latent_dim, n_critic, gradient_penalty_weight, r1_weight, clip_
         ("instance_noise_std", instance_noise_std, instance_noise_std >= 0, ">= 0"),
         ("instance_noise_decay_steps", instance_noise_decay_steps,
          isinstance(instance_noise_decay_steps, int) and instance_noise_decay_steps >= 0, "an int >= 0"),
-        ("latent_distribution", latent_distribution, latent_distribution in LATENT_DISTRIBUTIONS,
-         f"one of {LATENT_DISTRIBUTIONS}"),
     ]
     for name, value, ok, expected in checks:
         if not ok:

@@ -10,6 +10,8 @@ import math
 
 import keras
 
+from keras_gans import layers
+
 _ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu")
 
 
@@ -77,7 +79,8 @@ def generator(latent_dim, output_shape, *, hidden_units=(128, 128), activation="
 
 
 def discriminator(input_shape, *, hidden_units=(128, 128), activation="leaky_relu",
-                  dropout=0.0, spectral_norm=False, name="mlp_discriminator"):
+                  dropout=0.0, spectral_norm=False, minibatch_discrimination=False,
+                  minibatch_kernels=16, minibatch_kernel_dim=8, name="mlp_discriminator"):
     """Builds an MLP discriminator ``x -> logit``.
 
     Args:
@@ -88,6 +91,11 @@ def discriminator(input_shape, *, hidden_units=(128, 128), activation="leaky_rel
         dropout: dropout rate after each hidden layer (the paper trains D with
             dropout).
         spectral_norm: wrap every Dense in ``keras.layers.SpectralNormalization``.
+        minibatch_discrimination: append :class:`~keras_gans.layers.MinibatchDiscrimination`
+            features (Salimans et al. 2016, section 3.2) after the ``"features"``
+            layer, so D sees how close each sample is to the rest of its batch.
+        minibatch_kernels: B of minibatch discrimination.
+        minibatch_kernel_dim: C of minibatch discrimination.
         name: model name.
 
     Returns:
@@ -110,5 +118,8 @@ def discriminator(input_shape, *, hidden_units=(128, 128), activation="leaky_rel
         x = _activation("features" if last and not dropout else f"act_{i}", activation)(x)
         if dropout:
             x = keras.layers.Dropout(dropout, name="features" if last else f"dropout_{i}")(x)
+    if minibatch_discrimination:
+        x = layers.MinibatchDiscrimination(minibatch_kernels, minibatch_kernel_dim,
+                                           name="minibatch_discrimination")(x)
     logits = dense(1, "logits")(x)
     return keras.Model(inputs, logits, name=name)
