@@ -1,0 +1,140 @@
+"""InfoGAN (Chen et al. 2016, "InfoGAN: Interpretable Representation Learning by
+Information Maximizing Generative Adversarial Nets").
+
+G's input is split into noise z and latent codes c: one categorical code
+(uniform over K values) and continuous codes (uniform on [-1, 1]). An
+auxiliary network Q, sharing D's body, predicts c from G(z, c); the game adds
+``-lambda L_I(G, Q)`` to the GAN value (eq. 6), where
+``L_I = E[log Q(c | G(z, c))] + H(c)`` is the variational lower bound of the
+mutual information I(c; G(z, c)) (eq. 5). Both G and Q (hence D's shared
+body, whose update carries Q's head) minimize the code losses of
+:func:`keras_gans.losses.infogan_categorical_loss` (weight
+``categorical_weight``) and :func:`keras_gans.losses.infogan_continuous_loss`
+(weight ``continuous_weight``). The paper sets lambda = 1 for discrete codes
+and a smaller weight for continuous ones.
+"""
+
+import math
+
+import keras
+from keras import ops
+
+from keras_gans import losses
+from keras_gans.models.alternating import (AlternatingGAN, as_float32, check_count, check_encoded_classes,
+                                           check_weight, class_ids_array, input_names)
+from keras_gans.models.gan import real_inputs, replica_slice
+
+CODE_INPUTS = ["z", "categorical_code", "continuous_code"]
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class InfoGAN(AlternatingGAN):
+    """GAN with a categorical and continuous latent codes and a mutual-information term.
+
+    Logged: ``d_loss`` and ``g_loss`` (the adversarial terms), the code losses
+    of G's step ``categorical_loss`` and ``continuous_loss``, and
+    ``mutual_information``: the lower bound ``log K - categorical_loss`` of
+    I(c_categorical; G(z, c)) in nats, which approaches ``H(c) = log K`` as
+    Q recovers the code (the paper's figure 1).
+
+    Args:
+        generator: ``keras.Model`` ``[z, categorical_code, continuous_code] -> images``
+            (e.g. :func:`keras_gans.networks.infogan.generator`).
+        discriminator: ``keras.Model`` ``images -> [logit [N, 1], categorical_logits
+            [N, K], continuous_mean [N, d]]`` (e.g. :func:`keras_gans.networks.infogan.discriminator`).
+        latent_dim: size of the noise z.
+        num_categories: values K of the categorical code, >= 2.
+        num_continuous: number d of continuous codes, >= 1.
+        loss: adversarial loss variant.
+        categorical_weight: lambda of the categorical code term (1 in the paper).
+        continuous_weight: lambda of the continuous code term.
+        **kwargs: ``latent_distribution``, ``ema_decay``, ``seed``, ``name``.
+    """
+
+    TRACKERS = ("d_loss", "g_loss", "categorical_loss", "continuous_loss", "mutual_information")
+
+    def __init__(self, generator, discriminator, latent_dim, num_categories, num_continuous, *,
+                 loss="non_saturating", categorical_weight=1.0, continuous_weight=1.0, **kwargs):
+        self.num_categories = check_count("num_categories", num_categories, minimum=2)
+        self.num_continuous = check_count("num_continuous", num_continuous)
+        self.categorical_weight = check_weight("categorical_weight", categorical_weight)
+        self.continuous_weight = check_weight("continuous_weight", continuous_weight)
+        if input_names(generator) != CODE_INPUTS:
+            raise ValueError(f"The InfoGAN generator must take inputs {CODE_INPUTS}; {generator.name!r} "
+                             f"takes {input_names(generator)}.")
+        check_encoded_classes(generator, "generator", self.num_categories, "num_categories")
+        shapes = [tuple(output.shape[1:]) for output in discriminator.outputs]
+        if shapes != [(1,), (self.num_categories,), (self.num_continuous,)]:
+            raise ValueError(f"The InfoGAN discriminator must output [logit [N, 1], categorical_logits "
+                             f"[N, num_categories={self.num_categories}], continuous_mean [N, "
+                             f"num_continuous={self.num_continuous}]]; {discriminator.name!r} outputs "
+                             f"per-example shapes {shapes}.")
+        super().__init__(generator, discriminator, latent_dim, loss=loss, **kwargs)
+
+    # --------------------------------------------------------------- sampling
+
+    def _draw_continuous(self, rows):
+        return keras.random.uniform((rows, self.num_continuous), minval=-1.0, maxval=1.0,
+                                    seed=self.seed_generator)
+
+    def _generator_inputs(self, batch_size):
+        return [self.sample_latent(batch_size), self._random_classes(batch_size, self.num_categories),
+                replica_slice(self._draw_continuous, batch_size)]
+
+    def generate(self, z_or_num, categorical_code=None, continuous_code=None, training=False):
+        """Generates samples for given (or freshly drawn) codes.
+
+        Args:
+            z_or_num: a count (z drawn from the model's seed generator) or z ``[n, latent_dim]``.
+            categorical_code: int ``[n]`` values in ``[0, num_categories)``; None draws them.
+            continuous_code: float ``[n, num_continuous]``; None draws them from U[-1, 1].
+                Values outside [-1, 1] extrapolate (the paper sweeps [-2, 2]).
+            training: run the generator in training mode.
+
+        Returns:
+            Images ``[n, H, W, C]``.
+        """
+        z, rows = self._latent_array(z_or_num)
+        if categorical_code is None:
+            categorical_code = ops.cast(keras.random.randint((rows,), 0, self.num_categories,
+                                                             seed=self.seed_generator), "int32")
+        else:
+            categorical_code = ops.convert_to_tensor(
+                class_ids_array("categorical_code", categorical_code, rows, self.num_categories))
+        if continuous_code is None:
+            continuous_code = self._draw_continuous(rows)
+        else:
+            continuous_code = ops.convert_to_tensor(continuous_code, dtype="float32")
+            if tuple(continuous_code.shape) != (rows, self.num_continuous):
+                raise ValueError(f"`continuous_code` must have shape [{rows}, {self.num_continuous}]; "
+                                 f"received shape {tuple(continuous_code.shape)}.")
+        return self.sampling_generator([z, categorical_code, continuous_code], training=training)
+
+    # --------------------------------------------------------------- training
+
+    def _code_losses(self, inputs, categorical_logits, continuous_mean):
+        categorical = losses.infogan_categorical_loss(categorical_logits, inputs[1])
+        continuous = losses.infogan_continuous_loss(inputs[2], continuous_mean)
+        weighted = self.categorical_weight * categorical + self.continuous_weight * continuous
+        return weighted, categorical, continuous
+
+    def _discriminator_losses(self, data, inputs, fake, training):
+        real_logit = as_float32(self.discriminator(real_inputs(data), training=training))[0]
+        fake_logit, categorical_logits, continuous_mean = as_float32(self.discriminator(fake, training=training))
+        weighted, _, _ = self._code_losses(inputs, categorical_logits, continuous_mean)
+        adversarial = self.d_loss_fn(real_logit, fake_logit)
+        return adversarial + weighted, {"d_loss": adversarial}
+
+    def _generator_losses(self, data, inputs, fake, training):
+        fake_logit, categorical_logits, continuous_mean = as_float32(self.discriminator(fake, training=training))
+        weighted, categorical, continuous = self._code_losses(inputs, categorical_logits, continuous_mean)
+        adversarial = self.g_loss_fn(fake_logit)
+        return adversarial + weighted, {
+            "g_loss": adversarial, "categorical_loss": categorical, "continuous_loss": continuous,
+            "mutual_information": math.log(self.num_categories) - categorical}
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(num_categories=self.num_categories, num_continuous=self.num_continuous,
+                      categorical_weight=self.categorical_weight, continuous_weight=self.continuous_weight)
+        return config

@@ -1,0 +1,131 @@
+"""Class-conditional DCGAN networks: CGAN and ACGAN players.
+
+The label enters as a one-hot vector (:class:`keras_gans.layers.ClassOneHot`),
+as in Mirza & Osindero 2014 ("Conditional Generative Adversarial Nets",
+section 4.1):
+
+* :func:`generator`: ``[z, labels] -> images``; the one-hot label is
+  concatenated to z and the DCGAN generator (Radford et al. 2016) does the rest.
+* :func:`discriminator`: ``[images, labels] -> logit``; the one-hot label is
+  spread over the image as K constant feature maps and concatenated to its
+  channels, so every convolution of the DCGAN discriminator sees it.
+* :func:`auxiliary_classifier_discriminator`: ``images -> [logit, class_logits]``;
+  the ACGAN discriminator (Odena et al. 2017, "Conditional Image Synthesis
+  with Auxiliary Classifier GANs", section 3) sees no label and predicts it
+  with a second head on the shared DCGAN features.
+
+Inputs are named ``"z"``, ``"labels"`` (int32 ``[N]``) and ``"images"``, so an
+exported generator serves ``z`` and ``labels``.
+"""
+
+import keras
+
+from keras_gans import layers
+from keras_gans.networks import _checks, dcgan
+
+
+def labels_input(name="labels"):
+    """The int32 ``[N]`` input of class ids (or categorical codes)."""
+    return keras.Input((), dtype="int32", name=name)
+
+
+def dcgan_features(image_shape, *, base_filters=64, spectral_norm=False, name="dcgan_features"):
+    """The DCGAN discriminator up to its flattened last map (its ``"features"`` layer).
+
+    Args:
+        image_shape: ``(size, size, channels)``, as :func:`keras_gans.networks.dcgan.discriminator`.
+        base_filters: channels of the first block.
+        spectral_norm: spectral normalization instead of batch normalization.
+        name: model name.
+
+    Returns:
+        A functional ``keras.Model`` ``images -> [N, features]``.
+    """
+    full = dcgan.discriminator(image_shape, base_filters=base_filters, spectral_norm=spectral_norm,
+                               name=f"{name}_full")
+    return keras.Model(full.inputs, full.get_layer("features").output, name=name)
+
+
+def logit_layer(units, name, spectral_norm=False):
+    """A linear output layer, spectral-normalized when asked."""
+    layer = keras.layers.Dense(units, name=name)
+    return keras.layers.SpectralNormalization(layer, name=f"{name}_sn") if spectral_norm else layer
+
+
+def generator(latent_dim, image_shape, num_classes, *, base_filters=64, name="conditional_generator"):
+    """Builds the conditional generator ``[z, labels] -> images`` in [-1, 1].
+
+    Args:
+        latent_dim: size of z.
+        image_shape: ``(size, size, channels)``, size a power of two in [8, 256].
+        num_classes: number of classes K, >= 2.
+        base_filters: as :func:`keras_gans.networks.dcgan.generator`.
+        name: model name.
+
+    Returns:
+        A functional ``keras.Model`` with inputs ``z`` float32 ``[N, latent_dim]``
+        and ``labels`` int32 ``[N]``, output ``[N, size, size, channels]``.
+    """
+    num_classes = _checks.positive_int("num_classes", num_classes, minimum=2)
+    body = dcgan.generator(_checks.positive_int("latent_dim", latent_dim) + num_classes, image_shape,
+                           base_filters=base_filters, name=f"{name}_body")
+    z = keras.Input((latent_dim,), name="z")
+    labels = labels_input()
+    one_hot = layers.ClassOneHot(num_classes, name="labels_one_hot")(labels)  # [N, K]
+    joint = keras.layers.Concatenate(name="z_and_labels")([z, one_hot])     # [N, latent_dim + K]
+    return keras.Model([z, labels], body(joint), name=name)
+
+
+def discriminator(image_shape, num_classes, *, base_filters=64, spectral_norm=False,
+                  name="conditional_discriminator"):
+    """Builds the conditional discriminator ``[images, labels] -> logit``.
+
+    Args:
+        image_shape: ``(size, size, channels)``, size a power of two in [8, 256].
+        num_classes: number of classes K, >= 2.
+        base_filters: as :func:`keras_gans.networks.dcgan.discriminator`.
+        spectral_norm: spectral normalization (Miyato et al. 2018) instead of
+            batch normalization.
+        name: model name.
+
+    Returns:
+        A functional ``keras.Model`` with inputs ``images`` and ``labels``
+        (int32 ``[N]``) and a raw logit ``[N, 1]``.
+    """
+    num_classes = _checks.positive_int("num_classes", num_classes, minimum=2)
+    size, _, channels = dcgan._check_image_shape(image_shape)
+    body = dcgan.discriminator((size, size, channels + num_classes), base_filters=base_filters,
+                               spectral_norm=spectral_norm, name=f"{name}_body")
+    images = keras.Input((size, size, channels), name="images")
+    labels = labels_input()
+    one_hot = layers.ClassOneHot(num_classes, name="labels_one_hot")(labels)       # [N, K]
+    maps = keras.layers.Reshape((1, 1, num_classes), name="labels_pixel")(one_hot)  # [N, 1, 1, K]
+    maps = keras.layers.UpSampling2D(size, name="labels_maps")(maps)                # [N, size, size, K]
+    joint = keras.layers.Concatenate(name="images_and_labels")([images, maps])      # [N, size, size, C + K]
+    return keras.Model([images, labels], body(joint), name=name)
+
+
+def auxiliary_classifier_discriminator(image_shape, num_classes, *, base_filters=64, spectral_norm=False,
+                                       name="acgan_discriminator"):
+    """Builds the ACGAN discriminator ``images -> [logit, class_logits]``.
+
+    Args:
+        image_shape: ``(size, size, channels)``, size a power of two in [8, 256].
+        num_classes: number of classes K, >= 2.
+        base_filters: as :func:`keras_gans.networks.dcgan.discriminator`.
+        spectral_norm: spectral normalization instead of batch normalization.
+        name: model name.
+
+    Returns:
+        A functional ``keras.Model`` with input ``images`` and two outputs:
+        the real/fake logit ``[N, 1]`` and the class logits ``[N, K]``, both
+        read from the same features.
+    """
+    num_classes = _checks.positive_int("num_classes", num_classes, minimum=2)
+    features = dcgan_features(image_shape, base_filters=base_filters, spectral_norm=spectral_norm,
+                              name=f"{name}_features")
+    images = keras.Input(tuple(features.inputs[0].shape[1:]), name="images")
+    shared = features(images)
+    logit = logit_layer(1, "logit", spectral_norm)(shared)
+    class_logits = logit_layer(num_classes, "class_logits", spectral_norm)(shared)
+    return keras.Model(images, [logit, class_logits], name=name)

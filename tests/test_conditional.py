@@ -1,0 +1,270 @@
+"""CGAN and ACGAN: the class-conditional losses by hand, label plumbing, saving, export, bad input,
+and (one subprocess) a 2-replica MirroredStrategy fit of all four issue-4 models against one device."""
+
+import json
+import math
+import os
+import subprocess
+import sys
+import textwrap
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from absl import app
+
+from keras_gans import callbacks, experiment, export, layers, losses, models, networks
+
+SHAPE = (8, 8, 1)
+LATENT = 4
+K = 3
+
+
+def ce(logits, label):
+    """-log softmax(logits)[label], written out."""
+    return -(logits[label] - math.log(sum(math.exp(v) for v in logits)))
+
+
+def tiny(kind):
+    generator = networks.conditional.generator(LATENT, SHAPE, K, base_filters=4)
+    if kind == "cgan":
+        return models.CGAN(generator, networks.conditional.discriminator(SHAPE, K, base_filters=4), LATENT, K, seed=0)
+    discriminator = networks.conditional.auxiliary_classifier_discriminator(SHAPE, K, base_filters=4)
+    return models.ACGAN(generator, discriminator, LATENT, K, seed=0)
+
+
+def labelled(labels, batch=4):
+    images = np.random.default_rng(0).uniform(-1, 1, (len(labels),) + SHAPE).astype(np.float32)
+    return tf.data.Dataset.from_tensor_slices((images, np.asarray(labels, np.int32))).batch(batch)
+
+
+# ----------------------------------------------------------------------------- losses by hand
+
+
+ACGAN_CASES = [  # real class logits, real labels, fake class logits, fake labels
+    ([[2.0, 0.0], [0.0, 0.0]], [0, 1], [[0.0, 1.0]], [1]),
+    ([[1.0, -1.0, 3.0]], [2], [[0.5, 0.5, 0.5], [4.0, 0.0, 0.0]], [0, 1]),
+]
+
+
+def test_acgan_loss_pair_is_the_class_cross_entropy_of_odena_eq_2():
+    for real_logits, real_labels, fake_logits, fake_labels in ACGAN_CASES:
+        real = np.mean([ce(l, y) for l, y in zip(real_logits, real_labels)])
+        fake = np.mean([ce(l, y) for l, y in zip(fake_logits, fake_labels)])
+        args = (np.array(real_logits), np.array(real_labels), np.array(fake_logits), np.array(fake_labels))
+        assert float(losses.acgan_discriminator_loss(*args)) == pytest.approx(real + fake, rel=1e-6)  # -L_C
+        assert float(losses.acgan_discriminator_loss(*args, fake_weight=0.0)) == pytest.approx(real, rel=1e-6)
+        g = losses.acgan_generator_loss(np.array(fake_logits), np.array(fake_labels))
+        assert float(g) == pytest.approx(fake, rel=1e-6)  # G's share of -L_C
+
+
+def test_acgan_loss_of_the_first_row_worked_out():
+    # Real: log(1 + e^-2) and log 2; fake: log(1 + e^-1).
+    d = losses.acgan_discriminator_loss(np.array([[2.0, 0.0], [0.0, 0.0]]), np.array([0, 1]),
+                                        np.array([[0.0, 1.0]]), np.array([1]))
+    assert float(d) == pytest.approx((0.126928 + 0.693147) / 2 + 0.313262, abs=1e-6)
+
+
+# ----------------------------------------------------------------------------- plumbing
+
+
+def test_class_one_hot_encodes_ids_and_refuses_out_of_range():
+    layer = layers.ClassOneHot(3)
+    np.testing.assert_array_equal(layer(np.array([2, 0], np.int32)), [[0, 0, 1], [1, 0, 0]])
+    for bad in ([0, 3], [-1, 0]):
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"num_classes=3"):
+            layer(np.array(bad, np.int32))
+    with pytest.raises(ValueError, match="num_classes"):
+        layers.ClassOneHot(0)
+
+
+def test_the_label_enters_both_players():
+    generator = networks.conditional.generator(LATENT, SHAPE, K, base_filters=4)
+    discriminator = networks.conditional.discriminator(SHAPE, K, base_filters=4)
+    acgan_d = networks.conditional.auxiliary_classifier_discriminator(SHAPE, K, base_filters=4)
+    z = tf.zeros((2, LATENT)) + 0.5
+    images = generator([z, tf.constant([0, 1])])
+    assert tuple(images.shape) == (2,) + SHAPE
+    assert not np.allclose(images[0], images[1])  # same z, different label
+    logits = discriminator([tf.concat([images[:1], images[:1]], 0), tf.constant([0, 2])])
+    assert tuple(logits.shape) == (2, 1) and logits[0, 0] != logits[1, 0]
+    assert [tuple(o.shape) for o in acgan_d(images)] == [(2, 1), (2, K)]
+    assert [t.name for t in generator.inputs] == ["z", "labels"]
+
+
+def test_fit_logs_and_one_grid_row_per_class(tmp_path):
+    for kind, extra in (("cgan", set()), ("acgan", {"d_class_loss", "g_class_loss", "real_accuracy"})):
+        model = tiny(kind)
+        model.compile(run_eagerly=kind == "acgan")  # one traced fit is enough (test time)
+        history = model.fit(labelled([0, 1, 2, 1, 0, 2, 2, 1]), epochs=1, verbose=0).history
+        assert set(history) == {"d_loss", "g_loss", "d_real", "d_fake"} | extra
+        assert all(np.isfinite(v[-1]) for v in history.values())
+        grid = callbacks.SampleGrid(tmp_path, num_samples=6).grid(model)  # 2 samples per class
+        assert grid.shape == (K * 8 + (K + 1) * 2, 2 * 8 + 3 * 2, 1)
+
+
+def test_generate_takes_labels_and_draws_them_when_absent():
+    model = tiny("cgan")
+    z = np.random.default_rng(1).standard_normal((3, LATENT)).astype(np.float32)
+    images = model.generate(z, [2, 2, 0])
+    np.testing.assert_allclose(images[0], model.generator([tf.constant(z[:1]), tf.constant([2])])[0], atol=1e-6)
+    assert tuple(model.generate(5).shape) == (5,) + SHAPE
+
+
+@pytest.mark.parametrize("kind", ["cgan", "acgan"])
+def test_keras_file_round_trip(kind, tmp_path):
+    model = tiny(kind)
+    model.compile()
+    path = tmp_path / f"{kind}.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    assert type(loaded) is type(model) and loaded.num_classes == K
+    z, labels = np.ones((3, LATENT), np.float32), [0, 1, 2]
+    np.testing.assert_allclose(loaded.generate(z, labels), model.generate(z, labels), atol=1e-6)
+    for a, b in zip(loaded.discriminator.get_weights(), model.discriminator.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    if kind == "acgan":
+        assert loaded.class_weight == model.class_weight
+
+
+def test_export_serves_z_and_int32_labels(tmp_path):
+    model = tiny("acgan")
+    version = export.export_generator(model, tmp_path / "acgan")
+    serve = tf.saved_model.load(version).signatures["serving_default"]
+    inputs = serve.structured_input_signature[1]
+    assert sorted(inputs) == ["labels", "z"]
+    assert inputs["labels"].dtype == tf.int32 and inputs["labels"].shape.as_list() == [None]
+    assert inputs["z"].shape.as_list() == [None, LATENT]
+    z = np.random.default_rng(2).standard_normal((3, LATENT)).astype(np.float32)
+    labels = np.array([1, 0, 2], np.int32)
+    np.testing.assert_allclose(serve(z=tf.constant(z), labels=tf.constant(labels))["images"],
+                               model.generate(z, labels), atol=1e-5)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="num_classes=3"):
+        serve(z=tf.constant(z), labels=tf.constant([0, 7, 1], tf.int32))
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+def test_bad_data_and_arguments_give_clear_errors():
+    model = tiny("cgan")
+    model.compile(run_eagerly=True)
+    images_only = tf.data.Dataset.from_tensor_slices(np.zeros((8,) + SHAPE, np.float32)).batch(4)
+    with pytest.raises(ValueError, match=r"labelled batches \(images, labels\)"):
+        model.fit(images_only, epochs=1, verbose=0)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"`labels` must be class ids in \[0, num_classes=3\)"):
+        model.fit(labelled([0, 1, 2, 9]), epochs=1, verbose=0)  # e.g. a 10-class dataset
+    with pytest.raises(ValueError, match=r"`labels` must be in \[0, num_classes=3\); received labels value 5"):
+        model.generate(np.zeros((2, LATENT)), [1, 5])
+    with pytest.raises(ValueError, match="`labels` must be 2 integer class ids"):
+        model.generate(np.zeros((2, LATENT)), [1, 2, 0])
+    with pytest.raises(ValueError, match=r"`num_classes`=4 disagrees with the generator"):
+        models.CGAN(model.generator, model.discriminator, LATENT, 4)
+    with pytest.raises(ValueError, match="inputs \\[images, labels\\]"):
+        models.CGAN(model.generator, networks.dcgan.discriminator(SHAPE, base_filters=4), LATENT, K)
+    with pytest.raises(ValueError, match="class_logits"):
+        models.ACGAN(model.generator, model.discriminator, LATENT, K)
+    with pytest.raises(ValueError, match="`num_classes` must be an int >= 2; received num_classes=1"):
+        models.CGAN(model.generator, model.discriminator, LATENT, 1)
+
+
+def test_apps_refuse_unlabelled_data_and_a_disagreeing_class_count():
+    spec = experiment.DataSpec(name="digits", sample_shape=(16, 16, 1), num_classes=10)
+    assert experiment.class_count(spec) == 10 == experiment.class_count(spec, 10)
+    with pytest.raises(app.UsageError, match="--num_classes=7 disagrees with --dataset=digits, which has 10"):
+        experiment.class_count(spec, 7)
+    with pytest.raises(app.UsageError, match="--dataset=ring8 has no labels"):
+        experiment.class_count(experiment.DataSpec(name="ring8", sample_shape=(2,)))
+
+
+# ----------------------------------------------------------------------------- distribution
+
+DISTRIBUTED = textwrap.dedent("""
+    import json, os
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    import numpy as np
+    import tensorflow as tf
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+    import keras
+    from keras_gans import layers, models, networks
+
+    K, Z, SHAPE = 3, 4, (4, 4, 1)
+    L = keras.layers
+    rng = np.random.default_rng(0)
+    images = rng.uniform(-1, 1, (32,) + SHAPE).astype("float32")
+    labels = rng.integers(0, K, 32).astype("int32")
+
+    # Batch-norm-free players: per-replica batch statistics would differ from one device's by design.
+    def mlp(inputs, parts, outputs, name):
+        x = L.Concatenate()(parts) if len(parts) > 1 else parts[0]
+        x = L.Dense(16, activation="relu")(x)
+        heads = [L.Dense(units, activation=act)(x) for units, act in outputs]
+        return keras.Model(inputs, heads if len(heads) > 1 else heads[0], name=name)
+
+    def generator(code_inputs):
+        z = keras.Input((Z,), name="z")
+        inputs, parts = [z], [z]
+        for name in code_inputs:
+            if name == "continuous_code":
+                code = keras.Input((2,), name=name); parts.append(code)
+            else:
+                code = keras.Input((), dtype="int32", name=name); parts.append(layers.ClassOneHot(K)(code))
+            inputs.append(code)
+        flat = mlp(inputs, parts, [(16, "tanh")], "g")
+        return keras.Model(inputs, L.Reshape(SHAPE)(flat.outputs[0]))
+
+    def discriminator(outputs, with_labels=False):
+        x = keras.Input(SHAPE, name="images")
+        inputs, parts = [x], [L.Flatten()(x)]
+        if with_labels:
+            y = keras.Input((), dtype="int32", name="labels"); inputs.append(y); parts.append(layers.ClassOneHot(K)(y))
+        return mlp(inputs, parts, outputs, "d")
+
+    def build(kind):
+        if kind == "cgan":
+            return models.CGAN(generator(["labels"]), discriminator([(1, None)], True), Z, K, seed=3)
+        if kind == "acgan":
+            return models.ACGAN(generator(["labels"]), discriminator([(1, None), (K, None)]), Z, K, seed=3)
+        if kind == "infogan":
+            return models.InfoGAN(generator(["categorical_code", "continuous_code"]),
+                                  discriminator([(1, None), (K, None), (2, None)]), Z, K, 2, seed=3)
+        d = networks.classifier.digit_classifier(SHAPE, K)
+        return models.SGAN(generator([]), d, Z, images[:6], labels[:6], seed=3)
+
+    def train(kind, strategy):
+        keras.utils.set_random_seed(0)
+        with strategy.scope():
+            model = build(kind)
+            # Eager steps: the same replica logic without tracing 8 train functions (test time).
+            model.compile(d_optimizer=keras.optimizers.Adam(1e-2), g_optimizer=keras.optimizers.Adam(1e-2),
+                          run_eagerly=True)
+        data = tf.data.Dataset.from_tensor_slices((images, labels)).batch(16, drop_remainder=True)
+        history = model.fit(data, epochs=1, verbose=0).history
+        return model.get_weights(), history
+
+    mirrored = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    report = {}
+    for kind in ("cgan", "acgan", "infogan", "sgan"):
+        one, one_logs = train(kind, tf.distribute.get_strategy())
+        two, two_logs = train(kind, mirrored)
+        report[kind] = {
+            "max_weight_diff": max(float(np.max(np.abs(a - b))) for a, b in zip(one, two)),
+            "logs": [one_logs["d_loss"][-1], two_logs["d_loss"][-1], one_logs["g_loss"][-1], two_logs["g_loss"][-1]],
+        }
+    print(json.dumps({"replicas": mirrored.num_replicas_in_sync, "report": report}))
+""")
+
+
+def test_two_replica_mirrored_fit_matches_one_device_for_every_model():
+    result = subprocess.run([sys.executable, "-c", DISTRIBUTED], capture_output=True, text=True, timeout=300,
+                            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    output = json.loads(result.stdout.strip().splitlines()[-1])
+    assert output["replicas"] == 2
+    assert set(output["report"]) == {"cgan", "acgan", "infogan", "sgan"}
+    for kind, report in output["report"].items():
+        assert report["max_weight_diff"] < 1e-5, (kind, report)
+        d_one, d_two, g_one, g_two = report["logs"]
+        assert abs(d_one - d_two) < 1e-5 and abs(g_one - g_two) < 1e-5, (kind, report)

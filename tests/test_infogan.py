@@ -1,0 +1,154 @@
+"""InfoGAN: the mutual-information terms by hand, code plumbing, the code grid, saving, export, bad input."""
+
+import math
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gans import callbacks, evaluation, export, losses, models, networks
+
+SHAPE = (8, 8, 1)
+LATENT = 4
+K = 3
+D = 2
+
+
+def tiny():
+    generator = networks.infogan.generator(LATENT, SHAPE, K, D, base_filters=4)
+    discriminator = networks.infogan.discriminator(SHAPE, K, D, base_filters=4, q_units=8)
+    return models.InfoGAN(generator, discriminator, LATENT, K, D, continuous_weight=0.5, seed=0)
+
+
+def test_categorical_term_is_the_cross_entropy_of_q():
+    logits = np.array([[0.0, math.log(3.0)], [1.0, 1.0]])
+    codes = np.array([1, 0])
+    # -log(3/4) and -log(1/2): Q's log-likelihood of the codes, negated and averaged.
+    expected = (-math.log(0.75) - math.log(0.5)) / 2
+    assert float(losses.infogan_categorical_loss(logits, codes)) == pytest.approx(expected, rel=1e-6)
+
+
+GAUSSIAN_CASES = [  # codes, Q's mean, Q's log std, -E[log Q(c | x)]
+    # Unit variance: 0.5 (c - mu)^2 + 0.5 log(2 pi) per dimension, summed, batch-averaged.
+    ([[0.5, -1.0]], [[0.0, 0.0]], None, 0.5 * (0.25 + 1.0) + math.log(2 * math.pi)),
+    # sigma = 2 in the first dimension: 0.5 (0.5 / 2)^2 + log 2 + 0.5 log(2 pi).
+    ([[0.5, -1.0]], [[0.0, 0.0]], [[math.log(2.0), 0.0]],
+     0.5 * 0.0625 + math.log(2.0) + 0.5 + math.log(2 * math.pi)),
+    ([[1.0], [3.0]], [[1.0], [1.0]], None, (0.0 + 2.0) / 2 + 0.5 * math.log(2 * math.pi)),
+]
+
+
+def test_continuous_term_is_the_gaussian_negative_log_likelihood():
+    for codes, mean, log_std, expected in GAUSSIAN_CASES:
+        value = losses.infogan_continuous_loss(np.array(codes), np.array(mean),
+                                               None if log_std is None else np.array(log_std))
+        assert float(value) == pytest.approx(expected, rel=1e-6)
+
+
+def test_codes_enter_g_and_q_reads_them_back():
+    model = tiny()
+    z = np.ones((2, LATENT), np.float32)
+    images = model.generate(z, [0, 2], np.zeros((2, D), np.float32))
+    assert tuple(images.shape) == (2,) + SHAPE and not np.allclose(images[0], images[1])
+    moved = model.generate(z, [0, 0], np.array([[0.0, 0.0], [1.0, 0.0]], np.float32))
+    assert not np.allclose(moved[0], moved[1])
+    assert [tuple(o.shape) for o in model.discriminator(images)] == [(2, 1), (2, K), (2, D)]
+    assert [t.name for t in model.generator.inputs] == ["z", "categorical_code", "continuous_code"]
+    assert tuple(model.generate(5).shape) == (5,) + SHAPE
+
+
+def test_fit_reports_the_mutual_information_bound():
+    model = tiny()
+    model.compile(run_eagerly=True)  # the same step without tracing it (test time)
+    images = np.random.default_rng(0).uniform(-1, 1, (8,) + SHAPE).astype(np.float32)
+    history = model.fit(tf.data.Dataset.from_tensor_slices(images).batch(4), epochs=1, verbose=0).history
+    assert set(history) == {"d_loss", "g_loss", "categorical_loss", "continuous_loss", "mutual_information"}
+    # Each logged value is a mean over the same steps, so the bound's identity holds for the means.
+    assert history["mutual_information"][-1] == pytest.approx(math.log(K) - history["categorical_loss"][-1],
+                                                              abs=1e-5)
+
+
+class _RecordingModel:
+    """Duck-typed InfoGAN: the image encodes its categorical code and first continuous code."""
+
+    latent_dim, num_categories, num_continuous = 3, 2, 2
+
+    def __init__(self):
+        self.calls = []
+
+    def generate(self, z, codes, continuous):
+        self.calls.append((np.array(z), np.array(codes), np.array(continuous)))
+        value = 0.5 * np.asarray(codes, np.float32) - 0.25 + 0.1 * np.asarray(continuous)[:, 0]
+        return np.broadcast_to(value[:, None, None, None], (len(codes), 4, 4, 1))
+
+
+def test_code_grid_has_a_row_per_category_and_sweeps_each_continuous_code(tmp_path):
+    model = _RecordingModel()
+    grid = callbacks.LatentCodeGrid(tmp_path, steps=3, sweep=2.0).grid(model)
+    z, codes, continuous = model.calls[0]
+    np.testing.assert_array_equal(codes, [0] * 6 + [1] * 6)        # one row per code value
+    row = [[-2, 0], [0, 0], [2, 0], [0, -2], [0, 0], [0, 2]]       # code 1 swept, then code 2
+    np.testing.assert_array_equal(continuous, row + row)
+    assert np.all(z == z[0])                                        # one z for the whole grid
+    assert grid.shape == (2 * 4 + 3 * 2, 6 * 4 + 7 * 2, 1)
+    with pytest.raises(ValueError, match="steps"):
+        callbacks.LatentCodeGrid(tmp_path, steps=1)
+
+
+def test_categorical_code_scores_match_codes_to_classes():
+    def judge(images, training=False):  # reads the class back from the pixel value
+        return np.eye(3)[np.round((np.asarray(images)[:, 0, 0, 0] + 0.5) * 2).astype(int)]
+
+    class Model:
+        latent_dim, num_categories, num_continuous = 2, 3, 1
+
+        def generate(self, z, codes, continuous):  # code c is drawn as class (c + 1) % 3
+            shifted = (np.asarray(codes) + 1) % 3
+            return np.broadcast_to((shifted / 2.0 - 0.5)[:, None, None, None], (len(codes), 2, 2, 1))
+
+    scores = evaluation.categorical_code_scores(Model(), judge, num_samples=30)
+    assert scores["agreement"] == 1.0 and scores["mapping"] == [1, 2, 0]
+    assert scores["coverage"] == 3 and scores["histogram_kl"] == pytest.approx(0.0, abs=1e-12)
+    assert scores["num_samples"] == 30
+
+
+def test_keras_file_round_trip(tmp_path):
+    model = tiny()
+    model.compile()
+    model.save(tmp_path / "infogan.keras")
+    loaded = keras.saving.load_model(tmp_path / "infogan.keras")
+    assert isinstance(loaded, models.InfoGAN)
+    assert (loaded.num_categories, loaded.num_continuous, loaded.continuous_weight) == (K, D, 0.5)
+    args = (np.ones((2, LATENT), np.float32), [1, 2], np.full((2, D), 0.3, np.float32))
+    np.testing.assert_allclose(loaded.generate(*args), model.generate(*args), atol=1e-6)
+
+
+def test_export_serves_the_codes_by_name(tmp_path):
+    model = tiny()
+    serve = tf.saved_model.load(export.export_generator(model, tmp_path / "infogan")).signatures["serving_default"]
+    inputs = serve.structured_input_signature[1]
+    assert sorted(inputs) == ["categorical_code", "continuous_code", "z"]
+    assert inputs["categorical_code"].dtype == tf.int32 and inputs["categorical_code"].shape.as_list() == [None]
+    assert inputs["continuous_code"].shape.as_list() == [None, D]
+    z, codes, continuous = np.ones((2, LATENT), np.float32), np.array([2, 0], np.int32), np.zeros((2, D), np.float32)
+    out = serve(z=tf.constant(z), categorical_code=tf.constant(codes), continuous_code=tf.constant(continuous))
+    np.testing.assert_allclose(out["images"], model.generate(z, codes, continuous), atol=1e-5)
+
+
+def test_bad_codes_and_networks_give_clear_errors():
+    model = tiny()
+    z = np.zeros((2, LATENT), np.float32)
+    with pytest.raises(ValueError, match=r"`categorical_code` must be in \[0, num_classes=3\); received "
+                                         r"categorical_code value 3"):
+        model.generate(z, [0, 3])
+    with pytest.raises(ValueError, match=r"`continuous_code` must have shape \[2, 2\]"):
+        model.generate(z, [0, 1], np.zeros((2, 3), np.float32))
+    with pytest.raises(ValueError, match="`num_categories`=4 disagrees with the generator"):
+        models.InfoGAN(model.generator, networks.infogan.discriminator(SHAPE, 4, D, base_filters=4), LATENT, 4, D)
+    with pytest.raises(ValueError, match=r"num_continuous=3"):
+        models.InfoGAN(model.generator, model.discriminator, LATENT, K, 3)
+    with pytest.raises(ValueError, match="must take inputs"):
+        models.InfoGAN(networks.dcgan.generator(LATENT, SHAPE, base_filters=4), model.discriminator, LATENT, K, D)
+    with pytest.raises(ValueError, match="`continuous_weight` must be a number >= 0"):
+        models.InfoGAN(model.generator, model.discriminator, LATENT, K, D, continuous_weight=-1.0)
