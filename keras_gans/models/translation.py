@@ -1,0 +1,486 @@
+"""Training schemes shared by the image-to-image GANs.
+
+Two schemes cover the four papers of this family:
+
+- :class:`PairedTranslator`: one generator ``G: source -> target`` trained on
+  aligned ``(source, target)`` pairs with ``content_weight * content(target,
+  G(source)) + adversarial_weight * adversarial``. Pix2Pix (Isola et al.
+  2017; L1 content, a conditional PatchGAN) and SRGAN (Ledig et al. 2017;
+  MSE or VGG-feature content, 1e-3 adversarial) are configurations of it
+  (:mod:`keras_gans.models.pix2pix`, :mod:`keras_gans.models.srgan`).
+- :class:`TwoWayTranslator`: two generators ``G_AB``, ``G_BA`` and two
+  discriminators ``D_A``, ``D_B`` trained on unpaired ``(domain_a,
+  domain_b)`` batches with adversarial losses both ways and the
+  reconstruction ``G_BA(G_AB(a)) ~ a``, ``G_AB(G_BA(b)) ~ b``. CycleGAN (Zhu
+  et al. 2017) and DiscoGAN (Kim et al. 2017) are configurations of it
+  (:mod:`keras_gans.models.cyclegan`, :mod:`keras_gans.models.discogan`).
+
+Both make one discriminator and one generator update per batch from a single
+forward pass of the generator(s), as the authors' code does. Conventions of
+:class:`keras_gans.models.GAN` hold: logits are cast to float32 before the
+losses, per-replica mean losses are divided by the number of replicas, the
+optimizers are built on their variables in ``compile`` and the model is built
+once its networks exist. Scaling a loss by a constant (the papers halve D's
+objective) does not change Adam's steps, so the discriminator losses are the
+:mod:`keras_gans.losses` ones as they are.
+"""
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+from keras_gans import losses
+from keras_gans.image_pool import ImagePool
+from keras_gans.models.gan import GAN, _build_optimizer, scale_for_replicas, step_logs
+
+ADVERSARIAL_LOSSES = ("non_saturating", "least_squares")
+
+
+def generator_adversarial_loss(variant, fake_logits):
+    """G's adversarial term for the translation papers.
+
+    ``non_saturating``: ``E[-log D(G(x))]`` (Pix2Pix, SRGAN eq. 6, DiscoGAN).
+    ``least_squares``: ``E[(D(G(x)) - 1)^2]``, CycleGAN's form (Zhu et al.
+    2017, section 4), without the 1/2 of Mao et al.'s
+    :func:`keras_gans.losses.least_squares_generator_loss`, so the cycle weight
+    lambda = 10 keeps the paper's meaning.
+
+    Args:
+        variant: ``"non_saturating"`` or ``"least_squares"``.
+        fake_logits: D's outputs on generated images, any shape.
+
+    Returns:
+        Scalar loss.
+    """
+    _, g_loss_fn = losses.get(variant)
+    scale = 2.0 if variant == "least_squares" else 1.0
+    return scale * g_loss_fn(ops.cast(fake_logits, "float32"))
+
+
+def _check_adversarial(loss):
+    if loss not in ADVERSARIAL_LOSSES:
+        raise ValueError(f"`loss` must be one of {ADVERSARIAL_LOSSES}; received loss={loss!r}.")
+    return loss
+
+
+def _check_weight(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+        raise ValueError(f"`{name}` must be a number >= 0; received {name}={value!r}.")
+    return float(value)
+
+
+def _as_float32(images):
+    return ops.cast(images, "float32")
+
+
+def _serialize(network):
+    return None if network is None else keras.saving.serialize_keras_object(network)
+
+
+def _deserialize_networks(config, names):
+    config = dict(config)
+    for name in names:
+        if config.get(name) is not None:
+            config[name] = keras.saving.deserialize_keras_object(config[name])
+    return config
+
+
+def _unpack_pair(data, kind):
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise ValueError(f"A {kind} translation batch is a pair of image batches; received {type(data).__name__} "
+                         f"of length {len(data) if isinstance(data, (tuple, list)) else 'n/a'}.")
+    return data[0], data[1]
+
+
+class _Translator(keras.Model):
+    """What both schemes share: two optimizers, trackers, compile config, sampling."""
+
+    TRACKERS = ()
+
+    def _init_objective(self, loss, distance):
+        """Sets the adversarial loss, the image distance and the trackers."""
+        self.loss_name = _check_adversarial(loss)
+        self.d_loss_fn, _ = losses.get(loss)
+        self.distance_name = distance
+        self.distance = losses.get_distance(distance)
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.TRACKERS}
+
+    def _generator_variables(self):
+        raise NotImplementedError
+
+    def _discriminator_variables(self):
+        raise NotImplementedError
+
+    def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
+        """Configures the discriminator and generator optimizers.
+
+        Call it inside the strategy scope when distributing. Each optimizer is
+        built here on the variables of all the networks it updates.
+
+        Args:
+            d_optimizer: optimizer of the discriminator(s) (default Adam(2e-4,
+                beta_1=0.5), the setting of all four papers but SRGAN's 1e-4).
+            g_optimizer: optimizer of the generator(s) (same default).
+            **kwargs: passed to ``keras.Model.compile`` (e.g. ``jit_compile``).
+        """
+        self.d_optimizer = _build_optimizer(d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5),
+                                            self._discriminator_variables())
+        self.g_optimizer = _build_optimizer(g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5),
+                                            self._generator_variables())
+        super().compile(optimizer=self.g_optimizer, **kwargs)
+
+    # Both optimizers go into .keras files and come back through compile(), as for GAN.
+    get_compile_config = GAN.get_compile_config
+    compile_from_config = GAN.compile_from_config
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    @staticmethod
+    def _scaled(optimizer, loss):
+        """The loss to differentiate, inside the tape: per-replica share, then loss scaling."""
+        return optimizer.scale_loss(scale_for_replicas(loss))
+
+    @staticmethod
+    def _apply(optimizer, tape, scaled_loss, variables):
+        optimizer.apply(tape.gradient(scaled_loss, variables), variables)
+
+    def _record(self, values):
+        for name, value in values.items():
+            self.trackers[name].update_state(value)
+        return step_logs(self.metrics)
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class PairedTranslator(_Translator):
+    """Paired translation ``G: source -> target`` with a content and an adversarial loss.
+
+    Per batch ``(source, target)``: ``fake = G(source)``; D is updated on
+    ``(target, fake)`` (both paired with ``source`` when D is conditional);
+    then G on ``content_weight * content + adversarial_weight * adversarial``
+    with the updated D. With ``adversarial_weight=0`` D is never updated and G
+    is plain regression (the "L1 alone" baseline of Isola et al. 2017, table 1).
+    For the first ``pretrain_steps`` generator steps G learns from the content
+    loss alone and D receives zero gradients: SRGAN starts from a trained
+    SRResNet (Ledig et al. 2017, section 3.2).
+
+    Args:
+        generator: ``keras.Model`` mapping source images to target images.
+        discriminator: ``keras.Model`` from ``[source, images]`` (conditional,
+            two inputs) or ``images`` (one input) to logits of any shape.
+        loss: ``"non_saturating"`` (default) or ``"least_squares"``.
+        content: ``"l1"`` or ``"mse"``, the pixel distance of the content loss.
+        content_weight: weight of the content loss.
+        adversarial_weight: weight of G's adversarial loss (0 = regression only).
+        feature_extractor: optional ``keras.Model``; when given the content
+            loss compares ``feature_extractor(target)`` and
+            ``feature_extractor(G(source))`` instead of pixels (SRGAN's VGG loss).
+        feature_scale: features are multiplied by this before the distance
+            (SRGAN rescales VGG features by 1/12.75).
+        pretrain_steps: generator steps trained on the content loss alone first.
+        **kwargs: passed to ``keras.Model``.
+    """
+
+    TRACKERS = ("d_loss", "g_loss", "g_adversarial", "content_loss", "d_real", "d_fake")
+
+    def __init__(self, generator, discriminator, *, loss="non_saturating", content="l1", content_weight=1.0,
+                 adversarial_weight=1.0, feature_extractor=None, feature_scale=1.0, pretrain_steps=0, **kwargs):
+        super().__init__(**kwargs)
+        self._init_objective(loss, content)
+        self.content_weight = _check_weight("content_weight", content_weight)
+        self.adversarial_weight = _check_weight("adversarial_weight", adversarial_weight)
+        self.feature_scale = _check_weight("feature_scale", feature_scale)
+        if isinstance(pretrain_steps, bool) or not isinstance(pretrain_steps, int) or pretrain_steps < 0:
+            raise ValueError(f"`pretrain_steps` must be an int >= 0; received pretrain_steps={pretrain_steps!r}.")
+        self.pretrain_steps = pretrain_steps
+        self.generator = generator
+        self.discriminator = discriminator
+        self.feature_extractor = feature_extractor
+        if feature_extractor is not None:
+            feature_extractor.trainable = False
+        self.conditional = len(discriminator.inputs) == 2
+        self.built = True  # the networks exist (DESIGN.md, Distribution)
+
+    def _generator_variables(self):
+        return self.generator.trainable_variables
+
+    def _discriminator_variables(self):
+        return self.discriminator.trainable_variables
+
+    def _discriminate(self, source, images, training=True):
+        inputs = [source, images] if self.conditional else images
+        return ops.cast(self.discriminator(inputs, training=training), "float32")
+
+    def content_loss(self, target, fake):
+        """The content distance between target images and generated ones (pixels or features)."""
+        if self.feature_extractor is not None:
+            scale = self.feature_scale
+            return self.distance(scale * _as_float32(self.feature_extractor(target, training=False)),
+                                 scale * _as_float32(self.feature_extractor(fake, training=False)))
+        return self.distance(_as_float32(target), _as_float32(fake))
+
+    def _adversarial_on(self):
+        """1.0 once the pretraining steps are over, else 0.0 (a float32 scalar)."""
+        if not self.pretrain_steps:
+            return ops.ones((), "float32")
+        return ops.cast(self.g_optimizer.iterations >= self.pretrain_steps, "float32")
+
+    def _generator_loss(self, source, target, fake, training=True):
+        content = self.content_loss(target, fake)
+        adversarial = generator_adversarial_loss(self.loss_name, self._discriminate(source, fake, training))
+        total = self.content_weight * content
+        if self.adversarial_weight:
+            total = total + self.adversarial_weight * self._adversarial_on() * adversarial
+        return total, content, adversarial
+
+    def train_step(self, data):
+        source, target = _unpack_pair(data, "paired")
+        g_vars = self.generator.trainable_variables
+        d_vars = self.discriminator.trainable_variables
+        logs = {}
+        with tf.GradientTape() as g_tape:
+            fake = self.generator(source, training=True)
+            if self.adversarial_weight:
+                with g_tape.stop_recording(), tf.GradientTape() as d_tape:
+                    real_logits = self._discriminate(source, target)
+                    fake_logits = self._discriminate(source, tf.stop_gradient(fake))
+                    d_loss = self.d_loss_fn(real_logits, fake_logits)
+                    d_scaled = self._scaled(self.d_optimizer, self._adversarial_on() * d_loss)
+                self._apply(self.d_optimizer, d_tape, d_scaled, d_vars)
+                logs.update(d_loss=d_loss, d_real=ops.mean(real_logits), d_fake=ops.mean(fake_logits))
+            g_loss, content, adversarial = self._generator_loss(source, target, fake)
+            g_scaled = self._scaled(self.g_optimizer, g_loss)
+        self._apply(self.g_optimizer, g_tape, g_scaled, g_vars)
+        logs.update(g_loss=g_loss, content_loss=content, g_adversarial=adversarial)
+        return self._record(logs)
+
+    def test_step(self, data):
+        """Losses on a held-out batch in inference mode, with no update."""
+        source, target = _unpack_pair(data, "paired")
+        fake = self.generator(source, training=False)
+        real_logits = self._discriminate(source, target, training=False)
+        fake_logits = self._discriminate(source, fake, training=False)
+        g_loss, content, adversarial = self._generator_loss(source, target, fake, training=False)
+        return self._record(dict(d_loss=self.d_loss_fn(real_logits, fake_logits), g_loss=g_loss,
+                                 content_loss=content, g_adversarial=adversarial,
+                                 d_real=ops.mean(real_logits), d_fake=ops.mean(fake_logits)))
+
+    def translate(self, images, training=False):
+        """``G(images)``: source images to target images."""
+        return self.generator(images, training=training)
+
+    def call(self, images, training=False):
+        return self.generator(images, training=training)
+
+    def serving_endpoints(self):
+        """``serving_default``: the generator, input ``images`` (source), output ``images``."""
+        return {"serving_default": self.generator}
+
+    def sample_rows(self, batch):
+        """The rows of a sample picture: sources, their translations, the targets.
+
+        Args:
+            batch: a ``(source, target)`` pair of image batches.
+
+        Returns:
+            A list of three NumPy arrays ``[n, H, W, C]`` in [-1, 1].
+        """
+        source, target = _unpack_pair(batch, "paired")
+        fake = self.translate(source)
+        return [ops.convert_to_numpy(x) for x in (source, _as_float32(fake), target)]
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(generator=_serialize(self.generator), discriminator=_serialize(self.discriminator),
+                      loss=self.loss_name, content=self.distance_name, content_weight=self.content_weight,
+                      adversarial_weight=self.adversarial_weight,
+                      feature_extractor=_serialize(self.feature_extractor), feature_scale=self.feature_scale,
+                      pretrain_steps=self.pretrain_steps)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**_deserialize_networks(config, ("generator", "discriminator", "feature_extractor")))
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class TwoWayTranslator(_Translator):
+    """Unpaired translation both ways with cycle reconstruction.
+
+    Per batch ``(a, b)`` of unpaired images: ``fake_b = G_AB(a)``, ``fake_a =
+    G_BA(b)``, ``rec_a = G_BA(fake_b)``, ``rec_b = G_AB(fake_a)``. The
+    generators are updated first on
+
+        adversarial(D_B(fake_b)) + adversarial(D_A(fake_a))
+        + cycle_weight * (d(a, rec_a) + d(b, rec_b))
+        + identity_weight * (d(b, G_AB(b)) + d(a, G_BA(a)))
+
+    (``d`` = ``distance``), then the discriminators on the real images and the
+    same fakes, passed through an :class:`~keras_gans.image_pool.ImagePool` of
+    past fakes per domain when ``pool_size > 0``.
+
+    Args:
+        generator_ab: ``keras.Model`` from domain A images to domain B images.
+        generator_ba: ``keras.Model`` from domain B to domain A.
+        discriminator_a: logits for domain A images.
+        discriminator_b: logits for domain B images.
+        loss: ``"least_squares"`` or ``"non_saturating"``.
+        cycle_weight: weight of the reconstruction loss.
+        identity_weight: weight of the identity loss (0 = off); needs domains
+            with the same number of channels.
+        distance: ``"l1"`` or ``"mse"``.
+        pool_size: past fakes kept per discriminator (0 = none).
+        seed: seed of the pools' random draws.
+        **kwargs: passed to ``keras.Model``.
+    """
+
+    TRACKERS = ("d_loss", "g_loss", "g_adversarial", "cycle_loss", "identity_loss", "d_real", "d_fake")
+
+    def __init__(self, generator_ab, generator_ba, discriminator_a, discriminator_b, *, loss="least_squares",
+                 cycle_weight=10.0, identity_weight=0.0, distance="l1", pool_size=0, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self._init_objective(loss, distance)
+        self.cycle_weight = _check_weight("cycle_weight", cycle_weight)
+        self.identity_weight = _check_weight("identity_weight", identity_weight)
+        channels_a, channels_b = generator_ab.inputs[0].shape[-1], generator_ba.inputs[0].shape[-1]
+        if self.identity_weight and channels_a != channels_b:
+            raise ValueError(f"`identity_weight`={identity_weight!r} needs domains with the same channels; "
+                             f"domain A has {channels_a} and domain B {channels_b}.")
+        self.generator_ab = generator_ab
+        self.generator_ba = generator_ba
+        self.discriminator_a = discriminator_a
+        self.discriminator_b = discriminator_b
+        self.seed = seed
+        # Built here, inside the caller's strategy scope: variables cannot be created in a replica.
+        self.pool_a = ImagePool(pool_size, seed=seed, name="pool_a")
+        self.pool_b = ImagePool(pool_size, seed=None if seed is None else seed + 1, name="pool_b")
+        self.pool_a.build((None,) + tuple(generator_ba.outputs[0].shape[1:]))
+        self.pool_b.build((None,) + tuple(generator_ab.outputs[0].shape[1:]))
+        self.built = True
+
+    @property
+    def pool_size(self):
+        return self.pool_a.pool_size
+
+    @property
+    def generator(self):
+        """``G_AB``: what the Checkpointer saves as ``generator`` and a plain export serves."""
+        return self.generator_ab
+
+    @property
+    def discriminator(self):
+        """``D_B``, the discriminator that judges ``G_AB``."""
+        return self.discriminator_b
+
+    def checkpoint_items(self):
+        """The networks that ``generator``/``discriminator`` do not name, for the Checkpointer."""
+        return {"generator_ba": self.generator_ba, "discriminator_a": self.discriminator_a}
+
+    def _generator_variables(self):
+        return self.generator_ab.trainable_variables + self.generator_ba.trainable_variables
+
+    def _discriminator_variables(self):
+        return self.discriminator_a.trainable_variables + self.discriminator_b.trainable_variables
+
+    def _translations(self, a, b, training):
+        fake_b = self.generator_ab(a, training=training)
+        fake_a = self.generator_ba(b, training=training)
+        return fake_a, fake_b
+
+    def _generator_losses(self, a, b, fake_a, fake_b, training=True):
+        rec_a = self.generator_ba(fake_b, training=training)
+        rec_b = self.generator_ab(fake_a, training=training)
+        adversarial = (
+            generator_adversarial_loss(self.loss_name, self.discriminator_b(fake_b, training=training))
+            + generator_adversarial_loss(self.loss_name, self.discriminator_a(fake_a, training=training)))
+        cycle = (self.distance(_as_float32(a), _as_float32(rec_a))
+                 + self.distance(_as_float32(b), _as_float32(rec_b)))
+        total = adversarial + self.cycle_weight * cycle
+        identity = ops.zeros((), "float32")
+        if self.identity_weight:
+            identity = (self.distance(_as_float32(b), _as_float32(self.generator_ab(b, training=training)))
+                        + self.distance(_as_float32(a), _as_float32(self.generator_ba(a, training=training))))
+            total = total + self.identity_weight * identity
+        return total, adversarial, cycle, identity
+
+    def _discriminator_losses(self, a, b, fake_a, fake_b, training=True):
+        real_a = ops.cast(self.discriminator_a(a, training=training), "float32")
+        real_b = ops.cast(self.discriminator_b(b, training=training), "float32")
+        judged_a = ops.cast(self.discriminator_a(fake_a, training=training), "float32")
+        judged_b = ops.cast(self.discriminator_b(fake_b, training=training), "float32")
+        d_loss = self.d_loss_fn(real_a, judged_a) + self.d_loss_fn(real_b, judged_b)
+        d_real = 0.5 * (ops.mean(real_a) + ops.mean(real_b))
+        d_fake = 0.5 * (ops.mean(judged_a) + ops.mean(judged_b))
+        return d_loss, d_real, d_fake
+
+    def train_step(self, data):
+        a, b = _unpack_pair(data, "unpaired")
+        g_vars = self._generator_variables()
+        d_vars = self._discriminator_variables()
+        with tf.GradientTape() as g_tape:
+            fake_a, fake_b = self._translations(a, b, training=True)
+            g_loss, adversarial, cycle, identity = self._generator_losses(a, b, fake_a, fake_b)
+            g_scaled = self._scaled(self.g_optimizer, g_loss)
+        self._apply(self.g_optimizer, g_tape, g_scaled, g_vars)
+
+        pooled_a = self.pool_a(tf.stop_gradient(fake_a))
+        pooled_b = self.pool_b(tf.stop_gradient(fake_b))
+        with tf.GradientTape() as d_tape:
+            d_loss, d_real, d_fake = self._discriminator_losses(a, b, pooled_a, pooled_b)
+            d_scaled = self._scaled(self.d_optimizer, d_loss)
+        self._apply(self.d_optimizer, d_tape, d_scaled, d_vars)
+        return self._record(dict(d_loss=d_loss, g_loss=g_loss, g_adversarial=adversarial, cycle_loss=cycle,
+                                 identity_loss=identity, d_real=d_real, d_fake=d_fake))
+
+    def test_step(self, data):
+        """Losses on a held-out batch in inference mode, with no update and no pool."""
+        a, b = _unpack_pair(data, "unpaired")
+        fake_a, fake_b = self._translations(a, b, training=False)
+        g_loss, adversarial, cycle, identity = self._generator_losses(a, b, fake_a, fake_b, training=False)
+        d_loss, d_real, d_fake = self._discriminator_losses(a, b, fake_a, fake_b, training=False)
+        return self._record(dict(d_loss=d_loss, g_loss=g_loss, g_adversarial=adversarial, cycle_loss=cycle,
+                                 identity_loss=identity, d_real=d_real, d_fake=d_fake))
+
+    def translate(self, images, direction="a_to_b", training=False):
+        """Translates images: ``direction`` ``"a_to_b"`` (``G_AB``) or ``"b_to_a"`` (``G_BA``)."""
+        if direction not in ("a_to_b", "b_to_a"):
+            raise ValueError(f"`direction` must be 'a_to_b' or 'b_to_a'; received direction={direction!r}.")
+        network = self.generator_ab if direction == "a_to_b" else self.generator_ba
+        return network(images, training=training)
+
+    def call(self, images, training=False):
+        return self.generator_ab(images, training=training)
+
+    def serving_endpoints(self):
+        """``a_to_b`` (also ``serving_default``) and ``b_to_a``: input ``images``, output ``images``."""
+        return {"serving_default": self.generator_ab, "a_to_b": self.generator_ab, "b_to_a": self.generator_ba}
+
+    def sample_rows(self, batch):
+        """The rows of a sample picture: ``a, G_AB(a), G_BA(G_AB(a)), b, G_BA(b), G_AB(G_BA(b))``.
+
+        Args:
+            batch: an ``(a, b)`` pair of image batches of the same size.
+
+        Returns:
+            A list of six NumPy arrays ``[n, H, W, C]`` in [-1, 1].
+        """
+        a, b = _unpack_pair(batch, "unpaired")
+        fake_b = self.translate(a, "a_to_b")
+        fake_a = self.translate(b, "b_to_a")
+        rows = (a, fake_b, self.translate(fake_b, "b_to_a"), b, fake_a, self.translate(fake_a, "a_to_b"))
+        return [ops.convert_to_numpy(_as_float32(x)) for x in rows]
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(generator_ab=_serialize(self.generator_ab), generator_ba=_serialize(self.generator_ba),
+                      discriminator_a=_serialize(self.discriminator_a),
+                      discriminator_b=_serialize(self.discriminator_b), loss=self.loss_name,
+                      cycle_weight=self.cycle_weight, identity_weight=self.identity_weight,
+                      distance=self.distance_name, pool_size=self.pool_size, seed=self.seed)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**_deserialize_networks(
+            config, ("generator_ab", "generator_ba", "discriminator_a", "discriminator_b")))
