@@ -13,6 +13,12 @@
   generated points over the true modes, and the mode-coverage measures.
 - :class:`Checkpointer` saves everything an exact resume needs and restores it.
 - :class:`NonFiniteGuard` stops training at the first NaN/inf metric.
+- :class:`LatentCodeGrid` is InfoGAN's picture (Chen et al. 2016): one row
+  per categorical code value, the continuous codes swept across the columns.
+- :class:`TranslationGrid` shows image-to-image models on fixed examples:
+  input | output | target (or reconstruction) rows.
+- :class:`Evaluation` measures sample quality (FID, KID, precision/recall,
+  ...) every N epochs, for the logs, TensorBoard and ``ModelCheckpoint``.
 
 The fixed z of the sample callbacks comes from NumPy, never from the model's
 ``keras.random.SeedGenerator``: drawing from it would shift the training
@@ -549,3 +555,264 @@ class NonFiniteGuard(keras.callbacks.Callback):
             logging.error("NonFiniteGuard: %s; stopping training.", self.message)
             self.model.stop_training = True
             return
+
+
+def translation_picture(rows):
+    """Tiles the rows of a translation sample (e.g. input | output | target) into one image.
+
+    Row ``i`` of the picture shows ``rows[i]``, one example per column, so the
+    columns line up the input, output and target of each example. Rows of a
+    smaller size (a super-resolution input) are enlarged by pixel repetition to
+    the largest size; grayscale rows are repeated to RGB when another row is
+    RGB.
+
+    Args:
+        rows: a list of ``[n, H_i, W_i, C_i]`` image batches in [-1, 1], with the
+            same ``n``; each ``H_i``, ``W_i`` must divide the largest.
+
+    Returns:
+        uint8 ``[grid_H, grid_W, C]``.
+
+    Raises:
+        ValueError: for an empty list, different counts or sizes that do not divide.
+    """
+    rows = [np.asarray(row, dtype=np.float32) for row in rows]
+    if not rows or any(row.ndim != 4 for row in rows) or len({row.shape[0] for row in rows}) != 1:
+        raise ValueError("`rows` must be a non-empty list of [n, H, W, C] batches with the same n; received "
+                         f"shapes {[row.shape for row in rows]}.")
+    height = max(row.shape[1] for row in rows)
+    width = max(row.shape[2] for row in rows)
+    channels = max(row.shape[3] for row in rows)
+    fitted = []
+    for row in rows:
+        if height % row.shape[1] or width % row.shape[2]:
+            raise ValueError(f"`rows`: a {row.shape[1]}x{row.shape[2]} row does not divide the {height}x{width} "
+                             "picture cells.")
+        row = np.repeat(np.repeat(row, height // row.shape[1], axis=1), width // row.shape[2], axis=2)
+        if row.shape[3] != channels:
+            row = np.repeat(row, channels // row.shape[3], axis=3)  # gray -> RGB
+        fitted.append(row)
+    return image_utils.make_grid(image_utils.to_uint8(np.concatenate(fitted)), nrow=rows[0].shape[0])
+
+
+class TranslationGrid(_FixedSampler):
+    """Writes the translation of fixed examples every ``every`` epochs.
+
+    After epoch ``e`` (1-based) with ``e % every == 0`` it writes
+    ``model_dir/samples/epoch_{e:04d}.png`` and the TensorBoard image
+    ``samples``: the rows of ``model.sample_rows(examples)`` (a paired model:
+    source | translation | target; CycleGAN: a | G_AB(a) | reconstruction and
+    b | G_BA(b) | reconstruction), one example per column
+    (:func:`translation_picture`).
+
+    Args:
+        model_dir: the run directory.
+        examples: a fixed batch, ``(source, target)`` or ``(domain_a,
+            domain_b)`` arrays in [-1, 1] (e.g. the first test batch).
+        every: write after every ``every``-th epoch.
+    """
+
+    def __init__(self, model_dir, examples, every=1):
+        if not isinstance(examples, (tuple, list)) or len(examples) != 2:
+            raise ValueError("`examples` must be a (source, target) or (domain_a, domain_b) pair of image "
+                             f"batches; received {type(examples).__name__}.")
+        examples = tuple(np.asarray(keras.ops.convert_to_numpy(x), dtype=np.float32) for x in examples)
+        super().__init__(model_dir, seed=0, every=every, num_samples=examples[0].shape[0])
+        self.examples = examples
+
+    def picture(self, model=None):
+        """The uint8 picture for the model's current weights."""
+        model = model if model is not None else self.model
+        return translation_picture(model.sample_rows(self.examples))
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not self._due(epoch):
+            return
+        try:
+            picture = self.picture()
+        except ValueError as error:  # e.g. NaN images after divergence
+            logging.warning("TranslationGrid: no picture written for epoch %d: %s", epoch + 1, error)
+            return
+        image_utils.save_png(picture, self._png_path(epoch))
+        with self.writer.as_default():
+            tf.summary.image("samples", _as_summary_batch(picture), step=epoch + 1)
+        self.writer.flush()
+
+
+class LatentCodeGrid(SampleGrid):
+    """InfoGAN's picture: one row per categorical code value, continuous codes swept across columns.
+
+    The figures of Chen et al. 2016 (figure 2): with everything else fixed, row
+    k shows categorical code value k; the columns hold, for each continuous
+    code j in turn, ``steps`` values of c_j evenly spaced over
+    ``[-sweep, sweep]`` (the paper sweeps -2 to 2, beyond the training range
+    [-1, 1]) with the other continuous codes at 0. One fixed z, drawn with
+    :func:`fixed_latent`, serves the whole grid, so only the codes change
+    along a row or a column. Written like :class:`SampleGrid`:
+    ``model_dir/samples/epoch_{e:04d}.png`` and the TensorBoard image ``samples``.
+
+    Args:
+        model_dir: the run directory.
+        seed: seed of the fixed z.
+        every: write after every ``every``-th epoch.
+        steps: values per continuous code, >= 2.
+        sweep: half-width of the swept interval, > 0.
+    """
+
+    def __init__(self, model_dir, seed=0, every=1, steps=5, sweep=2.0):
+        super().__init__(model_dir, seed=seed, every=every, num_samples=1)
+        self.steps = _check_positive_int("steps", steps)
+        if self.steps < 2:
+            raise ValueError(f"`steps` must be an int >= 2; received steps={steps!r}.")
+        if isinstance(sweep, bool) or not isinstance(sweep, (int, float)) or not sweep > 0:
+            raise ValueError(f"`sweep` must be a positive number; received sweep={sweep!r}.")
+        self.sweep = float(sweep)
+
+    def code_inputs(self, model):
+        """``(z, categorical_code, continuous_code)`` of the grid, row by row.
+
+        Args:
+            model: a model with ``latent_dim``, ``num_categories`` and ``num_continuous``.
+
+        Returns:
+            float32 ``[n, latent_dim]``, int32 ``[n]`` and float32
+            ``[n, num_continuous]`` with ``n = num_categories * steps * num_continuous``.
+        """
+        categories, continuous = int(model.num_categories), int(model.num_continuous)
+        values = np.linspace(-self.sweep, self.sweep, self.steps, dtype=np.float32)
+        row = np.zeros((continuous * self.steps, continuous), np.float32)  # one row of the grid
+        for code in range(continuous):
+            row[code * self.steps:(code + 1) * self.steps, code] = values
+        codes = np.tile(row, (categories, 1))                              # [n, continuous]
+        labels = np.repeat(np.arange(categories, dtype=np.int32), len(row))  # [n]
+        z = fixed_latent(self.seed, 1, int(model.latent_dim), getattr(model, "latent_distribution", "normal"))
+        return np.repeat(z, len(labels), axis=0), labels, codes
+
+    def grid(self, model=None):
+        """The uint8 grid ``[H, W, C]``: ``num_categories`` rows of ``steps * num_continuous`` samples."""
+        model = model if model is not None else self.model
+        z, labels, codes = self.code_inputs(model)
+        samples = keras.ops.convert_to_numpy(model.generate(z, labels, codes))
+        return image_utils.make_grid(image_utils.to_uint8(samples), nrow=len(labels) // int(model.num_categories))
+
+
+class Evaluation(_FixedSampler):
+    """Measures sample quality every ``every`` epochs and after the last one.
+
+    After epoch ``e`` (1-based) with ``e % every == 0``, and after the last
+    epoch of ``fit`` whatever ``every`` is, it generates ``num_samples``
+    images from a fixed z (as :class:`SampleGrid`: drawn once with NumPy from
+    ``seed``; class-balanced labels for conditional models), embeds them with
+    ``extractor`` and computes ``measure`` against the real images, whose
+    features are computed once, at the first evaluation. The value is
+
+    - added to the epoch logs as ``name``, so ``History`` (hence
+      ``results.json``'s ``metrics`` in ``experiment.run``) records it and
+      ``keras.callbacks.ModelCheckpoint(monitor=name, mode=callback.mode)``
+      placed after this callback can keep the best epoch;
+    - written as the TensorBoard scalar ``name`` at step e in ``model_dir/logs/evaluation``;
+    - kept in :attr:`last_value` and :attr:`values` (``{epoch: value}``).
+
+    Non-finite samples (a diverged generator) are skipped with a warning.
+
+    Args:
+        model_dir: the run directory.
+        measure: ``"fid"``, ``"kid"`` (its mean), ``"precision"``, ``"recall"``,
+            ``"density"``, ``"coverage"`` (see ``keras_gans.evaluation``) or
+            ``"inception_score"`` (its mean; ``extractor`` must output logits).
+        extractor: ``images -> [n, d]`` features (``keras_gans.features``).
+        real: real images: an array ``[n, H, W, C]``, a ``tf.data.Dataset`` of
+            ``images`` or ``(images, labels)`` batches, or an iterable of
+            batches (unused for ``"inception_score"``).
+        num_samples: generated images per evaluation.
+        every: evaluate after every ``every``-th epoch.
+        seed: seed of the fixed z and of the measure's random subsets.
+        name: the log key (default ``measure``).
+        keep: real and generated feature rows kept for the measures that
+            need rows (all but FID and IS).
+        batch_size: images per feature batch.
+        **options: keyword options of ``keras_gans.evaluation.compare_features``
+            (``precision_k``, ``density_k``, ``kid_subsets``, ``kid_subset_size``)
+            or ``num_splits`` of ``inception_score``.
+    """
+
+    MEASURES = ("fid", "kid", "precision", "recall", "density", "coverage", "inception_score")
+    _HIGHER_IS_BETTER = ("precision", "recall", "density", "coverage", "inception_score")
+
+    def __init__(self, model_dir, measure, extractor, real, *, num_samples=1000, every=1, seed=0, name=None,
+                 keep=10000, batch_size=256, **options):
+        super().__init__(model_dir, seed, every, num_samples)
+        if measure not in self.MEASURES:
+            raise ValueError(f"`measure` must be one of {self.MEASURES}; received measure={measure!r}.")
+        if not callable(extractor):
+            raise ValueError(f"`extractor` must be callable (images -> features); received {extractor!r}.")
+        if real is None and measure != "inception_score":
+            raise ValueError(f"`real` images are needed for measure={measure!r}.")
+        self.measure = measure
+        self.extractor = extractor
+        self.real = real
+        self.name = name or measure
+        self.keep = _check_positive_int("keep", keep)
+        self.batch_size = _check_positive_int("batch_size", batch_size)
+        self.options = options
+        self.log_dir = os.path.join(self.model_dir, "logs", "evaluation")
+        self.last_value = None
+        self.values = {}
+        self._real_statistics = None
+
+    @property
+    def mode(self):
+        """``"min"`` or ``"max"``: the ``mode`` for ``ModelCheckpoint`` or ``EarlyStopping``."""
+        return "max" if self.measure in self._HIGHER_IS_BETTER else "min"
+
+    def _features(self, source):
+        from keras_gans import evaluation, features
+
+        batches = (self.extractor(images) for images in features.image_batches(source, self.batch_size))
+        return evaluation.feature_statistics(batches, keep=self.keep, seed=self.seed)
+
+    def evaluate(self, model=None):
+        """The measure for the model's current weights; logs and writes nothing.
+
+        Args:
+            model: the model; default the one being trained.
+
+        Returns:
+            The value as a float (NaN when the samples are not finite).
+        """
+        from keras_gans import evaluation
+
+        samples = self.generate(model)
+        if not np.all(np.isfinite(samples)):
+            return float("nan")
+        if self.measure == "inception_score":
+            from scipy.special import softmax
+
+            logits = np.concatenate([self.extractor(samples[start:start + self.batch_size])
+                                     for start in range(0, samples.shape[0], self.batch_size)])
+            return evaluation.inception_score(softmax(logits.astype(np.float64), axis=1),
+                                              **self.options)["mean"]
+        if self._real_statistics is None:
+            self._real_statistics = self._features(self.real)
+        value = evaluation.compare_features(self._real_statistics, self._features(samples), (self.measure,),
+                                            seed=self.seed, **self.options)[self.measure]
+        return float(value["mean"] if self.measure == "kid" else value)
+
+    def _due(self, epoch):
+        return super()._due(epoch) or epoch + 1 == (self.params or {}).get("epochs")
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not self._due(epoch):
+            return
+        value = self.evaluate()
+        if not np.isfinite(value):
+            logging.warning("Evaluation: non-finite samples or %s after epoch %d; not logged.", self.name,
+                            epoch + 1)
+            return
+        self.last_value = value
+        self.values[epoch + 1] = value
+        if logs is not None:
+            logs[self.name] = value
+        with self.writer.as_default():
+            tf.summary.scalar(self.name, value, step=epoch + 1)
+        self.writer.flush()

@@ -18,6 +18,13 @@
 * ``tfds:<name>[/<config>][:<split>]``: a TensorFlow Datasets dataset already
   prepared in ``data_dir`` (nothing is ever downloaded).
 * ``folder:<path>``: PNG/JPEG files under a folder, labelled by class subfolder.
+* image-to-image translation sets (section "Image-to-image translation sets"):
+  the embedded ``digits2bold`` and ``digits2rotated`` (unpaired), ``blurred2digits`` and
+  ``photos_x4`` (paired), and ``unpaired:tfds:<name>`` (splits
+  ``<split>A``/``<split>B``, e.g. ``unpaired:tfds:cycle_gan/horse2zebra``),
+  ``unpaired:folder:<path>`` (folders ``<split>A``/``<split>B``),
+  ``paired:folder:<path>`` / ``paired_reversed:folder:<path>`` (side-by-side
+  A|B images) and ``sr:folder:<path>`` (high-resolution photos).
 
 Images are float32 NHWC in [-1, 1]; labels are int32 class ids. By default a
 dataset is ONE pass over the data, batched and prefetched; repeat it for more
@@ -43,7 +50,8 @@ import os
 import numpy as np
 import tensorflow as tf
 
-EMBEDDED = ("ring8", "grid25", "digits", "textures")
+EMBEDDED = ("ring8", "grid25", "digits", "textures", "digits2bold", "digits2rotated", "blurred2digits",
+            "photos_x4")
 TOY_SETS = ("ring8", "grid25")
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg")
 
@@ -95,6 +103,8 @@ def is_known_name(name):
         return False
     if name in EMBEDDED:
         return True
+    if name.startswith(tuple(TRANSLATION_SOURCES)):  # image-to-image sources, see the translation section
+        return _is_translation_name(name)
     if name.startswith("tfds:"):
         try:
             _parse_tfds(name[len("tfds:"):])
@@ -514,6 +524,8 @@ def num_classes(name, data_dir=None):
         FileNotFoundError: for a ``folder:`` that does not exist.
     """
     _check_name(name)
+    if translation_kind(name) is not None:
+        return None
     if name == "digits":
         return 10
     if name == "textures":
@@ -533,8 +545,21 @@ def load(name, *, split="train", batch_size, shuffle=True, seed=0, data_dir=None
     """A dataset by name: batched, one epoch, prefetched, deterministic for a seed.
 
     Elements: ``[batch, 2]`` float32 points for the toy sets; ``(images,
-    labels)`` for labelled image sets; ``images`` for unlabelled ones. Images
-    are float32 ``[batch, H, W, C]`` in [-1, 1]; labels int32 ``[batch]``.
+    labels)`` for labelled image sets; ``images`` for unlabelled ones;
+    ``(source, target)`` for paired and ``(domain_a, domain_b)`` for unpaired
+    translation sets (:func:`translation_kind`). Images are float32
+    ``[batch, H, W, C]`` in [-1, 1]; labels int32 ``[batch]``.
+
+    Translation sets: ``digits2bold`` pairs digits (domain A) with bold digits
+    (domain B, strokes thickened by a grey dilation) and ``digits2rotated``
+    with digits turned 90 degrees, drawn from disjoint halves of the split;
+    ``blurred2digits`` pairs each digit blurred (Gaussian, std 0.75 original
+    pixel) with itself; both are 32x32 by default. ``photos_x4`` pairs
+    32x32 patches of six scikit-image photos (test split: the held-out
+    ``coffee`` photo) with their bicubic x4 downscales. One pass of an
+    unpaired set holds as many pairs as its larger domain. Training splits
+    are augmented (:func:`jitter_pair`; no mirroring for digits; mirroring
+    only for super-resolution).
 
     * ``ring8``/``grid25``: points drawn from the mixture of :func:`toy_modes`
       (uniform over modes) with a fixed seed per split: 100,000 for
@@ -591,6 +616,9 @@ def load(name, *, split="train", batch_size, shuffle=True, seed=0, data_dir=None
     shuffle = bool(shuffle)
     seed = int(seed)
 
+    if translation_kind(name) is not None:
+        return _load_translation(name, split, data_dir, image_size, num_examples, shuffle=shuffle, seed=seed,
+                                 **finish)
     if name in TOY_SETS:
         _check_embedded_split(name, split)
         points = _toy_points(name, split, num_examples)
@@ -607,3 +635,506 @@ def load(name, *, split="train", batch_size, shuffle=True, seed=0, data_dir=None
         return _load_tfds(name[len("tfds:"):], split, data_dir, image_size, num_examples, shuffle, seed,
                           **finish)
     return _load_folder(name[len("folder:"):], split, image_size, num_examples, shuffle, seed, **finish)
+
+
+# ----------------------------------------------------------------------------
+# Whole splits as arrays; few-label subsets for semi-supervised learning
+
+
+def load_arrays(name, *, split="train", data_dir=None, image_size=None, num_examples=None):
+    """A labelled set's split as NumPy arrays, in its fixed (unshuffled) order.
+
+    For measures and small supervised tasks that want the whole split at once
+    (the digit judge of ``keras_gans.evaluation``, the labelled examples of a
+    semi-supervised GAN).
+
+    Args:
+        name: a labelled dataset name accepted by :func:`load`.
+        split: the split, as in :func:`load`.
+        data_dir: where tfds datasets are prepared.
+        image_size: square output size, as in :func:`load`.
+        num_examples: only the first this many examples.
+
+    Returns:
+        ``(images, labels)``: float32 ``[n, H, W, C]`` in [-1, 1] and int32 ``[n]``.
+
+    Raises:
+        ValueError: for an unlabelled set (or anything :func:`load` rejects).
+    """
+    dataset = load(name, split=split, batch_size=1024, shuffle=False, data_dir=data_dir,
+                   image_size=image_size, drop_remainder=False, num_examples=num_examples)
+    if not isinstance(dataset.element_spec, tuple):
+        raise ValueError(f"`name`={name!r} is not a labelled dataset: load_arrays returns (images, labels).")
+    batches = list(dataset.as_numpy_iterator())
+    return (np.concatenate([images for images, _ in batches]),
+            np.concatenate([labels for _, labels in batches]).astype(np.int32))
+
+
+def class_balanced_indices(labels, per_class, *, seed=0):
+    """Indices of ``per_class`` examples of every class, drawn without replacement.
+
+    The labelled subset of semi-supervised benchmarks: Salimans et al. 2016
+    ("Improved Techniques for Training GANs", section 5) keep 100 MNIST labels,
+    10 per class, and treat the rest of the training set as unlabelled.
+
+    Args:
+        labels: int ``[n]`` class ids 0..K-1.
+        per_class: examples kept per class, >= 1.
+        seed: seed of ``np.random.default_rng`` choosing them.
+
+    Returns:
+        Sorted int64 ``[K * per_class]`` indices into ``labels``.
+
+    Raises:
+        ValueError: naming ``per_class`` when a class has fewer examples, or
+            ``labels`` when it is not a 1-D array of non-negative ints.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.size == 0 or not np.issubdtype(labels.dtype, np.integer) or labels.min() < 0:
+        raise ValueError(f"`labels` must be a non-empty 1-D array of class ids >= 0; received "
+                         f"shape {labels.shape}, dtype {labels.dtype}.")
+    if not _is_int(per_class) or per_class < 1:
+        raise ValueError(f"`per_class` must be a positive integer; received per_class={per_class!r}.")
+    rng = np.random.default_rng(seed)
+    chosen = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        if len(members) < per_class:
+            raise ValueError(f"`per_class`={per_class} exceeds the {len(members)} examples of class {label}.")
+        chosen.append(rng.choice(members, size=per_class, replace=False))
+    return np.sort(np.concatenate(chosen))
+
+
+# ----------------------------------------------------------------------------
+# Image-to-image translation sets
+#
+# Paired sets yield (source, target) batches and unpaired sets (domain_a,
+# domain_b) batches, both float32 [batch, H, W, C] in [-1, 1] (DESIGN.md, Data).
+# The training split is augmented as in Pix2Pix (Isola et al. 2017, appendix
+# 6.2) and CycleGAN (Zhu et al. 2017, appendix 7.1): resized to 286/256 of its
+# size, randomly cropped back and randomly mirrored, identically for the two
+# images of a pair. The random draws are stateless, keyed by (seed, position
+# in the stream), so a stream is a pure function of its seed like every other.
+
+TRANSLATION_SETS = ("digits2bold", "digits2rotated", "blurred2digits", "photos_x4")
+UNPAIRED_DIGIT_SETS = ("digits2bold", "digits2rotated")
+# Wrappers of a tfds:/folder: source and the sources each accepts.
+TRANSLATION_SOURCES = {"paired:": ("folder:",), "paired_reversed:": ("folder:",),
+                       "unpaired:": ("tfds:", "folder:"), "sr:": ("folder:",)}
+SR_SCALE = 4  # Ledig et al. 2017 upscale by 4
+JITTER_RATIO = 286 / 256
+_DIGITS_TRANSLATION_SIZE = 32  # native size of the digit translation sets (8x8 digits upsampled)
+_BLUR_SIGMA = 0.75  # Gaussian blur of blurred2digits, in pixels of the original 8x8 digit
+_SR_TRAIN_PHOTOS = ("astronaut", "chelsea", "rocket", "hubble_deep_field", "immunohistochemistry", "retina")
+_SR_TEST_PHOTOS = ("coffee",)  # held out: no training patch comes from it
+_SR_PATCH = 32
+_FLAT_PATCH_STD = 0.05  # patches flatter than this (spatial std per channel, [-1, 1] units) teach nothing
+
+
+def translation_kind(name):
+    """``"paired"``, ``"unpaired"`` or None (not a translation set) for a dataset name.
+
+    Args:
+        name: a dataset name.
+
+    Returns:
+        ``"unpaired"`` for ``digits2bold``, ``digits2rotated`` and ``unpaired:...``; ``"paired"``
+        for ``blurred2digits``, ``photos_x4``, ``paired:...``,
+        ``paired_reversed:...`` and ``sr:...``; None otherwise.
+    """
+    if not isinstance(name, str):
+        return None
+    if name in UNPAIRED_DIGIT_SETS or name.startswith("unpaired:"):
+        return "unpaired"
+    if name in TRANSLATION_SETS or name.startswith(tuple(TRANSLATION_SOURCES)):
+        return "paired"
+    return None
+
+
+def _split_translation_name(name):
+    """``(wrapper, source)`` of a wrapped name such as ``unpaired:tfds:cycle_gan/horse2zebra``."""
+    for wrapper, sources in TRANSLATION_SOURCES.items():
+        if name.startswith(wrapper):
+            source = name[len(wrapper):]
+            if source.startswith(sources) and is_known_name(source):
+                return wrapper, source
+            raise ValueError(f"`name`={name!r}: {wrapper}<source> takes {' or '.join(s + '...' for s in sources)}; "
+                             f"received source {source!r}.")
+    raise ValueError(f"`name`={name!r} is not a translation set.")
+
+
+def _is_translation_name(name):
+    if name in TRANSLATION_SETS:
+        return True
+    try:
+        _split_translation_name(name)
+    except ValueError:
+        return False
+    return True
+
+
+# Augmentation ------------------------------------------------------------
+
+
+def _jitter(image, key, flip):
+    """Resize to 286/256 of the size, random crop back to the size, random horizontal flip."""
+    height, width = image.shape[0], image.shape[1]
+    crop_key, flip_key = tf.unstack(tf.random.experimental.stateless_split(key, 2))
+    larger = tf.image.resize(image, [round(height * JITTER_RATIO), round(width * JITTER_RATIO)], method="bilinear")
+    image = tf.image.stateless_random_crop(larger, tf.shape(image), seed=crop_key)
+    if flip:
+        image = tf.image.stateless_random_flip_left_right(image, seed=flip_key)
+    return image
+
+
+def jitter_pair(source, target, key, *, flip=True):
+    """The papers' augmentation, identical for both images of an aligned pair.
+
+    Both are stacked along the channels, resized to 286/256 of their size
+    (bilinear), cropped at one random position back to the size and, when
+    ``flip``, mirrored together with probability 1/2 (Isola et al. 2017,
+    appendix 6.2).
+
+    Args:
+        source: ``[H, W, C1]`` float image.
+        target: ``[H, W, C2]`` float image of the same height and width.
+        key: ``[2]`` int seed of the stateless random ops.
+        flip: mirror at random (False for digits, whose mirror images are no digits).
+
+    Returns:
+        The augmented ``(source, target)``.
+    """
+    channels = source.shape[-1]
+    stacked = _jitter(tf.concat([source, target], axis=-1), key, flip)  # [H, W, C1 + C2]
+    return stacked[..., :channels], stacked[..., channels:]
+
+
+def _flip_pair(source, target, key):
+    """Mirrors both images (of any sizes) with one draw: probability 1/2."""
+    mirror = tf.random.stateless_uniform([], seed=key) < 0.5
+    return (tf.cond(mirror, lambda: tf.reverse(source, [1]), lambda: source),
+            tf.cond(mirror, lambda: tf.reverse(target, [1]), lambda: target))
+
+
+def _finish_translation(dataset, *, count, augment, batch_size, shuffle, seed, drop_remainder, repeat,
+                        already_repeated=False):
+    """Repeats, shuffles, augments with keys (seed, position), batches and prefetches."""
+    if repeat and not already_repeated:
+        dataset = dataset.repeat()
+    if shuffle:
+        dataset = dataset.shuffle(max(1, count), seed=seed, reshuffle_each_iteration=not repeat)
+    if augment is not None:
+        def keyed(position, element):
+            return augment(*element, tf.stack([tf.constant(seed, tf.int64), position]))
+
+        dataset = dataset.enumerate().map(keyed, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    return dataset.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+
+
+def _unpaired_stream(domain_a, count_a, domain_b, count_b, *, augment, flip, batch_size, shuffle, seed,
+                     drop_remainder, repeat):
+    """Zips two independently shuffled endless streams; one pass is max(count_a, count_b) pairs."""
+
+    def endless(dataset, count, salt):
+        dataset = dataset.repeat()
+        if shuffle:
+            dataset = dataset.shuffle(max(1, count), seed=seed + salt, reshuffle_each_iteration=not repeat)
+        return dataset
+
+    pairs = tf.data.Dataset.zip((endless(domain_a, count_a, 0), endless(domain_b, count_b, 1)))
+    if not repeat:
+        pairs = pairs.take(max(count_a, count_b))
+
+    def jitter_both(a, b, key):
+        key_a, key_b = tf.unstack(tf.random.experimental.stateless_split(key, 2))
+        return _jitter(a, key_a, flip), _jitter(b, key_b, flip)
+
+    return _finish_translation(pairs, count=0, augment=jitter_both if augment else None, batch_size=batch_size,
+                               shuffle=False, seed=seed, drop_remainder=drop_remainder, repeat=repeat,
+                               already_repeated=True)
+
+
+# Embedded translation sets ------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def _digit_translation_arrays(split, size):
+    """The split's digits at ``size`` (float32 [-1, 1]) and labels, in their fixed order."""
+    images, labels = _digits_arrays()
+    index = _stratified_split(labels, split)
+    digits = _to_unit_range(images[index], 16.0, size).numpy()  # [n, size, size, 1]
+    return digits, labels[index]
+
+
+def _bold(images, radius):
+    """Thickens bright strokes: grey dilation of ``[n, H, W, 1]`` images by a disk of ``radius`` pixels."""
+    from scipy.ndimage import grey_dilation
+
+    offsets = np.arange(-radius, radius + 1)
+    disk = offsets[:, None] ** 2 + offsets[None, :] ** 2 <= radius ** 2  # [2r + 1, 2r + 1]
+    return grey_dilation(images, footprint=disk[None, :, :, None]).astype(np.float32)
+
+
+def _gaussian_blur(images, sigma):
+    from scipy.ndimage import gaussian_filter
+
+    return gaussian_filter(images, sigma=(0, sigma, sigma, 0), mode="nearest").astype(np.float32)
+
+
+@functools.lru_cache(maxsize=None)
+def _photo_patches(split, size):
+    """Non-overlapping ``size`` x ``size`` RGB patches (float32 [-1, 1]) of the split's photos, flat ones dropped."""
+    import skimage.data
+
+    patches = []
+    for photo in (_SR_TRAIN_PHOTOS if split == "train" else _SR_TEST_PHOTOS):
+        image = getattr(skimage.data, photo)()[..., :3]  # [h, w, 3] uint8
+        rows, cols = image.shape[0] // size, image.shape[1] // size
+        tiles = image[:rows * size, :cols * size].reshape(rows, size, cols, size, 3).transpose(0, 2, 1, 3, 4)
+        patches.append(tiles.reshape(-1, size, size, 3))  # [rows * cols, size, size, 3]
+    patches = np.concatenate(patches).astype(np.float32) / 127.5 - 1.0
+    return patches[patches.std(axis=(1, 2)).mean(axis=-1) >= _FLAT_PATCH_STD]
+
+
+def downscale(images, scale=SR_SCALE):
+    """Bicubic downscaling by ``scale`` (antialiased), as SRGAN makes its inputs (Ledig et al. 2017, section 3.2).
+
+    Args:
+        images: ``[..., H, W, C]`` float images in [-1, 1], H and W multiples of ``scale``.
+        scale: the factor.
+
+    Returns:
+        ``[..., H / scale, W / scale, C]`` float32 images clipped to [-1, 1].
+    """
+    images = tf.convert_to_tensor(images, tf.float32)
+    height, width = images.shape[-3], images.shape[-2]
+    small = tf.image.resize(images, [height // scale, width // scale], method="bicubic", antialias=True)
+    return tf.clip_by_value(small, -1.0, 1.0)
+
+
+def translation_arrays(name, *, split="train", image_size=None):
+    """A whole split of an embedded translation set as NumPy arrays, aligned and labelled.
+
+    For measures: ``digits2bold`` and ``digits2rotated`` are trained on
+    unpaired halves, but each test digit's twin in the other domain and its
+    class are what tell whether a translation kept the digit.
+
+    Args:
+        name: ``digits2bold``, ``digits2rotated``, ``blurred2digits`` or ``photos_x4``.
+        split: ``"train"`` or ``"test"``.
+        image_size: square size (the high-resolution one for ``photos_x4``);
+            default 32.
+
+    Returns:
+        ``digits2bold``/``digits2rotated``: ``{"a": digits, "b": the same
+        digits in bold (grey dilation with a disk of radius size/16) or
+        turned 90 degrees counter-clockwise, "labels"}``; ``blurred2digits``:
+        ``{"source": blurred, "target": sharp, "labels"}``; ``photos_x4``:
+        ``{"source": low resolution, "target": high resolution}``. Images are
+        float32 ``[n, H, W, C]`` in [-1, 1]; labels int32 ``[n]``.
+
+    Raises:
+        ValueError: for another name or a bad split or size.
+    """
+    if name not in TRANSLATION_SETS:
+        raise ValueError(f"`name`={name!r} is not an embedded translation set: use one of "
+                         f"{', '.join(TRANSLATION_SETS)}.")
+    _check_args(1, 0, image_size, None, split)
+    _check_embedded_split(name, split)
+    if name == "photos_x4":
+        high = _photo_patches(split, image_size or _SR_PATCH)
+        return {"source": downscale(high).numpy(), "target": high}
+    size = image_size or _DIGITS_TRANSLATION_SIZE
+    digits, labels = _digit_translation_arrays(split, size)
+    if name == "digits2rotated":
+        return {"a": digits, "b": np.rot90(digits, k=1, axes=(1, 2)).copy(), "labels": labels}
+    if name == "digits2bold":
+        return {"a": digits, "b": _bold(digits, radius=max(1, size // 16)), "labels": labels}
+    sigma = _BLUR_SIGMA * size / 8.0  # the blur covers the same share of the digit at every size
+    return {"source": _gaussian_blur(digits, sigma), "target": digits, "labels": labels}
+
+
+def _load_embedded_translation(name, split, image_size, num_examples, **stream):
+    arrays = translation_arrays(name, split=split, image_size=image_size)
+    train = split == "train"
+    if name in UNPAIRED_DIGIT_SETS:
+        # Disjoint halves of the split: no digit appears in both domains, so nothing is paired.
+        order = np.random.default_rng(_SPLIT_RANDOM_STATE).permutation(len(arrays["labels"]))
+        domain_a, domain_b = arrays["a"][order[0::2]][:num_examples], arrays["b"][order[1::2]][:num_examples]
+        return _unpaired_stream(tf.data.Dataset.from_tensor_slices(domain_a), len(domain_a),
+                                tf.data.Dataset.from_tensor_slices(domain_b), len(domain_b),
+                                augment=train, flip=False, **stream)
+    source, target = arrays["source"][:num_examples], arrays["target"][:num_examples]
+    if name == "blurred2digits":
+        augment = (lambda s, t, key: jitter_pair(s, t, key, flip=False)) if train else None
+    else:
+        augment = _flip_pair if train else None
+    return _finish_translation(tf.data.Dataset.from_tensor_slices((source, target)), count=len(source),
+                               augment=augment, **stream)
+
+
+# Translation sets from tfds and folders -----------------------------------
+
+
+def _translation_folder(path, split, name):
+    """``path/<split>`` when it exists, else ``path`` itself for the train split."""
+    if not os.path.isdir(path):
+        raise FileNotFoundError(f"{name}: no such directory {path}.")
+    nested = os.path.join(path, split)
+    if os.path.isdir(nested):
+        return nested
+    if split == "train":
+        return path
+    raise ValueError(f"`split`={split!r}: {name} has no folder {nested}.")
+
+
+def _image_files(path, name):
+    files = _walk_images(path)
+    if not files:
+        raise ValueError(f"{name}: {path} holds no image ({', '.join(IMAGE_EXTENSIONS)} files).")
+    sizes, modes = _inspect_images(path, files)
+    channels = 1 if all(mode in _GRAY_MODES for mode in modes) else 3
+    return files, sizes, channels
+
+
+def _decode(file, channels):
+    return tf.io.decode_image(tf.io.read_file(file), channels=channels, dtype=tf.uint8, expand_animations=False)
+
+
+def _square_float(image, size):
+    """uint8 ``[h, w, c]`` -> central square, resized to ``size`` (if given), float32 in [-1, 1]."""
+    image = _center_crop_square(image)
+    if size is not None:
+        image = _resize_uint8(image, size)
+    return tf.cast(image, tf.float32) / 127.5 - 1.0
+
+
+def _folder_domain(path, name, image_size, num_examples, channels=None):
+    files, sizes, found_channels = _image_files(path, name)
+    files, sizes = files[:num_examples], sizes[:num_examples]
+    if image_size is None and len(set(sizes)) > 1:
+        raise ValueError(f"{name}: the images under {path} differ in size; pass `image_size` (received None).")
+    side = image_size or min(sizes[0])
+    channels = channels or found_channels
+
+    def read(file):
+        return tf.ensure_shape(_square_float(_decode(file, channels), image_size), [side, side, channels])
+
+    dataset = tf.data.Dataset.from_tensor_slices(files).map(read, num_parallel_calls=tf.data.AUTOTUNE,
+                                                             deterministic=True)
+    return dataset, len(files), found_channels
+
+
+def _tfds_domain(spec, split, data_dir, image_size, num_examples, name):
+    import tensorflow_datasets as tfds
+
+    builder = _tfds_builder(spec, data_dir)
+    if "image" not in builder.info.features:
+        raise ValueError(f"{name}: tfds:{spec} has no 'image' feature.")
+    height, width, channels = builder.info.features["image"].shape
+    if image_size is None and (height is None or width is None):
+        raise ValueError(f"{name}: tfds:{spec} has images of varying size: pass `image_size`; received None.")
+    side = image_size or min(height, width)
+    try:
+        dataset = builder.as_dataset(split=split, read_config=tfds.ReadConfig(shuffle_seed=0))
+    except AssertionError:
+        raise FileNotFoundError(f"{name}: tfds:{spec} is not prepared in data_dir={data_dir or '~/tensorflow_datasets'} "
+                                f"and nothing is downloaded here; run `tfds build {spec}` on a connected machine "
+                                "and copy the data folder here.") from None
+    except (KeyError, ValueError) as error:
+        raise ValueError(f"{name}: split {split!r} of tfds:{spec} could not be read: {error}") from None
+    if num_examples is not None:
+        dataset = dataset.take(num_examples)
+    count = int(dataset.cardinality())
+    dataset = dataset.map(lambda example: tf.ensure_shape(_square_float(example["image"], image_size),
+                                                          [side, side, channels]),
+                          num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    return dataset, count
+
+
+def _load_unpaired_source(name, source, split, data_dir, image_size, num_examples, **stream):
+    """``(domain_a, domain_b)`` from the splits ``<split>A``/``<split>B`` (tfds) or folders (CycleGAN's layout)."""
+    domains = []
+    if source.startswith("tfds:"):
+        spec, _ = _parse_tfds(source[len("tfds:"):])
+        for domain in "AB":
+            domains.append(_tfds_domain(spec, f"{split}{domain}", data_dir, image_size, num_examples, name))
+    else:
+        root = source[len("folder:"):]
+        if not os.path.isdir(root):
+            raise FileNotFoundError(f"{name}: no such directory {root}.")
+        for domain in "AB":
+            folder = os.path.join(root, f"{split}{domain}")
+            if not os.path.isdir(folder):
+                raise ValueError(f"{name}: expected the folders {split}A and {split}B under {root} "
+                                 f"(CycleGAN's layout); {folder} is missing.")
+            dataset, count, _ = _folder_domain(folder, name, image_size, num_examples, channels=3)
+            domains.append((dataset, count))
+    (domain_a, count_a), (domain_b, count_b) = domains
+    return _unpaired_stream(domain_a, count_a, domain_b, count_b, augment=split == "train", flip=True, **stream)
+
+
+def _load_paired_folder(name, source, split, image_size, num_examples, reverse, **stream):
+    """Side-by-side ``A|B`` images (the Pix2Pix datasets): left half -> right half (or the reverse)."""
+    path = _translation_folder(source[len("folder:"):], split, name)
+    files, sizes, channels = _image_files(path, name)
+    files, sizes = files[:num_examples], sizes[:num_examples]
+    for file, (width, height) in zip(files, sizes):
+        if width % 2:
+            raise ValueError(f"{name}: {file} is {width}x{height}; a side-by-side pair needs an even width.")
+    if image_size is None and len(set(sizes)) > 1:
+        raise ValueError(f"{name}: the images under {path} differ in size; pass `image_size` (received None).")
+    side = image_size or min(sizes[0][0] // 2, sizes[0][1])
+
+    def read(file):
+        image = _decode(file, channels)
+        half = tf.shape(image)[1] // 2
+        left, right = (tf.ensure_shape(_square_float(part, side), [side, side, channels])
+                       for part in (image[:, :half], image[:, half:]))
+        return (right, left) if reverse else (left, right)
+
+    pairs = tf.data.Dataset.from_tensor_slices(files).map(read, num_parallel_calls=tf.data.AUTOTUNE,
+                                                           deterministic=True)
+    augment = (lambda s, t, key: jitter_pair(s, t, key, flip=True)) if split == "train" else None
+    return _finish_translation(pairs, count=len(files), augment=augment, **stream)
+
+
+def _load_sr_folder(name, source, split, image_size, num_examples, **stream):
+    """High-resolution crops of ``image_size`` (random in training, central otherwise) and their x4 downscales."""
+    path = _translation_folder(source[len("folder:"):], split, name)
+    files, sizes, _ = _image_files(path, name)
+    files, sizes = files[:num_examples], sizes[:num_examples]
+    side = image_size or _SR_PATCH * 3  # 96x96 high-resolution crops, as in the paper
+    for file, (width, height) in zip(files, sizes):
+        if min(width, height) < side:
+            raise ValueError(f"{name}: {file} is {width}x{height}, smaller than the {side}x{side} crops "
+                             f"(image_size={image_size!r}).")
+    train = split == "train"
+    dataset = tf.data.Dataset.from_tensor_slices(files)
+
+    def crop(file, key):
+        image = _decode(file, 3)
+        if train:
+            image = tf.image.stateless_random_crop(image, [side, side, 3], seed=key)
+            image = tf.image.stateless_random_flip_left_right(image, seed=key[::-1])
+        else:
+            shape = tf.shape(image)
+            top, left = (shape[0] - side) // 2, (shape[1] - side) // 2
+            image = image[top:top + side, left:left + side]
+        high = tf.ensure_shape(tf.cast(image, tf.float32) / 127.5 - 1.0, [side, side, 3])
+        return downscale(high), high
+
+    return _finish_translation(dataset.map(lambda file: (file,)), count=len(files), augment=crop, **stream)
+
+
+def _load_translation(name, split, data_dir, image_size, num_examples, **stream):
+    if name in TRANSLATION_SETS:
+        _check_embedded_split(name, split)
+        return _load_embedded_translation(name, split, image_size, num_examples, **stream)
+    wrapper, source = _split_translation_name(name)
+    if wrapper == "unpaired:":
+        return _load_unpaired_source(name, source, split, data_dir, image_size, num_examples, **stream)
+    if wrapper == "sr:":
+        return _load_sr_folder(name, source, split, image_size, num_examples, **stream)
+    return _load_paired_folder(name, source, split, image_size, num_examples, reverse=wrapper == "paired_reversed:",
+                               **stream)

@@ -97,6 +97,28 @@ class DataSpec:
         return self.toy_modes is not None
 
 
+def class_count(spec, requested=None):
+    """The number of classes a label-driven app (CGAN, ACGAN, SGAN) trains with.
+
+    Args:
+        spec: the :class:`DataSpec` of the training data.
+        requested: the app's ``--num_classes``, or None to take the dataset's.
+
+    Returns:
+        ``spec.num_classes`` (which ``requested`` must equal when given).
+
+    Raises:
+        app.UsageError: the dataset is unlabelled, or ``requested`` disagrees with it.
+    """
+    if spec.num_classes is None:
+        raise app.UsageError(f"--dataset={spec.name} has no labels, and {experiment_name()} trains on "
+                             "labelled data: use a labelled dataset (e.g. digits, tfds:mnist).")
+    if requested is not None and requested != spec.num_classes:
+        raise app.UsageError(f"--num_classes={requested} disagrees with --dataset={spec.name}, which has "
+                             f"{spec.num_classes} classes.")
+    return spec.num_classes
+
+
 def experiment_name():
     """The app's name: its file name without ``.py``."""
     return os.path.splitext(os.path.basename(sys.argv[0]))[0]

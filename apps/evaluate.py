@@ -1,0 +1,374 @@
+"""Evaluates a trained generator against a dataset: FID, KID, IS, precision/recall, memorization.
+
+Loads an exported SavedModel version (the latest by default) or the last
+checkpoint of a training run, and writes into ``--output_dir``:
+``report.json`` (the measures), ``interpolation.png`` (one slerp per row),
+``memorization.png`` (generated samples, each followed by its nearest
+training images) and, with ``--arithmetic=a,b,c``, ``arithmetic.png`` (DCGAN's
+vector arithmetic on groups of samples the judge assigns to classes a, b, c)::
+
+    python apps/evaluate.py --flagfile=apps/configs/evaluate_digits.cfg
+    python apps/evaluate.py --flagfile=apps/configs/evaluate_digits.cfg --version=2
+    python apps/evaluate.py --model_dir=runs/dcgan --app=dcgan   # dataset, sizes: runs/dcgan/flags.cfg
+    python apps/evaluate.py --export_dir=saved_models/dcgan --dataset=tfds:celeb_a --image_size=64 \\
+        --features=inception_v3 --inception_weights=inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5
+
+Features (``--features``): ``classifier`` embeds images with the digit judge
+trained on the dataset (``auto`` picks it for digits and MNIST: "classifier
+FID"); ``inception_v3`` uses InceptionV3 pool3 with ``--inception_weights``
+(a local file, or ``imagenet`` to download); ``pixels`` compares raw pixels.
+The measures between the real ``--split`` and the ``--reference_split``
+(real against real) are reported too, as the scale of what real data scores
+(with that split's sample size). The common flags (``--dataset``, ``--image_size``,
+``--batch_size``, ``--seed``, ``--model_dir``, ``--export_dir``, ...) are
+those of every app (``keras_gans.experiment``).
+"""
+
+import dataclasses
+import importlib.util
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+import tensorflow as tf
+from absl import app, flags
+from scipy.special import softmax
+
+from keras_gans import callbacks, data, evaluation, experiment, export, features, latent
+from keras_gans import images as gan_images
+
+flags.DEFINE_integer("version", None, "Export version to evaluate (with --export_dir); default the latest.")
+flags.DEFINE_string("app", None, "Training app of --model_dir (e.g. dcgan); default the experiment "
+                    "named in its results.json.")
+flags.DEFINE_string("split", "train", "Real split the samples are compared with (and searched for copies).")
+flags.DEFINE_string("reference_split", "test", "Real split measured against --split as a floor "
+                    "(and the held-out baseline of the memorization check); empty to skip.")
+flags.DEFINE_integer("num_samples", 10000, "Generated samples for FID and IS.")
+flags.DEFINE_enum("export_latent_distribution", "normal", ["normal", "uniform"],
+                  "Prior of an exported generator's z: N(0, I) or U[-1, 1] (checkpoints know their own).")
+flags.DEFINE_enum("features", "auto", ["auto", "classifier", "inception_v3", "pixels"],
+                  "Feature space of the measures (auto: classifier for digits/MNIST, else inception_v3).")
+flags.DEFINE_integer("classifier_epochs", 10, "Training epochs of the digit judge (--features=classifier).")
+flags.DEFINE_string("inception_weights", None, "InceptionV3 weights: a local .h5 file or 'imagenet'.")
+flags.DEFINE_bool("inception_include_top", False, "The weights include the classifier (enables IS).")
+flags.DEFINE_list("measures", list(evaluation.DISTRIBUTION_MEASURES), "Measures between feature sets.")
+flags.DEFINE_integer("kept_features", 5000, "Feature rows per set kept for KID, precision/recall, "
+                     "density/coverage (FID uses every row).")
+flags.DEFINE_integer("kid_subsets", 100, "KID subsets.")
+flags.DEFINE_integer("kid_subset_size", 1000, "KID subset size (1000 in Binkowski et al.).")
+flags.DEFINE_enum("interpolation", "slerp", latent.METHODS, "Interpolation of the grid.")
+flags.DEFINE_integer("interpolation_rows", 8, "Interpolations in the grid (one per row).")
+flags.DEFINE_integer("interpolation_steps", 10, "Images per interpolation.")
+flags.DEFINE_integer("memorization_samples", 16, "Generated samples searched for in the training split.")
+flags.DEFINE_integer("nearest", 3, "Nearest training images shown per sample.")
+flags.DEFINE_list("arithmetic", None, "Classes a,b,c: picture mean z(a) - mean z(b) + mean z(c), the groups "
+                  "being samples the classifier features' judge assigns to each class (DCGAN section 6.3).")
+flags.DEFINE_string("output_dir", None, "Where the report and grids go; default <model_dir>/evaluation "
+                    "or evaluation/<export name>_<version>.")
+for _name in ("num_samples", "classifier_epochs", "kept_features", "kid_subsets", "memorization_samples", "nearest",
+              "interpolation_rows"):
+    flags.register_validator(_name, lambda v: v > 0, f"--{_name} must be a positive integer.")
+flags.register_validator("interpolation_steps", lambda v: v >= 2, "--interpolation_steps must be >= 2.")
+flags.register_validator("kid_subset_size", lambda v: v >= 2, "--kid_subset_size must be >= 2.")
+flags.register_validator("arithmetic", lambda v: v is None or (len(v) == 3 and all(c.isdigit() for c in v)),
+                         "--arithmetic must be three class ids a,b,c.")
+flags.register_validator("measures", lambda v: set(v) <= set(evaluation.DISTRIBUTION_MEASURES) and v,
+                         f"--measures must be names from {', '.join(evaluation.DISTRIBUTION_MEASURES)}.")
+FLAGS = flags.FLAGS
+CLASSIFIER_SETS = ("digits", "tfds:mnist")
+
+
+@dataclasses.dataclass
+class Generator:
+    """What is evaluated: ``generate(z, labels) -> images`` and its latent prior."""
+
+    generate: Callable
+    latent_dim: int
+    latent_distribution: str
+    num_classes: int | None
+    source: str
+
+
+def load_export():
+    """The ``serving_default`` signature of ``--export_dir/<--version>``."""
+    if not os.path.isdir(FLAGS.export_dir):
+        raise app.UsageError(f"--export_dir={FLAGS.export_dir} does not exist or is not a directory.")
+    versions = export.list_versions(FLAGS.export_dir)
+    if not versions:
+        raise app.UsageError(f"--export_dir={FLAGS.export_dir} holds no version folder (1/, 2/, ...).")
+    version = versions[-1] if FLAGS.version is None else FLAGS.version
+    if version not in versions:
+        raise app.UsageError(f"--version={version} is not in --export_dir={FLAGS.export_dir}; "
+                             f"available versions: {versions}.")
+    path = os.path.join(FLAGS.export_dir, str(version))
+    loaded = tf.saved_model.load(path)  # kept by generate(): the signature's variables live in it
+    _, spec = loaded.signatures["serving_default"].structured_input_signature  # {input name: tf.TensorSpec}
+    if "z" not in spec or not set(spec) <= {"z", "labels"}:
+        raise app.UsageError(f"{path} is not a (z[, labels]) -> images generator; its inputs: {sorted(spec)}.")
+    num_classes = data.num_classes(FLAGS.dataset, FLAGS.data_dir) if "labels" in spec else None
+
+    def generate(z, labels=None):
+        inputs = {"z": tf.constant(z, spec["z"].dtype)}
+        if num_classes is not None:
+            inputs["labels"] = tf.constant(labels, spec["labels"].dtype)
+        return loaded.signatures["serving_default"](**inputs)["images"].numpy()
+
+    return Generator(generate, int(spec["z"].shape[-1]), FLAGS.export_latent_distribution, num_classes, path)
+
+
+def _apply_run_flags(model_dir):
+    """Sets every flag of ``model_dir/flags.cfg`` that the command line did not set."""
+    path = os.path.join(model_dir, "flags.cfg")
+    if not os.path.isfile(path):
+        raise app.UsageError(f"--model_dir={model_dir} has no flags.cfg: is it a training run's folder?")
+    given = {name for name in FLAGS if FLAGS[name].present}
+    lines = FLAGS.read_flags_from_files([f"--flagfile={path}"], force_gnu=True)
+    names = [line[2:].split("=", 1)[0] for line in lines]
+    names = [name[2:] if name not in FLAGS and name.startswith("no") else name for name in names]
+    FLAGS([sys.argv[0]] + [line for line, name in zip(lines, names) if name not in given], known_only=True)
+
+
+def load_checkpoint():
+    """The generator in the last checkpoint of ``--model_dir``, rebuilt by its training app."""
+    model_dir = FLAGS.model_dir
+    app_name = FLAGS.app
+    results = os.path.join(model_dir, "results.json")
+    if app_name is None and os.path.isfile(results):
+        with open(results) as file:
+            app_name = json.load(file).get("experiment")
+    if not app_name:
+        raise app.UsageError(f"Pass --app: the training app of --model_dir={model_dir} (e.g. dcgan).")
+    app_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{app_name}.py")
+    if not os.path.isfile(app_path):
+        raise app.UsageError(f"--app={app_name}: there is no {app_path}.")
+    module_spec = importlib.util.spec_from_file_location(app_name, app_path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)  # defines the app's flags
+    _apply_run_flags(model_dir)
+    checkpoint_path = tf.train.latest_checkpoint(os.path.join(model_dir, "checkpoints"))
+    if checkpoint_path is None:
+        raise app.UsageError(f"--model_dir={model_dir} holds no checkpoint.")
+
+    num_classes = data.num_classes(FLAGS.dataset, FLAGS.data_dir)
+    model = module.build(experiment.DataSpec(FLAGS.dataset, image_shape(FLAGS.split), num_classes))
+    if not hasattr(model, "latent_dim") or not hasattr(model, "generator"):
+        raise app.UsageError(f"--app={app_name} does not build a z -> images GAN with a `generator`.")
+    extra = model.checkpoint_items() if hasattr(model, "checkpoint_items") else {}
+    status = tf.train.Checkpoint(generator=model.generator, **extra).restore(checkpoint_path).expect_partial()
+    status.assert_existing_objects_matched()
+    conditional = getattr(model, "num_classes", None) is not None
+
+    def generate(z, labels=None):
+        outputs = model.generate(z, labels) if conditional else model.generate(z)
+        return np.asarray(outputs, dtype=np.float32)
+
+    return Generator(generate, int(model.latent_dim), getattr(model, "latent_distribution", "normal"),
+                     model.num_classes if conditional else None, checkpoint_path)
+
+
+def load_split(split):
+    try:
+        return data.load(FLAGS.dataset, split=split, batch_size=FLAGS.batch_size, shuffle=False,
+                         data_dir=FLAGS.data_dir, image_size=FLAGS.image_size, drop_remainder=False)
+    except (ValueError, FileNotFoundError) as error:
+        raise app.UsageError(str(error))
+
+
+def image_shape(split):
+    """``(H, W, C)`` of the images of a real split."""
+    element = load_split(split).element_spec
+    return tuple((element[0] if isinstance(element, tuple) else element).shape[1:])
+
+
+def check_shapes(generator):
+    """UsageError unless the generator makes images of the real split's shape."""
+    real_shape = image_shape(FLAGS.split)
+    if len(real_shape) != 3:
+        raise app.UsageError(f"--dataset={FLAGS.dataset} does not hold images (for the 2-D toy sets, "
+                             "apps/gan.py reports the mode coverage).")
+    z = callbacks.fixed_latent(FLAGS.seed, 1, generator.latent_dim, generator.latent_distribution)
+    shape = generator.generate(z, None if generator.num_classes is None else np.zeros(1, np.int32)).shape[1:]
+    if shape != real_shape:
+        raise app.UsageError(f"The generator makes {shape} images; --dataset={FLAGS.dataset} at "
+                             f"--image_size={FLAGS.image_size} gives {real_shape}.")
+
+
+def first_images(batches, count):
+    """The first ``count`` images of an iterable of batches, as one array."""
+    kept, total = [], 0
+    for batch in batches:
+        kept.append(batch[:count - total])
+        total += len(kept[-1])
+        if total == count:
+            break
+    return np.concatenate(kept)
+
+
+def make_extractors():
+    """``(features, logits or None)`` extractors chosen by ``--features``."""
+    choice = FLAGS.features
+    if choice == "auto":
+        choice = "classifier" if FLAGS.dataset.startswith(CLASSIFIER_SETS) else "inception_v3"
+    if choice == "classifier":
+        if data.num_classes(FLAGS.dataset, FLAGS.data_dir) is None:
+            raise app.UsageError(f"--features=classifier needs a labelled --dataset; {FLAGS.dataset} is not.")
+        judge = dict(image_size=FLAGS.image_size, dataset=FLAGS.dataset, seed=FLAGS.seed,
+                     epochs=FLAGS.classifier_epochs)
+        return (features.digit_classifier_features(**judge),
+                features.digit_classifier_features(**judge, output="logits"))
+    if choice == "inception_v3":
+        if FLAGS.inception_weights is None:
+            raise app.UsageError("--features=inception_v3 needs --inception_weights=<local .h5 file> "
+                                 "(or =imagenet to download them).")
+        try:
+            pool3 = features.inception_v3_features(FLAGS.inception_weights,
+                                                   include_top=FLAGS.inception_include_top)
+        except ValueError as error:
+            raise app.UsageError(f"--inception_weights={FLAGS.inception_weights}: {error}")
+        logits = None
+        if FLAGS.inception_include_top:
+            logits = features.inception_v3_features(FLAGS.inception_weights, include_top=True,
+                                                    output="logits")
+        return pool3, logits
+    return features.PixelFeatures(), None
+
+
+def generated_batches(generator):
+    """Yields ``--num_samples`` generated images in batches, class-balanced for conditional models."""
+    z = callbacks.fixed_latent(FLAGS.seed, FLAGS.num_samples, generator.latent_dim,
+                               generator.latent_distribution)
+    for start in range(0, len(z), FLAGS.batch_size):
+        rows = np.arange(start, min(start + FLAGS.batch_size, len(z)))
+        labels = None if generator.num_classes is None else (rows % generator.num_classes).astype(np.int32)
+        images = generator.generate(z[rows], labels)
+        if not np.all(np.isfinite(images)):
+            raise SystemExit(f"The generator in {generator.source} produced NaN/inf images.")
+        yield images
+
+
+def embed(batches, extractor, logits_extractor):
+    """One pass over image batches: feature statistics, class probabilities (or None), the first images."""
+    statistics = evaluation.FeatureStatistics(keep=FLAGS.kept_features, seed=FLAGS.seed)
+    probabilities, first = [], []
+    for images in batches:
+        statistics.update(extractor(images))
+        if logits_extractor is not None:
+            probabilities.append(softmax(logits_extractor(images).astype(np.float64), axis=1))
+        if sum(map(len, first)) < FLAGS.memorization_samples:
+            first.append(images)
+    return (statistics, np.concatenate(probabilities) if probabilities else None,
+            first_images(first, FLAGS.memorization_samples))
+
+
+def measure(real, fake, probabilities):
+    report = evaluation.compare_features(real, fake, FLAGS.measures, kid_subsets=FLAGS.kid_subsets,
+                                         kid_subset_size=FLAGS.kid_subset_size, seed=FLAGS.seed)
+    if probabilities is not None:
+        report["inception_score"] = evaluation.inception_score(probabilities,
+                                                               num_splits=min(10, len(probabilities)))
+    report.update(num_real=real.count, num_generated=fake.count)
+    return report
+
+
+def memorization(samples, heldout, output_dir):
+    """Nearest training images of the first samples; held-out real images give the baseline distance."""
+    queries = samples if heldout is None else np.concatenate([samples, heldout])
+    found = evaluation.nearest_training_images(queries, features.image_batches(load_split(FLAGS.split)),
+                                               k=FLAGS.nearest)
+    nearest = found["distances"][:, 0]
+    n = len(samples)
+    rows = np.concatenate([samples[:, np.newaxis], found["images"][:n]], axis=1)  # [n, 1 + k, H, W, C]
+    grid = gan_images.make_grid(rows.reshape((-1,) + samples.shape[1:]), nrow=1 + FLAGS.nearest)
+    gan_images.save_png(grid, os.path.join(output_dir, "memorization.png"))
+    report = {"samples": n, "nearest_distance_mean": float(nearest[:n].mean()),
+              "nearest_distance_min": float(nearest[:n].min()),
+              "nearest_train_indices": found["indices"][:n, 0].tolist()}
+    if heldout is not None:
+        report["heldout_nearest_distance_mean"] = float(nearest[n:].mean())
+        report["ratio_to_heldout"] = report["nearest_distance_mean"] / report["heldout_nearest_distance_mean"]
+    return report
+
+
+def interpolation(generator, output_dir):
+    rows, steps = FLAGS.interpolation_rows, FLAGS.interpolation_steps
+    ends = callbacks.fixed_latent(FLAGS.seed + 1, 2 * rows, generator.latent_dim,
+                                  generator.latent_distribution)
+    labels = None
+    if generator.num_classes is not None:  # one class per row
+        labels = np.repeat(np.arange(rows) % generator.num_classes, steps).astype(np.int32)
+    grid = latent.interpolation_grid(lambda z: generator.generate(z, labels), ends[:rows], ends[rows:],
+                                     steps=steps, method=FLAGS.interpolation)
+    return gan_images.save_png(grid, os.path.join(output_dir, "interpolation.png"))
+
+
+def arithmetic(generator, logits_extractor, output_dir, per_group=3, pool=512):
+    """DCGAN's vector arithmetic on groups of ``per_group`` of ``pool`` samples, grouped by predicted class."""
+    z = callbacks.fixed_latent(FLAGS.seed + 2, pool, generator.latent_dim, generator.latent_distribution)
+    predicted = np.argmax(logits_extractor(generator.generate(z)), axis=1)
+    classes = [int(c) for c in FLAGS.arithmetic]
+    groups = [z[predicted == c][:per_group] for c in classes]
+    report = {"classes": classes, "group_sizes": [len(g) for g in groups], "grid": None}
+    if all(len(g) for g in groups):  # a collapsed generator may never produce a class
+        grid = latent.arithmetic_grid(lambda z: generator.generate(z), *groups, seed=FLAGS.seed)
+        report["grid"] = gan_images.save_png(grid, os.path.join(output_dir, "arithmetic.png"))
+    return report
+
+
+def evaluate():
+    """Evaluates the generator the flags name; writes and returns the report."""
+    started = time.time()
+    if FLAGS.model_dir:
+        generator = load_checkpoint()
+        output_dir = FLAGS.output_dir or os.path.join(FLAGS.model_dir, "evaluation")
+    elif FLAGS.export_dir:
+        generator = load_export()
+        output_dir = FLAGS.output_dir or os.path.join(
+            "evaluation", f"{os.path.basename(os.path.normpath(FLAGS.export_dir))}_"
+                          f"{os.path.basename(generator.source)}")
+    else:
+        raise app.UsageError("Pass --export_dir (an exported generator) or --model_dir (a training run).")
+    check_shapes(generator)
+
+    extractor, logits_extractor = make_extractors()
+    if FLAGS.arithmetic and (logits_extractor is None or generator.num_classes is not None):
+        raise app.UsageError("--arithmetic needs an unconditional generator and class predictions "
+                             "(--features=classifier, or inception_v3 with --inception_include_top).")
+    real, _, _ = embed(features.image_batches(load_split(FLAGS.split)), extractor, None)
+    fake, probabilities, first = embed(generated_batches(generator), extractor, logits_extractor)
+    report = {"generator": generator.source, "dataset": FLAGS.dataset, "split": FLAGS.split,
+              "image_size": FLAGS.image_size, "features": extractor.name, "seed": FLAGS.seed,
+              "measures": measure(real, fake, probabilities)}
+    heldout = None
+    if FLAGS.reference_split:
+        reference_batches = features.image_batches(load_split(FLAGS.reference_split))
+        reference, reference_probabilities, heldout = embed(reference_batches, extractor, logits_extractor)
+        report["reference"] = {"split": FLAGS.reference_split,
+                               "measures": measure(real, reference, reference_probabilities)}
+    os.makedirs(output_dir, exist_ok=True)
+    report["memorization"] = memorization(first, heldout, output_dir)
+    report["interpolation_grid"] = interpolation(generator, output_dir)
+    if FLAGS.arithmetic:
+        report["arithmetic"] = arithmetic(generator, logits_extractor, output_dir)
+    report["memorization_grid"] = os.path.join(output_dir, "memorization.png")
+    report["wall_time_s"] = round(time.time() - started, 2)
+    path = os.path.join(output_dir, "report.json")
+    with open(path, "w") as file:
+        json.dump(report, file, indent=2)
+        file.write("\n")
+    print(json.dumps(report["measures"]))
+    print(f"Report: {path}\nInterpolation: {report['interpolation_grid']}\n"
+          f"Memorization: {report['memorization_grid']}")
+    return report
+
+
+def main(argv):
+    if len(argv) > 1:
+        raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
+    evaluate()
+
+
+if __name__ == "__main__":
+    app.run(main)

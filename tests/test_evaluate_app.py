@@ -1,0 +1,139 @@
+"""``apps/evaluate.py`` in-process on a DCGAN trained here for a few steps, exported and checkpointed."""
+
+import importlib.util
+import json
+import os
+
+import keras
+import numpy as np
+import pytest
+from absl import app, flags
+from PIL import Image
+
+from keras_gans import callbacks, data, evaluation, export, features, images, models, networks
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FLAGS = flags.FLAGS
+LATENT_DIM = 8
+ROWS, STEPS = 3, 4  # interpolation grid
+# A judge trained for 2 epochs instead of 10 (its accuracy is tested in test_classifier.py).
+SMALL = ["--classifier_epochs=2", "--num_samples=150", "--kid_subsets=5", "--memorization_samples=4", "--nearest=2",
+         f"--interpolation_rows={ROWS}", f"--interpolation_steps={STEPS}", "--batch_size=64"]
+
+
+def load_app():
+    spec = importlib.util.spec_from_file_location("evaluate", os.path.join(ROOT, "apps", "evaluate.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+evaluate_app = load_app()
+
+
+def run(*args):
+    """Parses the flags as ``python apps/evaluate.py *args`` would, runs main, restores the defaults.
+
+    Returns:
+        The report main wrote (``report.json`` in ``--output_dir``).
+    """
+    FLAGS.unparse_flags()
+    try:
+        FLAGS(["evaluate", *args])
+        assert evaluate_app.main(["evaluate"]) is None  # app.run exits with main's return value
+        with open(os.path.join(FLAGS.output_dir, "report.json")) as file:
+            return json.load(file)
+    finally:
+        FLAGS.unparse_flags()
+
+
+def png(path):
+    with Image.open(path) as image:
+        return np.asarray(image)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A 32x32 DCGAN after 6 steps on digits: exported, and checkpointed in a run folder with flags.cfg."""
+    keras.utils.set_random_seed(3)
+    root = tmp_path_factory.mktemp("evaluate")
+    generator = networks.dcgan.generator(LATENT_DIM, (32, 32, 1), base_filters=8)
+    discriminator = networks.dcgan.discriminator((32, 32, 1), base_filters=8)
+    gan = models.GAN(generator, discriminator, LATENT_DIM, seed=0)
+    gan.compile()
+    model_dir = root / "run"
+    dataset = data.load("digits", batch_size=32, image_size=32).take(6)
+    gan.fit(dataset, epochs=1, callbacks=[callbacks.Checkpointer(model_dir)], verbose=0)
+    (model_dir / "flags.cfg").write_text(f"--dataset=digits\n--image_size=32\n--latent_dim={LATENT_DIM}\n"
+                                         "--base_filters=8\n--noexport\n")
+    export_dir = root / "export"
+    export.export_generator(gan, export_dir)
+    return gan, model_dir, export_dir
+
+
+def test_evaluates_an_export_and_writes_report_and_grids(trained, tmp_path):
+    gan, _, export_dir = trained
+    report = run(f"--flagfile={ROOT}/apps/configs/evaluate_digits.cfg", f"--export_dir={export_dir}",
+                 f"--output_dir={tmp_path}", "--arithmetic=0,1,8", *SMALL)
+    measures, floor = report["measures"], report["reference"]["measures"]
+    assert report["features"] == "digits_classifier/features" and report["generator"].endswith("1")
+    assert measures["num_generated"] == 150 and measures["num_real"] == 1437 and floor["num_generated"] == 360
+    assert set(measures) >= {"fid", "kid", "precision", "recall", "density", "coverage", "inception_score"}
+    # Six steps of training are far from the real digits; the held-out real digits are close.
+    assert measures["fid"] > 5 * floor["fid"] > 0
+    assert measures["kid"]["mean"] > floor["kid"]["mean"] + 3 * floor["kid"]["std"]
+    assert floor["precision"] > 0.5 and floor["recall"] > 0.5 and measures["recall"] < floor["recall"]
+    assert 1 <= measures["inception_score"]["mean"] < floor["inception_score"]["mean"] <= 10
+
+    # Interpolation grid: ROWS rows of STEPS 32x32 cells; its first and last columns are G(z_start), G(z_end).
+    grid = png(tmp_path / "interpolation.png")
+    assert grid.shape == (ROWS * 34 + 2, STEPS * 34 + 2)
+    ends = callbacks.fixed_latent(1, 2 * ROWS, LATENT_DIM)  # --seed=0, so the ends use seed 1
+    for row in range(ROWS):
+        top = 2 + 34 * row
+        for column, z in ((0, ends[row]), (STEPS - 1, ends[ROWS + row])):
+            left = 2 + 34 * column
+            expected = images.to_uint8(gan.generate(z[np.newaxis]))[0, ..., 0]
+            assert np.abs(grid[top:top + 32, left:left + 32].astype(int) - expected).max() <= 1
+
+    # Memorization: the reported nearest training digit is the true nearest, by brute force.
+    train, _ = data.load_arrays("digits", image_size=32)
+    first = gan.generate(callbacks.fixed_latent(0, 4, LATENT_DIM)).numpy()
+    distances = np.linalg.norm((first[:, None] - train[None]).reshape(4, len(train), -1), axis=-1)
+    assert report["memorization"]["nearest_train_indices"] == distances.argmin(axis=1).tolist()
+    assert report["memorization"]["nearest_distance_mean"] == pytest.approx(distances.min(axis=1).mean(), 1e-5)
+    assert png(tmp_path / "memorization.png").shape == (4 * 34 + 2, 3 * 34 + 2)
+
+    # Arithmetic groups: up to 3 of the 512 samples from seed 2 that the judge assigns to 0, 1 and 8.
+    judge = features.digit_classifier_features(image_size=32, epochs=2, output="logits")
+    predicted = judge(gan.generate(callbacks.fixed_latent(2, 512, LATENT_DIM))).argmax(axis=1)
+    sizes = [min(3, int(np.sum(predicted == c))) for c in (0, 1, 8)]
+    assert report["arithmetic"]["group_sizes"] == sizes
+    assert (report["arithmetic"]["grid"] is not None) == (tmp_path / "arithmetic.png").exists() == all(sizes)
+
+
+def test_a_runs_last_checkpoint_is_evaluated_with_the_runs_flags(trained, tmp_path):
+    gan, model_dir, _ = trained
+    # Dataset, image size and the DCGAN's sizes come from the run's flags.cfg.
+    report = run(f"--model_dir={model_dir}", "--app=dcgan", f"--output_dir={tmp_path}", "--reference_split=",
+                 "--measures=fid", *SMALL)
+    assert report["generator"].endswith("ckpt-1") and "reference" not in report
+    assert report["dataset"] == "digits" and report["image_size"] == 32
+    # The FID computed here, from the trained model itself, with the same judge, z and real split.
+    judge = features.digit_classifier_features(image_size=32, epochs=2)
+    real = evaluation.feature_statistics(judge.extract(data.load_arrays("digits", image_size=32)[0]))
+    fake = evaluation.feature_statistics([judge(gan.generate(callbacks.fixed_latent(0, 150, LATENT_DIM)))])
+    assert report["measures"]["fid"] == pytest.approx(evaluation.fid(real, fake), rel=1e-4)
+
+
+def test_bad_input_fails_naming_the_flag(trained, tmp_path):
+    _, _, export_dir = trained
+    with pytest.raises(app.UsageError, match="--version=4 is not in .* available versions: \\[1\\]"):
+        run(f"--export_dir={export_dir}", "--version=4", f"--output_dir={tmp_path}")
+    with pytest.raises(app.UsageError, match=r"makes \(32, 32, 1\) images; --dataset=digits at "
+                                             r"--image_size=16"):
+        run(f"--export_dir={export_dir}", "--dataset=digits", "--image_size=16", f"--output_dir={tmp_path}")
+    with pytest.raises(app.UsageError, match="--inception_weights"):
+        run(f"--export_dir={export_dir}", "--image_size=32", "--features=inception_v3",
+            f"--output_dir={tmp_path}")
+    assert not os.listdir(tmp_path)
