@@ -1,32 +1,39 @@
 """Mode coverage of the objective family on the 2-D mixtures (VEEGAN / PacGAN protocol).
 
-    nice -n 10 python benchmarks/mode_coverage.py                       # grid25, 5 configs, seed 0 (~15 min)
-    nice -n 10 python benchmarks/mode_coverage.py --seeds=0,1,2 --markdown=grid25.md   # the README table
-    nice -n 10 python benchmarks/mode_coverage.py --configs=wgan_gp --seeds=0,1,2,3,4
-    nice -n 10 python benchmarks/mode_coverage.py --dataset=ring8 --markdown=/tmp/ring8.md
-    nice -n 10 python benchmarks/mode_coverage.py --time_budget_s=60  # equal wall clock per run
+    nice -n 10 python benchmarks/mode_coverage.py          # ring8 and grid25, 5 configs, seed 0, 30 s each (~8 min)
+    nice -n 10 python benchmarks/mode_coverage.py --seeds=0,1,2 --time_budget_s=60 \
+        --json=benchmarks/results/mode_coverage_60s.jsonl  # the README's equal-time table (~35 min)
+    nice -n 10 python benchmarks/mode_coverage.py --datasets=grid25 --time_budget_s=0 --steps=8000 \
+        --seeds=0,1,2                                       # the README's equal-steps table
+    nice -n 10 python benchmarks/mode_coverage.py --summarize benchmarks/results/mode_coverage_60s.jsonl
 
 Every configuration trains the same MLP players (``--hidden_units``, z of size
-``--latent_dim``) for the same number of generator steps (``--steps``) and
-batch size (the real samples each discriminator update sees); only what the paper changes differs: the loss, the critic steps,
+``--latent_dim``) on the same batch size (the real samples each discriminator
+update sees); only what the paper changes differs: the loss, the critic steps,
 the Lipschitz constraint (weight clipping, gradient penalty, spectral norm)
-and the paper's optimizer (:data:`CONFIGS`). Each (configuration, seed) runs
-in its own fresh process, one after the other, so runs do not share a TF
-session or compete for the CPU.
+and the paper's optimizer (:data:`CONFIGS`). Each (dataset, configuration,
+seed) runs in its own fresh process, one after the other, so runs do not share
+a TF session or compete for the CPU.
 
-Every ``--eval_every`` generator steps the run measures
+Two budgets:
+
+* ``--time_budget_s`` > 0 (the default): every run gets the same training wall
+  clock; the learning rates follow a cosine from the paper's rate to 0 over
+  that time (measured from the end of the first, compiling step; evaluation excluded), so a slower step (n critic steps,
+  a gradient penalty) means fewer generator steps. ``--steps`` is only a cap.
+* ``--time_budget_s=0``: every run makes ``--steps`` generator steps with the
+  cosine over steps.
+
+Every ``--eval_every`` generator steps, and at the end, the run measures
 :func:`keras_gans.evaluation.mode_coverage` on 2,500 samples from a fixed z
 (VEEGAN: modes with a sample within 3 std, share of such high-quality samples,
 reverse KL of their mode histogram to uniform) and notes when all modes are
-first covered, in steps and in training seconds (evaluation time excluded).
-With ``--time_budget_s`` a run stops at the first evaluation point past that
-many training seconds (or at ``--steps``, whichever comes first); the
-learning-rate schedule still spans ``--steps``.
+first covered, in steps and in training seconds.
 
 Output: one JSON line per run (config, dataset, seed, steps, modes,
 high_quality, reverse_kl, wall_time_s, train_time_s, first_full_step,
-first_full_time_s, trace), then a summary table (mean +- std over seeds),
-also written as markdown with ``--markdown``.
+first_full_time_s, trace), also appended to ``--json``, then a summary table per
+dataset (mean +- std over seeds), also written as markdown with ``--markdown``.
 """
 
 import argparse
@@ -68,10 +75,12 @@ SUMMARY_KEYS = ("modes", "high_quality", "reverse_kl", "train_time_s", "first_fu
 
 
 def _optimizer(spec, steps):
+    """The paper's optimizer; cosine-decayed over ``steps``, or at a constant rate the time schedule sets."""
     import keras
 
     name, rate, beta_1, beta_2 = spec
-    schedule = keras.optimizers.schedules.CosineDecay(rate, decay_steps=max(1, steps), alpha=0.0)
+    schedule = rate if steps is None else keras.optimizers.schedules.CosineDecay(
+        rate, decay_steps=max(1, steps), alpha=0.0)
     if name == "rmsprop":
         return keras.optimizers.RMSprop(schedule)
     return keras.optimizers.Adam(schedule, beta_1=beta_1, beta_2=beta_2)
@@ -87,8 +96,9 @@ def build(config_name, args, seed):
                                              spectral_norm=config.get("spectral_norm", False))
     gan = models.GAN(generator, discriminator, args.latent_dim, seed=seed, **config["gan"])
     n_critic = config["gan"].get("n_critic", 1)
-    gan.compile(d_optimizer=_optimizer(config["optimizer"], args.steps * n_critic),
-                g_optimizer=_optimizer(config["optimizer"], args.steps))
+    timed = args.time_budget_s > 0  # then the Probe callback decays the rates over the time budget
+    gan.compile(d_optimizer=_optimizer(config["optimizer"], None if timed else args.steps * n_critic),
+                g_optimizer=_optimizer(config["optimizer"], None if timed else args.steps))
     return gan
 
 
@@ -110,15 +120,19 @@ def run_one(config_name, args, seed):
     dataset = data.load(args.dataset, batch_size=args.batch_size * per_step, seed=seed, repeat=True)
 
     class Probe(keras.callbacks.Callback):
-        """Measures coverage every eval_every steps and enforces the time budget."""
+        """Measures coverage every eval_every steps; under a time budget, sets the rates and stops."""
 
         def __init__(self):
             super().__init__()
             self.trace, self.eval_time, self.first_full = [], 0.0, None
-            self.fit_started = None
+            self.fit_started = self.clock_started = None
+            self.compile_time = 0.0
 
         def train_time(self):
-            return time.perf_counter() - self.fit_started - self.eval_time
+            """Training seconds after the first step (which traces and compiles), evaluation excluded."""
+            if self.clock_started is None:
+                return 0.0
+            return time.perf_counter() - self.clock_started - self.eval_time
 
         def measure(self, step):
             begun = time.perf_counter()
@@ -135,12 +149,23 @@ def run_one(config_name, args, seed):
         def on_train_begin(self, logs=None):
             self.fit_started = time.perf_counter()
 
+        def on_train_batch_begin(self, batch, logs=None):
+            if args.time_budget_s:  # cosine from the paper's rate to 0 over the training seconds
+                progress = min(1.0, self.train_time() / args.time_budget_s)
+                rate = CONFIGS[config_name]["optimizer"][1] * 0.5 * (1.0 + math.cos(math.pi * progress))
+                gan.d_optimizer.learning_rate = rate
+                gan.g_optimizer.learning_rate = rate
+
         def on_train_batch_end(self, batch, logs=None):
             step = batch + 1
-            if step % args.eval_every == 0 or step == args.steps:
+            if step == 1:  # the budget starts once the step function is traced and compiled
+                self.clock_started = time.perf_counter()
+                self.compile_time = self.clock_started - self.fit_started
+            out_of_time = bool(args.time_budget_s) and self.train_time() >= args.time_budget_s
+            if step % args.eval_every == 0 or step == args.steps or out_of_time:
                 self.measure(step)
-                if args.time_budget_s and self.train_time() >= args.time_budget_s:
-                    self.model.stop_training = True
+            if out_of_time:
+                self.model.stop_training = True
 
     probe = Probe()
     gan.fit(dataset, epochs=1, steps_per_epoch=args.steps, callbacks=[probe], verbose=0)
@@ -153,6 +178,7 @@ def run_one(config_name, args, seed):
         "config": config_name, "dataset": args.dataset, "seed": seed, "steps": steps_done,
         "modes": final["modes"], "high_quality": final["high_quality"], "reverse_kl": final["reverse_kl"],
         "wall_time_s": round(time.perf_counter() - started, 2), "train_time_s": final["train_time_s"],
+        "compile_time_s": round(probe.compile_time, 2),
         "first_full_step": first.get("step"), "first_full_time_s": first.get("train_time_s"),
         "hidden_units": list(args.hidden_units), "batch_size": args.batch_size,
         "time_budget_s": args.time_budget_s, "trace": probe.trace,
@@ -161,30 +187,35 @@ def run_one(config_name, args, seed):
 
 
 def _mean_std(values):
+    """``mean ± std`` of the finite values (just the value when there is one), or ``n/a``."""
     values = [v for v in values if v is not None and math.isfinite(v)]
     if not values:
         return "n/a"
     mean = statistics.fmean(values)
-    std = statistics.stdev(values) if len(values) > 1 else 0.0
+    if len(values) == 1:
+        return f"{mean:.0f}" if abs(mean) >= 100 else f"{mean:.3g}"
+    std = statistics.stdev(values)
     if abs(mean) >= 100:
         return f"{mean:.0f} ± {std:.0f}"
     return f"{mean:.3g} ± {std:.2g}"
 
 
 def summary_markdown(records, dataset, num_modes):
-    """A markdown table: one row per configuration, mean ± std over its seeds."""
+    """A markdown table for one dataset: one row per configuration, mean ± std over its seeds."""
     lines = [f"| config | seeds | modes (of {num_modes}) | high quality | reverse KL | "
-             "all modes reached (runs) | first full coverage (step) | train time (s) |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "all modes reached (runs) | first full coverage (s) | generator steps | train time (s) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    records = [r for r in records if r["dataset"] == dataset]
     for name in dict.fromkeys(r["config"] for r in records):
-        rows = [r for r in records if r["config"] == name and r["dataset"] == dataset]
+        rows = [r for r in records if r["config"] == name]
         full = sum(r["first_full_step"] is not None for r in rows)
         lines.append(
             f"| {name} | {len(rows)} | {_mean_std([r['modes'] for r in rows])} "
             f"(min {min(r['modes'] for r in rows)}) | "
             f"{_mean_std([100 * r['high_quality'] for r in rows])} % | "
             f"{_mean_std([r['reverse_kl'] for r in rows])} | {full}/{len(rows)} | "
-            f"{_mean_std([r['first_full_step'] for r in rows])} | "
+            f"{_mean_std([r['first_full_time_s'] for r in rows])} | "
+            f"{_mean_std([r['steps'] for r in rows])} | "
             f"{_mean_std([r['train_time_s'] for r in rows])} |")
     return "\n".join(lines) + "\n"
 
@@ -193,32 +224,39 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", default=",".join(CONFIGS),
                         help=f"comma-separated, from {', '.join(CONFIGS)}")
-    parser.add_argument("--dataset", default="grid25", choices=("grid25", "ring8"))
+    parser.add_argument("--datasets", default="ring8,grid25", help="comma-separated, from ring8, grid25")
     parser.add_argument("--seeds", default="0", help="comma-separated seeds (the README table: 0,1,2)")
-    parser.add_argument("--steps", type=int, default=8000, help="generator steps per run")
+    parser.add_argument("--time_budget_s", type=float, default=30.0,
+                        help="training seconds per run, rates cosine-decayed over them (0 = use --steps)")
+    parser.add_argument("--steps", type=int, default=20000,
+                        help="generator steps per run: the budget with --time_budget_s=0, else a cap")
     parser.add_argument("--batch_size", type=int, default=256)
     parser.add_argument("--hidden_units", default="128,128,128",
                         help="widths of both players' hidden layers")
     parser.add_argument("--latent_dim", type=int, default=2)
     parser.add_argument("--eval_every", type=int, default=500, help="generator steps between measurements")
-    parser.add_argument("--time_budget_s", type=float, default=0.0,
-                        help="stop a run at the first evaluation past this many training seconds (0 = off)")
-    parser.add_argument("--markdown", default=None, help="also write the summary table here")
+    parser.add_argument("--json", default=None, help="also append each run's JSON line to this file")
+    parser.add_argument("--markdown", default=None, help="also write the summary tables here")
     parser.add_argument("--summarize", nargs="+", default=None, metavar="LOG",
-                        help="train nothing: print the table of the JSON lines in these logs of earlier runs")
+                        help="train nothing: print the tables of the JSON lines in these logs of earlier runs")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.hidden_units = [int(u) for u in str(args.hidden_units).split(",")]
     args.seeds = [int(s) for s in args.seeds.split(",")]
     args.configs = args.configs.split(",")
+    args.datasets = args.datasets.split(",")
     unknown = [c for c in args.configs if c not in CONFIGS]
     if unknown:
         parser.error(f"--configs: unknown {unknown}; choose from {', '.join(CONFIGS)}")
+    unknown = [d for d in args.datasets if d not in ("ring8", "grid25")]
+    if unknown:
+        parser.error(f"--datasets: unknown {unknown}; choose from ring8, grid25")
     for name in ("steps", "batch_size", "latent_dim", "eval_every"):
         if getattr(args, name) <= 0:
             parser.error(f"--{name} must be positive; received {getattr(args, name)}")
     if args.time_budget_s < 0:
         parser.error(f"--time_budget_s must be >= 0; received {args.time_budget_s}")
+    args.dataset = args.datasets[0]  # what a --worker run trains on
     return args
 
 
@@ -229,35 +267,47 @@ def main():
         return
     if args.summarize:
         records = [json.loads(line) for path in args.summarize for line in open(path) if line.startswith("{")]
-        records = [r for r in records if r["config"] in args.configs]
+        records = [r for r in records if r["config"] in args.configs and r["dataset"] in args.datasets]
         return _report(records, args)
     records = []
-    shared = [f"--dataset={args.dataset}", f"--steps={args.steps}", f"--batch_size={args.batch_size}",
+    shared = [f"--steps={args.steps}", f"--batch_size={args.batch_size}",
               f"--hidden_units={','.join(map(str, args.hidden_units))}", f"--latent_dim={args.latent_dim}",
               f"--eval_every={args.eval_every}", f"--time_budget_s={args.time_budget_s}"]
-    for name in args.configs:
-        for seed in args.seeds:
-            command = [sys.executable, os.path.abspath(__file__), "--worker", f"--configs={name}",
-                       f"--seeds={seed}", *shared]
-            result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
-                                    env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
-            if result.returncode != 0:
-                sys.exit(f"{name} seed {seed} failed:\n{result.stderr[-3000:]}")
-            record = json.loads(result.stdout.strip().splitlines()[-1])
-            records.append(record)
-            print(json.dumps(record), flush=True)
+    runs = [(d, c, s) for d in args.datasets for c in args.configs for s in args.seeds]
+    for index, (dataset, name, seed) in enumerate(runs, 1):
+        print(f"[{index}/{len(runs)}] {dataset} {name} seed {seed}", file=sys.stderr, flush=True)
+        command = [sys.executable, os.path.abspath(__file__), "--worker", f"--datasets={dataset}",
+                   f"--configs={name}", f"--seeds={seed}", *shared]
+        result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
+                                env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+        if result.returncode != 0:
+            sys.exit(f"{dataset} {name} seed {seed} failed:\n{result.stderr[-3000:]}")
+        record = json.loads(result.stdout.strip().splitlines()[-1])
+        records.append(record)
+        line = json.dumps(record)
+        print(line, flush=True)
+        if args.json:  # appended as it goes, so an interrupted sweep keeps its finished runs
+            with open(args.json, "a") as f:
+                f.write(line + "\n")
     _report(records, args)
 
 
 def _report(records, args):
     from keras_gans import data
 
-    records = sorted(records, key=lambda r: (args.configs.index(r["config"]), r["seed"]))
-    table = summary_markdown(records, args.dataset, len(data.toy_modes(args.dataset)[0]))
-    print(table)
+    tables = []
+    for dataset in args.datasets:
+        rows = sorted((r for r in records if r["dataset"] == dataset),
+                      key=lambda r: (args.configs.index(r["config"]), r["seed"]))
+        if rows:
+            budget = {r["time_budget_s"] for r in rows}
+            tables.append(f"{dataset} (time budget per run: {', '.join(f'{b:g} s' for b in budget)})\n\n"
+                          + summary_markdown(rows, dataset, len(data.toy_modes(dataset)[0])))
+    text = "\n".join(tables)
+    print(text)
     if args.markdown:
         with open(args.markdown, "w") as f:
-            f.write(table)
+            f.write(text)
 
 
 if __name__ == "__main__":

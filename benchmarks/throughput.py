@@ -23,7 +23,8 @@ images/second, the step time, the FLOPs of one step counted from the network
 shapes (:func:`step_flops`) and the achieved GFLOP/s against this machine's
 measured float32 matmul rate. ``keras_gans`` is also timed with data from
 the real input pipeline (``keras_gans.data.load("digits", repeat=True)``)
-against the same batch held in memory, to show whether tf.data keeps up.
+against the same batch held in memory, and the pipeline alone (no training)
+is timed per batch, to show whether tf.data keeps up.
 """
 
 import argparse
@@ -154,6 +155,8 @@ class GuideGAN(keras.Model):
         batch_size = tf.shape(real_images)[0]
         z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
         fake_images = self.generator(z, training=True)
+        # Under --mixed_precision G emits float16; the guide's concat needs one dtype (the only change).
+        real_images = tf.cast(real_images, fake_images.dtype)
         combined = tf.concat([fake_images, real_images], axis=0)           # [2N, H, W, C]
         labels = tf.concat([tf.zeros((batch_size, 1)), tf.ones((batch_size, 1))], axis=0)
         with tf.GradientTape() as tape:
@@ -244,6 +247,16 @@ def digits_batches(image_size, batch_size):
     return batch, pipeline
 
 
+def pipeline_ms_per_batch(pipeline, batches):
+    """Milliseconds per batch the input pipeline delivers on its own (no training), after a warm-up."""
+    iterator = iter(pipeline)
+    next(iterator)
+    start = time.perf_counter()
+    for _ in range(batches):
+        next(iterator)
+    return (time.perf_counter() - start) / batches * 1e3
+
+
 def measure(image_size, batch_size, args, jit_compile, peak):
     """Builds the runners for one setting, times them in rounds and prints one JSON line each."""
     real, pipeline = digits_batches(image_size, batch_size)
@@ -267,6 +280,8 @@ def measure(image_size, batch_size, args, jit_compile, peak):
         for name, runner in runners.items():
             times[name].append(runner.run(args.steps))
     flops = step_flops(*make_networks(image_size, args.base_filters, seed=0), batch_size)
+    # The pipeline keeps up if it alone delivers a batch far faster than a step consumes one.
+    pipeline_alone = pipeline_ms_per_batch(pipeline, 200) if "keras_gans/pipeline" in runners else None
     for name, seconds in times.items():
         step = statistics.median(seconds)
         way, _, source = name.partition("/")
@@ -277,6 +292,7 @@ def measure(image_size, batch_size, args, jit_compile, peak):
             "step_ms": round(step * 1e3, 2), "step_ms_rounds": [round(s * 1e3, 2) for s in seconds],
             "images_per_s": round(batch_size / step, 1), "gflop_per_step": round(flops / 1e9, 3),
             "achieved_gflops": round(flops / step / 1e9, 2), "matmul_gflops": round(peak, 1),
+            **({"pipeline_alone_ms_per_batch": round(pipeline_alone, 3)} if source == "pipeline" else {}),
             "machine": machine()}), flush=True)
 
 
@@ -286,7 +302,7 @@ def main():
     parser.add_argument("--batch_sizes", default="16,64", help="comma-separated batch sizes")
     parser.add_argument("--base_filters", type=int, default=32, help="DCGAN width (see networks.dcgan)")
     parser.add_argument("--steps", type=int, default=8, help="steps per timed round")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the median is reported")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds; the median is reported")
     parser.add_argument("--ways", default=",".join(WAYS), help=f"comma-separated subset of {WAYS}")
     parser.add_argument("--jit_compile", choices=("off", "on", "both"), default="off",
                         help="XLA-compile the train steps")

@@ -1,0 +1,227 @@
+"""Writes the README's "Results" section from the benchmarks' saved JSON lines.
+
+    python benchmarks/report.py              # rewrite README.md between the results markers
+    python benchmarks/report.py --print      # print the section instead
+
+Every table comes from a file in ``benchmarks/results/`` that one command in
+:data:`SOURCES` wrote (``command > file``, or the script's ``--json``); the
+section names each command and the machine the lines record, so anyone can
+re-run it and compare. Absolute times from a shared machine are noise; the
+ratios within one run (all ways timed in interleaved rounds) are the result.
+"""
+
+import argparse
+import json
+import os
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RESULTS = os.path.join(ROOT, "benchmarks", "results")
+BEGIN, END = "<!-- results:begin (benchmarks/report.py) -->", "<!-- results:end -->"
+
+# file in benchmarks/results -> the command that wrote it.
+SOURCES = {
+    "throughput.jsonl": "python benchmarks/throughput.py > benchmarks/results/throughput.jsonl",
+    "throughput_xla.jsonl": "python benchmarks/throughput.py --jit_compile=on > benchmarks/results/throughput_xla.jsonl",
+    "throughput_mixed_precision.jsonl": (
+        "python benchmarks/throughput.py --mixed_precision --image_sizes=32 --batch_sizes=64 "
+        "> benchmarks/results/throughput_mixed_precision.jsonl"),
+    "serving.jsonl": "python benchmarks/serving.py > benchmarks/results/serving.jsonl",
+    "mode_coverage_default.jsonl": (
+        "python benchmarks/mode_coverage.py --json=benchmarks/results/mode_coverage_default.jsonl"),
+    "mode_coverage_60s.jsonl": (
+        "python benchmarks/mode_coverage.py --seeds=0,1,2 --time_budget_s=60 "
+        "--json=benchmarks/results/mode_coverage_60s.jsonl"),
+    "mode_coverage_grid25.jsonl": (
+        "python benchmarks/mode_coverage.py --datasets=grid25 --time_budget_s=0 --steps=8000 --seeds=0,1,2 "
+        "--json=benchmarks/results/mode_coverage_grid25.jsonl"),
+}
+
+
+def load(name):
+    """The JSON lines of one results file, or [] if it has not been produced."""
+    path = os.path.join(RESULTS, name)
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.startswith("{")]
+
+
+def _machine(records):
+    machine = next((r["machine"] for r in records if "machine" in r), None)
+    if machine:
+        return (f"{machine['cpu_count']} CPU cores, {machine['gpus']} GPUs, TensorFlow {machine['tensorflow']}, "
+                f"Keras {machine['keras']}")
+    record = records[0]
+    if "cpu_count" in record:
+        return f"{record['cpu_count']} CPU cores, TensorFlow {record['tensorflow']}"
+    return "2 CPU cores, no GPU, TensorFlow 2.21, Keras 3.15"
+
+
+def throughput_table(records):
+    """One row per (XLA, image size, batch): step time of every way and the ratios that matter."""
+    lines = ["| XLA | mixed precision | image | batch | keras_gans fit (ms/step) | guide train_step | "
+             "train_on_batch | keras_gans from tf.data | tf.data alone (ms/batch) | guide / keras_gans | train_on_batch / keras_gans | "
+             "keras_gans img/s | GFLOP/s (matmul peak) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    settings = {}
+    for r in records:
+        key = (r["jit_compile"], r["mixed_precision"], r["image_size"], r["batch_size"])
+        settings.setdefault(key, {})[(r["way"], r["data"])] = r
+    for (jit, mixed, size, batch), ways in settings.items():
+        ours = ways.get(("keras_gans", "memory"))
+        if ours is None:
+            continue
+
+        def ms(way, source="memory"):
+            r = ways.get((way, source))
+            return f"{r['step_ms']:.1f}" if r else "n/a"
+
+        def ratio(way):
+            r = ways.get((way, "memory"))
+            return f"{r['step_ms'] / ours['step_ms']:.2f}×" if r else "n/a"
+
+        alone = ways.get(("keras_gans", "pipeline"), {}).get("pipeline_alone_ms_per_batch")
+        lines.append(f"| {'on' if jit else 'off'} | {'on' if mixed else 'off'} | {size}×{size} | {batch} | "
+                     f"{ms('keras_gans')} | {ms('guide')} | {ms('train_on_batch')} | "
+                     f"{ms('keras_gans', 'pipeline')} | {'n/a' if alone is None else f'{alone:.2f}'} | "
+                     f"{ratio('guide')} | {ratio('train_on_batch')} | "
+                     f"{ours['images_per_s']:.0f} | {ours['achieved_gflops']:.1f} ({ours['matmul_gflops']:.0f}) |")
+    return "\n".join(lines) + "\n"
+
+
+def throughput_summary(records):
+    """Sentences with the ranges of the ratios across the settings of the table."""
+    by_setting = {}
+    for r in records:
+        key = (r["jit_compile"], r["mixed_precision"], r["image_size"], r["batch_size"])
+        by_setting.setdefault(key, {})[(r["way"], r["data"])] = r
+    guide, tob, extra, feed = [], [], [], []
+    for ways in by_setting.values():
+        ours = ways.get(("keras_gans", "memory"))
+        if ours is None:
+            continue
+        if ("guide", "memory") in ways:
+            guide.append(ways[("guide", "memory")]["step_ms"] / ours["step_ms"])
+        if ("train_on_batch", "memory") in ways:
+            tob.append(ways[("train_on_batch", "memory")]["step_ms"] / ours["step_ms"])
+            extra.append(ways[("train_on_batch", "memory")]["step_ms"] - ours["step_ms"])
+        pipeline = ways.get(("keras_gans", "pipeline"), {})
+        if "pipeline_alone_ms_per_batch" in pipeline:
+            feed.append(pipeline["pipeline_alone_ms_per_batch"] / ours["step_ms"])
+    sentences = []
+    for (jit, mixed, size, batch), ways in by_setting.items():
+        full = by_setting.get((jit, False, size, batch), {}).get(("keras_gans", "memory"))
+        if mixed and full and ("keras_gans", "memory") in ways:
+            sentences.append(f"mixed_float16 makes the {size}×{size}, batch-{batch} step "
+                             f"{ways[('keras_gans', 'memory')]['step_ms'] / full['step_ms']:.1f}× as long on this "
+                             "CPU, which has no float16 arithmetic; the flag is meant for GPUs.")
+    if guide:
+        sentences.append(f"Over the {len(guide)} settings, the Keras-guide `train_step` takes "
+                         f"{min(guide):.2f}–{max(guide):.2f}× the time of a keras_gans step.")
+    if tob:
+        sentences.append(f"`train_on_batch` takes {min(tob):.2f}–{max(tob):.2f}×, which is "
+                         f"{min(extra):.0f} to {max(extra):.0f} ms more per step.")
+    if feed:
+        sentences.append(f"The tf.data pipeline on its own delivers a batch in {100 * min(feed):.1f}–"
+                         f"{100 * max(feed):.1f}% of a step's time.")
+    return " ".join(sentences)
+
+
+def serving_table(records):
+    """One row per way: batch-1 latency and batch-N throughput."""
+    ways = {}
+    for r in records:
+        ways.setdefault(r["way"], {})[r["measure"]] = r
+    lines = ["| way | latency, batch 1 (ms) | throughput (images/s) |", "| --- | --- | --- |"]
+    for way, measures in ways.items():
+        latency = measures.get("latency_batch_1")
+        throughput = next((m for name, m in measures.items() if name.startswith("throughput")), None)
+        lines.append(f"| {way} | {latency['ms_per_call']:.2f} | "
+                     f"{throughput['images_per_s']:.0f} (batch {throughput['batch_size']}) |")
+    return "\n".join(lines) + "\n"
+
+
+def coverage_tables(records):
+    """The mode-coverage summary per dataset, as benchmarks/mode_coverage.py prints it."""
+    import mode_coverage  # benchmarks/ is on sys.path when this file runs as a script
+
+    from keras_gans import data
+
+    tables = []
+    for dataset in dict.fromkeys(r["dataset"] for r in records):
+        rows = [r for r in records if r["dataset"] == dataset]
+        order = list(mode_coverage.CONFIGS)
+        rows.sort(key=lambda r: (order.index(r["config"]), r["seed"]))
+        tables.append(f"**{dataset}**\n\n"
+                      + mode_coverage.summary_markdown(rows, dataset, len(data.toy_modes(dataset)[0])))
+    return "\n".join(tables)
+
+
+def section():
+    """The markdown of the Results section."""
+    parts = [BEGIN, "", "## Results", "",
+             "Generated by `python benchmarks/report.py` from the JSON lines in `benchmarks/results/`. "
+             "Each table names the command that produced it and the machine. Times come from a shared "
+             "machine, so compare ratios measured in the same run rather than absolute times.", ""]
+
+    throughput = load("throughput.jsonl") + load("throughput_xla.jsonl") + load("throughput_mixed_precision.jsonl")
+    if throughput:
+        parts += ["### Training speed: one DCGAN step, three ways", "",
+                  f"Machine: {_machine(throughput)}. Commands: `{SOURCES['throughput.jsonl']}`, "
+                  f"`{SOURCES['throughput_xla.jsonl']}` and `{SOURCES['throughput_mixed_precision.jsonl']}`.", "",
+                  "Same networks (DCGAN, base width 32, one channel), same Adam(2e-4, 0.5), same data. "
+                  "Each cell is the median of interleaved timing rounds. *keras_gans from tf.data* reads "
+                  "from the real `data.load` pipeline; the other columns use one batch held in memory. "
+                  "GFLOP/s is the FLOPs of one step (counted from the layer shapes) divided by the step "
+                  "time; the number in brackets is the machine's measured float32 matmul rate.", "",
+                  throughput_table(throughput), throughput_summary(throughput), ""]
+    serving = load("serving.jsonl")
+    if serving:
+        parts += ["### Serving an exported generator", "",
+                  f"Machine: {_machine(serving)}. Command: `{SOURCES['serving.jsonl']}`.", "",
+                  "A DCGAN generator for 32×32 images, exported by `keras_gans.export`, is called through its "
+                  "SavedModel `serving_default` signature, which is what TensorFlow Serving runs. The same "
+                  "generator is also called through `model.predict` and directly.", "",
+                  serving_table(serving)]
+    for name, title in (("mode_coverage_60s.jsonl", "Mode coverage at equal training time"),
+                        ("mode_coverage_default.jsonl", "Mode coverage, default flags (one seed, 30 s per run)"),
+                        ("mode_coverage_grid25.jsonl", "Mode coverage at equal generator steps (grid25, 8000)")):
+        records = load(name)
+        if records:
+            parts += [f"### {title}", "", f"Machine: {_machine(records)}. Command: `{SOURCES[name]}`.", "",
+                      "VEEGAN / PacGAN protocol: 2,500 samples. A sample is high quality within 3 std of its "
+                      "nearest mode, and a mode is covered when it has at least one high-quality sample. "
+                      "Reverse KL is computed from the mode histogram of the high-quality samples against "
+                      "uniform. *First full coverage* is measured in training seconds "
+                      + ("after compilation." if all("compile_time_s" in r for r in records) else
+                         "from the start of `fit`, compilation included (an older run, on a machine "
+                         "shared with other jobs)."), "",
+                      coverage_tables(records)]
+    parts += [END]
+    return "\n".join(parts) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--print", action="store_true", help="print the section, leave README.md alone")
+    args = parser.parse_args()
+    text = section()
+    if args.print:
+        print(text)
+        return
+    readme_path = os.path.join(ROOT, "README.md")
+    with open(readme_path) as f:
+        readme = f.read()
+    if BEGIN in readme and END in readme:
+        before, rest = readme.split(BEGIN, 1)
+        after = rest.split(END, 1)[1]
+        readme = before + text.rstrip("\n") + after
+    else:
+        readme = readme.rstrip("\n") + "\n\n" + text
+    with open(readme_path, "w") as f:
+        f.write(readme)
+    print(f"wrote the Results section of {readme_path}")
+
+
+if __name__ == "__main__":
+    main()
