@@ -35,7 +35,8 @@ def build(spec):
 
 
 def judge(model, spec):
-    classifier = evaluation.train_digit_classifier(dataset=spec.name, image_size=FLAGS.image_size)
+    classifier = evaluation.train_digit_classifier(dataset=spec.name, data_dir=FLAGS.data_dir,
+                                                   image_size=FLAGS.image_size)
     return evaluation.class_conditional_scores(model, classifier, seed=FLAGS.seed)
 
 

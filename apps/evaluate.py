@@ -215,7 +215,7 @@ def make_extractors():
     if choice == "classifier":
         if data.num_classes(FLAGS.dataset, FLAGS.data_dir) is None:
             raise app.UsageError(f"--features=classifier needs a labelled --dataset; {FLAGS.dataset} is not.")
-        judge = dict(image_size=FLAGS.image_size, dataset=FLAGS.dataset, seed=FLAGS.seed,
+        judge = dict(image_size=FLAGS.image_size, dataset=FLAGS.dataset, data_dir=FLAGS.data_dir, seed=FLAGS.seed,
                      epochs=FLAGS.classifier_epochs)
         return (features.digit_classifier_features(**judge),
                 features.digit_classifier_features(**judge, output="logits"))

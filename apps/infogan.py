@@ -49,7 +49,8 @@ def judge(model, spec):
     if spec.num_classes != FLAGS.num_categories:  # no judge to match the code against
         return {"skipped": f"--num_categories={FLAGS.num_categories} differs from the "
                            f"{spec.num_classes} classes of --dataset={spec.name}"}
-    classifier = evaluation.train_digit_classifier(dataset=spec.name, image_size=FLAGS.image_size)
+    classifier = evaluation.train_digit_classifier(dataset=spec.name, data_dir=FLAGS.data_dir,
+                                                   image_size=FLAGS.image_size)
     return evaluation.categorical_code_scores(model, classifier, seed=FLAGS.seed)
 
 

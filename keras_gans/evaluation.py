@@ -118,7 +118,8 @@ _CLASSIFIER_BATCH = 64
 _CLASSIFIER_LEARNING_RATE = 1e-3
 
 
-def train_digit_classifier(*, image_size=32, split="train", seed=0, epochs=10, dataset="digits"):
+def train_digit_classifier(*, image_size=32, split="train", seed=0, epochs=10, dataset="digits",
+                           data_dir=None):
     """Trains the digit judge on real data, deterministically, in a few seconds.
 
     The network is :func:`keras_gans.networks.classifier.digit_classifier`
@@ -144,6 +145,8 @@ def train_digit_classifier(*, image_size=32, split="train", seed=0, epochs=10, d
         seed: seed of the initial weights and of the per-epoch order.
         epochs: passes over the split.
         dataset: a labelled dataset name (``keras_gans.data.load``).
+        data_dir: where ``dataset`` is read from (tfds sets, folders), as for
+            ``keras_gans.data.load``.
 
     Returns:
         The trained ``keras.Model`` mapping images in [-1, 1] to logits
@@ -156,18 +159,18 @@ def train_digit_classifier(*, image_size=32, split="train", seed=0, epochs=10, d
         raise ValueError(f"`epochs` must be a positive int; received epochs={epochs!r}.")
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ValueError(f"`seed` must be an int >= 0; received seed={seed!r}.")
-    return _trained_classifier(image_size, split, int(seed), int(epochs), dataset)
+    return _trained_classifier(image_size, split, int(seed), int(epochs), dataset, data_dir)
 
 
 @functools.lru_cache(maxsize=None)
-def _trained_classifier(image_size, split, seed, epochs, dataset):
+def _trained_classifier(image_size, split, seed, epochs, dataset, data_dir):
     """:func:`train_digit_classifier`'s work, memoized on its normalized arguments."""
     import keras
 
     from keras_gans import data
     from keras_gans.networks import classifier
 
-    images, labels = data.load_arrays(dataset, split=split, image_size=image_size)
+    images, labels = data.load_arrays(dataset, split=split, data_dir=data_dir, image_size=image_size)
     model = classifier.digit_classifier(images.shape[1:], data.num_classes(dataset), seed=seed,
                                         name=f"{dataset}_classifier")
     model.compile(optimizer=keras.optimizers.Adam(_CLASSIFIER_LEARNING_RATE),

@@ -224,8 +224,8 @@ def inception_v3_features(weights=None, *, include_top=False, output="pool3", ba
                                 _check_batch_size(batch_size))
 
 
-def digit_classifier_features(*, image_size=32, dataset="digits", seed=0, epochs=10, output="features",
-                              batch_size=256):
+def digit_classifier_features(*, image_size=32, dataset="digits", data_dir=None, seed=0, epochs=10,
+                              output="features", batch_size=256):
     """The digit judge's 128-d embedding or logits: "classifier FID" for digits and MNIST.
 
     The judge is :func:`keras_gans.evaluation.train_digit_classifier`, trained
@@ -236,6 +236,7 @@ def digit_classifier_features(*, image_size=32, dataset="digits", seed=0, epochs
     Args:
         image_size: square size of the images (None keeps the dataset's size).
         dataset: the labelled dataset the judge learns.
+        data_dir: where ``dataset`` is read from, as for ``keras_gans.data.load``.
         seed: seed of the judge's training.
         epochs: epochs of the judge's training (10 by default, 98.6% held-out
             accuracy on digits; fewer train faster and judge less sharply).
@@ -249,5 +250,6 @@ def digit_classifier_features(*, image_size=32, dataset="digits", seed=0, epochs
 
     if output not in ("features", "logits"):
         raise ValueError(f"`output` must be 'features' or 'logits'; received output={output!r}.")
-    judge = evaluation.train_digit_classifier(image_size=image_size, dataset=dataset, seed=seed, epochs=epochs)
+    judge = evaluation.train_digit_classifier(image_size=image_size, dataset=dataset, data_dir=data_dir,
+                                             seed=seed, epochs=epochs)
     return LayerFeatures(judge, output, batch_size=batch_size, name=f"{judge.name}/{output}")

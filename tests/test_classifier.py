@@ -86,6 +86,13 @@ def test_unlabelled_dataset_is_rejected():
         evaluation.train_digit_classifier(dataset="ring8", image_size=None)
 
 
+def test_the_judge_reads_its_dataset_from_data_dir(tmp_path):
+    # MNIST is not prepared in an empty folder; the error names the folder the judge was given.
+    missing = tmp_path / "no_mnist_here"
+    with pytest.raises(FileNotFoundError, match="no_mnist_here"):
+        evaluation.train_digit_classifier(dataset="tfds:mnist", data_dir=str(missing), image_size=None)
+
+
 def test_predict_classes_takes_the_argmax_across_batches():
     # A "classifier" whose logits for class k are -(mean pixel - k)^2: it predicts round(mean pixel).
     inputs = keras.Input((2, 2, 1))
