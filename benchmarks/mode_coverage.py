@@ -292,17 +292,24 @@ def main():
     _report(records, args)
 
 
-def _report(records, args):
+def dataset_tables(records, datasets, configs):
+    """``[(dataset, its records, summary table)]`` for each dataset with records, rows in ``configs`` order."""
     from keras_gans import data
 
     tables = []
-    for dataset in args.datasets:
+    for dataset in datasets:
         rows = sorted((r for r in records if r["dataset"] == dataset),
-                      key=lambda r: (args.configs.index(r["config"]), r["seed"]))
+                      key=lambda r: (configs.index(r["config"]), r["seed"]))
         if rows:
-            budget = {r["time_budget_s"] for r in rows}
-            tables.append(f"{dataset} (time budget per run: {', '.join(f'{b:g} s' for b in budget)})\n\n"
-                          + summary_markdown(rows, dataset, len(data.toy_modes(dataset)[0])))
+            tables.append((dataset, rows, summary_markdown(rows, dataset, len(data.toy_modes(dataset)[0]))))
+    return tables
+
+
+def _report(records, args):
+    tables = []
+    for dataset, rows, table in dataset_tables(records, args.datasets, args.configs):
+        budget = {r["time_budget_s"] for r in rows}
+        tables.append(f"{dataset} (time budget per run: {', '.join(f'{b:g} s' for b in budget)})\n\n" + table)
     text = "\n".join(tables)
     print(text)
     if args.markdown:

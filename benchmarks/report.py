@@ -57,17 +57,22 @@ def _machine(records):
     return "2 CPU cores, no GPU, TensorFlow 2.21, Keras 3.15"
 
 
+def by_setting(records):
+    """``{(jit_compile, mixed_precision, image_size, batch_size): {(way, data): record}}``."""
+    settings = {}
+    for r in records:
+        key = (r["jit_compile"], r["mixed_precision"], r["image_size"], r["batch_size"])
+        settings.setdefault(key, {})[(r["way"], r["data"])] = r
+    return settings
+
+
 def throughput_table(records):
     """One row per (XLA, image size, batch): step time of every way and the ratios that matter."""
     lines = ["| XLA | mixed precision | image | batch | keras_gans fit (ms/step) | guide train_step | "
              "train_on_batch | keras_gans from tf.data | tf.data alone (ms/batch) | guide / keras_gans | train_on_batch / keras_gans | "
              "keras_gans img/s | GFLOP/s (matmul peak) |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-    settings = {}
-    for r in records:
-        key = (r["jit_compile"], r["mixed_precision"], r["image_size"], r["batch_size"])
-        settings.setdefault(key, {})[(r["way"], r["data"])] = r
-    for (jit, mixed, size, batch), ways in settings.items():
+    for (jit, mixed, size, batch), ways in by_setting(records).items():
         ours = ways.get(("keras_gans", "memory"))
         if ours is None:
             continue
@@ -91,12 +96,9 @@ def throughput_table(records):
 
 def throughput_summary(records):
     """Sentences with the ranges of the ratios across the settings of the table."""
-    by_setting = {}
-    for r in records:
-        key = (r["jit_compile"], r["mixed_precision"], r["image_size"], r["batch_size"])
-        by_setting.setdefault(key, {})[(r["way"], r["data"])] = r
+    settings = by_setting(records)
     guide, tob, extra, feed = [], [], [], []
-    for ways in by_setting.values():
+    for ways in settings.values():
         ours = ways.get(("keras_gans", "memory"))
         if ours is None:
             continue
@@ -109,8 +111,8 @@ def throughput_summary(records):
         if "pipeline_alone_ms_per_batch" in pipeline:
             feed.append(pipeline["pipeline_alone_ms_per_batch"] / ours["step_ms"])
     sentences = []
-    for (jit, mixed, size, batch), ways in by_setting.items():
-        full = by_setting.get((jit, False, size, batch), {}).get(("keras_gans", "memory"))
+    for (jit, mixed, size, batch), ways in settings.items():
+        full = settings.get((jit, False, size, batch), {}).get(("keras_gans", "memory"))
         if mixed and full and ("keras_gans", "memory") in ways:
             sentences.append(f"mixed_float16 makes the {size}×{size}, batch-{batch} step "
                              f"{ways[('keras_gans', 'memory')]['step_ms'] / full['step_ms']:.1f}× as long on this "
@@ -145,16 +147,10 @@ def coverage_tables(records):
     """The mode-coverage summary per dataset, as benchmarks/mode_coverage.py prints it."""
     import mode_coverage  # benchmarks/ is on sys.path when this file runs as a script
 
-    from keras_gans import data
-
-    tables = []
-    for dataset in dict.fromkeys(r["dataset"] for r in records):
-        rows = [r for r in records if r["dataset"] == dataset]
-        order = list(mode_coverage.CONFIGS)
-        rows.sort(key=lambda r: (order.index(r["config"]), r["seed"]))
-        tables.append(f"**{dataset}**\n\n"
-                      + mode_coverage.summary_markdown(rows, dataset, len(data.toy_modes(dataset)[0])))
-    return "\n".join(tables)
+    datasets = list(dict.fromkeys(r["dataset"] for r in records))
+    return "\n".join(f"**{dataset}**\n\n{table}"
+                     for dataset, _, table in mode_coverage.dataset_tables(records, datasets,
+                                                                           list(mode_coverage.CONFIGS)))
 
 
 def section():
