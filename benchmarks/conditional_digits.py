@@ -27,12 +27,12 @@ target is missed. All eight runs take about 30 minutes on 2 CPU cores
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from _common import ROOT, run_quiet  # benchmarks/ is on sys.path when run as a script
+
 RUNS = {
     "cgan": ("cgan", []),
     "acgan": ("acgan", []),
@@ -50,10 +50,7 @@ def run_app(name, seed, workdir):
                f"--flagfile=apps/configs/{app}_digits.cfg", f"--seed={seed}", f"--model_dir={model_dir}",
                "--export=false", *extra]
     started = time.time()
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
-                            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
-    if result.returncode != 0:
-        sys.exit(f"{name} failed:\n{result.stderr[-3000:]}")
+    run_quiet(command, name)
     with open(os.path.join(model_dir, "results.json")) as f:
         results = json.load(f)
     return {"run": name, "command": " ".join(["python", f"apps/{app}.py", f"--flagfile=apps/configs/{app}_digits.cfg",

@@ -15,21 +15,16 @@ should improve with training (FID, KID down; precision, recall, coverage, IS up)
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+from _common import ROOT, run_quiet  # benchmarks/ is on sys.path when run as a script
 
 
 def run(app, *args):
     started = time.time()
-    result = subprocess.run([sys.executable, os.path.join(ROOT, "apps", f"{app}.py"), *args], cwd=ROOT,
-                            capture_output=True, text=True, env=ENV)
-    if result.returncode != 0:
-        sys.exit(f"{app} {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    run_quiet([sys.executable, os.path.join(ROOT, "apps", f"{app}.py"), *args], f"{app} {' '.join(args)}")
     return time.time() - started
 
 

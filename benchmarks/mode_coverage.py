@@ -41,11 +41,10 @@ import json
 import math
 import os
 import statistics
-import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from _common import run_quiet  # benchmarks/ is on sys.path when run as a script
 
 # What each paper changes; everything else (networks, steps, batch) is shared.
 # "optimizer": (name, learning rate, beta_1, beta_2); the rate is cosine-decayed
@@ -278,10 +277,7 @@ def main():
         print(f"[{index}/{len(runs)}] {dataset} {name} seed {seed}", file=sys.stderr, flush=True)
         command = [sys.executable, os.path.abspath(__file__), "--worker", f"--datasets={dataset}",
                    f"--configs={name}", f"--seeds={seed}", *shared]
-        result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
-                                env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
-        if result.returncode != 0:
-            sys.exit(f"{dataset} {name} seed {seed} failed:\n{result.stderr[-3000:]}")
+        result = run_quiet(command, f"{dataset} {name} seed {seed}")
         record = json.loads(result.stdout.strip().splitlines()[-1])
         records.append(record)
         line = json.dumps(record)

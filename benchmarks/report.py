@@ -21,7 +21,8 @@ BEGIN, END = "<!-- results:begin (benchmarks/report.py) -->", "<!-- results:end 
 # file in benchmarks/results -> the command that wrote it.
 SOURCES = {
     "throughput.jsonl": "python benchmarks/throughput.py > benchmarks/results/throughput.jsonl",
-    "throughput_xla.jsonl": "python benchmarks/throughput.py --jit_compile=on > benchmarks/results/throughput_xla.jsonl",
+    "throughput_xla.jsonl": (
+        "python benchmarks/throughput.py --jit_compile=on > benchmarks/results/throughput_xla.jsonl"),
     "throughput_mixed_precision.jsonl": (
         "python benchmarks/throughput.py --mixed_precision --image_sizes=32 --batch_sizes=64 "
         "> benchmarks/results/throughput_mixed_precision.jsonl"),
@@ -69,8 +70,8 @@ def by_setting(records):
 def throughput_table(records):
     """One row per (XLA, image size, batch): step time of every way and the ratios that matter."""
     lines = ["| XLA | mixed precision | image | batch | keras_gans fit (ms/step) | guide train_step | "
-             "train_on_batch | keras_gans from tf.data | tf.data alone (ms/batch) | guide / keras_gans | train_on_batch / keras_gans | "
-             "keras_gans img/s | GFLOP/s (matmul peak) |",
+             "train_on_batch | keras_gans from tf.data | tf.data alone (ms/batch) | guide / keras_gans | "
+             "train_on_batch / keras_gans | keras_gans img/s | GFLOP/s (matmul peak) |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for (jit, mixed, size, batch), ways in by_setting(records).items():
         ours = ways.get(("keras_gans", "memory"))

@@ -12,22 +12,18 @@ promise (issue 3). The test suite runs a shortened version of the same command.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from _common import ROOT, run_quiet  # benchmarks/ is on sys.path when run as a script
 
 
 def run_seed(seed, workdir):
     started = time.time()
     command = [sys.executable, os.path.join(ROOT, "apps", "gan.py"), "--flagfile=apps/configs/gan_ring8.cfg",
                f"--seed={seed}", f"--model_dir={workdir}/run", f"--export_dir={workdir}/export"]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
-                            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
-    if result.returncode != 0:
-        sys.exit(f"seed {seed} failed:\n{result.stderr[-3000:]}")
+    run_quiet(command, f"seed {seed}")
     with open(os.path.join(workdir, "run", "results.json")) as f:
         coverage = json.load(f)["mode_coverage"]
     return coverage, time.time() - started

@@ -77,9 +77,8 @@ def run(args, seed):
 
     keras.utils.set_random_seed(seed)
     centers, std = data.toy_modes(args.dataset)
-    units = tuple(int(u) for u in args.hidden_units.split(","))
-    generator = networks.mlp.generator(args.latent_dim, (2,), hidden_units=units, output_activation=None)
-    critic = networks.mlp.discriminator((2,), hidden_units=units)
+    generator, critic = networks.players.build("mlp", args.latent_dim, (2,),
+                                               hidden_units=args.hidden_units.split(","))
     gan = models.GAN(generator, critic, args.latent_dim, loss="wasserstein", clip_value=args.clip_value,
                      n_critic=5, seed=seed)
     gan.compile(d_optimizer=keras.optimizers.RMSprop(args.learning_rate),

@@ -217,7 +217,7 @@ class SampleGrid(_FixedSampler):
         try:
             grid = self.grid()
         except ValueError as error:  # e.g. NaN samples after divergence
-            logging.warning("SampleGrid: no samples written for epoch %d: %s", epoch + 1, error)
+            logging.warning("%s: no samples written for epoch %d: %s", type(self).__name__, epoch + 1, error)
             return
         image_utils.save_png(grid, self._png_path(epoch))
         with self.writer.as_default():
@@ -595,7 +595,7 @@ def translation_picture(rows):
     return image_utils.make_grid(image_utils.to_uint8(np.concatenate(fitted)), nrow=rows[0].shape[0])
 
 
-class TranslationGrid(_FixedSampler):
+class TranslationGrid(SampleGrid):
     """Writes the translation of fixed examples every ``every`` epochs.
 
     After epoch ``e`` (1-based) with ``e % every == 0`` it writes
@@ -620,23 +620,10 @@ class TranslationGrid(_FixedSampler):
         super().__init__(model_dir, seed=0, every=every, num_samples=examples[0].shape[0])
         self.examples = examples
 
-    def picture(self, model=None):
-        """The uint8 picture for the model's current weights."""
+    def grid(self, model=None):
+        """The uint8 picture for the model's current weights (written by :meth:`SampleGrid.on_epoch_end`)."""
         model = model if model is not None else self.model
         return translation_picture(model.sample_rows(self.examples))
-
-    def on_epoch_end(self, epoch, logs=None):
-        if not self._due(epoch):
-            return
-        try:
-            picture = self.picture()
-        except ValueError as error:  # e.g. NaN images after divergence
-            logging.warning("TranslationGrid: no picture written for epoch %d: %s", epoch + 1, error)
-            return
-        image_utils.save_png(picture, self._png_path(epoch))
-        with self.writer.as_default():
-            tf.summary.image("samples", _as_summary_batch(picture), step=epoch + 1)
-        self.writer.flush()
 
 
 class LatentCodeGrid(SampleGrid):
@@ -769,7 +756,9 @@ class Evaluation(_FixedSampler):
         from keras_gans import evaluation, features
 
         batches = (self.extractor(images) for images in features.image_batches(source, self.batch_size))
-        return evaluation.feature_statistics(batches, keep=self.keep, seed=self.seed)
+        # FID reads only the mean and covariance: no rows need keeping for it.
+        keep = 0 if self.measure == "fid" else self.keep
+        return evaluation.feature_statistics(batches, keep=keep, seed=self.seed)
 
     def evaluate(self, model=None):
         """The measure for the model's current weights; logs and writes nothing.

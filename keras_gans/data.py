@@ -816,10 +816,9 @@ def _flip_pair(source, target, key):
             tf.cond(mirror, lambda: tf.reverse(target, [1]), lambda: target))
 
 
-def _finish_translation(dataset, *, count, augment, batch_size, shuffle, seed, drop_remainder, repeat,
-                        already_repeated=False):
+def _finish_translation(dataset, *, count, augment, batch_size, shuffle, seed, drop_remainder, repeat):
     """Repeats, shuffles, augments with keys (seed, position), batches and prefetches."""
-    if repeat and not already_repeated:
+    if repeat:
         dataset = dataset.repeat()
     if shuffle:
         dataset = dataset.shuffle(max(1, count), seed=seed, reshuffle_each_iteration=not repeat)
@@ -849,9 +848,9 @@ def _unpaired_stream(domain_a, count_a, domain_b, count_b, *, augment, flip, bat
         key_a, key_b = tf.unstack(tf.random.experimental.stateless_split(key, 2))
         return _jitter(a, key_a, flip), _jitter(b, key_b, flip)
 
+    # The zipped streams are endless (and shuffled) already: no repeat or shuffle on top.
     return _finish_translation(pairs, count=0, augment=jitter_both if augment else None, batch_size=batch_size,
-                               shuffle=False, seed=seed, drop_remainder=drop_remainder, repeat=repeat,
-                               already_repeated=True)
+                               shuffle=False, seed=seed, drop_remainder=drop_remainder, repeat=False)
 
 
 # Embedded translation sets ------------------------------------------------

@@ -20,10 +20,10 @@ holds its own in the authors' code. The replicas share the seed generator's
 state, so they make the same swap decisions, each on its own images.
 """
 
-import numbers
-
 import keras
 import tensorflow as tf
+
+from keras_gans.networks import _checks
 
 SWAP_PROBABILITY = 0.5
 
@@ -42,9 +42,7 @@ class ImagePool(keras.layers.Layer):
 
     def __init__(self, pool_size=50, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(pool_size, bool) or not isinstance(pool_size, numbers.Integral) or pool_size < 0:
-            raise ValueError(f"`pool_size` must be an int >= 0; received pool_size={pool_size!r}.")
-        self.pool_size = int(pool_size)
+        self.pool_size = _checks.positive_int("pool_size", pool_size, minimum=0)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="pool_seed")
         self.images = None

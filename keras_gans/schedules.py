@@ -5,6 +5,8 @@ import numbers
 import keras
 from keras import ops
 
+from keras_gans.networks import _checks
+
 
 @keras.saving.register_keras_serializable(package="keras_gans")
 class ConstantThenLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
@@ -30,12 +32,9 @@ class ConstantThenLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
                 or not initial_learning_rate > 0:
             raise ValueError(f"`initial_learning_rate` must be a number > 0; received "
                              f"initial_learning_rate={initial_learning_rate!r}.")
-        for name, value, minimum in (("constant_steps", constant_steps, 0), ("decay_steps", decay_steps, 1)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-                raise ValueError(f"`{name}` must be an int >= {minimum}; received {name}={value!r}.")
         self.initial_learning_rate = float(initial_learning_rate)
-        self.constant_steps = int(constant_steps)
-        self.decay_steps = int(decay_steps)
+        self.constant_steps = _checks.positive_int("constant_steps", constant_steps, minimum=0)
+        self.decay_steps = _checks.positive_int("decay_steps", decay_steps)
 
     def __call__(self, step):
         step = ops.cast(step, "float32")

@@ -23,7 +23,8 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import layers, losses
-from keras_gans.models.gan import AdversarialModel, real_inputs, replica_slice, scale_for_replicas, step_logs
+from keras_gans.models.gan import AdversarialModel, real_inputs, replica_slice
+from keras_gans.networks import _checks
 
 
 def as_float32(outputs):
@@ -58,13 +59,6 @@ def class_ids_array(name, values, rows, num_classes):
         raise ValueError(f"`{name}` must be in [0, num_classes={num_classes}); received {name} "
                          f"value {int(outside[0])}.")
     return array.astype(np.int32)
-
-
-def check_count(name, value, minimum=1):
-    """``int(value)`` for an int >= ``minimum``, else ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"`{name}` must be an int >= {minimum}; received {name}={value!r}.")
-    return int(value)
 
 
 def check_weight(name, value):
@@ -133,10 +127,6 @@ class AlternatingGAN(AdversarialModel):
         # otherwise try to call it symbolically (DESIGN.md, Distribution).
         self.built = True
 
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
-
     # ------------------------------------------------------------ subclass API
 
     def _generator_inputs(self, batch_size):
@@ -156,16 +146,6 @@ class AlternatingGAN(AdversarialModel):
 
     def _batch_size(self, data):
         return ops.shape(real_inputs(data))[0]
-
-    @staticmethod
-    def _scaled(optimizer, loss):
-        """The loss the tape differentiates: divided by the replicas, scaled for mixed precision."""
-        return optimizer.scale_loss(scale_for_replicas(loss))
-
-    def _record(self, logs):
-        for name, value in logs.items():
-            self.trackers[name].update_state(value)
-        return step_logs(self.metrics)
 
     def train_step(self, data):
         data = self._check_data(data)
@@ -219,9 +199,6 @@ class AlternatingGAN(AdversarialModel):
                              f"{tuple(z.shape)}.")
         return z, int(z.shape[0])
 
-    def call(self, inputs, training=False):
-        return self.sampling_generator(inputs, training=training)
-
     def get_config(self):
         config = super().get_config()
         config.update(loss=self.loss_name)
@@ -246,7 +223,7 @@ class ClassConditionalGAN(AlternatingGAN):
     """
 
     def __init__(self, generator, discriminator, latent_dim, num_classes, **kwargs):
-        self.num_classes = check_count("num_classes", num_classes, minimum=2)
+        self.num_classes = _checks.positive_int("num_classes", num_classes, minimum=2)
         if input_names(generator) != ["z", "labels"]:
             raise ValueError(f"The generator of a class-conditional GAN must take inputs [z, labels]; "
                              f"{generator.name!r} takes {input_names(generator)}.")

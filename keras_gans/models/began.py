@@ -10,8 +10,8 @@ from keras import ops
 
 from keras_gans import losses
 from keras_gans.models.ebgan import check_autoencoder, check_energy_power, energies
-from keras_gans.models.gan import (AdversarialModel, real_inputs, replica_mean, scale_for_replicas,
-                                   step_logs)
+from keras_gans.models.gan import AdversarialModel, real_inputs, replica_mean, step_logs
+from keras_gans.networks import _checks
 
 
 def _check_fraction(name, value, low_open):
@@ -68,13 +68,12 @@ class BEGAN(AdversarialModel):
                  energy_power=1, latent_distribution="normal", ema_decay=0.0, seed=None, **kwargs):
         gamma = _check_fraction("gamma", gamma, low_open=True)
         initial_k = _check_fraction("initial_k", initial_k, low_open=False)
-        if isinstance(lambda_k, bool) or not isinstance(lambda_k, (int, float)) or not lambda_k > 0:
-            raise ValueError(f"`lambda_k` must be a number > 0; received lambda_k={lambda_k!r}.")
+        lambda_k = _checks.positive_number("lambda_k", lambda_k)
         check_autoencoder(discriminator)
         super().__init__(generator, discriminator, latent_dim, latent_distribution=latent_distribution,
                          ema_decay=ema_decay, seed=seed, **kwargs)
         self.gamma = gamma
-        self.lambda_k = float(lambda_k)
+        self.lambda_k = lambda_k
         self.initial_k = initial_k
         self.energy_power = check_energy_power(energy_power)
         # Every replica computes the same new value from the global means; the
@@ -115,8 +114,8 @@ class BEGAN(AdversarialModel):
                                         self.energy_power)
             d_loss = losses.began_discriminator_loss(real_energy, fake_d_energy, k=k)
             g_loss = losses.began_generator_loss(fake_g_energy)
-            d_scaled = self.d_optimizer.scale_loss(scale_for_replicas(d_loss))
-            g_scaled = self.g_optimizer.scale_loss(scale_for_replicas(g_loss))
+            d_scaled = self._scaled(self.d_optimizer, d_loss)
+            g_scaled = self._scaled(self.g_optimizer, g_loss)
         d_grads = d_tape.gradient(d_scaled, d_vars)
         g_grads = g_tape.gradient(g_scaled, g_vars)
         self.d_optimizer.apply(d_grads, d_vars)

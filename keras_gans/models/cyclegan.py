@@ -19,7 +19,7 @@ epochs and decaying linearly to zero over the next 100
 
 import keras
 
-from keras_gans.models.translation import TwoWayTranslator, _deserialize_networks, _serialize
+from keras_gans.models.translation import TwoWayTranslator, _serialize
 
 NETWORKS = ("generator_ab", "generator_ba", "discriminator_a", "discriminator_b")
 
@@ -53,7 +53,3 @@ class CycleGAN(TwoWayTranslator):
         config.update(cycle_weight=self.cycle_weight, identity_weight=self.identity_weight,
                       pool_size=self.pool_size, loss=self.loss_name, seed=self.seed)
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**_deserialize_networks(config, NETWORKS))

@@ -17,7 +17,7 @@ and the reconstruction has weight 1. The networks are the encoder-decoder of
 import keras
 
 from keras_gans.models.cyclegan import NETWORKS
-from keras_gans.models.translation import TwoWayTranslator, _deserialize_networks, _serialize
+from keras_gans.models.translation import TwoWayTranslator, _serialize
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -51,7 +51,3 @@ class DiscoGAN(TwoWayTranslator):
         config.update(reconstruction_weight=self.reconstruction_weight, distance=self.distance_name,
                       loss=self.loss_name)
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**_deserialize_networks(config, NETWORKS))

@@ -8,7 +8,8 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import losses
-from keras_gans.models.gan import (AdversarialModel, real_inputs, scale_for_replicas, step_logs)
+from keras_gans.models.gan import AdversarialModel, real_inputs, step_logs
+from keras_gans.networks import _checks
 
 
 def check_autoencoder(discriminator):
@@ -67,17 +68,13 @@ class EBGAN(AdversarialModel):
 
     def __init__(self, generator, discriminator, latent_dim, *, margin=1.0, pull_away_weight=0.0,
                  energy_power=2, latent_distribution="normal", ema_decay=0.0, seed=None, **kwargs):
-        if isinstance(margin, bool) or not isinstance(margin, (int, float)) or not margin > 0:
-            raise ValueError(f"`margin` must be a number > 0; received margin={margin!r}.")
-        if (isinstance(pull_away_weight, bool) or not isinstance(pull_away_weight, (int, float))
-                or not pull_away_weight >= 0):
-            raise ValueError(f"`pull_away_weight` must be a number >= 0; "
-                             f"received pull_away_weight={pull_away_weight!r}.")
+        margin = _checks.positive_number("margin", margin)
+        pull_away_weight = _checks.weight("pull_away_weight", pull_away_weight)
         check_autoencoder(discriminator)
         super().__init__(generator, discriminator, latent_dim, latent_distribution=latent_distribution,
                          ema_decay=ema_decay, seed=seed, **kwargs)
-        self.margin = float(margin)
-        self.pull_away_weight = float(pull_away_weight)
+        self.margin = margin
+        self.pull_away_weight = pull_away_weight
         self.energy_power = check_energy_power(energy_power)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
@@ -105,7 +102,7 @@ class EBGAN(AdversarialModel):
             real_energy, _ = energies(self.discriminator, real, self.energy_power)
             fake_energy, _ = energies(self.discriminator, fake, self.energy_power)
             d_loss = losses.ebgan_discriminator_loss(real_energy, fake_energy, margin=self.margin)
-            scaled = self.d_optimizer.scale_loss(scale_for_replicas(d_loss))
+            scaled = self._scaled(self.d_optimizer, d_loss)
         self.d_optimizer.apply(tape.gradient(scaled, d_vars), d_vars)
 
         z = self.sample_latent(batch_size)
@@ -116,7 +113,7 @@ class EBGAN(AdversarialModel):
             if self.pull_away_weight:
                 pull_away = losses.pull_away_term(embedding)
                 g_loss = g_loss + self.pull_away_weight * pull_away
-            scaled = self.g_optimizer.scale_loss(scale_for_replicas(g_loss))
+            scaled = self._scaled(self.g_optimizer, g_loss)
         self.g_optimizer.apply(tape.gradient(scaled, g_vars), g_vars)
         self._update_moving_average()
 

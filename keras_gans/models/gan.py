@@ -131,6 +131,23 @@ class ClipWeights(keras.constraints.Constraint):
         return {"clip_value": self.clip_value}
 
 
+def discriminator_with_features(discriminator, feature_layer):
+    """``x -> [features, logits]``: the discriminator's own layers and weights, with a second output.
+
+    What feature matching (Salimans et al. 2016, section 3.1) compares: the
+    output of the layer named ``feature_layer``.
+
+    Raises:
+        ValueError: naming ``feature_layer`` when the discriminator has no such layer.
+    """
+    try:
+        features = discriminator.get_layer(feature_layer).output
+    except ValueError as error:
+        raise ValueError(f"`feature_layer`={feature_layer!r} is not a layer of the "
+                         f"discriminator {discriminator.name!r}.") from error
+    return keras.Model(discriminator.inputs, [features, discriminator.outputs[0]])
+
+
 def _averaging_copy(generator):
     """A frozen copy of ``generator`` (architecture and weights) to hold G's moving average."""
     try:
@@ -154,7 +171,66 @@ def _check_common(*, latent_dim, latent_distribution, ema_decay):
         raise ValueError(f"`ema_decay` must be a number in [0, 1); received ema_decay={ema_decay!r}.")
 
 
-class AdversarialModel(keras.Model):
+class TwoOptimizerModel(keras.Model):
+    """The plumbing every trainer here shares: a discriminator and a generator optimizer, loss trackers.
+
+    Subclasses say which variables each optimizer updates
+    (:meth:`_discriminator_variables`, :meth:`_generator_variables`) and, when
+    they log through :meth:`_record`, set ``self.trackers`` to
+    ``{name: keras.metrics.Mean}``.
+    """
+
+    def _discriminator_variables(self):
+        raise NotImplementedError
+
+    def _generator_variables(self):
+        raise NotImplementedError
+
+    def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
+        """Configures the two optimizers.
+
+        Call it inside the strategy scope when distributing. Each optimizer is
+        built here on the variables it updates.
+
+        Args:
+            d_optimizer: discriminator optimizer (default Adam(2e-4, beta_1=0.5),
+                the DCGAN setting).
+            g_optimizer: generator optimizer (same default).
+            **kwargs: passed to ``keras.Model.compile`` (e.g. ``jit_compile``).
+        """
+        self.d_optimizer = _build_optimizer(
+            d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5), self._discriminator_variables())
+        self.g_optimizer = _build_optimizer(
+            g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5), self._generator_variables())
+        # model.optimizer is what Keras callbacks read the step count from.
+        super().compile(optimizer=self.g_optimizer, **kwargs)
+
+    def get_compile_config(self):
+        """Both optimizers, so a loaded ``.keras`` model is compiled as it was saved."""
+        return {"d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
+                "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer)}
+
+    def compile_from_config(self, config):
+        self.compile(d_optimizer=keras.saving.deserialize_keras_object(config["d_optimizer"]),
+                     g_optimizer=keras.saving.deserialize_keras_object(config["g_optimizer"]))
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    @staticmethod
+    def _scaled(optimizer, loss):
+        """The loss the tape differentiates: divided by the replicas, scaled for mixed precision."""
+        return optimizer.scale_loss(scale_for_replicas(loss))
+
+    def _record(self, values):
+        """Updates the trackers named in ``values`` and returns the step's logs."""
+        for name, value in values.items():
+            self.trackers[name].update_state(value)
+        return step_logs(self.metrics)
+
+
+class AdversarialModel(TwoOptimizerModel):
     """What every unconditional two-player trainer with a latent prior shares.
 
     It holds the networks, draws z from the model's ``keras.random.SeedGenerator``
@@ -201,35 +277,11 @@ class AdversarialModel(keras.Model):
 
     # ------------------------------------------------------------------ setup
 
-    def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
-        """Configures the two optimizers.
+    def _discriminator_variables(self):
+        return self.discriminator.trainable_variables
 
-        Call it inside the strategy scope when distributing. Each optimizer is
-        built on its own network's variables here.
-
-        Args:
-            d_optimizer: discriminator optimizer (default Adam(2e-4, beta_1=0.5),
-                the DCGAN setting).
-            g_optimizer: generator optimizer (same default).
-            **kwargs: passed to ``keras.Model.compile`` (e.g. ``jit_compile``).
-        """
-        self.d_optimizer = _build_optimizer(
-            d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5),
-            self.discriminator.trainable_variables)
-        self.g_optimizer = _build_optimizer(
-            g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5),
-            self.generator.trainable_variables)
-        # model.optimizer is what Keras callbacks read the step count from.
-        super().compile(optimizer=self.g_optimizer, **kwargs)
-
-    def get_compile_config(self):
-        """Both optimizers, so a loaded ``.keras`` model is compiled as it was saved."""
-        return {"d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-                "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer)}
-
-    def compile_from_config(self, config):
-        self.compile(d_optimizer=keras.saving.deserialize_keras_object(config["d_optimizer"]),
-                     g_optimizer=keras.saving.deserialize_keras_object(config["g_optimizer"]))
+    def _generator_variables(self):
+        return self.generator.trainable_variables
 
     # --------------------------------------------------------------- sampling
 
@@ -419,14 +471,7 @@ class GAN(AdversarialModel):
         self.feature_layer = feature_layer
 
         if feature_matching:
-            try:
-                features = discriminator.get_layer(feature_layer).output
-            except ValueError as error:
-                raise ValueError(f"`feature_layer`={feature_layer!r} is not a layer of the "
-                                 f"discriminator {discriminator.name!r}.") from error
-            # Same layers and weights as the discriminator, two outputs.
-            self._discriminator_with_features = keras.Model(
-                discriminator.inputs, [features, discriminator.outputs[0]])
+            self._discriminator_with_features = discriminator_with_features(discriminator, feature_layer)
         if clip_value is not None:
             for variable in discriminator.trainable_variables:
                 variable.constraint = ClipWeights(clip_value)
@@ -520,13 +565,13 @@ class GAN(AdversarialModel):
             fake = self.generator(self.sample_latent(batch_size), training=True)
             with tf.GradientTape() as tape:
                 total, d_loss, real_logits, fake_logits, extras = self._discriminator_loss(real, fake)
-                scaled = self.d_optimizer.scale_loss(scale_for_replicas(total))
+                scaled = self._scaled(self.d_optimizer, total)
             self.d_optimizer.apply(tape.gradient(scaled, d_vars), d_vars)
 
         z = self.sample_latent(batch_size)
         with tf.GradientTape() as tape:
             g_loss = self._generator_loss(real, z)
-            scaled = self.g_optimizer.scale_loss(scale_for_replicas(g_loss))
+            scaled = self._scaled(self.g_optimizer, g_loss)
         self.g_optimizer.apply(tape.gradient(scaled, g_vars), g_vars)
         self._update_moving_average()
 

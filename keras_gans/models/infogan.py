@@ -20,9 +20,10 @@ import keras
 from keras import ops
 
 from keras_gans import losses
-from keras_gans.models.alternating import (AlternatingGAN, as_float32, check_count, check_encoded_classes,
-                                           check_weight, class_ids_array, input_names)
+from keras_gans.models.alternating import (AlternatingGAN, as_float32, check_encoded_classes, check_weight,
+                                           class_ids_array, input_names)
 from keras_gans.models.gan import real_inputs, replica_slice
+from keras_gans.networks import _checks
 
 CODE_INPUTS = ["z", "categorical_code", "continuous_code"]
 
@@ -55,8 +56,8 @@ class InfoGAN(AlternatingGAN):
 
     def __init__(self, generator, discriminator, latent_dim, num_categories, num_continuous, *,
                  loss="non_saturating", categorical_weight=1.0, continuous_weight=1.0, **kwargs):
-        self.num_categories = check_count("num_categories", num_categories, minimum=2)
-        self.num_continuous = check_count("num_continuous", num_continuous)
+        self.num_categories = _checks.positive_int("num_categories", num_categories, minimum=2)
+        self.num_continuous = _checks.positive_int("num_continuous", num_continuous)
         self.categorical_weight = check_weight("categorical_weight", categorical_weight)
         self.continuous_weight = check_weight("continuous_weight", continuous_weight)
         if input_names(generator) != CODE_INPUTS:

@@ -14,7 +14,7 @@ the optimizer is Adam(2e-4, beta_1=0.5), the compile default.
 
 import keras
 
-from keras_gans.models.translation import PairedTranslator, _deserialize_networks, _serialize
+from keras_gans.models.translation import PairedTranslator, _serialize
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -46,7 +46,3 @@ class Pix2Pix(PairedTranslator):
         config.update(generator=_serialize(self.generator), discriminator=_serialize(self.discriminator),
                       l1_weight=self.l1_weight, adversarial_weight=self.adversarial_weight, loss=self.loss_name)
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**_deserialize_networks(config, ("generator", "discriminator")))

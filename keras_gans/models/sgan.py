@@ -17,7 +17,7 @@ from keras import ops
 
 from keras_gans import losses
 from keras_gans.models.alternating import AlternatingGAN, as_float32, check_weight, class_ids_array
-from keras_gans.models.gan import real_inputs, replica_mean, replica_slice
+from keras_gans.models.gan import discriminator_with_features, real_inputs, replica_mean, replica_slice
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -70,14 +70,9 @@ class SGAN(AlternatingGAN):
         self.feature_matching = bool(feature_matching)
         self.feature_layer = feature_layer
         self.unsupervised_weight = check_weight("unsupervised_weight", unsupervised_weight)
-        try:
-            features = discriminator.get_layer(feature_layer).output
-        except ValueError as error:
-            raise ValueError(f"`feature_layer`={feature_layer!r} is not a layer of the discriminator "
-                             f"{discriminator.name!r}.") from error
+        with_features = discriminator_with_features(discriminator, feature_layer)
         super().__init__(generator, discriminator, latent_dim, **kwargs)
-        # Same layers and weights as the discriminator, two outputs.
-        self._discriminator_with_features = keras.Model(discriminator.inputs, [features, discriminator.outputs[0]])
+        self._discriminator_with_features = with_features
         self.labelled_images = self.add_weight(shape=images.shape, initializer="zeros", trainable=False,
                                                name="labelled_images")
         self.labelled_labels = self.add_weight(shape=labels.shape, initializer="zeros", dtype="int32",

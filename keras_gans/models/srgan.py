@@ -17,7 +17,7 @@ from :func:`keras_gans.networks.vgg_features.feature_extractor`.
 
 import keras
 
-from keras_gans.models.translation import PairedTranslator, _deserialize_networks, _serialize
+from keras_gans.models.translation import PairedTranslator, _serialize
 
 VGG_FEATURE_SCALE = 1.0 / 12.75  # Ledig et al. 2017, section 3.4
 
@@ -56,7 +56,3 @@ class SRGAN(PairedTranslator):
                       adversarial_weight=self.adversarial_weight, feature_scale=self.feature_scale,
                       loss=self.loss_name, pretrain_steps=self.pretrain_steps)
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**_deserialize_networks(config, ("generator", "discriminator", "feature_extractor")))

@@ -31,7 +31,9 @@ from keras import ops
 
 from keras_gans import losses
 from keras_gans.image_pool import ImagePool
-from keras_gans.models.gan import GAN, _build_optimizer, scale_for_replicas, step_logs
+from keras_gans.models.alternating import as_float32
+from keras_gans.models.gan import TwoOptimizerModel
+from keras_gans.networks import _checks
 
 ADVERSARIAL_LOSSES = ("non_saturating", "least_squares")
 
@@ -63,16 +65,6 @@ def _check_adversarial(loss):
     return loss
 
 
-def _check_weight(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-        raise ValueError(f"`{name}` must be a number >= 0; received {name}={value!r}.")
-    return float(value)
-
-
-def _as_float32(images):
-    return ops.cast(images, "float32")
-
-
 def _serialize(network):
     return None if network is None else keras.saving.serialize_keras_object(network)
 
@@ -92,8 +84,13 @@ def _unpack_pair(data, kind):
     return data[0], data[1]
 
 
-class _Translator(keras.Model):
-    """What both schemes share: two optimizers, trackers, compile config, sampling."""
+class _Translator(TwoOptimizerModel):
+    """What both schemes share: the objective, trackers and sampling (optimizers: :class:`TwoOptimizerModel`).
+
+    Each optimizer is built on the variables of all the networks it updates;
+    Adam(2e-4, beta_1=0.5) by default, the setting of all four papers but
+    SRGAN's 1e-4.
+    """
 
     TRACKERS = ()
 
@@ -105,51 +102,9 @@ class _Translator(keras.Model):
         self.distance = losses.get_distance(distance)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.TRACKERS}
 
-    def _generator_variables(self):
-        raise NotImplementedError
-
-    def _discriminator_variables(self):
-        raise NotImplementedError
-
-    def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
-        """Configures the discriminator and generator optimizers.
-
-        Call it inside the strategy scope when distributing. Each optimizer is
-        built here on the variables of all the networks it updates.
-
-        Args:
-            d_optimizer: optimizer of the discriminator(s) (default Adam(2e-4,
-                beta_1=0.5), the setting of all four papers but SRGAN's 1e-4).
-            g_optimizer: optimizer of the generator(s) (same default).
-            **kwargs: passed to ``keras.Model.compile`` (e.g. ``jit_compile``).
-        """
-        self.d_optimizer = _build_optimizer(d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5),
-                                            self._discriminator_variables())
-        self.g_optimizer = _build_optimizer(g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5),
-                                            self._generator_variables())
-        super().compile(optimizer=self.g_optimizer, **kwargs)
-
-    # Both optimizers go into .keras files and come back through compile(), as for GAN.
-    get_compile_config = GAN.get_compile_config
-    compile_from_config = GAN.compile_from_config
-
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
-
-    @staticmethod
-    def _scaled(optimizer, loss):
-        """The loss to differentiate, inside the tape: per-replica share, then loss scaling."""
-        return optimizer.scale_loss(scale_for_replicas(loss))
-
     @staticmethod
     def _apply(optimizer, tape, scaled_loss, variables):
         optimizer.apply(tape.gradient(scaled_loss, variables), variables)
-
-    def _record(self, values):
-        for name, value in values.items():
-            self.trackers[name].update_state(value)
-        return step_logs(self.metrics)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -188,9 +143,9 @@ class PairedTranslator(_Translator):
                  adversarial_weight=1.0, feature_extractor=None, feature_scale=1.0, pretrain_steps=0, **kwargs):
         super().__init__(**kwargs)
         self._init_objective(loss, content)
-        self.content_weight = _check_weight("content_weight", content_weight)
-        self.adversarial_weight = _check_weight("adversarial_weight", adversarial_weight)
-        self.feature_scale = _check_weight("feature_scale", feature_scale)
+        self.content_weight = _checks.weight("content_weight", content_weight)
+        self.adversarial_weight = _checks.weight("adversarial_weight", adversarial_weight)
+        self.feature_scale = _checks.weight("feature_scale", feature_scale)
         if isinstance(pretrain_steps, bool) or not isinstance(pretrain_steps, int) or pretrain_steps < 0:
             raise ValueError(f"`pretrain_steps` must be an int >= 0; received pretrain_steps={pretrain_steps!r}.")
         self.pretrain_steps = pretrain_steps
@@ -216,9 +171,9 @@ class PairedTranslator(_Translator):
         """The content distance between target images and generated ones (pixels or features)."""
         if self.feature_extractor is not None:
             scale = self.feature_scale
-            return self.distance(scale * _as_float32(self.feature_extractor(target, training=False)),
-                                 scale * _as_float32(self.feature_extractor(fake, training=False)))
-        return self.distance(_as_float32(target), _as_float32(fake))
+            return self.distance(scale * as_float32(self.feature_extractor(target, training=False)),
+                                 scale * as_float32(self.feature_extractor(fake, training=False)))
+        return self.distance(as_float32(target), as_float32(fake))
 
     def _adversarial_on(self):
         """1.0 once the pretraining steps are over, else 0.0 (a float32 scalar)."""
@@ -288,7 +243,7 @@ class PairedTranslator(_Translator):
         """
         source, target = _unpack_pair(batch, "paired")
         fake = self.translate(source)
-        return [ops.convert_to_numpy(x) for x in (source, _as_float32(fake), target)]
+        return [ops.convert_to_numpy(x) for x in (source, as_float32(fake), target)]
 
     def get_config(self):
         config = super().get_config()
@@ -341,8 +296,8 @@ class TwoWayTranslator(_Translator):
                  cycle_weight=10.0, identity_weight=0.0, distance="l1", pool_size=0, seed=None, **kwargs):
         super().__init__(**kwargs)
         self._init_objective(loss, distance)
-        self.cycle_weight = _check_weight("cycle_weight", cycle_weight)
-        self.identity_weight = _check_weight("identity_weight", identity_weight)
+        self.cycle_weight = _checks.weight("cycle_weight", cycle_weight)
+        self.identity_weight = _checks.weight("identity_weight", identity_weight)
         channels_a, channels_b = generator_ab.inputs[0].shape[-1], generator_ba.inputs[0].shape[-1]
         if self.identity_weight and channels_a != channels_b:
             raise ValueError(f"`identity_weight`={identity_weight!r} needs domains with the same channels; "
@@ -394,13 +349,13 @@ class TwoWayTranslator(_Translator):
         adversarial = (
             generator_adversarial_loss(self.loss_name, self.discriminator_b(fake_b, training=training))
             + generator_adversarial_loss(self.loss_name, self.discriminator_a(fake_a, training=training)))
-        cycle = (self.distance(_as_float32(a), _as_float32(rec_a))
-                 + self.distance(_as_float32(b), _as_float32(rec_b)))
+        cycle = (self.distance(as_float32(a), as_float32(rec_a))
+                 + self.distance(as_float32(b), as_float32(rec_b)))
         total = adversarial + self.cycle_weight * cycle
         identity = ops.zeros((), "float32")
         if self.identity_weight:
-            identity = (self.distance(_as_float32(b), _as_float32(self.generator_ab(b, training=training)))
-                        + self.distance(_as_float32(a), _as_float32(self.generator_ba(a, training=training))))
+            identity = (self.distance(as_float32(b), as_float32(self.generator_ab(b, training=training)))
+                        + self.distance(as_float32(a), as_float32(self.generator_ba(a, training=training))))
             total = total + self.identity_weight * identity
         return total, adversarial, cycle, identity
 
@@ -469,7 +424,7 @@ class TwoWayTranslator(_Translator):
         fake_b = self.translate(a, "a_to_b")
         fake_a = self.translate(b, "b_to_a")
         rows = (a, fake_b, self.translate(fake_b, "b_to_a"), b, fake_a, self.translate(fake_a, "a_to_b"))
-        return [ops.convert_to_numpy(_as_float32(x)) for x in rows]
+        return [ops.convert_to_numpy(as_float32(x)) for x in rows]
 
     def get_config(self):
         config = super().get_config()

@@ -1,4 +1,4 @@
-"""Argument checks shared by the image-to-image network builders.
+"""Argument checks shared by the network builders and the models.
 
 Each check returns the cleaned value or raises a ``ValueError`` that names the
 argument and the value received.
@@ -17,6 +17,20 @@ def positive_int(name, value, minimum=1):
     if not is_int(value) or value < minimum:
         raise ValueError(f"`{name}` must be an int >= {minimum}; received {name}={value!r}.")
     return int(value)
+
+
+def weight(name, value):
+    """``float(value)`` for an int or float >= 0 (a loss weight), else ValueError naming it."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+        raise ValueError(f"`{name}` must be a number >= 0; received {name}={value!r}.")
+    return float(value)
+
+
+def positive_number(name, value):
+    """``float(value)`` for an int or float > 0, else ValueError naming it."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"`{name}` must be a number > 0; received {name}={value!r}.")
+    return float(value)
 
 
 def rate(name, value):

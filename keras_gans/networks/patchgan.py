@@ -70,8 +70,7 @@ def discriminator(image_shape, *, source_channels=0, base_filters=64, max_filter
     """
     num_layers = _checks.positive_int("num_layers", num_layers)
     height, width, channels = _checks.image_shape(image_shape, divisible_by=2 ** num_layers)
-    if not _checks.is_int(source_channels) or source_channels < 0:
-        raise ValueError(f"`source_channels` must be an int >= 0; received source_channels={source_channels!r}.")
+    source_channels = _checks.positive_int("source_channels", source_channels, minimum=0)
     base_filters = _checks.positive_int("base_filters", base_filters)
     max_filters = _checks.positive_int("max_filters", max_filters)
     normalization = _checks.one_of("normalization", normalization, _checks.NORMALIZATIONS)

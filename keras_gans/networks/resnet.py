@@ -18,42 +18,17 @@ Any square power-of-two size from 8 to 256 works.
 """
 
 import math
-import numbers
 
 import keras
 
-MIN_SIZE, MAX_SIZE = 8, 256
+from keras_gans.networks import _checks, dcgan
+
 BASE_SIZE = 4  # side of G's first map
 D_NORMALIZATIONS = (None, "layer")
 
-
-def check_positive_int(name, value):
-    """``int(value)`` when it is a positive int, else a ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ValueError(f"`{name}` must be a positive int; received {name}={value!r}.")
-    return int(value)
-
-
-def check_square_image_shape(image_shape):
-    """``(size, size, channels)`` as ints with size a power of two in [8, 256], else ValueError."""
-    try:
-        dims = tuple(image_shape)
-    except TypeError:
-        dims = None
-    valid = (dims is not None and len(dims) == 3
-             and all(isinstance(d, numbers.Integral) and not isinstance(d, bool) and d > 0 for d in dims)
-             and dims[0] == dims[1] and MIN_SIZE <= dims[0] <= MAX_SIZE and dims[0] & (dims[0] - 1) == 0)
-    if not valid:
-        raise ValueError(f"`image_shape` must be (size, size, channels) with size a power of two from "
-                         f"{MIN_SIZE} to {MAX_SIZE}; received image_shape={image_shape!r}.")
-    return tuple(int(d) for d in dims)
-
-
-def check_rate(name, value):
-    """``float(value)`` when it is a number in [0, 1), else a ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0.0 <= value < 1.0:
-        raise ValueError(f"`{name}` must be a number in [0, 1); received {name}={value!r}.")
-    return float(value)
+# The argument checks of the DCGAN builders: same image sizes (square powers of two, 8 to 256).
+check_positive_int = dcgan._check_positive
+check_square_image_shape = dcgan._check_image_shape
 
 
 def _generator_block(x, filters, name):
@@ -86,7 +61,7 @@ def generator(latent_dim, image_shape, *, filters=128, dropout=0.0, name="resnet
     """
     latent_dim = check_positive_int("latent_dim", latent_dim)
     filters = check_positive_int("filters", filters)
-    dropout = check_rate("dropout", dropout)
+    dropout = _checks.rate("dropout", dropout)
     size, _, channels = check_square_image_shape(image_shape)
     z = keras.Input((latent_dim,), name="z")
     x = keras.layers.Dense(BASE_SIZE * BASE_SIZE * filters, name="project")(z)

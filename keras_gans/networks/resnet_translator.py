@@ -23,22 +23,15 @@ from keras_gans import layers
 from keras_gans.networks import _checks
 
 
-def _normalize(x, normalization, name):
-    if normalization == "instance":
-        return keras.layers.GroupNormalization(groups=-1, name=f"{name}_instance_norm")(x)
-    if normalization == "batch":
-        return keras.layers.BatchNormalization(name=f"{name}_batch_norm")(x)
-    return x
-
-
 def _reflected_conv(x, filters, kernel_size, normalization, activation, name):
     """Reflection padding, a 'valid' stride-1 convolution (same size out), normalization, activation."""
     x = layers.ReflectionPadding2D(kernel_size // 2, name=f"{name}_pad")(x)
     x = keras.layers.Conv2D(filters, kernel_size, padding="valid", use_bias=normalization is None,
                             name=f"{name}_conv")(x)
-    x = _normalize(x, normalization, name)
-    if activation is not None:
-        x = keras.layers.Activation(activation, name=f"{name}_{activation}")(x)
+    # The normalization and activation layers (and their names) of keras_gans.layers' conv blocks.
+    for layer in (layers._normalization_layer(normalization, name), layers._activation_layer(activation, name)):
+        if layer is not None:
+            x = layer(x)
     return x
 
 

@@ -1,0 +1,27 @@
+"""What the benchmark scripts share: the repository root and running a step in a quiet child process."""
+
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_quiet(command, label):
+    """Runs ``command`` from the repository root with TensorFlow's C++ logging off.
+
+    Args:
+        command: the argument list (``[sys.executable, script, flags...]``).
+        label: what failed, for the message.
+
+    Returns:
+        The finished ``subprocess.CompletedProcess`` (stdout and stderr captured as text).
+
+    Raises:
+        SystemExit: with the end of the child's stderr when it exits non-zero.
+    """
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    if result.returncode != 0:
+        sys.exit(f"{label} failed:\n{result.stderr[-3000:]}")
+    return result
