@@ -65,3 +65,9 @@ def test_two_replica_wgan_with_clipping_and_n_critic_matches_single_device():
     # global critic batches as one device dealing its 64 rows.
     report = run_case({"loss": "wasserstein", "clip_value": 0.05, "n_critic": 4, "split_real_batch": True})
     assert report["max_weight_diff"] < 1e-5, report
+
+
+def test_two_replica_feature_matching_matches_single_device():
+    # Feature matching compares the mean features of the global batch, not of each replica's half.
+    report = run_case({"feature_matching": True})
+    assert report["max_weight_diff"] < 1e-5, report

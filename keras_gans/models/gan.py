@@ -539,8 +539,10 @@ class GAN(AdversarialModel):
         if self.feature_matching:
             real_features, _ = self._discriminator_with_features(self._with_instance_noise(real), training=True)
             fake_features, _ = self._discriminator_with_features(self._with_instance_noise(fake), training=True)
-            return losses.feature_matching_loss(ops.cast(real_features, "float32"),
-                                                ops.cast(fake_features, "float32"))
+            # The means of the global batch: each replica's mean, averaged over the replicas.
+            return losses.feature_matching_loss(
+                replica_mean(ops.mean(ops.cast(real_features, "float32"), axis=0, keepdims=True)),
+                replica_mean(ops.mean(ops.cast(fake_features, "float32"), axis=0, keepdims=True)))
         fake_logits = self.discriminator(self._with_instance_noise(fake), training=True)
         return self.g_loss_fn(ops.cast(fake_logits, "float32"))
 
