@@ -2,8 +2,8 @@
 
 ``get_strategy(name)`` turns the ``--strategy`` flag of every app into a
 strategy object; build and compile the model inside ``strategy.scope()`` and
-train with ``model.fit`` (see DESIGN.md, Distribution, for what a GAN needs
-under a strategy).
+train with ``model.fit`` (``docs/design.md``, "Distribution", says what a GAN
+needs under a strategy).
 
 To try data parallelism without GPUs, split the CPU into logical devices
 *before TensorFlow initializes its devices* (before the first op, tensor,
@@ -26,6 +26,7 @@ import os
 
 import tensorflow as tf
 from absl import logging
+from keras import ops
 
 STRATEGIES = ("auto", "default", "mirrored", "multi_worker", "tpu")
 
@@ -238,3 +239,79 @@ def task_id():
     if config is None:
         return "chief_0"
     return f"{config['task']['type']}_{config['task']['index']}"
+
+
+# ----------------------------------------------------------------------------
+# Inside a replica: what every training step uses to stay equal to one device.
+
+
+def num_replicas():
+    """Number of replicas the current ``tf.distribute`` strategy trains on."""
+    return tf.distribute.get_strategy().num_replicas_in_sync
+
+
+def replica_slice(draw, batch_size):
+    """Draws a random tensor for the global batch and returns this replica's rows.
+
+    Every replica of a ``MirroredStrategy`` holds the same seed-generator state,
+    so each one draws the global batch (``batch_size * replicas`` rows) and keeps
+    its own slice. The samples a global batch sees are therefore the same on one
+    device or many, and no two replicas share a sample.
+
+    Args:
+        draw: ``rows -> tensor`` drawing ``rows`` samples along axis 0.
+        batch_size: this replica's batch size.
+
+    Returns:
+        The ``[batch_size, ...]`` slice belonging to the current replica.
+    """
+    replicas = num_replicas()
+    if replicas == 1:
+        return draw(batch_size)
+    replica_id = tf.distribute.get_replica_context().replica_id_in_sync_group
+    full = draw(batch_size * replicas)
+    return full[replica_id * batch_size:(replica_id + 1) * batch_size]
+
+
+def scale_for_replicas(loss):
+    """Divides a per-replica mean loss so that summed replica gradients are the global mean."""
+    return loss / ops.cast(num_replicas(), loss.dtype)
+
+
+def replica_mean(value):
+    """The mean of a per-replica value over every replica (the value itself on one device).
+
+    What a statistic of the global batch is under ``tf.distribute`` when every
+    replica holds an equal share of it: the feature means that feature
+    matching compares, or state that every replica must update identically
+    (BEGAN's k_t). Differentiable: the gradient is all-reduced back, so after
+    :func:`scale_for_replicas` and the summed replica gradients the update is
+    the one-device update.
+    """
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return value
+    return context.all_reduce(tf.distribute.ReduceOp.MEAN, value)
+
+
+def step_logs(metrics):
+    """The logs a train or test step returns: each metric's current result.
+
+    Under a multi-worker ``MultiWorkerMirroredStrategy`` Keras 3 reduces every
+    log with ``strategy.reduce("MEAN", value, axis=0)``, which fails on scalars
+    (tensorflow/tensorflow#72388); there each result goes out with shape
+    ``[1]`` and comes back from the reduction as a scalar.
+
+    Args:
+        metrics: the metrics to report.
+
+    Returns:
+        ``{metric.name: result}``.
+    """
+    logs = {metric.name: metric.result() for metric in metrics}
+    strategy = tf.distribute.get_strategy()
+    multi_worker = (isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+                    and strategy.extended._in_multi_worker_mode())  # what Keras itself checks
+    if multi_worker:
+        logs = {name: ops.reshape(value, [1]) for name, value in logs.items()}
+    return logs

@@ -584,3 +584,36 @@ def began_convergence(real_loss, fake_loss, *, gamma):
     """
     real_loss, fake_loss = (ops.convert_to_tensor(v, "float32") for v in (real_loss, fake_loss))
     return real_loss + ops.abs(gamma * real_loss - fake_loss)
+
+
+def autoencoder_energies(discriminator, samples, power, training=True):
+    """``([batch] energies, embeddings)`` of ``samples`` under an autoencoder discriminator.
+
+    EBGAN's and BEGAN's D is an autoencoder returning ``[reconstruction,
+    embedding]``; a sample's energy is its reconstruction error
+    (:func:`autoencoder_energy`).
+    """
+    reconstruction, embedding = discriminator(samples, training=training)
+    energy = autoencoder_energy(ops.cast(samples, "float32"), ops.cast(reconstruction, "float32"), power=power)
+    return energy, ops.cast(embedding, "float32")
+
+
+def translation_generator_loss(variant, fake_logits):
+    """G's adversarial term for the translation papers.
+
+    ``non_saturating``: ``E[-log D(G(x))]`` (Pix2Pix, SRGAN eq. 6, DiscoGAN).
+    ``least_squares``: ``E[(D(G(x)) - 1)^2]``, CycleGAN's form (Zhu et al.
+    2017, section 4), without the 1/2 of Mao et al.'s
+    :func:`least_squares_generator_loss`, so the cycle weight lambda = 10
+    keeps the paper's meaning.
+
+    Args:
+        variant: ``"non_saturating"`` or ``"least_squares"``.
+        fake_logits: D's outputs on generated images, any shape.
+
+    Returns:
+        Scalar loss.
+    """
+    _, g_loss_fn = get(variant)
+    scale = 2.0 if variant == "least_squares" else 1.0
+    return scale * g_loss_fn(ops.cast(fake_logits, "float32"))

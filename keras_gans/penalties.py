@@ -72,3 +72,21 @@ def r1_penalty(discriminator, real, *, training=True):
         Scalar penalty (without the ``gamma / 2`` factor).
     """
     return ops.mean(_input_gradient_sq_norm(discriminator, ops.convert_to_tensor(real), training))
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class ClipWeights(keras.constraints.Constraint):
+    """Clips every weight to ``[-clip_value, clip_value]`` (Arjovsky et al. 2017, Algorithm 1).
+
+    WGAN's way of keeping the critic Lipschitz, where WGAN-GP penalizes the
+    gradient instead: set it as the constraint of every critic variable.
+    """
+
+    def __init__(self, clip_value):
+        self.clip_value = float(clip_value)
+
+    def __call__(self, w):
+        return ops.clip(w, -self.clip_value, self.clip_value)
+
+    def get_config(self):
+        return {"clip_value": self.clip_value}

@@ -62,7 +62,7 @@ def test_labelled_set_lives_in_the_model_and_survives_a_keras_file(tmp_path):
     images, labels = labelled_set()
     np.testing.assert_array_equal(model.labelled_images.numpy(), images)
     assert model.num_labelled == 6 and model.classifier_classes == K
-    assert not hasattr(model, "num_classes")  # G is unconditional: no one-row-per-class grids
+    assert model.num_classes is None  # G is unconditional: no one-row-per-class grids
     model.save(tmp_path / "sgan.keras")
     loaded = keras.saving.load_model(tmp_path / "sgan.keras")
     np.testing.assert_array_equal(loaded.labelled_images.numpy(), images)

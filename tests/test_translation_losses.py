@@ -5,7 +5,7 @@ import pytest
 from keras import ops
 
 from keras_gans import evaluation, losses, schedules
-from keras_gans.models.translation import generator_adversarial_loss
+from keras_gans.losses import translation_generator_loss as generator_adversarial_loss
 
 T = np.array([[0.0, 1.0], [-1.0, 0.5]], "float32")
 P = np.array([[0.5, 1.0], [0.0, -0.5]], "float32")

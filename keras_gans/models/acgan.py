@@ -16,7 +16,8 @@ import keras
 from keras import ops
 
 from keras_gans import losses
-from keras_gans.models.alternating import ClassConditionalGAN, as_float32, check_weight
+from keras_gans.models.conditional import ClassConditionalGAN, check_weight
+from keras_gans.models.game import as_float32
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -54,11 +55,11 @@ class ACGAN(ClassConditionalGAN):
         self.fake_class_weight = check_weight("fake_class_weight", fake_class_weight)
         super().__init__(generator, discriminator, latent_dim, num_classes, loss=loss, **kwargs)
 
-    def _discriminator_losses(self, data, inputs, fake, training):
-        images, labels = data
+    def discriminator_loss(self, batch, fakes, training):
+        images, labels = batch
         real_logit, real_classes = as_float32(self.discriminator(images, training=training))
-        fake_logit, fake_classes = as_float32(self.discriminator(fake, training=training))
-        class_loss = losses.acgan_discriminator_loss(real_classes, labels, fake_classes, inputs[1],
+        fake_logit, fake_classes = as_float32(self.discriminator(fakes["images"], training=training))
+        class_loss = losses.acgan_discriminator_loss(real_classes, labels, fake_classes, fakes["inputs"][1],
                                                      fake_weight=self.fake_class_weight)
         loss = self.d_loss_fn(real_logit, fake_logit) + self.class_weight * class_loss
         accuracy = ops.mean(ops.cast(ops.equal(ops.argmax(real_classes, axis=-1), ops.cast(labels, "int64")),
@@ -66,9 +67,9 @@ class ACGAN(ClassConditionalGAN):
         return loss, {"d_loss": loss, "d_class_loss": class_loss, "d_real": ops.mean(real_logit),
                       "d_fake": ops.mean(fake_logit), "real_accuracy": accuracy}
 
-    def _generator_losses(self, data, inputs, fake, training):
-        fake_logit, fake_classes = as_float32(self.discriminator(fake, training=training))
-        class_loss = losses.acgan_generator_loss(fake_classes, inputs[1])
+    def generator_loss(self, batch, fakes, training):
+        fake_logit, fake_classes = as_float32(self.discriminator(fakes["images"], training=training))
+        class_loss = losses.acgan_generator_loss(fake_classes, fakes["inputs"][1])
         loss = self.g_loss_fn(fake_logit) + self.class_weight * class_loss
         return loss, {"g_loss": loss, "g_class_loss": class_loss}
 

@@ -8,10 +8,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import losses
-from keras_gans.models.ebgan import check_autoencoder, check_energy_power, energies
-from keras_gans.models.gan import AdversarialModel, real_inputs, replica_mean, step_logs
-from keras_gans.networks import _checks
+from keras_gans import checks, distribute, losses
+from keras_gans.models.energy import EnergyGame
 
 
 def _check_fraction(name, value, low_open):
@@ -24,7 +22,7 @@ def _check_fraction(name, value, low_open):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class BEGAN(AdversarialModel):
+class BEGAN(EnergyGame):
     """Boundary equilibrium GAN (Berthelot et al. 2017).
 
     With ``L(v) = mean |v - D(v)|^eta`` the autoencoder loss of a batch
@@ -64,80 +62,63 @@ class BEGAN(AdversarialModel):
         **kwargs: passed to ``keras.Model``.
     """
 
+    TRACKERS = ("d_loss", "g_loss", "real_energy", "fake_energy", "k_t", "convergence")
+
     def __init__(self, generator, discriminator, latent_dim, *, gamma=0.5, lambda_k=0.001, initial_k=0.0,
                  energy_power=1, latent_distribution="normal", ema_decay=0.0, seed=None, **kwargs):
         gamma = _check_fraction("gamma", gamma, low_open=True)
         initial_k = _check_fraction("initial_k", initial_k, low_open=False)
-        lambda_k = _checks.positive_number("lambda_k", lambda_k)
-        check_autoencoder(discriminator)
-        super().__init__(generator, discriminator, latent_dim, latent_distribution=latent_distribution,
-                         ema_decay=ema_decay, seed=seed, **kwargs)
+        lambda_k = checks.positive_number("lambda_k", lambda_k)
+        super().__init__(generator, discriminator, latent_dim, energy_power=energy_power,
+                         latent_distribution=latent_distribution, ema_decay=ema_decay, seed=seed, **kwargs)
         self.gamma = gamma
         self.lambda_k = lambda_k
         self.initial_k = initial_k
-        self.energy_power = check_energy_power(energy_power)
         # Every replica computes the same new value from the global means; the
         # first replica's write is the one kept.
         self.k_t = self.add_weight(name="k_t", shape=(), initializer=keras.initializers.Constant(initial_k),
                                    trainable=False, aggregation="only_first_replica")
-        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
-        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
-        self.real_energy_tracker = keras.metrics.Mean(name="real_energy")
-        self.fake_energy_tracker = keras.metrics.Mean(name="fake_energy")
-        self.k_tracker = keras.metrics.Mean(name="k_t")
-        self.convergence_tracker = keras.metrics.Mean(name="convergence")
-        self.built = True
-
-    @property
-    def metrics(self):
-        return [self.d_loss_tracker, self.g_loss_tracker, self.real_energy_tracker,
-                self.fake_energy_tracker, self.k_tracker, self.convergence_tracker]
 
     def checkpoint_items(self):
-        """G's moving average (when kept) and k_t, for :class:`keras_gans.callbacks.Checkpointer`."""
+        """G's moving average (when kept) and k_t."""
         return {**super().checkpoint_items(), "k_t": self.k_t}
 
-    def train_step(self, data):
-        real = real_inputs(data)
-        batch_size = ops.shape(real)[0]
-        d_vars = self.discriminator.trainable_variables
-        g_vars = self.generator.trainable_variables
-        z_d = self.sample_latent(batch_size)
-        z_g = self.sample_latent(batch_size)
-        k = ops.cast(self.k_t, "float32")
+    def discriminator_loss(self, real, fake, training):
+        real_energy, _ = self.energies(real, training)
+        fake_energy, _ = self.energies(fake, training)
+        loss = losses.began_discriminator_loss(real_energy, fake_energy, k=ops.cast(self.k_t, "float32"))
+        return loss, {"d_loss": loss, "real_energy": distribute.replica_mean(ops.mean(real_energy))}
 
+    def generator_loss(self, real, fake, training):
+        fake_energy, _ = self.energies(fake, training)
+        loss = losses.began_generator_loss(fake_energy)
+        return loss, {"g_loss": loss, "fake_energy": distribute.replica_mean(ops.mean(fake_energy))}
+
+    def train_step(self, data):
+        """Both players' losses with the same D, both updates, then the k_t control step (eq. 4)."""
+        real = self.prepare_batch(data)
+        d_vars, g_vars = self.discriminator_variables(), self.generator_variables()
+        z_d = self.sample_latent(ops.shape(real)[0])
+        z_g = self.sample_latent(ops.shape(real)[0])
         with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
-            real_energy, _ = energies(self.discriminator, real, self.energy_power)
-            fake_d_energy, _ = energies(self.discriminator, self.generator(z_d, training=True),
-                                        self.energy_power)
-            fake_g_energy, _ = energies(self.discriminator, self.generator(z_g, training=True),
-                                        self.energy_power)
-            d_loss = losses.began_discriminator_loss(real_energy, fake_d_energy, k=k)
-            g_loss = losses.began_generator_loss(fake_g_energy)
-            d_scaled = self._scaled(self.d_optimizer, d_loss)
-            g_scaled = self._scaled(self.g_optimizer, g_loss)
+            d_loss, d_logs = self.discriminator_loss(real, self.generator(z_d, training=True), training=True)
+            g_loss, g_logs = self.generator_loss(real, self.generator(z_g, training=True), training=True)
+            d_scaled = self.scaled_loss(self.d_optimizer, d_loss)
+            g_scaled = self.scaled_loss(self.g_optimizer, g_loss)
         d_grads = d_tape.gradient(d_scaled, d_vars)
         g_grads = g_tape.gradient(g_scaled, g_vars)
         self.d_optimizer.apply(d_grads, d_vars)
         self.g_optimizer.apply(g_grads, g_vars)
-        self._update_moving_average()
+        self.after_generator_update()
 
-        real_loss = replica_mean(ops.mean(real_energy))
-        fake_loss = replica_mean(ops.mean(fake_g_energy))
-        new_k = losses.began_k_update(k, real_loss, fake_loss, gamma=self.gamma, lambda_k=self.lambda_k)
+        real_loss, fake_loss = d_logs["real_energy"], g_logs["fake_energy"]
+        new_k = losses.began_k_update(ops.cast(self.k_t, "float32"), real_loss, fake_loss, gamma=self.gamma,
+                                      lambda_k=self.lambda_k)
         self.k_t.assign(new_k)
-
-        self.d_loss_tracker.update_state(d_loss)
-        self.g_loss_tracker.update_state(g_loss)
-        self.real_energy_tracker.update_state(real_loss)
-        self.fake_energy_tracker.update_state(fake_loss)
-        self.k_tracker.update_state(new_k)
-        self.convergence_tracker.update_state(
-            losses.began_convergence(real_loss, fake_loss, gamma=self.gamma))
-        return step_logs(self.metrics)
+        return self.record({**d_logs, **g_logs, "k_t": new_k,
+                            "convergence": losses.began_convergence(real_loss, fake_loss, gamma=self.gamma)})
 
     def get_config(self):
         config = super().get_config()
-        config.update(gamma=self.gamma, lambda_k=self.lambda_k, initial_k=self.initial_k,
-                      energy_power=self.energy_power)
+        config.update(gamma=self.gamma, lambda_k=self.lambda_k, initial_k=self.initial_k)
         return config

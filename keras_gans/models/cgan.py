@@ -9,7 +9,8 @@ adversarial loss variant of :mod:`keras_gans.losses` (non-saturating by default)
 import keras
 from keras import ops
 
-from keras_gans.models.alternating import ClassConditionalGAN, as_float32, input_names
+from keras_gans.models.conditional import ClassConditionalGAN, input_names
+from keras_gans.models.game import as_float32
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -40,14 +41,14 @@ class CGAN(ClassConditionalGAN):
                              f"{discriminator.name!r} takes {input_names(discriminator)}.")
         super().__init__(generator, discriminator, latent_dim, num_classes, loss=loss, **kwargs)
 
-    def _discriminator_losses(self, data, inputs, fake, training):
-        images, labels = data
+    def discriminator_loss(self, batch, fakes, training):
+        images, labels = batch
         real_logits = as_float32(self.discriminator([images, labels], training=training))
-        fake_logits = as_float32(self.discriminator([fake, inputs[1]], training=training))
+        fake_logits = as_float32(self.discriminator([fakes["images"], fakes["inputs"][1]], training=training))
         loss = self.d_loss_fn(real_logits, fake_logits)
         return loss, {"d_loss": loss, "d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits)}
 
-    def _generator_losses(self, data, inputs, fake, training):
-        fake_logits = as_float32(self.discriminator([fake, inputs[1]], training=training))
+    def generator_loss(self, batch, fakes, training):
+        fake_logits = as_float32(self.discriminator([fakes["images"], fakes["inputs"][1]], training=training))
         loss = self.g_loss_fn(fake_logits)
         return loss, {"g_loss": loss}

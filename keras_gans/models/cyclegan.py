@@ -19,10 +19,8 @@ epochs and decaying linearly to zero over the next 100
 
 import keras
 
-from keras_gans.models.translation import TwoWayTranslator, _serialize
-
-NETWORKS = ("generator_ab", "generator_ba", "discriminator_a", "discriminator_b")
-
+from keras_gans.models.game import serialize_network
+from keras_gans.models.translation import UNPAIRED_NETWORKS, TwoWayTranslator
 
 @keras.saving.register_keras_serializable(package="keras_gans")
 class CycleGAN(TwoWayTranslator):
@@ -49,7 +47,7 @@ class CycleGAN(TwoWayTranslator):
 
     def get_config(self):
         config = keras.Model.get_config(self)
-        config.update({name: _serialize(getattr(self, name)) for name in NETWORKS})
+        config.update({name: serialize_network(getattr(self, name)) for name in UNPAIRED_NETWORKS})
         config.update(cycle_weight=self.cycle_weight, identity_weight=self.identity_weight,
                       pool_size=self.pool_size, loss=self.loss_name, seed=self.seed)
         return config

@@ -16,8 +16,8 @@ and the reconstruction has weight 1. The networks are the encoder-decoder of
 
 import keras
 
-from keras_gans.models.cyclegan import NETWORKS
-from keras_gans.models.translation import TwoWayTranslator, _serialize
+from keras_gans.models.game import serialize_network
+from keras_gans.models.translation import UNPAIRED_NETWORKS, TwoWayTranslator
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -47,7 +47,7 @@ class DiscoGAN(TwoWayTranslator):
 
     def get_config(self):
         config = keras.Model.get_config(self)
-        config.update({name: _serialize(getattr(self, name)) for name in NETWORKS})
+        config.update({name: serialize_network(getattr(self, name)) for name in UNPAIRED_NETWORKS})
         config.update(reconstruction_weight=self.reconstruction_weight, distance=self.distance_name,
                       loss=self.loss_name)
         return config

@@ -20,16 +20,16 @@ import keras
 from keras import ops
 
 from keras_gans import losses
-from keras_gans.models.alternating import (AlternatingGAN, as_float32, check_encoded_classes, check_weight,
-                                           class_ids_array, input_names)
-from keras_gans.models.gan import real_inputs, replica_slice
-from keras_gans.networks import _checks
+from keras_gans import checks, distribute
+from keras_gans.models.adversarial import class_ids_array, real_inputs
+from keras_gans.models.conditional import CodeConditionedGAN, check_encoded_classes, check_weight, input_names
+from keras_gans.models.game import as_float32
 
 CODE_INPUTS = ["z", "categorical_code", "continuous_code"]
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class InfoGAN(AlternatingGAN):
+class InfoGAN(CodeConditionedGAN):
     """GAN with a categorical and continuous latent codes and a mutual-information term.
 
     Logged: ``d_loss`` and ``g_loss`` (the adversarial terms), the code losses
@@ -56,8 +56,8 @@ class InfoGAN(AlternatingGAN):
 
     def __init__(self, generator, discriminator, latent_dim, num_categories, num_continuous, *,
                  loss="non_saturating", categorical_weight=1.0, continuous_weight=1.0, **kwargs):
-        self.num_categories = _checks.positive_int("num_categories", num_categories, minimum=2)
-        self.num_continuous = _checks.positive_int("num_continuous", num_continuous)
+        self.num_categories = checks.positive_int("num_categories", num_categories, minimum=2)
+        self.num_continuous = checks.positive_int("num_continuous", num_continuous)
         self.categorical_weight = check_weight("categorical_weight", categorical_weight)
         self.continuous_weight = check_weight("continuous_weight", continuous_weight)
         if input_names(generator) != CODE_INPUTS:
@@ -78,9 +78,9 @@ class InfoGAN(AlternatingGAN):
         return keras.random.uniform((rows, self.num_continuous), minval=-1.0, maxval=1.0,
                                     seed=self.seed_generator)
 
-    def _generator_inputs(self, batch_size):
-        return [self.sample_latent(batch_size), self._random_classes(batch_size, self.num_categories),
-                replica_slice(self._draw_continuous, batch_size)]
+    def generator_inputs(self, batch_size):
+        return [self.sample_latent(batch_size), self.random_classes(batch_size, self.num_categories),
+                distribute.replica_slice(self._draw_continuous, batch_size)]
 
     def generate(self, z_or_num, categorical_code=None, continuous_code=None, training=False):
         """Generates samples for given (or freshly drawn) codes.
@@ -95,7 +95,7 @@ class InfoGAN(AlternatingGAN):
         Returns:
             Images ``[n, H, W, C]``.
         """
-        z, rows = self._latent_array(z_or_num)
+        z, rows = self.latent_array(z_or_num)
         if categorical_code is None:
             categorical_code = ops.cast(keras.random.randint((rows,), 0, self.num_categories,
                                                              seed=self.seed_generator), "int32")
@@ -119,16 +119,19 @@ class InfoGAN(AlternatingGAN):
         weighted = self.categorical_weight * categorical + self.continuous_weight * continuous
         return weighted, categorical, continuous
 
-    def _discriminator_losses(self, data, inputs, fake, training):
-        real_logit = as_float32(self.discriminator(real_inputs(data), training=training))[0]
-        fake_logit, categorical_logits, continuous_mean = as_float32(self.discriminator(fake, training=training))
-        weighted, _, _ = self._code_losses(inputs, categorical_logits, continuous_mean)
+    def discriminator_loss(self, batch, fakes, training):
+        real_logit = as_float32(self.discriminator(real_inputs(batch), training=training))[0]
+        fake_logit, categorical_logits, continuous_mean = as_float32(
+            self.discriminator(fakes["images"], training=training))
+        weighted, _, _ = self._code_losses(fakes["inputs"], categorical_logits, continuous_mean)
         adversarial = self.d_loss_fn(real_logit, fake_logit)
         return adversarial + weighted, {"d_loss": adversarial}
 
-    def _generator_losses(self, data, inputs, fake, training):
-        fake_logit, categorical_logits, continuous_mean = as_float32(self.discriminator(fake, training=training))
-        weighted, categorical, continuous = self._code_losses(inputs, categorical_logits, continuous_mean)
+    def generator_loss(self, batch, fakes, training):
+        fake_logit, categorical_logits, continuous_mean = as_float32(
+            self.discriminator(fakes["images"], training=training))
+        weighted, categorical, continuous = self._code_losses(fakes["inputs"], categorical_logits,
+                                                              continuous_mean)
         adversarial = self.g_loss_fn(fake_logit)
         return adversarial + weighted, {
             "g_loss": adversarial, "categorical_loss": categorical, "continuous_loss": continuous,

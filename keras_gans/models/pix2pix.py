@@ -14,7 +14,8 @@ the optimizer is Adam(2e-4, beta_1=0.5), the compile default.
 
 import keras
 
-from keras_gans.models.translation import PairedTranslator, _serialize
+from keras_gans.models.game import serialize_network
+from keras_gans.models.translation import PairedTranslator
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -43,6 +44,6 @@ class Pix2Pix(PairedTranslator):
 
     def get_config(self):
         config = keras.Model.get_config(self)
-        config.update(generator=_serialize(self.generator), discriminator=_serialize(self.discriminator),
+        config.update(generator=serialize_network(self.generator), discriminator=serialize_network(self.discriminator),
                       l1_weight=self.l1_weight, adversarial_weight=self.adversarial_weight, loss=self.loss_name)
         return config

@@ -16,12 +16,15 @@ import numpy as np
 from keras import ops
 
 from keras_gans import losses
-from keras_gans.models.alternating import AlternatingGAN, as_float32, check_weight, class_ids_array
-from keras_gans.models.gan import discriminator_with_features, real_inputs, replica_mean, replica_slice
+from keras_gans import distribute
+from keras_gans.models.adversarial import AdversarialModel, class_ids_array, real_inputs
+from keras_gans.models.conditional import check_weight
+from keras_gans.models.game import as_float32
+from keras_gans.networks.taps import discriminator_with_features
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class SGAN(AlternatingGAN):
+class SGAN(AdversarialModel):
     """Semi-supervised GAN: a K-class D trained on few labels plus unlabelled and generated data.
 
     ``fit`` takes the unlabelled data: batches of images (labels, if the
@@ -85,16 +88,16 @@ class SGAN(AlternatingGAN):
         """Number of labelled examples."""
         return int(self.labelled_labels.shape[0])
 
-    def _generator_inputs(self, batch_size):
-        return self.sample_latent(batch_size)
+    def make_fakes(self, batch, training):
+        return self.generator(self.sample_latent(ops.shape(real_inputs(batch))[0]), training=training)
 
     def _labelled_batch(self, batch_size):
-        index = replica_slice(lambda rows: keras.random.randint((rows,), 0, self.num_labelled,
+        index = distribute.replica_slice(lambda rows: keras.random.randint((rows,), 0, self.num_labelled,
                                                                 seed=self.seed_generator), batch_size)
         return ops.take(self.labelled_images, index, axis=0), ops.take(self.labelled_labels, index, axis=0)
 
-    def _discriminator_losses(self, data, inputs, fake, training):
-        real = real_inputs(data)
+    def discriminator_loss(self, batch, fake, training):
+        real = real_inputs(batch)
         images, labels = self._labelled_batch(ops.shape(real)[0])
         labelled_logits = as_float32(self.discriminator(images, training=training))
         real_logits = as_float32(self.discriminator(real, training=training))
@@ -106,25 +109,25 @@ class SGAN(AlternatingGAN):
         return loss, {"d_loss": loss, "supervised_loss": supervised, "unsupervised_loss": unsupervised,
                       "labelled_accuracy": ops.mean(ops.cast(correct, "float32"))}
 
-    def _generator_losses(self, data, inputs, fake, training):
+    def generator_loss(self, batch, fake, training):
         if not self.feature_matching:
             loss = losses.semi_supervised_generator_loss(as_float32(self.discriminator(fake, training=training)))
             return loss, {"g_loss": loss}
-        real_features, _ = as_float32(self._discriminator_with_features(real_inputs(data), training=training))
+        real_features, _ = as_float32(self._discriminator_with_features(real_inputs(batch), training=training))
         fake_features, _ = as_float32(self._discriminator_with_features(fake, training=training))
         # The global batch's feature means, [1, ...] (the loss is not linear in per-replica means).
-        loss = losses.feature_matching_loss(replica_mean(ops.mean(real_features, axis=0, keepdims=True)),
-                                            replica_mean(ops.mean(fake_features, axis=0, keepdims=True)))
+        loss = losses.feature_matching_loss(
+            distribute.replica_mean(ops.mean(real_features, axis=0, keepdims=True)),
+            distribute.replica_mean(ops.mean(fake_features, axis=0, keepdims=True)))
         return loss, {"g_loss": loss}
 
     def generate(self, z_or_num, training=False):
         """Generates samples (see :meth:`keras_gans.models.gan.AdversarialModel.generate`)."""
-        z, _ = self._latent_array(z_or_num)
+        z, _ = self.latent_array(z_or_num)
         return self.sampling_generator(z, training=training)
 
     def get_config(self):
         config = super().get_config()
-        config.pop("loss")
         config.update(num_labelled=self.num_labelled, feature_matching=self.feature_matching,
                       feature_layer=self.feature_layer, unsupervised_weight=self.unsupervised_weight)
         return config

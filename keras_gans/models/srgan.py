@@ -17,7 +17,8 @@ from :func:`keras_gans.networks.vgg_features.feature_extractor`.
 
 import keras
 
-from keras_gans.models.translation import PairedTranslator, _serialize
+from keras_gans.models.game import serialize_network
+from keras_gans.models.translation import PairedTranslator
 
 VGG_FEATURE_SCALE = 1.0 / 12.75  # Ledig et al. 2017, section 3.4
 
@@ -51,8 +52,8 @@ class SRGAN(PairedTranslator):
 
     def get_config(self):
         config = keras.Model.get_config(self)
-        config.update(generator=_serialize(self.generator), discriminator=_serialize(self.discriminator),
-                      feature_extractor=_serialize(self.feature_extractor), content_weight=self.content_weight,
+        config.update(generator=serialize_network(self.generator), discriminator=serialize_network(self.discriminator),
+                      feature_extractor=serialize_network(self.feature_extractor), content_weight=self.content_weight,
                       adversarial_weight=self.adversarial_weight, feature_scale=self.feature_scale,
                       loss=self.loss_name, pretrain_steps=self.pretrain_steps)
         return config

@@ -29,52 +29,18 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import losses
+from keras_gans import checks, losses
 from keras_gans.image_pool import ImagePool
-from keras_gans.models.alternating import as_float32
-from keras_gans.models.gan import TwoOptimizerModel
-from keras_gans.networks import _checks
+from keras_gans.models.game import AdversarialGame, as_float32, deserialize_networks, serialize_network
 
 ADVERSARIAL_LOSSES = ("non_saturating", "least_squares")
-
-
-def generator_adversarial_loss(variant, fake_logits):
-    """G's adversarial term for the translation papers.
-
-    ``non_saturating``: ``E[-log D(G(x))]`` (Pix2Pix, SRGAN eq. 6, DiscoGAN).
-    ``least_squares``: ``E[(D(G(x)) - 1)^2]``, CycleGAN's form (Zhu et al.
-    2017, section 4), without the 1/2 of Mao et al.'s
-    :func:`keras_gans.losses.least_squares_generator_loss`, so the cycle weight
-    lambda = 10 keeps the paper's meaning.
-
-    Args:
-        variant: ``"non_saturating"`` or ``"least_squares"``.
-        fake_logits: D's outputs on generated images, any shape.
-
-    Returns:
-        Scalar loss.
-    """
-    _, g_loss_fn = losses.get(variant)
-    scale = 2.0 if variant == "least_squares" else 1.0
-    return scale * g_loss_fn(ops.cast(fake_logits, "float32"))
+UNPAIRED_NETWORKS = ("generator_ab", "generator_ba", "discriminator_a", "discriminator_b")
 
 
 def _check_adversarial(loss):
     if loss not in ADVERSARIAL_LOSSES:
         raise ValueError(f"`loss` must be one of {ADVERSARIAL_LOSSES}; received loss={loss!r}.")
     return loss
-
-
-def _serialize(network):
-    return None if network is None else keras.saving.serialize_keras_object(network)
-
-
-def _deserialize_networks(config, names):
-    config = dict(config)
-    for name in names:
-        if config.get(name) is not None:
-            config[name] = keras.saving.deserialize_keras_object(config[name])
-    return config
 
 
 def _unpack_pair(data, kind):
@@ -84,31 +50,50 @@ def _unpack_pair(data, kind):
     return data[0], data[1]
 
 
-class _Translator(TwoOptimizerModel):
-    """What both schemes share: the objective, trackers and sampling (optimizers: :class:`TwoOptimizerModel`).
+class Translator(AdversarialGame):
+    """What both schemes share: the objective and one forward pass for both updates.
 
-    Each optimizer is built on the variables of all the networks it updates;
+    ``make_fakes`` runs the generator(s) once, under the generator's tape; the
+    discriminator update sees those outputs (stopped), before the generator's
+    loss when :attr:`DISCRIMINATOR_FIRST` (the paired scheme: G is judged by
+    the updated D) or after the generator's update (the unpaired scheme). Each
+    optimizer is built on the variables of all the networks it updates;
     Adam(2e-4, beta_1=0.5) by default, the setting of all four papers but
     SRGAN's 1e-4.
     """
 
-    TRACKERS = ()
+    DISCRIMINATOR_FIRST = True
 
     def _init_objective(self, loss, distance):
-        """Sets the adversarial loss, the image distance and the trackers."""
+        """Sets the adversarial loss and the image distance."""
         self.loss_name = _check_adversarial(loss)
         self.d_loss_fn, _ = losses.get(loss)
         self.distance_name = distance
         self.distance = losses.get_distance(distance)
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.TRACKERS}
 
-    @staticmethod
-    def _apply(optimizer, tape, scaled_loss, variables):
-        optimizer.apply(tape.gradient(scaled_loss, variables), variables)
+    def update_discriminator(self, batch, fakes):
+        """The discriminator's update on this step's (stopped) fakes; returns its logs."""
+        raise NotImplementedError
+
+    def train_step(self, data):
+        batch = self.prepare_batch(data)
+        g_vars = self.generator_variables()
+        logs = {}
+        with tf.GradientTape() as g_tape:
+            fakes = self.make_fakes(batch, training=True)
+            if self.DISCRIMINATOR_FIRST:
+                with g_tape.stop_recording():
+                    logs.update(self.update_discriminator(batch, fakes))
+            g_loss, g_logs = self.generator_loss(batch, fakes, training=True)
+            g_scaled = self.scaled_loss(self.g_optimizer, g_loss)
+        self.g_optimizer.apply(g_tape.gradient(g_scaled, g_vars), g_vars)
+        if not self.DISCRIMINATOR_FIRST:
+            logs.update(self.update_discriminator(batch, fakes))
+        return self.record({**logs, **g_logs})
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class PairedTranslator(_Translator):
+class PairedTranslator(Translator):
     """Paired translation ``G: source -> target`` with a content and an adversarial loss.
 
     Per batch ``(source, target)``: ``fake = G(source)``; D is updated on
@@ -143,9 +128,9 @@ class PairedTranslator(_Translator):
                  adversarial_weight=1.0, feature_extractor=None, feature_scale=1.0, pretrain_steps=0, **kwargs):
         super().__init__(**kwargs)
         self._init_objective(loss, content)
-        self.content_weight = _checks.weight("content_weight", content_weight)
-        self.adversarial_weight = _checks.weight("adversarial_weight", adversarial_weight)
-        self.feature_scale = _checks.weight("feature_scale", feature_scale)
+        self.content_weight = checks.weight("content_weight", content_weight)
+        self.adversarial_weight = checks.weight("adversarial_weight", adversarial_weight)
+        self.feature_scale = checks.weight("feature_scale", feature_scale)
         if isinstance(pretrain_steps, bool) or not isinstance(pretrain_steps, int) or pretrain_steps < 0:
             raise ValueError(f"`pretrain_steps` must be an int >= 0; received pretrain_steps={pretrain_steps!r}.")
         self.pretrain_steps = pretrain_steps
@@ -155,13 +140,10 @@ class PairedTranslator(_Translator):
         if feature_extractor is not None:
             feature_extractor.trainable = False
         self.conditional = len(discriminator.inputs) == 2
-        self.built = True  # the networks exist (DESIGN.md, Distribution)
+        self.built = True  # the networks exist (docs/design.md, "Distribution")
 
-    def _generator_variables(self):
-        return self.generator.trainable_variables
-
-    def _discriminator_variables(self):
-        return self.discriminator.trainable_variables
+    def prepare_batch(self, data):
+        return _unpack_pair(data, "paired")
 
     def _discriminate(self, source, images, training=True):
         inputs = [source, images] if self.conditional else images
@@ -181,45 +163,35 @@ class PairedTranslator(_Translator):
             return ops.ones((), "float32")
         return ops.cast(self.g_optimizer.iterations >= self.pretrain_steps, "float32")
 
-    def _generator_loss(self, source, target, fake, training=True):
+    def make_fakes(self, batch, training):
+        return self.generator(batch[0], training=training)
+
+    def discriminator_loss(self, batch, fake, training):
+        source, target = batch
+        real_logits = self._discriminate(source, target, training)
+        fake_logits = self._discriminate(source, fake, training)
+        loss = self.d_loss_fn(real_logits, fake_logits)
+        return loss, {"d_loss": loss, "d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits)}
+
+    def update_discriminator(self, batch, fake):
+        """D on (target, G(source)); none at all without an adversarial term, zero gradients while pretraining."""
+        if not self.adversarial_weight:
+            return {}
+
+        def loss():
+            d_loss, logs = self.discriminator_loss(batch, tf.stop_gradient(fake), training=True)
+            return self._adversarial_on() * d_loss, logs
+
+        return self.update(self.d_optimizer, self.discriminator_variables(), loss)
+
+    def generator_loss(self, batch, fake, training):
+        source, target = batch
         content = self.content_loss(target, fake)
-        adversarial = generator_adversarial_loss(self.loss_name, self._discriminate(source, fake, training))
+        adversarial = losses.translation_generator_loss(self.loss_name, self._discriminate(source, fake, training))
         total = self.content_weight * content
         if self.adversarial_weight:
             total = total + self.adversarial_weight * self._adversarial_on() * adversarial
-        return total, content, adversarial
-
-    def train_step(self, data):
-        source, target = _unpack_pair(data, "paired")
-        g_vars = self.generator.trainable_variables
-        d_vars = self.discriminator.trainable_variables
-        logs = {}
-        with tf.GradientTape() as g_tape:
-            fake = self.generator(source, training=True)
-            if self.adversarial_weight:
-                with g_tape.stop_recording(), tf.GradientTape() as d_tape:
-                    real_logits = self._discriminate(source, target)
-                    fake_logits = self._discriminate(source, tf.stop_gradient(fake))
-                    d_loss = self.d_loss_fn(real_logits, fake_logits)
-                    d_scaled = self._scaled(self.d_optimizer, self._adversarial_on() * d_loss)
-                self._apply(self.d_optimizer, d_tape, d_scaled, d_vars)
-                logs.update(d_loss=d_loss, d_real=ops.mean(real_logits), d_fake=ops.mean(fake_logits))
-            g_loss, content, adversarial = self._generator_loss(source, target, fake)
-            g_scaled = self._scaled(self.g_optimizer, g_loss)
-        self._apply(self.g_optimizer, g_tape, g_scaled, g_vars)
-        logs.update(g_loss=g_loss, content_loss=content, g_adversarial=adversarial)
-        return self._record(logs)
-
-    def test_step(self, data):
-        """Losses on a held-out batch in inference mode, with no update."""
-        source, target = _unpack_pair(data, "paired")
-        fake = self.generator(source, training=False)
-        real_logits = self._discriminate(source, target, training=False)
-        fake_logits = self._discriminate(source, fake, training=False)
-        g_loss, content, adversarial = self._generator_loss(source, target, fake, training=False)
-        return self._record(dict(d_loss=self.d_loss_fn(real_logits, fake_logits), g_loss=g_loss,
-                                 content_loss=content, g_adversarial=adversarial,
-                                 d_real=ops.mean(real_logits), d_fake=ops.mean(fake_logits)))
+        return total, {"g_loss": total, "content_loss": content, "g_adversarial": adversarial}
 
     def translate(self, images, training=False):
         """``G(images)``: source images to target images."""
@@ -247,20 +219,21 @@ class PairedTranslator(_Translator):
 
     def get_config(self):
         config = super().get_config()
-        config.update(generator=_serialize(self.generator), discriminator=_serialize(self.discriminator),
+        config.update(generator=serialize_network(self.generator),
+                      discriminator=serialize_network(self.discriminator),
                       loss=self.loss_name, content=self.distance_name, content_weight=self.content_weight,
                       adversarial_weight=self.adversarial_weight,
-                      feature_extractor=_serialize(self.feature_extractor), feature_scale=self.feature_scale,
+                      feature_extractor=serialize_network(self.feature_extractor), feature_scale=self.feature_scale,
                       pretrain_steps=self.pretrain_steps)
         return config
 
     @classmethod
     def from_config(cls, config):
-        return cls(**_deserialize_networks(config, ("generator", "discriminator", "feature_extractor")))
+        return cls(**deserialize_networks(config, ("generator", "discriminator", "feature_extractor")))
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class TwoWayTranslator(_Translator):
+class TwoWayTranslator(Translator):
     """Unpaired translation both ways with cycle reconstruction.
 
     Per batch ``(a, b)`` of unpaired images: ``fake_b = G_AB(a)``, ``fake_a =
@@ -291,13 +264,14 @@ class TwoWayTranslator(_Translator):
     """
 
     TRACKERS = ("d_loss", "g_loss", "g_adversarial", "cycle_loss", "identity_loss", "d_real", "d_fake")
+    DISCRIMINATOR_FIRST = False
 
     def __init__(self, generator_ab, generator_ba, discriminator_a, discriminator_b, *, loss="least_squares",
                  cycle_weight=10.0, identity_weight=0.0, distance="l1", pool_size=0, seed=None, **kwargs):
         super().__init__(**kwargs)
         self._init_objective(loss, distance)
-        self.cycle_weight = _checks.weight("cycle_weight", cycle_weight)
-        self.identity_weight = _checks.weight("identity_weight", identity_weight)
+        self.cycle_weight = checks.weight("cycle_weight", cycle_weight)
+        self.identity_weight = checks.weight("identity_weight", identity_weight)
         channels_a, channels_b = generator_ab.inputs[0].shape[-1], generator_ba.inputs[0].shape[-1]
         if self.identity_weight and channels_a != channels_b:
             raise ValueError(f"`identity_weight`={identity_weight!r} needs domains with the same channels; "
@@ -332,23 +306,30 @@ class TwoWayTranslator(_Translator):
         """The networks that ``generator``/``discriminator`` do not name, for the Checkpointer."""
         return {"generator_ba": self.generator_ba, "discriminator_a": self.discriminator_a}
 
-    def _generator_variables(self):
+    def generator_variables(self):
         return self.generator_ab.trainable_variables + self.generator_ba.trainable_variables
 
-    def _discriminator_variables(self):
+    def discriminator_variables(self):
         return self.discriminator_a.trainable_variables + self.discriminator_b.trainable_variables
 
-    def _translations(self, a, b, training):
+    def prepare_batch(self, data):
+        return _unpack_pair(data, "unpaired")
+
+    def make_fakes(self, batch, training):
+        """``(G_BA(b), G_AB(a))``: the fakes of domain A and of domain B."""
+        a, b = batch
         fake_b = self.generator_ab(a, training=training)
         fake_a = self.generator_ba(b, training=training)
         return fake_a, fake_b
 
-    def _generator_losses(self, a, b, fake_a, fake_b, training=True):
+    def generator_loss(self, batch, fakes, training):
+        a, b = batch
+        fake_a, fake_b = fakes
         rec_a = self.generator_ba(fake_b, training=training)
         rec_b = self.generator_ab(fake_a, training=training)
         adversarial = (
-            generator_adversarial_loss(self.loss_name, self.discriminator_b(fake_b, training=training))
-            + generator_adversarial_loss(self.loss_name, self.discriminator_a(fake_a, training=training)))
+            losses.translation_generator_loss(self.loss_name, self.discriminator_b(fake_b, training=training))
+            + losses.translation_generator_loss(self.loss_name, self.discriminator_a(fake_a, training=training)))
         cycle = (self.distance(as_float32(a), as_float32(rec_a))
                  + self.distance(as_float32(b), as_float32(rec_b)))
         total = adversarial + self.cycle_weight * cycle
@@ -357,45 +338,26 @@ class TwoWayTranslator(_Translator):
             identity = (self.distance(as_float32(b), as_float32(self.generator_ab(b, training=training)))
                         + self.distance(as_float32(a), as_float32(self.generator_ba(a, training=training))))
             total = total + self.identity_weight * identity
-        return total, adversarial, cycle, identity
+        return total, {"g_loss": total, "g_adversarial": adversarial, "cycle_loss": cycle,
+                       "identity_loss": identity}
 
-    def _discriminator_losses(self, a, b, fake_a, fake_b, training=True):
+    def discriminator_loss(self, batch, fakes, training):
+        a, b = batch
+        fake_a, fake_b = fakes
         real_a = ops.cast(self.discriminator_a(a, training=training), "float32")
         real_b = ops.cast(self.discriminator_b(b, training=training), "float32")
         judged_a = ops.cast(self.discriminator_a(fake_a, training=training), "float32")
         judged_b = ops.cast(self.discriminator_b(fake_b, training=training), "float32")
         d_loss = self.d_loss_fn(real_a, judged_a) + self.d_loss_fn(real_b, judged_b)
-        d_real = 0.5 * (ops.mean(real_a) + ops.mean(real_b))
-        d_fake = 0.5 * (ops.mean(judged_a) + ops.mean(judged_b))
-        return d_loss, d_real, d_fake
+        return d_loss, {"d_loss": d_loss, "d_real": 0.5 * (ops.mean(real_a) + ops.mean(real_b)),
+                        "d_fake": 0.5 * (ops.mean(judged_a) + ops.mean(judged_b))}
 
-    def train_step(self, data):
-        a, b = _unpack_pair(data, "unpaired")
-        g_vars = self._generator_variables()
-        d_vars = self._discriminator_variables()
-        with tf.GradientTape() as g_tape:
-            fake_a, fake_b = self._translations(a, b, training=True)
-            g_loss, adversarial, cycle, identity = self._generator_losses(a, b, fake_a, fake_b)
-            g_scaled = self._scaled(self.g_optimizer, g_loss)
-        self._apply(self.g_optimizer, g_tape, g_scaled, g_vars)
-
-        pooled_a = self.pool_a(tf.stop_gradient(fake_a))
-        pooled_b = self.pool_b(tf.stop_gradient(fake_b))
-        with tf.GradientTape() as d_tape:
-            d_loss, d_real, d_fake = self._discriminator_losses(a, b, pooled_a, pooled_b)
-            d_scaled = self._scaled(self.d_optimizer, d_loss)
-        self._apply(self.d_optimizer, d_tape, d_scaled, d_vars)
-        return self._record(dict(d_loss=d_loss, g_loss=g_loss, g_adversarial=adversarial, cycle_loss=cycle,
-                                 identity_loss=identity, d_real=d_real, d_fake=d_fake))
-
-    def test_step(self, data):
-        """Losses on a held-out batch in inference mode, with no update and no pool."""
-        a, b = _unpack_pair(data, "unpaired")
-        fake_a, fake_b = self._translations(a, b, training=False)
-        g_loss, adversarial, cycle, identity = self._generator_losses(a, b, fake_a, fake_b, training=False)
-        d_loss, d_real, d_fake = self._discriminator_losses(a, b, fake_a, fake_b, training=False)
-        return self._record(dict(d_loss=d_loss, g_loss=g_loss, g_adversarial=adversarial, cycle_loss=cycle,
-                                 identity_loss=identity, d_real=d_real, d_fake=d_fake))
+    def update_discriminator(self, batch, fakes):
+        """Both discriminators on the real images and the fakes through the history pools."""
+        fake_a, fake_b = fakes
+        pooled = (self.pool_a(tf.stop_gradient(fake_a)), self.pool_b(tf.stop_gradient(fake_b)))
+        return self.update(self.d_optimizer, self.discriminator_variables(),
+                           lambda: self.discriminator_loss(batch, pooled, training=True))
 
     def translate(self, images, direction="a_to_b", training=False):
         """Translates images: ``direction`` ``"a_to_b"`` (``G_AB``) or ``"b_to_a"`` (``G_BA``)."""
@@ -428,14 +390,12 @@ class TwoWayTranslator(_Translator):
 
     def get_config(self):
         config = super().get_config()
-        config.update(generator_ab=_serialize(self.generator_ab), generator_ba=_serialize(self.generator_ba),
-                      discriminator_a=_serialize(self.discriminator_a),
-                      discriminator_b=_serialize(self.discriminator_b), loss=self.loss_name,
+        config.update({name: serialize_network(getattr(self, name)) for name in UNPAIRED_NETWORKS})
+        config.update(loss=self.loss_name,
                       cycle_weight=self.cycle_weight, identity_weight=self.identity_weight,
                       distance=self.distance_name, pool_size=self.pool_size, seed=self.seed)
         return config
 
     @classmethod
     def from_config(cls, config):
-        return cls(**_deserialize_networks(
-            config, ("generator_ab", "generator_ba", "discriminator_a", "discriminator_b")))
+        return cls(**deserialize_networks(config, UNPAIRED_NETWORKS))
