@@ -10,28 +10,7 @@ L(G(z)) = gamma L(x); the convergence measure M_global is logged as
 in the checkpoints, so a resumed run continues the control where it stopped.
 """
 
-from absl import flags
-
-from keras_gans import experiment, models, networks
-
-flags.DEFINE_integer("latent_dim", 64, "Size of z (N_z = h = 64 in the paper).")
-flags.DEFINE_integer("filters", 64, "n, the channels per scale of both players.")
-flags.DEFINE_integer("embedding_dim", 64, "h, the size of D's bottleneck.")
-flags.DEFINE_float("gamma", 0.5, "Diversity ratio gamma = E[L(G(z))] / E[L(x)].")
-flags.DEFINE_float("lambda_k", 0.001, "Proportional gain of k_t.")
-flags.DEFINE_enum("latent_distribution", "uniform", ["uniform", "normal"], "z ~ U[-1, 1] in the paper.")
-flags.DEFINE_float("ema_decay", 0.0, "Moving average of G's weights for sampling and export (0 = off).")
-FLAGS = flags.FLAGS
-
-
-def build(spec):
-    generator = networks.autoencoder.generator(FLAGS.latent_dim, spec.sample_shape, filters=FLAGS.filters)
-    discriminator = networks.autoencoder.discriminator(spec.sample_shape, filters=FLAGS.filters,
-                                                       embedding_dim=FLAGS.embedding_dim)
-    return models.BEGAN(generator, discriminator, FLAGS.latent_dim, gamma=FLAGS.gamma, lambda_k=FLAGS.lambda_k,
-                        latent_distribution=FLAGS.latent_distribution, ema_decay=FLAGS.ema_decay,
-                        seed=FLAGS.seed)
-
+from keras_gans import cli
 
 if __name__ == "__main__":
-    experiment.main(build)
+    cli.main("began")

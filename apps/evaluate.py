@@ -21,14 +21,12 @@ The measures between the real ``--split`` and the ``--reference_split``
 (real against real) are reported too, as the scale of what real data scores
 (with that split's sample size). The common flags (``--dataset``, ``--image_size``,
 ``--batch_size``, ``--seed``, ``--model_dir``, ``--export_dir``, ...) are
-those of every app (``keras_gans.experiment``).
+those of every app (``keras_gans.config.RunConfig``).
 """
 
 import dataclasses
-import importlib.util
 import json
 import os
-import sys
 import time
 from collections.abc import Callable
 
@@ -37,8 +35,11 @@ import tensorflow as tf
 from absl import app, flags
 from scipy.special import softmax
 
-from keras_gans import callbacks, data, evaluation, experiment, export, features, latent
+from keras_gans import callbacks, cli, config, data, evaluation, experiment, experiments, export, features, latent
 from keras_gans import images as gan_images
+from keras_gans import models
+
+cli.define_flags(config.RunConfig, module_name="keras_gans.config")  # --dataset, --image_size, --seed, ...
 
 flags.DEFINE_integer("version", None, "Export version to evaluate (with --export_dir); default the latest.")
 flags.DEFINE_string("app", None, "Training app of --model_dir (e.g. dcgan); default the experiment "
@@ -119,21 +120,15 @@ def load_export():
     return Generator(generate, int(spec["z"].shape[-1]), FLAGS.export_latent_distribution, num_classes, path)
 
 
-def _apply_run_flags(model_dir):
-    """Sets every flag of ``model_dir/flags.cfg`` that the command line did not set."""
-    path = os.path.join(model_dir, "flags.cfg")
-    if not os.path.isfile(path):
-        raise app.UsageError(f"--model_dir={model_dir} has no flags.cfg: is it a training run's folder?")
-    given = {name for name in FLAGS if FLAGS[name].present}
-    lines = FLAGS.read_flags_from_files([f"--flagfile={path}"], force_gnu=True)
-    names = [line[2:].split("=", 1)[0] for line in lines]
-    names = [name[2:] if name not in FLAGS and name.startswith("no") else name for name in names]
-    FLAGS([sys.argv[0]] + [line for line, name in zip(lines, names) if name not in given], known_only=True)
-
-
-def load_checkpoint():
-    """The generator in the last checkpoint of ``--model_dir``, rebuilt by its training app."""
-    model_dir = FLAGS.model_dir
+def read_training_run(model_dir):
+    """``(experiment, config, run_config)`` of a training run: its ``config.json``, or its ``flags.cfg``
+    (runs written before config.json existed) read with the flags of ``--app``."""
+    if os.path.isfile(os.path.join(model_dir, experiment.CONFIG_FILE)):
+        return experiment.read_run(model_dir)
+    flagfile = os.path.join(model_dir, experiment.FLAGS_FILE)
+    if not os.path.isfile(flagfile):
+        raise app.UsageError(f"--model_dir={model_dir} has no {experiment.CONFIG_FILE} or {experiment.FLAGS_FILE}: "
+                             "is it a training run's folder?")
     app_name = FLAGS.app
     results = os.path.join(model_dir, "results.json")
     if app_name is None and os.path.isfile(results):
@@ -141,31 +136,38 @@ def load_checkpoint():
             app_name = json.load(file).get("experiment")
     if not app_name:
         raise app.UsageError(f"Pass --app: the training app of --model_dir={model_dir} (e.g. dcgan).")
-    app_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{app_name}.py")
-    if not os.path.isfile(app_path):
-        raise app.UsageError(f"--app={app_name}: there is no {app_path}.")
-    module_spec = importlib.util.spec_from_file_location(app_name, app_path)
-    module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)  # defines the app's flags
-    _apply_run_flags(model_dir)
+    exp = experiments.get(app_name)
+    return (exp, *cli.configs_from_flagfile(exp, flagfile))
+
+
+def apply_run_settings(run_config):
+    """Sets every common flag the command line did not set to the training run's value."""
+    for field in dataclasses.fields(run_config):
+        if field.name != "model_dir" and not FLAGS[field.name].present:
+            FLAGS[field.name].value = getattr(run_config, field.name)
+
+
+def load_checkpoint():
+    """The generator in the last checkpoint of ``--model_dir``, rebuilt from the run's configs."""
+    model_dir = FLAGS.model_dir
+    exp, run_settings, run_config = read_training_run(model_dir)
+    apply_run_settings(run_config)
     checkpoint_path = tf.train.latest_checkpoint(os.path.join(model_dir, "checkpoints"))
     if checkpoint_path is None:
         raise app.UsageError(f"--model_dir={model_dir} holds no checkpoint.")
-
-    num_classes = data.num_classes(FLAGS.dataset, FLAGS.data_dir)
-    model = module.build(experiment.DataSpec(FLAGS.dataset, image_shape(FLAGS.split), num_classes))
-    if not hasattr(model, "latent_dim") or not hasattr(model, "generator"):
-        raise app.UsageError(f"--app={app_name} does not build a z -> images GAN with a `generator`.")
-    extra = model.checkpoint_items() if hasattr(model, "checkpoint_items") else {}
-    status = tf.train.Checkpoint(generator=model.generator, **extra).restore(checkpoint_path).expect_partial()
-    status.assert_existing_objects_matched()
-    conditional = getattr(model, "num_classes", None) is not None
+    spec = experiment.DataSpec(FLAGS.dataset, image_shape(FLAGS.split), data.num_classes(FLAGS.dataset, FLAGS.data_dir))
+    model = experiment.rebuild(exp, run_settings, config.RunConfig.from_dict(
+        {**run_config.to_dict(), "dataset": FLAGS.dataset, "image_size": FLAGS.image_size,
+         "data_dir": FLAGS.data_dir}), checkpoint_path, spec=spec)
+    if not isinstance(model, models.AdversarialModel):
+        raise app.UsageError(f"--app={exp.name} does not build a z -> images GAN with a `generator`.")
+    conditional = model.num_classes is not None
 
     def generate(z, labels=None):
         outputs = model.generate(z, labels) if conditional else model.generate(z)
         return np.asarray(outputs, dtype=np.float32)
 
-    return Generator(generate, int(model.latent_dim), getattr(model, "latent_distribution", "normal"),
+    return Generator(generate, int(model.latent_dim), model.latent_distribution,
                      model.num_classes if conditional else None, checkpoint_path)
 
 
@@ -367,7 +369,10 @@ def evaluate():
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
-    evaluate()
+    try:
+        evaluate()
+    except config.ConfigError as error:
+        raise cli.usage_error(error) from None
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Measures issue 4's targets on the embedded digits: CGAN, ACGAN, InfoGAN and SGAN.
+"""Measures the conditional models' targets on the embedded digits: CGAN, ACGAN, InfoGAN and SGAN.
 
     python benchmarks/conditional_digits.py [--only=cgan,sgan] [--seed=0] [--keep=DIR]
 

@@ -6,7 +6,7 @@ Each seed trains ``apps/gan.py --flagfile=apps/configs/gan_ring8.cfg`` in a
 fresh process and a temporary folder, then prints one line per seed (modes
 covered of 8, share of high-quality samples, reverse KL, wall time) and exits
 with status 1 when any seed covers fewer than 8 modes -- the quickstart's
-promise (issue 3). The test suite runs a shortened version of the same command.
+promise. The test suite runs a shortened version of the same command.
 """
 
 import argparse

@@ -26,7 +26,6 @@ Extra arguments after the options are passed to the app as flags
 """
 
 import argparse
-import importlib.util
 import json
 import os
 import subprocess
@@ -50,37 +49,38 @@ def run_variant(app_name, variant, extra_flags, model_dir):
     import keras
     from absl import flags
 
-    from keras_gans import data, experiment, translation_runs
+    from keras_gans import cli, data, experiment, experiments
+    from keras_gans.experiments import translation
 
-    spec = importlib.util.spec_from_file_location(f"{app_name}_app", os.path.join(ROOT, "apps", f"{app_name}.py"))
-    app = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(app)  # defines the app's flags
+    registered = experiments.get(app_name)
+    flag_values = flags.FlagValues()
+    cli.define_experiment_flags(registered, flag_values)
     flagfile = os.path.join(ROOT, "apps", "configs", f"{CONFIGS[app_name]}.cfg")
-    flags.FLAGS([app_name, f"--flagfile={flagfile}", f"--model_dir={model_dir}", "--noexport", *extra_flags])
-    FLAGS = flags.FLAGS
+    flag_values([app_name, f"--flagfile={flagfile}", f"--model_dir={model_dir}", "--noexport", *extra_flags])
+    config, run_config = cli.configs_from_flags(registered, flag_values)
     started = time.time()
 
     class Measure(keras.callbacks.Callback):
         def __init__(self, spec):
             super().__init__()
-            self.held_out = translation_runs.held_out(spec.name, image_size=FLAGS.image_size)
+            self.held_out = translation.held_out(spec.name, image_size=run_config.image_size)
             self.unpaired = data.translation_kind(spec.name) == "unpaired"
 
         def on_epoch_end(self, epoch, logs=None):
             first, second, _ = self.held_out
-            measure = (translation_runs.cycle_measures if self.unpaired else translation_runs.paired_measures)
+            measure = translation.cycle_measures if self.unpaired else translation.paired_measures
             record = {"model": app_name, "variant": variant, "epoch": epoch + 1,
                       "train_logs": {k: round(float(v), 4) for k, v in (logs or {}).items()}}
             record.update({k: round(v, 4) for k, v in measure(self.model, first, second).items()})
-            if getattr(self.model, "pretrain_steps", 0) and epoch + 1 == FLAGS.pretrain_epochs:
+            if getattr(self.model, "pretrain_steps", 0) and epoch + 1 == config.pretrain_epochs:
                 record["phase"] = "end of the content-only pretraining (SRResNet)"
             emit(record)
 
-    compile_fn = getattr(app, "compile_model", experiment.default_compile)
-    results = experiment.run(app.build, compile_fn, name=app_name,
-                             sample_callback_fn=translation_runs.sample_callback,
-                             callbacks_fn=lambda spec, model_dir, model: [Measure(spec)],
-                             evaluate_fn=translation_runs.evaluate)
+    class Measured(type(registered)):
+        def callbacks(self, ctx, model):
+            return [Measure(ctx.spec)]
+
+    results = experiment.run(config, run_config, experiment=Measured())
     emit({"model": app_name, "variant": variant, "final": True, "flagfile": os.path.relpath(flagfile, ROOT),
           "extra_flags": extra_flags, "evaluation": results["evaluation"], "steps": results["steps"],
           "wall_time_s": round(time.time() - started, 1)})

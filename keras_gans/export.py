@@ -31,6 +31,8 @@ import tempfile
 import keras
 import tensorflow as tf
 
+from keras_gans import protocols
+
 DEFAULT_SIGNATURE = "serving_default"
 OUTPUT_KEY = "images"
 
@@ -38,10 +40,11 @@ OUTPUT_KEY = "images"
 def serving_endpoints(model):
     """The ``{signature_name: keras.Model}`` a model exports.
 
-    A model defines its endpoints with a ``serving_endpoints()`` method
-    (e.g. CycleGAN: ``a_to_b``, ``b_to_a`` and ``serving_default``); otherwise
-    its ``generator`` is served as ``serving_default``. A bare ``keras.Model``
-    (a generator) is served as it is.
+    A model defines its endpoints with ``serving_endpoints()``
+    (:class:`keras_gans.protocols.Exportable`; e.g. CycleGAN: ``a_to_b``,
+    ``b_to_a`` and ``serving_default``); otherwise its ``generator`` is served
+    as ``serving_default`` (:class:`~keras_gans.protocols.HasGenerator`). A
+    bare ``keras.Model`` (a generator) is served as it is.
 
     Args:
         model: a GAN-like model or a generator ``keras.Model``.
@@ -52,9 +55,9 @@ def serving_endpoints(model):
     Raises:
         ValueError: if no endpoint can be found or ``serving_default`` is missing.
     """
-    if hasattr(model, "serving_endpoints"):
+    if isinstance(model, protocols.Exportable):
         endpoints = dict(model.serving_endpoints())
-    elif isinstance(getattr(model, "generator", None), keras.Model):
+    elif isinstance(model, protocols.HasGenerator) and isinstance(model.generator, keras.Model):
         endpoints = {DEFAULT_SIGNATURE: model.generator}
     elif isinstance(model, keras.Model):
         endpoints = {DEFAULT_SIGNATURE: model}

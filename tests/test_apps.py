@@ -1,6 +1,6 @@
 """The apps end to end, each in its own process as a user runs them.
 
-Covers issue 3's acceptance checks: the ring8 quickstart, exact resume after a
+Covers the experiment runner's promises: the ring8 quickstart, exact resume after a
 SIGKILL, MirroredStrategy and MultiWorkerMirroredStrategy runs through
 ``experiment.run``, and clear errors on bad input.
 """

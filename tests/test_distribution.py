@@ -1,4 +1,4 @@
-"""GAN training under tf.distribute matches single-device training (DESIGN.md, Distribution).
+"""GAN training under tf.distribute matches single-device training (docs/design.md, "Distribution").
 
 Each case runs in a fresh interpreter: logical CPU devices can only be configured
 before TensorFlow initializes its devices.

@@ -1,18 +1,17 @@
 """The Evaluation callback, through ``experiment.run``: epoch logs, TensorBoard, ModelCheckpoint,
 results.json."""
 
+import dataclasses
 import json
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from absl import flags
 from scipy.special import softmax
 
-from keras_gans import callbacks, data, evaluation, experiment, features, models, networks
-
-FLAGS = flags.FLAGS
+from keras_gans import callbacks, config, data, evaluation, experiment, features, models, networks
+from keras_gans.experiments.base import Experiment
 RING = np.stack([np.cos(np.arange(8) * np.pi / 4), np.sin(np.arange(8) * np.pi / 4)], axis=1)
 
 
@@ -20,6 +19,11 @@ def build(spec):
     generator = networks.mlp.generator(2, spec.sample_shape, hidden_units=(8,), output_activation=None)
     discriminator = networks.mlp.discriminator(spec.sample_shape, hidden_units=(8,))
     return models.GAN(generator, discriminator, 2, seed=0)
+
+
+@dataclasses.dataclass(frozen=True)
+class NoSettings(config.Config):
+    """An experiment without settings of its own."""
 
 
 def scalar_events(log_dir):
@@ -44,13 +48,18 @@ def test_fid_every_two_epochs_reaches_logs_tensorboard_checkpoints_and_results(t
                                                          save_weights_only=True)
         return [holder["fid"], holder["best"]]  # the checkpoint after the measure
 
-    FLAGS.unparse_flags()
-    try:
-        FLAGS(["test", "--dataset=ring8", "--batch_size=32", "--epochs=5", "--steps_per_epoch=2",
-               f"--model_dir={tmp_path / 'run'}", "--noexport"])
-        results = experiment.run(build, name="evaluated", callbacks_fn=callbacks_fn)
-    finally:
-        FLAGS.unparse_flags()
+    class Evaluated(Experiment):
+        name, Config = "evaluated", NoSettings
+
+        def build(self, ctx):
+            return build(ctx.spec)
+
+        def callbacks(self, ctx, model):
+            return callbacks_fn(ctx.spec, ctx.model_dir, model)
+
+    run_config = config.RunConfig(dataset="ring8", batch_size=32, epochs=5, steps_per_epoch=2,
+                                  model_dir=str(tmp_path / "run"), export=False)
+    results = experiment.run(NoSettings(), run_config, experiment=Evaluated())
     fid, best = holder["fid"], holder["best"]
     # After epochs 2 and 4, and after the last one (5) although 5 is not a multiple of 2.
     assert sorted(fid.values) == [2, 4, 5] and fid.last_value == fid.values[5]

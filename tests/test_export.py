@@ -1,4 +1,4 @@
-"""SavedModel export in TensorFlow Serving's layout (DESIGN.md, Export).
+"""SavedModel export in TensorFlow Serving's layout (docs/design.md, "Export").
 
 The version folder must be what ``saved_model_cli`` and a fresh Python process
 see: tag ``serve``, signature ``serving_default`` with input ``z`` and output

@@ -1,6 +1,7 @@
 """The ResNet players of WGAN-GP/SNGAN, the autoencoder players of EBGAN/BEGAN, and the
 objective family's flagfiles."""
 
+import dataclasses
 import os
 import re
 
@@ -9,6 +10,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from keras_gans import experiments
+from keras_gans.config import RunConfig
 from keras_gans.networks import autoencoder, players, resnet
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -85,17 +88,16 @@ def test_players_by_architecture():
         players.build("dcgan", 4, (8, 8, 1), critic_normalization="layer")
 
 
-def _defined_flags(path):
-    with open(path) as f:
-        return set(re.findall(r'flags\.DEFINE_\w+\(\s*"(\w+)"', f.read()))
+def _defined_flags(config_cls):
+    return {field.name for field in dataclasses.fields(config_cls)}
 
 
 def test_every_flagfile_line_is_a_flag_of_its_app():
-    common = _defined_flags(os.path.join(ROOT, "keras_gans", "experiment.py"))
+    common = _defined_flags(RunConfig)
     configs = os.path.join(ROOT, "apps", "configs")
     checked = 0
     for app in APPS:
-        known = common | _defined_flags(os.path.join(ROOT, "apps", f"{app}.py"))
+        known = common | _defined_flags(experiments.get(app).Config)
         for config in sorted(os.listdir(configs)):
             if not re.fullmatch(rf"{app}_[a-z0-9]+\.cfg", config):
                 continue

@@ -1,4 +1,4 @@
-"""The image-to-image models under a 2-replica MirroredStrategy (DESIGN.md, Distribution).
+"""The image-to-image models under a 2-replica MirroredStrategy (docs/design.md, "Distribution").
 
 One fresh interpreter (logical CPU devices must be configured before TensorFlow
 starts) trains the two translation schemes for two steps on one device and on

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gans import callbacks, export, models, translation_runs
+from keras_gans import callbacks, export, models
+from keras_gans.experiments import translation as translation_runs
 from keras_gans.networks import vgg_features
 
 

@@ -126,6 +126,17 @@ class AdversarialGame(keras.Model):
         saved by :class:`keras_gans.callbacks.Checkpointer`."""
         return {}
 
+    def enter_phase(self, index, phase):
+        """Switches to phase ``index`` of a schedule with several phases (progressive growing).
+
+        :func:`keras_gans.experiment.run` calls it before fitting each phase of
+        an experiment whose :meth:`~keras_gans.experiments.base.Experiment.phases`
+        lists more than one; the phase must be restorable from the checkpointed
+        state alone, so a resumed run continues where it stopped.
+        """
+        raise NotImplementedError(f"{type(self).__name__} trains in a single phase; received phase {index} "
+                                  f"({phase.name}).")
+
     # ------------------------------------------------------------- compilation
 
     def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):

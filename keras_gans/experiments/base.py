@@ -1,0 +1,171 @@
+"""What an experiment is: a config class, a build function and optional hooks.
+
+An :class:`Experiment` names a paper's run: its config class (the model's
+settings, a frozen dataclass of :mod:`keras_gans.config`), how to build the
+model from the configs and the training data (:meth:`Experiment.build`), and
+the hooks :func:`keras_gans.experiment.run` calls, each with a default:
+compile, the per-epoch picture, extra callbacks, measures after training and
+the phases of the schedule. Every hook receives a :class:`Context`: the two
+configs, what the data looks like (:class:`DataSpec`) and the run's folder.
+"""
+
+import dataclasses
+
+import keras
+
+from keras_gans import callbacks, config
+
+
+@dataclasses.dataclass(frozen=True)
+class DataSpec:
+    """What a build function needs to know about the training data.
+
+    Attributes:
+        name: the dataset name.
+        sample_shape: shape of one image (or of one 2-D point).
+        num_classes: number of classes for labelled sets, else ``None``.
+        toy_modes: ``(centers, std)`` for the 2-D toy sets, else ``None``.
+    """
+
+    name: str
+    sample_shape: tuple
+    num_classes: int | None = None
+    toy_modes: tuple | None = None
+
+    @property
+    def is_toy(self):
+        return self.toy_modes is not None
+
+
+@dataclasses.dataclass(frozen=True)
+class Phase:
+    """One stretch of a run with its own batch and image size (progressive growing has several).
+
+    Attributes:
+        name: shown in the logs and ``results.json``.
+        epochs: epochs of this phase.
+        batch_size: global batch size of this phase.
+        image_size: image size of this phase's data (None: the dataset's).
+    """
+
+    name: str
+    epochs: int
+    batch_size: int
+    image_size: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Context:
+    """What every hook of an experiment receives.
+
+    Attributes:
+        config: the experiment's own config (its model's settings).
+        run: the :class:`keras_gans.config.RunConfig`.
+        spec: the :class:`DataSpec` of the training data.
+        model_dir: the run's folder.
+        steps_per_epoch: training steps per epoch.
+    """
+
+    config: object
+    run: config.RunConfig
+    spec: DataSpec
+    model_dir: str
+    steps_per_epoch: int
+
+    @property
+    def total_steps(self):
+        """Generator steps of the whole run."""
+        return self.run.epochs * self.steps_per_epoch
+
+
+def make_optimizers(run, total_steps, d_steps_per_step=1, schedule=None):
+    """The (discriminator, generator) optimizers a :class:`~keras_gans.config.RunConfig` describes.
+
+    Args:
+        run: the run config (``optimizer``, learning rates, betas, ``lr_decay_to``).
+        total_steps: generator steps of the whole run, over which the learning
+            rates decay when ``lr_decay_to`` < 1.
+        d_steps_per_step: discriminator updates per generator update (n_critic).
+        schedule: ``(learning_rate, steps) -> learning rate or schedule``,
+            replacing the cosine decay of ``lr_decay_to`` (e.g. CycleGAN's
+            constant-then-linear decay).
+    """
+
+    def make(learning_rate, steps):
+        if schedule is not None:
+            learning_rate = schedule(learning_rate, steps)
+        elif run.lr_decay_to < 1.0:
+            learning_rate = keras.optimizers.schedules.CosineDecay(
+                learning_rate, decay_steps=max(1, steps), alpha=run.lr_decay_to)
+        if run.optimizer == "rmsprop":
+            return keras.optimizers.RMSprop(learning_rate)
+        return keras.optimizers.Adam(learning_rate, beta_1=run.beta_1, beta_2=run.beta_2)
+
+    return (make(run.d_learning_rate, total_steps * d_steps_per_step),
+            make(run.g_learning_rate, total_steps))
+
+
+class Experiment:
+    """A paper's run: subclass it, set :attr:`name` and :attr:`Config`, write :meth:`build`.
+
+    Attributes:
+        name: the experiment's name (the app's file name, ``runs/<name>``).
+        Config: its config class (a frozen dataclass with :func:`keras_gans.config.option` fields).
+        paper: the paper, for the docs and ``--help``.
+    """
+
+    name = None
+    Config = None
+    paper = ""
+
+    def build(self, ctx):
+        """The uncompiled model (called inside the strategy scope)."""
+        raise NotImplementedError
+
+    def compile(self, ctx, model):
+        """Compiles the model with the run's optimizers (called inside the strategy scope)."""
+        d_optimizer, g_optimizer = make_optimizers(ctx.run, ctx.total_steps, model.n_critic)
+        model.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=ctx.run.jit_compile)
+
+    def sample_callback(self, ctx, model):
+        """The chief's per-epoch picture: a scatter over the modes for toy sets, else a sample grid."""
+        del model
+        if ctx.spec.is_toy:
+            centers, std = ctx.spec.toy_modes
+            return callbacks.ToyScatter(ctx.model_dir, centers, std, seed=ctx.run.seed, every=ctx.run.sample_every)
+        return callbacks.SampleGrid(ctx.model_dir, seed=ctx.run.seed, every=ctx.run.sample_every)
+
+    def callbacks(self, ctx, model):
+        """Callbacks added to fit on every worker (e.g. an evaluation)."""
+        del ctx, model
+        return []
+
+    def evaluate(self, ctx, model):
+        """JSON-serializable measures computed by the chief after training, or None."""
+        del ctx, model
+
+    def phases(self, run):
+        """The run's phases; one by default, the whole run at the run's batch and image size."""
+        return [Phase("train", run.epochs, run.batch_size, run.image_size)]
+
+
+def class_count(spec, requested=None):
+    """The number of classes a label-driven experiment (CGAN, ACGAN, SGAN) trains with.
+
+    Args:
+        spec: the :class:`DataSpec` of the training data.
+        requested: the config's ``num_classes``, or None to take the dataset's.
+
+    Returns:
+        ``spec.num_classes`` (which ``requested`` must equal when given).
+
+    Raises:
+        ConfigError: the dataset is unlabelled, or ``requested`` disagrees with it.
+    """
+    if spec.num_classes is None:
+        raise config.ConfigError("dataset", spec.name, "has no labels, and this experiment trains on labelled "
+                                                       "data: use a labelled dataset (e.g. digits, tfds:mnist)")
+    if requested is not None and requested != spec.num_classes:
+        raise config.ConfigError("num_classes", requested,
+                                 f"disagrees with --dataset={spec.name}, which has {spec.num_classes} classes")
+    return spec.num_classes

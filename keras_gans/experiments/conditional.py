@@ -1,0 +1,182 @@
+"""Labels and codes in the game: CGAN, AC-GAN, InfoGAN and the semi-supervised GAN, on DCGAN players.
+
+CGAN (Mirza & Osindero 2014) and AC-GAN (Odena et al. 2017) draw one grid row
+per class and, after training, report how a judge trained on the real
+training split classifies 1000 generated samples (100 per class). InfoGAN
+(Chen et al. 2016) draws one row per categorical code value with the
+continuous codes swept across the columns, and reports how well the code
+matches the judge's classes. The semi-supervised GAN (Salimans et al. 2016,
+section 5; Odena 2016) reports its discriminator's test accuracy.
+"""
+
+import dataclasses
+
+from keras_gans import callbacks, data, evaluation, models, networks
+from keras_gans.config import ConfigError, Config, non_negative, option, positive
+from keras_gans.experiments.base import Experiment, class_count
+from keras_gans.experiments.objectives import CROSS_ENTROPY_AND_OTHERS
+
+POSITIVE = dict(check=positive, requirement="must be a positive integer")
+EMA_HELP = "Decay of the moving average of G used for samples and export; 0 = off."
+
+
+def _ema():
+    return option(0.0, EMA_HELP, check=lambda v: 0.0 <= v < 1.0, requirement="must be in [0, 1)")
+
+
+def _digit_judge(ctx):
+    """The classifier of real training images that judges generated ones."""
+    return evaluation.train_digit_classifier(dataset=ctx.spec.name, data_dir=ctx.run.data_dir,
+                                             image_size=ctx.run.image_size)
+
+
+@dataclasses.dataclass(frozen=True)
+class CGANConfig(Config):
+    """Mirza & Osindero 2014: G(z, y) and D(x, y)."""
+
+    latent_dim: int = option(100, "Size of z.", **POSITIVE)
+    num_classes: int | None = option(None, "Number of classes; default (and must equal) the dataset's.", **POSITIVE)
+    base_filters: int = option(64, "Filters of D's first and G's last block.", **POSITIVE)
+    loss: str = option("non_saturating", "Adversarial loss.", choices=CROSS_ENTROPY_AND_OTHERS)
+    spectral_norm: bool = option(False, "Spectral normalization in D instead of batch norm.")
+    ema_decay: float = _ema()
+
+
+class CGANExperiment(Experiment):
+    name, Config, paper = "cgan", CGANConfig, "Mirza & Osindero 2014, Conditional GANs"
+
+    def build(self, ctx):
+        c, spec = ctx.config, ctx.spec
+        num_classes = class_count(spec, c.num_classes)
+        generator = networks.conditional.generator(c.latent_dim, spec.sample_shape, num_classes,
+                                                   base_filters=c.base_filters)
+        discriminator = networks.conditional.discriminator(spec.sample_shape, num_classes,
+                                                           base_filters=c.base_filters, spectral_norm=c.spectral_norm)
+        return models.CGAN(generator, discriminator, c.latent_dim, num_classes, loss=c.loss, ema_decay=c.ema_decay,
+                           seed=ctx.run.seed)
+
+    def evaluate(self, ctx, model):
+        return evaluation.class_conditional_scores(model, _digit_judge(ctx), seed=ctx.run.seed)
+
+
+@dataclasses.dataclass(frozen=True)
+class ACGANConfig(Config):
+    """Odena et al. 2017: a discriminator with an auxiliary class head."""
+
+    latent_dim: int = option(100, "Size of z (110 - 10 classes in the paper's 110-d input).", **POSITIVE)
+    num_classes: int | None = option(None, "Number of classes; default (and must equal) the dataset's.", **POSITIVE)
+    base_filters: int = option(64, "Filters of D's first and G's last block.", **POSITIVE)
+    loss: str = option("non_saturating", "Adversarial loss of the source (real/fake) term.",
+                       choices=CROSS_ENTROPY_AND_OTHERS)
+    class_weight: float = option(1.0, "Weight of the class terms L_C (1 in the paper).", check=non_negative,
+                                 requirement="must be >= 0")
+    spectral_norm: bool = option(False, "Spectral normalization in D instead of batch norm.")
+    ema_decay: float = _ema()
+
+
+class ACGANExperiment(CGANExperiment):
+    name, Config, paper = "acgan", ACGANConfig, "Odena et al. 2017, Auxiliary Classifier GANs"
+
+    def build(self, ctx):
+        c, spec = ctx.config, ctx.spec
+        num_classes = class_count(spec, c.num_classes)
+        generator = networks.conditional.generator(c.latent_dim, spec.sample_shape, num_classes,
+                                                   base_filters=c.base_filters)
+        discriminator = networks.conditional.auxiliary_classifier_discriminator(
+            spec.sample_shape, num_classes, base_filters=c.base_filters, spectral_norm=c.spectral_norm)
+        return models.ACGAN(generator, discriminator, c.latent_dim, num_classes, loss=c.loss,
+                            class_weight=c.class_weight, ema_decay=c.ema_decay, seed=ctx.run.seed)
+
+
+@dataclasses.dataclass(frozen=True)
+class InfoGANConfig(Config):
+    """Chen et al. 2016: codes that G must keep recoverable by Q."""
+
+    latent_dim: int = option(62, "Size of the noise z (62 in the paper's MNIST model).", **POSITIVE)
+    num_categories: int = option(10, "Values of the categorical code (10 for digits).", check=lambda v: v >= 2,
+                                 requirement="must be an integer >= 2")
+    num_continuous: int = option(2, "Number of continuous codes, each U[-1, 1].", **POSITIVE)
+    base_filters: int = option(64, "Filters of D's first and G's last block.", **POSITIVE)
+    loss: str = option("non_saturating", "Adversarial loss.", choices=CROSS_ENTROPY_AND_OTHERS)
+    categorical_weight: float = option(1.0, "lambda of the categorical code term (1 in the paper).",
+                                       check=non_negative, requirement="must be >= 0")
+    continuous_weight: float = option(1.0, "lambda of the continuous code term.", check=non_negative,
+                                      requirement="must be >= 0")
+    ema_decay: float = _ema()
+
+
+class InfoGANExperiment(Experiment):
+    name, Config, paper = "infogan", InfoGANConfig, "Chen et al. 2016, InfoGAN"
+
+    def build(self, ctx):
+        c, shape = ctx.config, ctx.spec.sample_shape
+        generator = networks.infogan.generator(c.latent_dim, shape, c.num_categories, c.num_continuous,
+                                               base_filters=c.base_filters)
+        discriminator = networks.infogan.discriminator(shape, c.num_categories, c.num_continuous,
+                                                       base_filters=c.base_filters)
+        return models.InfoGAN(generator, discriminator, c.latent_dim, c.num_categories, c.num_continuous,
+                              loss=c.loss, categorical_weight=c.categorical_weight,
+                              continuous_weight=c.continuous_weight, ema_decay=c.ema_decay, seed=ctx.run.seed)
+
+    def sample_callback(self, ctx, model):
+        return callbacks.LatentCodeGrid(ctx.model_dir, seed=ctx.run.seed, every=ctx.run.sample_every)
+
+    def evaluate(self, ctx, model):
+        if ctx.spec.num_classes != ctx.config.num_categories:  # no judge to match the code against
+            return {"skipped": f"--num_categories={ctx.config.num_categories} differs from the "
+                               f"{ctx.spec.num_classes} classes of --dataset={ctx.spec.name}"}
+        return evaluation.categorical_code_scores(model, _digit_judge(ctx), seed=ctx.run.seed)
+
+
+@dataclasses.dataclass(frozen=True)
+class SGANConfig(Config):
+    """Salimans et al. 2016 (section 5): a K-class D trained on few labels."""
+
+    latent_dim: int = option(100, "Size of z.", **POSITIVE)
+    num_classes: int | None = option(None, "Number of classes; default (and must equal) the dataset's.", **POSITIVE)
+    num_labelled: int = option(100, "Labelled training examples, split evenly across classes (100 in the paper).",
+                               check=positive, requirement="must be positive")
+    labelled_seed: int = option(0, "Seed choosing the labelled examples.")
+    base_filters: int = option(64, "Filters of G's last block.", **POSITIVE)
+    input_noise_std: float = option(0.3, "Std of the Gaussian noise on D's input (the paper adds it).",
+                                    check=non_negative, requirement="must be >= 0")
+    dropout: float = option(0.5, "Dropout in D (the paper's D uses dropout).", check=lambda v: 0.0 <= v < 1.0,
+                            requirement="must be in [0, 1)")
+    feature_matching: bool = option(True, "Train G by feature matching (the paper's choice).")
+    unsupervised_weight: float = option(1.0, "Weight of D's unsupervised loss; 0 = supervised baseline.",
+                                        check=non_negative, requirement="must be >= 0")
+
+
+class SGANExperiment(Experiment):
+    name, Config, paper = "sgan", SGANConfig, "Salimans et al. 2016 (section 5), Odena 2016: semi-supervised GAN"
+
+    def labelled_examples(self, ctx, num_classes):
+        c = ctx.config
+        if c.num_labelled % num_classes:
+            raise ConfigError("num_labelled", c.num_labelled, f"is not a multiple of the {num_classes} classes of "
+                                                              f"--dataset={ctx.spec.name}")
+        images, labels = data.load_arrays(ctx.spec.name, data_dir=ctx.run.data_dir, image_size=ctx.run.image_size)
+        index = data.class_balanced_indices(labels, c.num_labelled // num_classes, seed=c.labelled_seed)
+        return images[index], labels[index]
+
+    def build(self, ctx):
+        c, spec = ctx.config, ctx.spec
+        num_classes = class_count(spec, c.num_classes)
+        images, labels = self.labelled_examples(ctx, num_classes)
+        generator = networks.dcgan.generator(c.latent_dim, spec.sample_shape, base_filters=c.base_filters)
+        discriminator = networks.classifier.digit_classifier(
+            spec.sample_shape, num_classes, input_noise_std=c.input_noise_std, dropout=c.dropout,
+            name="sgan_discriminator")
+        return models.SGAN(generator, discriminator, c.latent_dim, images, labels,
+                           feature_matching=c.feature_matching, unsupervised_weight=c.unsupervised_weight,
+                           seed=ctx.run.seed)
+
+    def evaluate(self, ctx, model):
+        images, labels = data.load_arrays(ctx.spec.name, split="test", data_dir=ctx.run.data_dir,
+                                          image_size=ctx.run.image_size)
+        predicted = evaluation.predict_classes(model.discriminator, images)
+        return {"test_accuracy": evaluation.generated_class_accuracy(predicted, labels),
+                "num_test": len(labels), "num_labelled": model.num_labelled}
+
+
+EXPERIMENTS = (CGANExperiment(), ACGANExperiment(), InfoGANExperiment(), SGANExperiment())

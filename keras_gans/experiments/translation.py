@@ -1,0 +1,398 @@
+"""Image-to-image translation: Pix2Pix, CycleGAN, DiscoGAN and SRGAN, with their measures.
+
+The four experiments share a data check, the sample picture (input | output
+| target rows on fixed held-out examples) and the measures after training;
+the benchmarks call the measures directly:
+
+- paired models (:func:`paired_measures`): L1 and PSNR of the translations
+  against the targets and their sharpness (gradient energy), next to the
+  targets' own sharpness; for super-resolution also bicubic upsampling
+  (:func:`bicubic_measures`), the baseline of Ledig et al. 2017 (table 2);
+- unpaired models (:func:`cycle_measures`): the cycle reconstruction L1 both
+  ways; on ``digits2bold``/``digits2rotated`` also :func:`digit_identity`, the share of
+  translated digits that a classifier trained on the *target* domain
+  recognizes as the digit that went in.
+"""
+
+import dataclasses
+import numbers
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_gans import callbacks, data, evaluation, models, networks, schedules
+from keras_gans.config import ConfigError, Config, non_negative, option, positive
+from keras_gans.experiments.base import Experiment, make_optimizers
+from keras_gans.networks import classifier as classifier_networks
+
+POSITIVE = dict(check=positive, requirement="must be a positive integer")
+
+SAMPLE_EXAMPLES = 8
+HELD_OUT_LIMIT = 1024  # examples measured from tfds/folder sets
+_BATCH = 64
+_EXAMPLE_SETS = {"paired": "blurred2digits, photos_x4, paired:folder:<path>, paired_reversed:folder:<path> "
+                           "or sr:folder:<path>",
+                 "unpaired": "digits2bold, digits2rotated, unpaired:tfds:<name> or unpaired:folder:<path>"}
+
+
+def require_kind(spec, kind):
+    """Raises a ConfigError naming ``dataset`` unless it is a ``kind`` ("paired"/"unpaired") translation set."""
+    found = data.translation_kind(spec.name)
+    if found != kind:
+        raise ConfigError("dataset", spec.name, f"is not a {kind} translation set "
+                                                f"({found or 'not a translation set'}); use {_EXAMPLE_SETS[kind]}")
+
+
+def is_super_resolution(name):
+    return name == "photos_x4" or name.startswith("sr:")
+
+
+# ----------------------------------------------------------------------------
+# Held-out examples
+
+
+def held_out(name, *, image_size=None, data_dir=None, limit=HELD_OUT_LIMIT):
+    """The held-out pairs of a translation set as arrays.
+
+    Embedded sets give their whole test split, aligned
+    (:func:`keras_gans.data.translation_arrays`); other sets the first
+    ``limit`` pairs of their test split, or of the training split when they
+    have no test split.
+
+    Args:
+        name: a translation dataset name.
+        image_size: as for :func:`keras_gans.data.load`.
+        data_dir: where tfds datasets are prepared.
+        limit: at most this many pairs from tfds/folder sets.
+
+    Returns:
+        ``(first, second, split)``: two float32 ``[n, H, W, C]`` arrays (source
+        and target, or domain A and domain B) and the split they come from.
+    """
+    if name in data.TRANSLATION_SETS:
+        arrays = data.translation_arrays(name, split="test", image_size=image_size)
+        keys = ("a", "b") if "a" in arrays else ("source", "target")
+        return arrays[keys[0]], arrays[keys[1]], "test"
+    for split in ("test", "train"):
+        try:
+            dataset = data.load(name, split=split, batch_size=_BATCH, shuffle=False, drop_remainder=False,
+                                image_size=image_size, data_dir=data_dir)
+        except ValueError:
+            continue
+        firsts, seconds = [], []
+        for first, second in dataset.take(-(-limit // _BATCH)).as_numpy_iterator():
+            firsts.append(first)
+            seconds.append(second)
+        return np.concatenate(firsts)[:limit], np.concatenate(seconds)[:limit], split
+    raise ValueError(f"`name`={name!r} has neither a test nor a train split to measure on.")
+
+
+
+
+# ----------------------------------------------------------------------------
+# Measures
+
+
+def translate(model, images, direction=None, batch_size=_BATCH):
+    """Translates ``images`` in batches in inference mode; float32 NumPy output."""
+    outputs = []
+    for start in range(0, len(images), batch_size):
+        batch = images[start:start + batch_size]
+        out = model.translate(batch) if direction is None else model.translate(batch, direction)
+        outputs.append(np.asarray(keras.ops.convert_to_numpy(out), dtype=np.float32))
+    return np.concatenate(outputs)
+
+
+def image_measures(outputs, targets):
+    """L1, PSNR and sharpness of ``outputs`` against ``targets`` (all [-1, 1])."""
+    return {"l1": evaluation.mean_absolute_error(outputs, targets), "psnr": evaluation.psnr(outputs, targets),
+            "sharpness": evaluation.gradient_energy(outputs),
+            "target_sharpness": evaluation.gradient_energy(targets)}
+
+
+def paired_measures(model, source, target):
+    """:func:`image_measures` of ``model.translate(source)`` against ``target``."""
+    return image_measures(translate(model, source), target)
+
+
+def bicubic_measures(source, target):
+    """:func:`image_measures` of bicubic upsampling of ``source`` to the size of ``target``."""
+    upsampled = tf.image.resize(source, target.shape[1:3], method="bicubic").numpy()
+    return image_measures(np.clip(upsampled, -1.0, 1.0), target)
+
+
+def cycle_measures(model, domain_a, domain_b):
+    """Cycle reconstruction L1: ``mean |G_BA(G_AB(a)) - a|`` and ``mean |G_AB(G_BA(b)) - b|``."""
+    reconstructed_a = translate(model, translate(model, domain_a, "a_to_b"), "b_to_a")
+    reconstructed_b = translate(model, translate(model, domain_b, "b_to_a"), "a_to_b")
+    return {"cycle_l1_a": evaluation.mean_absolute_error(reconstructed_a, domain_a),
+            "cycle_l1_b": evaluation.mean_absolute_error(reconstructed_b, domain_b)}
+
+
+def train_classifier(images, labels, *, seed=0, epochs=15, batch_size=64):
+    """Trains :func:`keras_gans.networks.classifier.digit_classifier` on arrays, deterministically.
+
+    Adam(1e-3), sparse softmax cross-entropy, one fixed NumPy permutation per
+    epoch.
+
+    Args:
+        images: float32 ``[n, H, W, C]`` in [-1, 1].
+        labels: int ``[n]`` class ids.
+        seed: seed of the weights and of the order.
+        epochs: passes over the data.
+        batch_size: examples per step.
+
+    Returns:
+        The trained classifier (logits).
+    """
+    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
+        raise ValueError(f"`epochs` must be a positive int; received epochs={epochs!r}.")
+    model = classifier_networks.digit_classifier(images.shape[1:], int(np.max(labels)) + 1, seed=seed)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    rng = np.random.default_rng(seed)
+    order = np.concatenate([rng.permutation(len(labels)) for _ in range(epochs)])  # [epochs * n]
+    model.fit(images[order], labels[order], batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+    return model
+
+
+def digit_identity(model, name="digits2bold", *, image_size=None, seed=0):
+    """Whether translations between two digit domains keep the digit (``digits2bold``, ``digits2rotated``).
+
+    Two classifiers are trained on the training split, one on digits (domain
+    A) and one on the same digits in domain B (bold, or turned 90 degrees). On the test
+    split, ``a_to_b`` is the share of ``G_AB(a)`` that the domain-B classifier
+    recognizes as the class of ``a``; ``b_to_a`` likewise with ``G_BA(b)`` and
+    the domain-A classifier; ``judge_a``/``judge_b`` are the classifiers'
+    accuracies on real test images of their domain.
+
+    Args:
+        model: a two-way translation model.
+        name: the digit set, ``digits2bold`` or ``digits2rotated``.
+        image_size: the size the model works at (default 32).
+        seed: seed of the classifiers.
+
+    Returns:
+        ``{"a_to_b", "b_to_a", "judge_a", "judge_b"}`` accuracies in [0, 1].
+    """
+    if name not in data.UNPAIRED_DIGIT_SETS:
+        raise ValueError(f"`name` must be one of {data.UNPAIRED_DIGIT_SETS}; received name={name!r}.")
+    train = data.translation_arrays(name, split="train", image_size=image_size)
+    test = data.translation_arrays(name, split="test", image_size=image_size)
+    judges = {domain: train_classifier(train[domain], train["labels"], seed=seed) for domain in ("a", "b")}
+
+    def accuracy(judge, images):
+        return evaluation.generated_class_accuracy(evaluation.predict_classes(judge, images), test["labels"])
+
+    return {"a_to_b": accuracy(judges["b"], translate(model, test["a"], "a_to_b")),
+            "b_to_a": accuracy(judges["a"], translate(model, test["b"], "b_to_a")),
+            "judge_a": accuracy(judges["a"], test["a"]), "judge_b": accuracy(judges["b"], test["b"])}
+
+
+def _rounded(measures):
+    return {key: round(float(value), 4) for key, value in measures.items()}
+
+
+def evaluate(model, spec, *, image_size=None, data_dir=None, seed=0):
+    """Measures on held-out pairs for ``results.json``: cycle L1 (unpaired) or L1/PSNR/sharpness (paired)."""
+    first, second, split = held_out(spec.name, image_size=image_size, data_dir=data_dir)
+    results = {"split": split, "examples": int(len(first))}
+    if data.translation_kind(spec.name) == "unpaired":
+        results.update(_rounded(cycle_measures(model, first, second)))
+        if spec.name in data.UNPAIRED_DIGIT_SETS:
+            results["digit_identity"] = _rounded(digit_identity(model, spec.name, image_size=image_size, seed=seed))
+        return results
+    results.update(_rounded(paired_measures(model, first, second)))
+    if is_super_resolution(spec.name):
+        results["bicubic"] = _rounded(bicubic_measures(first, second))
+    return results
+
+
+# ----------------------------------------------------------------------------
+# Experiments
+
+
+class TranslationExperiment(Experiment):
+    """What the four translation experiments share: the translation grid and the held-out measures."""
+
+    def sample_callback(self, ctx, model):
+        """A :class:`~keras_gans.callbacks.TranslationGrid` of the first held-out pairs (:func:`held_out`)."""
+        del model
+        first, second, _ = held_out(ctx.spec.name, image_size=ctx.run.image_size, data_dir=ctx.run.data_dir,
+                                    limit=SAMPLE_EXAMPLES)
+        return callbacks.TranslationGrid(ctx.model_dir, (first[:SAMPLE_EXAMPLES], second[:SAMPLE_EXAMPLES]),
+                                         every=ctx.run.sample_every)
+
+    def evaluate(self, ctx, model):
+        return evaluate(model, ctx.spec, image_size=ctx.run.image_size, data_dir=ctx.run.data_dir, seed=ctx.run.seed)
+
+
+@dataclasses.dataclass(frozen=True)
+class Pix2PixConfig(Config):
+    """Isola et al. 2017: a U-Net against a conditional PatchGAN."""
+
+    base_filters: int = option(64, "Filters of the U-Net's first block and the PatchGAN's (64).", **POSITIVE)
+    d_layers: int = option(3, "Stride-2 blocks of the PatchGAN: 3 = 70x70 patches, 1 = 16x16.", **POSITIVE)
+    l1_weight: float = option(100.0, "lambda, the weight of the L1 loss (100).", check=non_negative,
+                              requirement="must be >= 0")
+    adversarial_weight: float = option(1.0, "Weight of the cGAN loss; 0 = L1 alone.", check=non_negative,
+                                       requirement="must be >= 0")
+    dropout: float = option(0.5, "Dropout of the U-Net's first three decoder blocks (0.5).",
+                            check=lambda v: 0.0 <= v < 1.0, requirement="must be in [0, 1)")
+    normalization: str = option("batch", "Normalization of both networks.", choices=("batch", "instance"))
+
+
+class Pix2PixExperiment(TranslationExperiment):
+    name, Config = "pix2pix", Pix2PixConfig
+    paper = "Isola et al. 2017, Image-to-Image Translation with Conditional Adversarial Networks"
+
+    def build(self, ctx):
+        require_kind(ctx.spec, "paired")
+        c, shape = ctx.config, ctx.spec.sample_shape
+        generator = networks.unet.generator(shape, base_filters=c.base_filters, dropout=c.dropout,
+                                            normalization=c.normalization)
+        discriminator = networks.patchgan.discriminator(generator.output_shape[1:], source_channels=shape[-1],
+                                                        base_filters=c.base_filters, num_layers=c.d_layers,
+                                                        normalization=c.normalization)
+        return models.Pix2Pix(generator, discriminator, l1_weight=c.l1_weight, adversarial_weight=c.adversarial_weight)
+
+
+@dataclasses.dataclass(frozen=True)
+class CycleGANConfig(Config):
+    """Zhu et al. 2017: ResNet generators, 70x70 PatchGANs, cycle and identity losses."""
+
+    base_filters: int = option(64, "Filters of G's first layer and D's first block (64).", **POSITIVE)
+    num_blocks: int = option(9, "Residual blocks of G (9 for 256x256, 6 for 128x128 images).", **POSITIVE)
+    d_layers: int = option(3, "Stride-2 blocks of the PatchGAN: 3 = 70x70 patches.", **POSITIVE)
+    cycle_weight: float = option(10.0, "lambda, the weight of the cycle-consistency loss (10).", check=non_negative,
+                                 requirement="must be >= 0")
+    identity_weight: float = option(5.0, "Weight of the identity loss (0.5 lambda; 0 = off).", check=non_negative,
+                                    requirement="must be >= 0")
+    pool_size: int = option(50, "Generated images kept in each discriminator's history (50).", check=non_negative,
+                            requirement="must be >= 0")
+    loss: str = option("least_squares", "Adversarial loss (LSGAN).", choices=("least_squares", "non_saturating"))
+    decay_epochs: int | None = option(None, "Final epochs over which the learning rate falls linearly to zero; "
+                                            "default half of --epochs (100 of 200 in the paper).",
+                                      check=non_negative, requirement="must be >= 0")
+
+
+class CycleGANExperiment(TranslationExperiment):
+    name, Config, paper = "cyclegan", CycleGANConfig, "Zhu et al. 2017, CycleGAN"
+
+    def build(self, ctx):
+        require_kind(ctx.spec, "unpaired")
+        c, shape = ctx.config, ctx.spec.sample_shape
+
+        def generator(name):
+            return networks.resnet_translator.generator(shape, base_filters=c.base_filters,
+                                                        num_blocks=c.num_blocks, name=name)
+
+        def discriminator(name):
+            return networks.patchgan.discriminator(shape, base_filters=c.base_filters, num_layers=c.d_layers,
+                                                   normalization="instance", name=name)
+
+        return models.CycleGAN(generator("generator_ab"), generator("generator_ba"),
+                               discriminator("discriminator_a"), discriminator("discriminator_b"),
+                               cycle_weight=c.cycle_weight, identity_weight=c.identity_weight,
+                               pool_size=c.pool_size, loss=c.loss, seed=ctx.run.seed)
+
+    def compile(self, ctx, model):
+        """Adam with the run's learning rates, constant then linearly decaying to zero (the paper's schedule)."""
+        run = ctx.run
+        if run.optimizer != "adam":
+            raise ConfigError("optimizer", run.optimizer, "is not adam: CycleGAN trains with Adam")
+        if run.lr_decay_to != 1.0:
+            raise ConfigError("lr_decay_to", run.lr_decay_to, "does not apply to CycleGAN, whose learning rates "
+                                                              "decay linearly to zero over --decay_epochs")
+        decay_epochs = run.epochs // 2 if ctx.config.decay_epochs is None else ctx.config.decay_epochs
+        if decay_epochs > run.epochs:
+            raise ConfigError("decay_epochs", decay_epochs, f"exceeds --epochs={run.epochs}")
+        total = ctx.total_steps
+        decay_steps = round(total * decay_epochs / run.epochs) if run.epochs else 0
+
+        def schedule(learning_rate, steps):
+            del steps  # both players decay over the run's generator steps
+            return schedules.ConstantThenLinearDecay(learning_rate, total - decay_steps, decay_steps) \
+                if decay_steps else learning_rate
+
+        d_optimizer, g_optimizer = make_optimizers(run, total, schedule=schedule)
+        model.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=run.jit_compile)
+
+
+@dataclasses.dataclass(frozen=True)
+class DiscoGANConfig(Config):
+    """Kim et al. 2017: two coupled GANs with a reconstruction loss."""
+
+    base_filters: int = option(64, "Filters of the first encoder layer of G and of D (64).", **POSITIVE)
+    reconstruction_weight: float = option(1.0, "Weight of the reconstruction losses (1 in the paper).",
+                                          check=non_negative, requirement="must be >= 0")
+    distance: str = option("mse", "Reconstruction distance (MSE in the paper).", choices=("mse", "l1"))
+    loss: str = option("non_saturating", "Adversarial loss.", choices=("non_saturating", "least_squares"))
+
+
+class DiscoGANExperiment(TranslationExperiment):
+    name, Config, paper = "discogan", DiscoGANConfig, "Kim et al. 2017, DiscoGAN"
+
+    def build(self, ctx):
+        require_kind(ctx.spec, "unpaired")
+        c, shape = ctx.config, ctx.spec.sample_shape
+        generators = [networks.discogan.generator(shape, base_filters=c.base_filters, name=f"generator_{d}")
+                      for d in ("ab", "ba")]
+        discriminators = [networks.discogan.discriminator(shape, base_filters=c.base_filters,
+                                                          name=f"discriminator_{d}") for d in ("a", "b")]
+        return models.DiscoGAN(*generators, *discriminators, reconstruction_weight=c.reconstruction_weight,
+                               distance=c.distance, loss=c.loss)
+
+
+@dataclasses.dataclass(frozen=True)
+class SRGANConfig(Config):
+    """Ledig et al. 2017: SRResNet against the SRGAN discriminator, x4."""
+
+    filters: int = option(64, "Filters of the residual trunk (64).", **POSITIVE)
+    num_blocks: int = option(16, "Residual blocks of SRResNet (16).", **POSITIVE)
+    d_base_filters: int = option(64, "Filters of D's first layer (64).", **POSITIVE)
+    dense_units: int = option(1024, "Units of D's hidden dense layer (1024).", **POSITIVE)
+    content: str = option("mse", "Content loss: pixel MSE or VGG19 features (phi_5,4).", choices=("mse", "vgg"))
+    vgg_weights: str | None = option(None, "Local VGG19 (no top) weights file for --content=vgg.")
+    vgg_layer: str = option("block5_conv4", "VGG19 layer of the feature loss (block5_conv4 = phi_5,4).")
+    adversarial_weight: float = option(1e-3, "Weight of the adversarial loss (1e-3; 0 = SRResNet alone).",
+                                       check=non_negative, requirement="must be >= 0")
+    bicubic_skip: bool = option(False, "Learn the residual over bicubic upsampling (VDSR's skip; not in the paper, "
+                                       "which trains SRResNet for 1e6 steps).")
+    pretrain_epochs: int = option(0, "Epochs of content-only training before the adversarial phase.",
+                                  check=non_negative, requirement="must be >= 0")
+
+
+class SRGANExperiment(TranslationExperiment):
+    name, Config, paper = "srgan", SRGANConfig, "Ledig et al. 2017, SRGAN"
+
+    def build(self, ctx):
+        require_kind(ctx.spec, "paired")
+        c, spec, run = ctx.config, ctx.spec, ctx.run
+        if not is_super_resolution(spec.name):
+            raise ConfigError("dataset", spec.name, "is not a super-resolution set: use photos_x4 or sr:folder:<path>")
+        if c.pretrain_epochs > run.epochs:
+            raise ConfigError("pretrain_epochs", c.pretrain_epochs, f"exceeds --epochs={run.epochs}")
+        low = spec.sample_shape
+        high = (low[0] * data.SR_SCALE, low[1] * data.SR_SCALE, low[2])
+        extractor = None
+        if c.content == "vgg":
+            if c.vgg_weights is None:
+                raise ConfigError("content", c.content, "needs --vgg_weights=<local VGG19 weights file>; nothing "
+                                                        "is downloaded")
+            try:
+                extractor = networks.vgg_features.feature_extractor(high, weights=c.vgg_weights, layer=c.vgg_layer)
+            except ValueError as error:
+                raise ConfigError("vgg_weights", c.vgg_weights, f"cannot be used: {error}") from error
+        generator = networks.srresnet.generator(low, scale=data.SR_SCALE, filters=c.filters,
+                                                num_blocks=c.num_blocks, bicubic_skip=c.bicubic_skip)
+        discriminator = networks.srresnet.discriminator(high, base_filters=c.d_base_filters,
+                                                        dense_units=c.dense_units)
+        # The first pretrain_epochs of the run are content-only steps (SRResNet), as the paper starts SRGAN.
+        return models.SRGAN(generator, discriminator, feature_extractor=extractor,
+                            adversarial_weight=c.adversarial_weight,
+                            pretrain_steps=ctx.steps_per_epoch * c.pretrain_epochs)
+
+
+EXPERIMENTS = (Pix2PixExperiment(), CycleGANExperiment(), DiscoGANExperiment(), SRGANExperiment())
