@@ -9,6 +9,8 @@ chooses which, so no caller's check became looser or stricter when they met here
 import math
 import numbers
 
+import numpy as np
+
 NORMALIZATIONS = ("batch", "instance", None)  # of the image-to-image networks
 
 
@@ -80,6 +82,16 @@ def positive_number(name, value, *, any_real=False, finite=False):
         finite: refuse infinity.
     """
     return _number(name, value, minimum=0, strict=True, any_real=any_real, finite=finite)
+
+
+def positive_real(name, value):
+    """``float(value)`` for a finite real scalar > 0 (NumPy scalars and 0-d arrays too), else ValueError naming it.
+
+    What the measures take as scales and tolerances (a mode's std, a data range).
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    return positive_number(name, value, any_real=True, finite=True)
 
 
 def rate(name, value, upper=1.0, *, typed=True):

@@ -14,15 +14,12 @@ The apps (``apps/pix2pix.py``, ``cyclegan.py``, ``discogan.py``,
   recognizes as the digit that went in.
 """
 
-import numbers
-
 import keras
 import numpy as np
 import tensorflow as tf
 from absl import app, flags
 
-from keras_gans import callbacks, data, evaluation
-from keras_gans.networks import classifier as classifier_networks
+from keras_gans import callbacks, data, evaluation, judges
 
 FLAGS = flags.FLAGS
 
@@ -142,7 +139,7 @@ def train_classifier(images, labels, *, seed=0, epochs=15, batch_size=64):
     """Trains :func:`keras_gans.networks.classifier.digit_classifier` on arrays, deterministically.
 
     Adam(1e-3), sparse softmax cross-entropy, one fixed NumPy permutation per
-    epoch.
+    epoch (:func:`keras_gans.judges.train_classifier`).
 
     Args:
         images: float32 ``[n, H, W, C]`` in [-1, 1].
@@ -154,15 +151,7 @@ def train_classifier(images, labels, *, seed=0, epochs=15, batch_size=64):
     Returns:
         The trained classifier (logits).
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
-        raise ValueError(f"`epochs` must be a positive int; received epochs={epochs!r}.")
-    model = classifier_networks.digit_classifier(images.shape[1:], int(np.max(labels)) + 1, seed=seed)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    rng = np.random.default_rng(seed)
-    order = np.concatenate([rng.permutation(len(labels)) for _ in range(epochs)])  # [epochs * n]
-    model.fit(images[order], labels[order], batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
-    return model
+    return judges.train_classifier(images, labels, seed=seed, epochs=epochs, batch_size=batch_size)
 
 
 def digit_identity(model, name="digits2bold", *, image_size=None, seed=0):
