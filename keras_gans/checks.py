@@ -63,11 +63,7 @@ def _number(name, value, *, minimum, strict, any_real, finite):
 def weight(name, value, *, any_real=False, finite=False):
     """``float(value)`` for a number >= 0 (a loss weight, a noise level), else ValueError naming it.
 
-    Args:
-        name: the argument's name in the error message.
-        value: the value to check.
-        any_real: accept any real scalar (``np.float32`` ...), not only Python ints and floats.
-        finite: refuse infinity.
+    The keywords are those of :func:`positive_number`.
     """
     return _number(name, value, minimum=0, strict=False, any_real=any_real, finite=finite)
 

@@ -2,7 +2,7 @@
 
 ``get_strategy(name)`` turns the ``--strategy`` flag of every app into a
 strategy object; build and compile the model inside ``strategy.scope()`` and
-train with ``model.fit`` (see DESIGN.md, Distribution, for what a GAN needs
+train with ``model.fit`` (see docs/design.md, Distribution, for what a GAN needs
 under a strategy).
 
 To try data parallelism without GPUs, split the CPU into logical devices
