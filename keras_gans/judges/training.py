@@ -24,8 +24,10 @@ def random_shifts(images, rng, background=-1.0):
 def _stream(images, labels, orders, shift_rng, batch_size):
     """The epochs one after another, in batches of ``batch_size`` that run across epoch boundaries.
 
-    Each epoch's (shifted) copy is made when the stream reaches it, so at most
-    one epoch is in memory; the batches are those of the concatenated epochs.
+    Each epoch's (shifted) copy is made when the stream reaches it, so only the
+    current epoch's copy is held, not every epoch's at once; the batches are
+    those of the concatenated epochs, with the same draws from ``shift_rng``
+    in the same order as shifting all epochs up front.
     """
 
     def epochs():
