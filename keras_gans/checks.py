@@ -1,48 +1,112 @@
-"""Argument checks shared by the network builders and the models.
+"""Argument checks shared by every module of the library.
 
 Each check returns the cleaned value or raises a ``ValueError`` that names the
-argument and the value received.
+argument and the value received. Where two callers accept different things (a
+Python number only, or any real scalar such as ``np.float32``), a keyword
+chooses which, so no caller's check became looser or stricter when they met here.
 """
 
+import math
 import numbers
 
-NORMALIZATIONS = ("batch", "instance", None)
+import numpy as np
+
+NORMALIZATIONS = ("batch", "instance", None)  # of the image-to-image networks
 
 
 def is_int(value):
+    """Whether ``value`` is an integer (NumPy integers too), never a bool."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def positive_int(name, value, minimum=1):
-    if not is_int(value) or value < minimum:
-        raise ValueError(f"`{name}` must be an int >= {minimum}; received {name}={value!r}.")
+def integer(name, value, minimum=None):
+    """``int(value)`` for an integer (not a bool) >= ``minimum`` (any when None), else ValueError naming it."""
+    if not is_int(value) or (minimum is not None and value < minimum):
+        bound = "" if minimum is None else f" >= {minimum}"
+        raise ValueError(f"`{name}` must be an int{bound}; received {name}={value!r}.")
     return int(value)
 
 
-def weight(name, value):
-    """``float(value)`` for an int or float >= 0 (a loss weight), else ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-        raise ValueError(f"`{name}` must be a number >= 0; received {name}={value!r}.")
-    return float(value)
+def positive_int(name, value, minimum=1):
+    """``int(value)`` for an integer (not a bool) >= ``minimum``, else ValueError naming it."""
+    return integer(name, value, minimum)
 
 
-def positive_number(name, value):
-    """``float(value)`` for an int or float > 0, else ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"`{name}` must be a number > 0; received {name}={value!r}.")
-    return float(value)
-
-
-def rate(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0.0 <= value < 1.0:
-        raise ValueError(f"`{name}` must be a number in [0, 1); received {name}={value!r}.")
-    return float(value)
+def boolean(name, value):
+    """``value`` when it is True or False, else ValueError naming it."""
+    if not isinstance(value, bool):
+        raise ValueError(f"`{name}` must be True or False; received {name}={value!r}.")
+    return value
 
 
 def one_of(name, value, choices):
+    """``value`` when it is one of ``choices``, else ValueError naming it and listing them."""
     if value not in choices:
         raise ValueError(f"`{name}` must be one of {choices}; received {name}={value!r}.")
     return value
+
+
+def _is_number(value, any_real):
+    """An int or float (NumPy's float64 is one), or with ``any_real`` any real scalar; never a bool."""
+    return not isinstance(value, bool) and isinstance(value, numbers.Real if any_real else (int, float))
+
+
+def _number(name, value, *, minimum, strict, any_real, finite):
+    valid = (_is_number(value, any_real) and (value > minimum if strict else value >= minimum)
+             and (not finite or math.isfinite(value)))
+    if not valid:
+        kind = "a finite number" if finite else "a number"
+        raise ValueError(f"`{name}` must be {kind} {'>' if strict else '>='} {minimum}; received {name}={value!r}.")
+    return float(value)
+
+
+def weight(name, value, *, any_real=False, finite=False):
+    """``float(value)`` for a number >= 0 (a loss weight, a noise level), else ValueError naming it.
+
+    The keywords are those of :func:`positive_number`.
+    """
+    return _number(name, value, minimum=0, strict=False, any_real=any_real, finite=finite)
+
+
+def positive_number(name, value, *, any_real=False, finite=False):
+    """``float(value)`` for a number > 0, else ValueError naming it.
+
+    Args:
+        name: the argument's name in the error message.
+        value: the value to check.
+        any_real: accept any real scalar (``np.float32`` ...), not only Python ints and floats.
+        finite: refuse infinity.
+    """
+    return _number(name, value, minimum=0, strict=True, any_real=any_real, finite=finite)
+
+
+def positive_real(name, value):
+    """``float(value)`` for a finite real scalar > 0 (NumPy scalars and 0-d arrays too), else ValueError naming it.
+
+    What the measures take as scales and tolerances (a mode's std, a data range).
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    return positive_number(name, value, any_real=True, finite=True)
+
+
+def rate(name, value, upper=1.0, *, typed=True):
+    """A number in ``[0, upper)``: a dropout rate, a probability, a smoothing amount.
+
+    Args:
+        name: the argument's name in the error message.
+        value: the value to check.
+        upper: the excluded upper bound.
+        typed: require a real number (not a bool) and return ``float(value)``;
+            False checks only the range and returns ``value`` as it is (the
+            label options of the losses, which take whatever compares with floats).
+
+    Returns:
+        ``float(value)``, or ``value`` itself when ``typed`` is False.
+    """
+    if (typed and not _is_number(value, any_real=True)) or not 0.0 <= value < upper:
+        raise ValueError(f"`{name}` must be a number in [0, {upper:g}); received {name}={value!r}.")
+    return float(value) if typed else value
 
 
 def image_shape(value, *, divisible_by=1, name="image_shape"):
@@ -72,10 +136,3 @@ def image_shape(value, *, divisible_by=1, name="image_shape"):
 def output_channels(value, default):
     """``value`` checked as a positive int, or ``default`` when it is None."""
     return default if value is None else positive_int("output_channels", value)
-
-
-def boolean(name, value):
-    """``value`` when it is True or False, else ValueError naming it."""
-    if not isinstance(value, bool):
-        raise ValueError(f"`{name}` must be True or False; received {name}={value!r}.")
-    return value

@@ -1,4 +1,4 @@
-"""Feature extractors: the spaces in which ``keras_gans.evaluation`` compares samples.
+"""Feature extractors: the spaces in which ``keras_gans.metrics`` compares samples.
 
 FID, KID, precision/recall and density/coverage compare two sets of feature
 vectors; what the vectors are is a choice. An extractor is any callable
@@ -16,7 +16,7 @@ it arrays or ``tf.data`` pipelines batch by batch. Provided here:
   Weights come from a local file or ``"imagenet"`` (a download); ``None``
   gives random weights (tests only: the numbers mean nothing).
 * :func:`digit_classifier_features`: the 128-d ``"features"`` layer (or the
-  logits) of the digit judge :func:`keras_gans.evaluation.train_digit_classifier`,
+  logits) of the digit judge :func:`keras_gans.judges.train_digit_classifier`,
   trained in seconds on the real digits: "classifier FID" for digits and MNIST,
   where ImageNet features fit poorly.
 * :class:`LayerFeatures`: any layer of any functional ``keras.Model``.
@@ -24,22 +24,17 @@ it arrays or ``tf.data`` pipelines batch by batch. Provided here:
 """
 
 import functools
-import numbers
 import os
 
 import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gans import checks, judges
+
 INCEPTION_SIZE = 299  # InceptionV3's input height and width
 INCEPTION_POOL3 = "avg_pool"  # the 2048-d global average pool before the logits (include_top=True)
 INCEPTION_LOGITS = "predictions"
-
-
-def _check_batch_size(batch_size):
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-        raise ValueError(f"`batch_size` must be a positive int; received batch_size={batch_size!r}.")
-    return int(batch_size)
 
 
 def _as_batch(images, rank=None):
@@ -66,7 +61,7 @@ def image_batches(source, batch_size=256):
     Yields:
         float32 NumPy ``[b, H, W, C]`` (or ``[b, ...]``) batches.
     """
-    batch_size = _check_batch_size(batch_size)
+    batch_size = checks.positive_int("batch_size", batch_size)
     if isinstance(source, (np.ndarray, tf.Tensor)):
         images = _as_batch(source)
         for start in range(0, images.shape[0], batch_size):
@@ -149,7 +144,7 @@ class LayerFeatures(FeatureExtractor):
             self.network = keras.Model(model.inputs, model.get_layer(layer_name).output,
                                        name=f"{model.name}_features")
         self.input_shape = input_shape
-        self.batch_size = _check_batch_size(batch_size)
+        self.batch_size = checks.positive_int("batch_size", batch_size)
         self.name = name or f"{model.name}/{layer_name or 'output'}"
 
     def _fit_to_input(self, images):
@@ -221,14 +216,14 @@ def inception_v3_features(weights=None, *, include_top=False, output="pool3", ba
     if output == "logits" and not include_top:
         raise ValueError("`output`='logits' needs include_top=True (and weights that include the top).")
     return _inception_extractor(None if weights is None else os.fspath(weights), bool(include_top), output,
-                                _check_batch_size(batch_size))
+                                checks.positive_int("batch_size", batch_size))
 
 
 def digit_classifier_features(*, image_size=32, dataset="digits", data_dir=None, seed=0, epochs=10,
                               output="features", batch_size=256):
     """The digit judge's 128-d embedding or logits: "classifier FID" for digits and MNIST.
 
-    The judge is :func:`keras_gans.evaluation.train_digit_classifier`, trained
+    The judge is :func:`keras_gans.judges.train_digit_classifier`, trained
     on the real ``dataset`` (its ``"train"`` split) at the generator's image
     size and memoized in the process, so real and generated images are
     embedded by the same network.
@@ -246,10 +241,8 @@ def digit_classifier_features(*, image_size=32, dataset="digits", data_dir=None,
     Returns:
         A :class:`LayerFeatures` extractor named ``"<dataset>_classifier/<output>"``.
     """
-    from keras_gans import evaluation  # evaluation needs no TensorFlow until a judge is trained
-
     if output not in ("features", "logits"):
         raise ValueError(f"`output` must be 'features' or 'logits'; received output={output!r}.")
-    judge = evaluation.train_digit_classifier(image_size=image_size, dataset=dataset, data_dir=data_dir,
-                                             seed=seed, epochs=epochs)
+    judge = judges.train_digit_classifier(image_size=image_size, dataset=dataset, data_dir=data_dir,
+                                          seed=seed, epochs=epochs)
     return LayerFeatures(judge, output, batch_size=batch_size, name=f"{judge.name}/{output}")

@@ -23,7 +23,7 @@ state, so they make the same swap decisions, each on its own images.
 import keras
 import tensorflow as tf
 
-from keras_gans.networks import _checks
+from keras_gans import checks
 
 SWAP_PROBABILITY = 0.5
 
@@ -42,7 +42,7 @@ class ImagePool(keras.layers.Layer):
 
     def __init__(self, pool_size=50, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.pool_size = _checks.positive_int("pool_size", pool_size, minimum=0)
+        self.pool_size = checks.positive_int("pool_size", pool_size, minimum=0)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="pool_seed")
         self.images = None

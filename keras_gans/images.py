@@ -13,6 +13,8 @@ import tempfile
 import numpy as np
 from PIL import Image
 
+from keras_gans import checks
+
 
 def to_uint8(images):
     """Maps images from [-1, 1] to uint8 [0, 255]: ``round((x + 1) * 127.5)``, clipped.
@@ -78,10 +80,8 @@ def make_grid(images, nrow=None, padding=2, pad_value=0):
     n, height, width, channels = images.shape
     if nrow is None:
         nrow = math.ceil(math.sqrt(n))
-    if isinstance(nrow, bool) or not isinstance(nrow, (int, np.integer)) or nrow < 1:
-        raise ValueError(f"`nrow` must be a positive int; received nrow={nrow!r}.")
-    if isinstance(padding, bool) or not isinstance(padding, (int, np.integer)) or padding < 0:
-        raise ValueError(f"`padding` must be an int >= 0; received padding={padding!r}.")
+    nrow = checks.positive_int("nrow", nrow)
+    padding = checks.positive_int("padding", padding, minimum=0)
     if not 0 <= pad_value <= 255:
         raise ValueError(f"`pad_value` must be in [0, 255]; received pad_value={pad_value!r}.")
     cols = min(int(nrow), n)

@@ -23,6 +23,7 @@ import numbers
 
 import numpy as np
 
+from keras_gans import checks
 from keras_gans import images as image_utils
 
 METHODS = ("lerp", "slerp")
@@ -120,8 +121,7 @@ def interpolate(z0, z1, steps, method="slerp"):
     Returns:
         float64 ``[steps, ..., d]``.
     """
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 2:
-        raise ValueError(f"`steps` must be an int >= 2; received steps={steps!r}.")
+    steps = checks.positive_int("steps", steps, minimum=2)
     if method not in METHODS:
         raise ValueError(f"`method` must be one of {METHODS}; received method={method!r}.")
     path = slerp if method == "slerp" else lerp
@@ -208,9 +208,7 @@ def arithmetic_grid(generate_fn, z_a, z_b, z_c, *, num_variations=8, noise=0.25,
     Returns:
         uint8 ``[H', W', C]`` grid of 4 rows.
     """
-    if (isinstance(num_variations, bool) or not isinstance(num_variations, numbers.Integral)
-            or num_variations < 0):
-        raise ValueError(f"`num_variations` must be an int >= 0; received num_variations={num_variations!r}.")
+    num_variations = checks.positive_int("num_variations", num_variations, minimum=0)
     if not (isinstance(noise, numbers.Real) and np.isfinite(noise) and noise >= 0):
         raise ValueError(f"`noise` must be a finite number >= 0; received noise={noise!r}.")
     result = vector_arithmetic(z_a, z_b, z_c)

@@ -31,14 +31,18 @@ class HasGenerator(Protocol):
 class Checkpointable(Protocol):
     """What :class:`keras_gans.callbacks.Checkpointer` saves beyond ``model.variables``.
 
-    ``generator``, ``discriminator`` (either may be None), ``d_optimizer`` and
-    ``g_optimizer`` after ``compile``, and the extra training state of
-    :meth:`checkpoint_items` (G's moving average, BEGAN's k_t, a progressive
-    model's phase).
+    ``generator``, ``discriminator``, ``d_optimizer``, ``g_optimizer`` (the
+    optimizers are None until ``compile``), ``seed_generator`` (the
+    ``keras.random.SeedGenerator`` of the model's draws, or None) and the extra
+    training state of :meth:`checkpoint_items` (G's moving average, BEGAN's
+    k_t, a progressive model's phase).
     """
 
     generator: object
     discriminator: object
+    d_optimizer: object
+    g_optimizer: object
+    seed_generator: object
 
     def checkpoint_items(self):
         """``{name: trackable}`` of extra training state."""

@@ -1,11 +1,9 @@
 """Learning-rate schedules of the papers that the Keras built-ins do not cover."""
 
-import numbers
-
 import keras
 from keras import ops
 
-from keras_gans.networks import _checks
+from keras_gans import checks
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -28,13 +26,10 @@ class ConstantThenLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
     """
 
     def __init__(self, initial_learning_rate, constant_steps, decay_steps):
-        if isinstance(initial_learning_rate, bool) or not isinstance(initial_learning_rate, numbers.Real) \
-                or not initial_learning_rate > 0:
-            raise ValueError(f"`initial_learning_rate` must be a number > 0; received "
-                             f"initial_learning_rate={initial_learning_rate!r}.")
-        self.initial_learning_rate = float(initial_learning_rate)
-        self.constant_steps = _checks.positive_int("constant_steps", constant_steps, minimum=0)
-        self.decay_steps = _checks.positive_int("decay_steps", decay_steps)
+        self.initial_learning_rate = checks.positive_number("initial_learning_rate", initial_learning_rate,
+                                                            any_real=True)
+        self.constant_steps = checks.positive_int("constant_steps", constant_steps, minimum=0)
+        self.decay_steps = checks.positive_int("decay_steps", decay_steps)
 
     def __call__(self, step):
         step = ops.cast(step, "float32")

@@ -60,7 +60,9 @@ def summary_events(log_dir):
 
 
 class FakeModel:
-    """Duck-typed generator model: ``generate`` calls a NumPy function of z (and labels)."""
+    """A generator model (``keras_gans.protocols.Sampler``): ``generate`` calls a NumPy function of z (and labels)."""
+
+    latent_distribution = "normal"
 
     def __init__(self, fn, latent_dim=2, num_classes=None):
         self.fn = fn

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from keras_gans import evaluation
+from keras_gans.metrics import modes
 
 # The ring of 8 unit-circle modes (std 0.01), written out here so these tests need no TensorFlow.
 RING = np.stack([np.cos(2 * np.pi * np.arange(8) / 8), np.sin(2 * np.pi * np.arange(8) / 8)], axis=1)
@@ -97,7 +98,7 @@ def test_chunked_distances_match_one_block(monkeypatch):
     rng = np.random.default_rng(1)
     samples = RING[rng.integers(8, size=1000)] + 0.02 * rng.standard_normal((1000, 2))
     whole = evaluation.mode_coverage(samples, RING, 0.01)
-    monkeypatch.setattr(evaluation, "_CHUNK", 7)
+    monkeypatch.setattr(modes, "_CHUNK", 7)
     assert evaluation.mode_coverage(samples, RING, 0.01) == whole
 
 

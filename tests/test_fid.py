@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from keras_gans import evaluation
+from keras_gans.metrics import distribution, neighbours
 
 
 @pytest.fixture(autouse=True)
@@ -79,14 +80,14 @@ def test_non_finite_root_falls_back_to_eps_on_the_diagonals(monkeypatch):
     rng = np.random.default_rng(2)
     cov1, cov2 = random_covariance(rng, 4), random_covariance(rng, 4)
     mean1, mean2 = rng.standard_normal(4), rng.standard_normal(4)
-    real_sqrtm = evaluation._sqrtm
+    real_sqrtm = distribution._sqrtm
     calls = []
 
     def first_call_fails(matrix):
         calls.append(matrix)
         return np.full_like(matrix, np.nan) if len(calls) == 1 else real_sqrtm(matrix)
 
-    monkeypatch.setattr(evaluation, "_sqrtm", first_call_fails)
+    monkeypatch.setattr(distribution, "_sqrtm", first_call_fails)
     eps = 0.5  # large enough to change the answer visibly
     value = evaluation.frechet_distance(mean1, cov1, mean2, cov2, eps=eps)
     offset = eps * np.eye(4)
@@ -187,7 +188,7 @@ def test_kid_is_unbiased_for_two_samples_of_one_distribution():
     for _ in range(40):
         x, y = rng.standard_normal((60, 8)), rng.standard_normal((60, 8))
         unbiased.append(evaluation.kernel_inception_distance(x, y, num_subsets=1, subset_size=60)["mean"])
-        k = evaluation._polynomial_kernel
+        k = distribution._polynomial_kernel
         biased.append(k(x, x).mean() + k(y, y).mean() - 2 * k(x, y).mean())  # the V-statistic
     standard_error = np.std(unbiased) / math.sqrt(len(unbiased))
     assert abs(np.mean(unbiased)) < 3 * standard_error
@@ -230,7 +231,7 @@ def test_precision_recall_density_coverage_by_hand(monkeypatch):
     expected = {"precision": 2 / 3, "recall": 1.0, "density": 1.0, "coverage": 0.75}
     assert {**evaluation.precision_recall(REAL_1D, FAKE_1D, k=1),
             **evaluation.density_coverage(REAL_1D, FAKE_1D, k=1)} == pytest.approx(expected)
-    monkeypatch.setattr(evaluation, "_DISTANCE_BLOCK", 3)  # one or two rows per block: same answers
+    monkeypatch.setattr(neighbours, "_DISTANCE_BLOCK", 3)  # one or two rows per block: same answers
     assert {**evaluation.precision_recall(REAL_1D, FAKE_1D, k=1),
             **evaluation.density_coverage(REAL_1D, FAKE_1D, k=1)} == pytest.approx(expected)
 

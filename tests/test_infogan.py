@@ -70,9 +70,11 @@ def test_fit_reports_the_mutual_information_bound():
 
 
 class _RecordingModel:
-    """Duck-typed InfoGAN: the image encodes its categorical code and first continuous code."""
+    """An InfoGAN (``keras_gans.protocols.CodeSampler``): the image encodes its categorical code and first
+    continuous code."""
 
     latent_dim, num_categories, num_continuous = 3, 2, 2
+    latent_distribution, num_classes = "normal", None
 
     def __init__(self):
         self.calls = []

@@ -11,7 +11,7 @@ section 5; Odena 2016) reports its discriminator's test accuracy.
 
 import dataclasses
 
-from keras_gans import callbacks, data, evaluation, models, networks
+from keras_gans import callbacks, data, judges, metrics, models, networks
 from keras_gans.config import ConfigError, Config, non_negative, option, positive
 from keras_gans.experiments.base import Experiment, class_count
 from keras_gans.experiments.objectives import CROSS_ENTROPY_AND_OTHERS
@@ -26,7 +26,7 @@ def _ema():
 
 def _digit_judge(ctx):
     """The classifier of real training images that judges generated ones."""
-    return evaluation.train_digit_classifier(dataset=ctx.spec.name, data_dir=ctx.run.data_dir,
+    return judges.train_digit_classifier(dataset=ctx.spec.name, data_dir=ctx.run.data_dir,
                                              image_size=ctx.run.image_size)
 
 
@@ -56,7 +56,7 @@ class CGANExperiment(Experiment):
                            seed=ctx.run.seed)
 
     def evaluate(self, ctx, model):
-        return evaluation.class_conditional_scores(model, _digit_judge(ctx), seed=ctx.run.seed)
+        return judges.class_conditional_scores(model, _digit_judge(ctx), seed=ctx.run.seed)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,7 +125,7 @@ class InfoGANExperiment(Experiment):
         if ctx.spec.num_classes != ctx.config.num_categories:  # no judge to match the code against
             return {"skipped": f"--num_categories={ctx.config.num_categories} differs from the "
                                f"{ctx.spec.num_classes} classes of --dataset={ctx.spec.name}"}
-        return evaluation.categorical_code_scores(model, _digit_judge(ctx), seed=ctx.run.seed)
+        return judges.categorical_code_scores(model, _digit_judge(ctx), seed=ctx.run.seed)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -174,8 +174,8 @@ class SGANExperiment(Experiment):
     def evaluate(self, ctx, model):
         images, labels = data.load_arrays(ctx.spec.name, split="test", data_dir=ctx.run.data_dir,
                                           image_size=ctx.run.image_size)
-        predicted = evaluation.predict_classes(model.discriminator, images)
-        return {"test_accuracy": evaluation.generated_class_accuracy(predicted, labels),
+        predicted = judges.predict_classes(model.discriminator, images)
+        return {"test_accuracy": metrics.generated_class_accuracy(predicted, labels),
                 "num_test": len(labels), "num_labelled": model.num_labelled}
 
 

@@ -15,16 +15,14 @@ the benchmarks call the measures directly:
 """
 
 import dataclasses
-import numbers
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import callbacks, data, evaluation, models, networks, schedules
+from keras_gans import callbacks, data, judges, metrics, models, networks, schedules
 from keras_gans.config import ConfigError, Config, non_negative, option, positive
 from keras_gans.experiments.base import Experiment, make_optimizers
-from keras_gans.networks import classifier as classifier_networks
 
 POSITIVE = dict(check=positive, requirement="must be a positive integer")
 
@@ -106,9 +104,9 @@ def translate(model, images, direction=None, batch_size=_BATCH):
 
 def image_measures(outputs, targets):
     """L1, PSNR and sharpness of ``outputs`` against ``targets`` (all [-1, 1])."""
-    return {"l1": evaluation.mean_absolute_error(outputs, targets), "psnr": evaluation.psnr(outputs, targets),
-            "sharpness": evaluation.gradient_energy(outputs),
-            "target_sharpness": evaluation.gradient_energy(targets)}
+    return {"l1": metrics.mean_absolute_error(outputs, targets), "psnr": metrics.psnr(outputs, targets),
+            "sharpness": metrics.gradient_energy(outputs),
+            "target_sharpness": metrics.gradient_energy(targets)}
 
 
 def paired_measures(model, source, target):
@@ -126,15 +124,15 @@ def cycle_measures(model, domain_a, domain_b):
     """Cycle reconstruction L1: ``mean |G_BA(G_AB(a)) - a|`` and ``mean |G_AB(G_BA(b)) - b|``."""
     reconstructed_a = translate(model, translate(model, domain_a, "a_to_b"), "b_to_a")
     reconstructed_b = translate(model, translate(model, domain_b, "b_to_a"), "a_to_b")
-    return {"cycle_l1_a": evaluation.mean_absolute_error(reconstructed_a, domain_a),
-            "cycle_l1_b": evaluation.mean_absolute_error(reconstructed_b, domain_b)}
+    return {"cycle_l1_a": metrics.mean_absolute_error(reconstructed_a, domain_a),
+            "cycle_l1_b": metrics.mean_absolute_error(reconstructed_b, domain_b)}
 
 
 def train_classifier(images, labels, *, seed=0, epochs=15, batch_size=64):
     """Trains :func:`keras_gans.networks.classifier.digit_classifier` on arrays, deterministically.
 
     Adam(1e-3), sparse softmax cross-entropy, one fixed NumPy permutation per
-    epoch.
+    epoch (:func:`keras_gans.judges.train_classifier`).
 
     Args:
         images: float32 ``[n, H, W, C]`` in [-1, 1].
@@ -146,15 +144,7 @@ def train_classifier(images, labels, *, seed=0, epochs=15, batch_size=64):
     Returns:
         The trained classifier (logits).
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
-        raise ValueError(f"`epochs` must be a positive int; received epochs={epochs!r}.")
-    model = classifier_networks.digit_classifier(images.shape[1:], int(np.max(labels)) + 1, seed=seed)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    rng = np.random.default_rng(seed)
-    order = np.concatenate([rng.permutation(len(labels)) for _ in range(epochs)])  # [epochs * n]
-    model.fit(images[order], labels[order], batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
-    return model
+    return judges.train_classifier(images, labels, seed=seed, epochs=epochs, batch_size=batch_size)
 
 
 def digit_identity(model, name="digits2bold", *, image_size=None, seed=0):
@@ -183,7 +173,7 @@ def digit_identity(model, name="digits2bold", *, image_size=None, seed=0):
     judges = {domain: train_classifier(train[domain], train["labels"], seed=seed) for domain in ("a", "b")}
 
     def accuracy(judge, images):
-        return evaluation.generated_class_accuracy(evaluation.predict_classes(judge, images), test["labels"])
+        return metrics.generated_class_accuracy(judges.predict_classes(judge, images), test["labels"])
 
     return {"a_to_b": accuracy(judges["b"], translate(model, test["a"], "a_to_b")),
             "b_to_a": accuracy(judges["a"], translate(model, test["b"], "b_to_a")),

@@ -15,8 +15,8 @@ and ``-L_C`` is :func:`keras_gans.losses.acgan_discriminator_loss` /
 import keras
 from keras import ops
 
-from keras_gans import losses
-from keras_gans.models.conditional import ClassConditionalGAN, check_weight
+from keras_gans import checks, losses
+from keras_gans.models.conditional import ClassConditionalGAN
 from keras_gans.models.game import as_float32
 
 
@@ -51,8 +51,8 @@ class ACGAN(ClassConditionalGAN):
             shapes = [tuple(output.shape) for output in outputs]
             raise ValueError(f"The ACGAN discriminator must output [logit [N, 1], class_logits [N, "
                              f"num_classes={num_classes}]]; {discriminator.name!r} outputs {shapes}.")
-        self.class_weight = check_weight("class_weight", class_weight)
-        self.fake_class_weight = check_weight("fake_class_weight", fake_class_weight)
+        self.class_weight = checks.weight("class_weight", class_weight, any_real=True)
+        self.fake_class_weight = checks.weight("fake_class_weight", fake_class_weight, any_real=True)
         super().__init__(generator, discriminator, latent_dim, num_classes, loss=loss, **kwargs)
 
     def discriminator_loss(self, batch, fakes, training):

@@ -9,20 +9,11 @@ sampled fake labels, ``generate(z, labels)`` and clear errors for unlabelled
 or out-of-range data.
 """
 
-import numbers
-
 import keras
 from keras import ops
 
 from keras_gans import checks, layers, losses
 from keras_gans.models.adversarial import AdversarialModel, class_ids_array, real_inputs
-
-
-def check_weight(name, value):
-    """``float(value)`` for a real number >= 0, else ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
-        raise ValueError(f"`{name}` must be a number >= 0; received {name}={value!r}.")
-    return float(value)
 
 
 def input_names(network):

@@ -93,6 +93,8 @@ class AdversarialGame(keras.Model):
 
     TRACKERS = ()
     num_classes = None  # class-conditional models set their class count
+    d_optimizer = g_optimizer = None  # set by compile
+    seed_generator = None  # models that draw random inputs set theirs
 
     def __init__(self, *, n_critic=1, split_real_batch=False, **kwargs):
         super().__init__(**kwargs)

@@ -19,10 +19,9 @@ import math
 import keras
 from keras import ops
 
-from keras_gans import losses
-from keras_gans import checks, distribute
+from keras_gans import checks, distribute, losses
 from keras_gans.models.adversarial import class_ids_array, real_inputs
-from keras_gans.models.conditional import CodeConditionedGAN, check_encoded_classes, check_weight, input_names
+from keras_gans.models.conditional import CodeConditionedGAN, check_encoded_classes, input_names
 from keras_gans.models.game import as_float32
 
 CODE_INPUTS = ["z", "categorical_code", "continuous_code"]
@@ -58,8 +57,8 @@ class InfoGAN(CodeConditionedGAN):
                  loss="non_saturating", categorical_weight=1.0, continuous_weight=1.0, **kwargs):
         self.num_categories = checks.positive_int("num_categories", num_categories, minimum=2)
         self.num_continuous = checks.positive_int("num_continuous", num_continuous)
-        self.categorical_weight = check_weight("categorical_weight", categorical_weight)
-        self.continuous_weight = check_weight("continuous_weight", continuous_weight)
+        self.categorical_weight = checks.weight("categorical_weight", categorical_weight, any_real=True)
+        self.continuous_weight = checks.weight("continuous_weight", continuous_weight, any_real=True)
         if input_names(generator) != CODE_INPUTS:
             raise ValueError(f"The InfoGAN generator must take inputs {CODE_INPUTS}; {generator.name!r} "
                              f"takes {input_names(generator)}.")

@@ -15,10 +15,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gans import losses
-from keras_gans import distribute
+from keras_gans import checks, distribute, losses
 from keras_gans.models.adversarial import AdversarialModel, class_ids_array, real_inputs
-from keras_gans.models.conditional import check_weight
 from keras_gans.models.game import as_float32
 from keras_gans.networks.taps import discriminator_with_features
 
@@ -72,7 +70,7 @@ class SGAN(AdversarialModel):
                                          tuple(discriminator.inputs[0].shape[1:]), self.classifier_classes)
         self.feature_matching = bool(feature_matching)
         self.feature_layer = feature_layer
-        self.unsupervised_weight = check_weight("unsupervised_weight", unsupervised_weight)
+        self.unsupervised_weight = checks.weight("unsupervised_weight", unsupervised_weight, any_real=True)
         with_features = discriminator_with_features(discriminator, feature_layer)
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         self._discriminator_with_features = with_features

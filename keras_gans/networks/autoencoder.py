@@ -25,7 +25,8 @@ import math
 
 import keras
 
-from keras_gans.networks.resnet import check_positive_int, check_square_image_shape
+from keras_gans import checks
+from keras_gans.networks import dcgan
 
 BOTTLENECK_SIZE = 8  # side of the map at the embedding, as in BEGAN
 
@@ -53,8 +54,8 @@ def _decoder(h, filters, scales, repeat, channels, prefix):
 
 
 def _check_args(filters, embedding_dim, repeat):
-    return (check_positive_int("filters", filters), check_positive_int("embedding_dim", embedding_dim),
-            check_positive_int("repeat", repeat))
+    return (checks.positive_int("filters", filters), checks.positive_int("embedding_dim", embedding_dim),
+            checks.positive_int("repeat", repeat))
 
 
 def discriminator(image_shape, *, filters=64, embedding_dim=64, repeat=2,
@@ -73,7 +74,7 @@ def discriminator(image_shape, *, filters=64, embedding_dim=64, repeat=2,
         ``[reconstruction [N, size, size, channels], embedding [N, h]]``.
     """
     filters, embedding_dim, repeat = _check_args(filters, embedding_dim, repeat)
-    size, _, channels = check_square_image_shape(image_shape)
+    size, _, channels = dcgan.check_image_shape(image_shape)
     scales = _scales(size)
     images = keras.Input((size, size, channels), name="images")
     x = _conv_elu(images, filters, "encoder_in")
@@ -103,9 +104,9 @@ def generator(latent_dim, image_shape, *, filters=64, repeat=2, name="began_gene
     Returns:
         A functional ``keras.Model`` with output ``[N, size, size, channels]`` in [-1, 1].
     """
-    latent_dim = check_positive_int("latent_dim", latent_dim)
+    latent_dim = checks.positive_int("latent_dim", latent_dim)
     filters, _, repeat = _check_args(filters, 1, repeat)
-    size, _, channels = check_square_image_shape(image_shape)
+    size, _, channels = dcgan.check_image_shape(image_shape)
     z = keras.Input((latent_dim,), name="z")
     x = _decoder(z, filters, _scales(size), repeat, channels, prefix="decoder")
     images = keras.layers.Activation("tanh", name="tanh")(x)
@@ -130,7 +131,7 @@ def mlp_discriminator(input_shape, *, hidden_units=(128,), embedding_dim=16,
         ``[reconstruction (input shape), embedding [N, embedding_dim]]``.
     """
     try:
-        input_shape = tuple(int(check_positive_int("input_shape", d)) for d in input_shape)
+        input_shape = tuple(int(checks.positive_int("input_shape", d)) for d in input_shape)
     except TypeError:
         input_shape = ()
     if not input_shape:
@@ -139,8 +140,8 @@ def mlp_discriminator(input_shape, *, hidden_units=(128,), embedding_dim=16,
     hidden_units = tuple(hidden_units)
     if not hidden_units:
         raise ValueError("`hidden_units` must be a non-empty sequence of positive ints; received ().")
-    hidden_units = tuple(check_positive_int("hidden_units", u) for u in hidden_units)
-    embedding_dim = check_positive_int("embedding_dim", embedding_dim)
+    hidden_units = tuple(checks.positive_int("hidden_units", u) for u in hidden_units)
+    embedding_dim = checks.positive_int("embedding_dim", embedding_dim)
     inputs = keras.Input(input_shape, name="x")
     x = keras.layers.Flatten(name="flatten")(inputs) if len(input_shape) > 1 else inputs
     for i, units in enumerate(hidden_units):

@@ -6,7 +6,7 @@ image three times; the map is flattened, a 128-unit ReLU layer named
 class. The same builder serves as
 
 * the held-out judge of generated digits (``keras_gans.evaluation``,
-  :func:`~keras_gans.evaluation.train_digit_classifier`), whose ``"features"``
+  :func:`~keras_gans.judges.train_digit_classifier`), whose ``"features"``
   layer also serves as an embedding for distribution distances;
 * the K-class discriminator of the semi-supervised GAN (Salimans et al. 2016,
   "Improved Techniques for Training GANs", section 5), with the input noise and
@@ -14,11 +14,10 @@ class. The same builder serves as
 """
 
 import itertools
-import numbers
 
 import keras
 
-from keras_gans.networks import _checks
+from keras_gans import checks
 
 FILTERS = (32, 64, 128)
 FEATURES = 128
@@ -49,12 +48,11 @@ def digit_classifier(image_shape, num_classes=10, *, input_noise_std=0.0, dropou
     Raises:
         ValueError: naming the first invalid argument.
     """
-    image_shape = _checks.image_shape(image_shape)
-    num_classes = _checks.positive_int("num_classes", num_classes, minimum=2)
-    if isinstance(input_noise_std, bool) or not isinstance(input_noise_std, numbers.Real) or not input_noise_std >= 0:
-        raise ValueError(f"`input_noise_std` must be a number >= 0; received input_noise_std={input_noise_std!r}.")
-    dropout = _checks.rate("dropout", dropout)
-    if seed is not None and not _checks.is_int(seed):
+    image_shape = checks.image_shape(image_shape)
+    num_classes = checks.positive_int("num_classes", num_classes, minimum=2)
+    checks.weight("input_noise_std", input_noise_std, any_real=True)
+    dropout = checks.rate("dropout", dropout)
+    if seed is not None and not checks.is_int(seed):
         raise ValueError(f"`seed` must be an int or None; received seed={seed!r}.")
     seeds = itertools.count(1000 * int(seed)) if seed is not None else None  # one seed per layer
 

@@ -20,8 +20,8 @@ exported generator serves ``z`` and ``labels``.
 
 import keras
 
-from keras_gans import layers
-from keras_gans.networks import _checks, dcgan
+from keras_gans import checks, layers
+from keras_gans.networks import dcgan
 
 
 def labels_input(name="labels"):
@@ -66,8 +66,8 @@ def generator(latent_dim, image_shape, num_classes, *, base_filters=64, name="co
         A functional ``keras.Model`` with inputs ``z`` float32 ``[N, latent_dim]``
         and ``labels`` int32 ``[N]``, output ``[N, size, size, channels]``.
     """
-    num_classes = _checks.positive_int("num_classes", num_classes, minimum=2)
-    body = dcgan.generator(_checks.positive_int("latent_dim", latent_dim) + num_classes, image_shape,
+    num_classes = checks.positive_int("num_classes", num_classes, minimum=2)
+    body = dcgan.generator(checks.positive_int("latent_dim", latent_dim) + num_classes, image_shape,
                            base_filters=base_filters, name=f"{name}_body")
     z = keras.Input((latent_dim,), name="z")
     labels = labels_input()
@@ -92,8 +92,8 @@ def discriminator(image_shape, num_classes, *, base_filters=64, spectral_norm=Fa
         A functional ``keras.Model`` with inputs ``images`` and ``labels``
         (int32 ``[N]``) and a raw logit ``[N, 1]``.
     """
-    num_classes = _checks.positive_int("num_classes", num_classes, minimum=2)
-    size, _, channels = dcgan._check_image_shape(image_shape)
+    num_classes = checks.positive_int("num_classes", num_classes, minimum=2)
+    size, _, channels = dcgan.check_image_shape(image_shape)
     body = dcgan.discriminator((size, size, channels + num_classes), base_filters=base_filters,
                                spectral_norm=spectral_norm, name=f"{name}_body")
     images = keras.Input((size, size, channels), name="images")
@@ -121,7 +121,7 @@ def auxiliary_classifier_discriminator(image_shape, num_classes, *, base_filters
         the real/fake logit ``[N, 1]`` and the class logits ``[N, K]``, both
         read from the same features.
     """
-    num_classes = _checks.positive_int("num_classes", num_classes, minimum=2)
+    num_classes = checks.positive_int("num_classes", num_classes, minimum=2)
     features = dcgan_features(image_shape, base_filters=base_filters, spectral_norm=spectral_norm,
                               name=f"{name}_features")
     images = keras.Input(tuple(features.inputs[0].shape[1:]), name="images")

@@ -12,27 +12,22 @@ initializers rather than the paper's N(0, 0.02).
 """
 
 import math
-import numbers
 
 import keras
 
-from keras_gans import layers
+from keras_gans import checks, layers
 
 MIN_SIZE, MAX_SIZE = 8, 256
 BASE_SIZE = 4  # side of G's projected map and of D's last map
 
 
-def _is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _check_image_shape(image_shape):
+def check_image_shape(image_shape):
     """``(size, size, channels)`` as Python ints, or a ValueError naming ``image_shape``."""
     try:
         dims = tuple(image_shape)
     except TypeError:
         dims = None
-    valid = (dims is not None and len(dims) == 3 and all(_is_int(d) and d > 0 for d in dims)
+    valid = (dims is not None and len(dims) == 3 and all(checks.is_int(d) and d > 0 for d in dims)
              and dims[0] == dims[1] and MIN_SIZE <= dims[0] <= MAX_SIZE and dims[0] & (dims[0] - 1) == 0)
     if not valid:
         raise ValueError(f"`image_shape` must be (size, size, channels) with size a power of two from "
@@ -43,18 +38,6 @@ def _check_image_shape(image_shape):
 def _num_blocks(size):
     """Number of stride-2 steps between the 4x4 map and the image: size = 4 * 2**n."""
     return int(math.log2(size // BASE_SIZE))
-
-
-def _check_positive(name, value):
-    if not _is_int(value) or value <= 0:
-        raise ValueError(f"`{name}` must be a positive int; received {name}={value!r}.")
-    return int(value)
-
-
-def _check_bool(name, value):
-    if not isinstance(value, bool):
-        raise ValueError(f"`{name}` must be True or False; received {name}={value!r}.")
-    return value
 
 
 def generator(latent_dim, image_shape, *, base_filters=64, name="dcgan_generator"):
@@ -73,9 +56,9 @@ def generator(latent_dim, image_shape, *, base_filters=64, name="dcgan_generator
     Returns:
         A functional ``keras.Model`` with output ``[N, size, size, channels]``.
     """
-    latent_dim = _check_positive("latent_dim", latent_dim)
-    base_filters = _check_positive("base_filters", base_filters)
-    size, _, channels = _check_image_shape(image_shape)
+    latent_dim = checks.positive_int("latent_dim", latent_dim)
+    base_filters = checks.positive_int("base_filters", base_filters)
+    size, _, channels = check_image_shape(image_shape)
     blocks = _num_blocks(size)
     z = keras.Input((latent_dim,), name="z")
     filters = base_filters * 2 ** (blocks - 1)
@@ -112,13 +95,13 @@ def discriminator(image_shape, *, base_filters=64, spectral_norm=False, minibatc
         ``[N, 1]``. Its layer ``"features"`` is the flattened last feature map,
         which feature matching reads.
     """
-    base_filters = _check_positive("base_filters", base_filters)
-    image_shape = _check_image_shape(image_shape)
+    base_filters = checks.positive_int("base_filters", base_filters)
+    image_shape = check_image_shape(image_shape)
     size = image_shape[0]
-    spectral_norm = _check_bool("spectral_norm", spectral_norm)
-    if _check_bool("minibatch_discrimination", minibatch_discrimination):
-        minibatch_kernels = _check_positive("minibatch_kernels", minibatch_kernels)
-        minibatch_kernel_dim = _check_positive("minibatch_kernel_dim", minibatch_kernel_dim)
+    spectral_norm = checks.boolean("spectral_norm", spectral_norm)
+    if checks.boolean("minibatch_discrimination", minibatch_discrimination):
+        minibatch_kernels = checks.positive_int("minibatch_kernels", minibatch_kernels)
+        minibatch_kernel_dim = checks.positive_int("minibatch_kernel_dim", minibatch_kernel_dim)
     images = keras.Input(image_shape, name="images")
     x = images
     filters = base_filters

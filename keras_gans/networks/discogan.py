@@ -15,8 +15,8 @@ translation passes through the 4x4 bottleneck.
 
 import keras
 
-from keras_gans import layers
-from keras_gans.networks import _checks, dcgan
+from keras_gans import checks, layers
+from keras_gans.networks import dcgan
 
 BOTTLENECK = 4  # side of the encoder's last map
 
@@ -36,10 +36,10 @@ def generator(image_shape, *, output_channels=None, base_filters=64, normalizati
         A functional ``keras.Model`` with input ``"images"`` and output
         ``[N, size, size, output_channels]``.
     """
-    size, _, channels = dcgan._check_image_shape(image_shape)
-    channels_out = _checks.output_channels(output_channels, channels)
-    base_filters = _checks.positive_int("base_filters", base_filters)
-    normalization = _checks.one_of("normalization", normalization, _checks.NORMALIZATIONS)
+    size, _, channels = dcgan.check_image_shape(image_shape)
+    channels_out = checks.output_channels(output_channels, channels)
+    base_filters = checks.positive_int("base_filters", base_filters)
+    normalization = checks.one_of("normalization", normalization, checks.NORMALIZATIONS)
     steps = (size // BOTTLENECK).bit_length() - 1  # stride-2 layers from size down to 4
 
     images = keras.Input((size, size, channels), name="images")

@@ -17,8 +17,8 @@ its codes by name.
 
 import keras
 
-from keras_gans import layers
-from keras_gans.networks import _checks, conditional, dcgan
+from keras_gans import checks, layers
+from keras_gans.networks import conditional, dcgan
 
 Q_UNITS = 128
 
@@ -40,9 +40,9 @@ def generator(latent_dim, image_shape, num_categories, num_continuous, *, base_f
         ``categorical_code`` int32 ``[N]`` and ``continuous_code``
         ``[N, num_continuous]``.
     """
-    num_categories = _checks.positive_int("num_categories", num_categories, minimum=2)
-    num_continuous = _checks.positive_int("num_continuous", num_continuous)
-    latent_dim = _checks.positive_int("latent_dim", latent_dim)
+    num_categories = checks.positive_int("num_categories", num_categories, minimum=2)
+    num_continuous = checks.positive_int("num_continuous", num_continuous)
+    latent_dim = checks.positive_int("latent_dim", latent_dim)
     body = dcgan.generator(latent_dim + num_categories + num_continuous, image_shape,
                            base_filters=base_filters, name=f"{name}_body")
     z = keras.Input((latent_dim,), name="z")
@@ -70,9 +70,9 @@ def discriminator(image_shape, num_categories, num_continuous, *, base_filters=6
         D's real/fake logit ``[N, 1]``, Q's categorical logits
         ``[N, num_categories]`` and Q's continuous means ``[N, num_continuous]``.
     """
-    num_categories = _checks.positive_int("num_categories", num_categories, minimum=2)
-    num_continuous = _checks.positive_int("num_continuous", num_continuous)
-    q_units = _checks.positive_int("q_units", q_units)
+    num_categories = checks.positive_int("num_categories", num_categories, minimum=2)
+    num_continuous = checks.positive_int("num_continuous", num_continuous)
+    q_units = checks.positive_int("q_units", q_units)
     features = conditional.dcgan_features(image_shape, base_filters=base_filters, name=f"{name}_features")
     images = keras.Input(tuple(features.inputs[0].shape[1:]), name="images")
     shared = features(images)

@@ -17,8 +17,7 @@ Pix2Pix's discriminator is conditional: it sees the source image and the
 
 import keras
 
-from keras_gans import layers
-from keras_gans.networks import _checks
+from keras_gans import checks, layers
 
 KERNEL_SIZE = 4
 
@@ -37,8 +36,8 @@ def receptive_field(num_layers, kernel_size=KERNEL_SIZE):
     Returns:
         The receptive field in pixels (70 for ``num_layers=3``).
     """
-    num_layers = _checks.positive_int("num_layers", num_layers)
-    kernel_size = _checks.positive_int("kernel_size", kernel_size)
+    num_layers = checks.positive_int("num_layers", num_layers)
+    kernel_size = checks.positive_int("kernel_size", kernel_size)
     field = 2 * (kernel_size - 1) + 1
     for _ in range(num_layers):
         field = 2 * field + kernel_size - 2
@@ -68,12 +67,12 @@ def discriminator(image_shape, *, source_channels=0, base_filters=64, max_filter
         ``"source"`` when conditional) and raw logits
         ``[N, height / 2**num_layers, width / 2**num_layers, 1]``.
     """
-    num_layers = _checks.positive_int("num_layers", num_layers)
-    height, width, channels = _checks.image_shape(image_shape, divisible_by=2 ** num_layers)
-    source_channels = _checks.positive_int("source_channels", source_channels, minimum=0)
-    base_filters = _checks.positive_int("base_filters", base_filters)
-    max_filters = _checks.positive_int("max_filters", max_filters)
-    normalization = _checks.one_of("normalization", normalization, _checks.NORMALIZATIONS)
+    num_layers = checks.positive_int("num_layers", num_layers)
+    height, width, channels = checks.image_shape(image_shape, divisible_by=2 ** num_layers)
+    source_channels = checks.positive_int("source_channels", source_channels, minimum=0)
+    base_filters = checks.positive_int("base_filters", base_filters)
+    max_filters = checks.positive_int("max_filters", max_filters)
+    normalization = checks.one_of("normalization", normalization, checks.NORMALIZATIONS)
 
     images = keras.Input((height, width, channels), name="images")
     inputs = [images]

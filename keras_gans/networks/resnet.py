@@ -21,14 +21,11 @@ import math
 
 import keras
 
-from keras_gans.networks import _checks, dcgan
+from keras_gans import checks
+from keras_gans.networks import dcgan
 
 BASE_SIZE = 4  # side of G's first map
 D_NORMALIZATIONS = (None, "layer")
-
-# The argument checks of the DCGAN builders: same image sizes (square powers of two, 8 to 256).
-check_positive_int = dcgan._check_positive
-check_square_image_shape = dcgan._check_image_shape
 
 
 def _generator_block(x, filters, name):
@@ -59,10 +56,10 @@ def generator(latent_dim, image_shape, *, filters=128, dropout=0.0, name="resnet
     Returns:
         A functional ``keras.Model`` with output ``[N, size, size, channels]``.
     """
-    latent_dim = check_positive_int("latent_dim", latent_dim)
-    filters = check_positive_int("filters", filters)
-    dropout = _checks.rate("dropout", dropout)
-    size, _, channels = check_square_image_shape(image_shape)
+    latent_dim = checks.positive_int("latent_dim", latent_dim)
+    filters = checks.positive_int("filters", filters)
+    dropout = checks.rate("dropout", dropout)
+    size, _, channels = dcgan.check_image_shape(image_shape)
     z = keras.Input((latent_dim,), name="z")
     x = keras.layers.Dense(BASE_SIZE * BASE_SIZE * filters, name="project")(z)
     x = keras.layers.Reshape((BASE_SIZE, BASE_SIZE, filters), name="project_reshape")(x)  # [N, 4, 4, F]
@@ -129,13 +126,10 @@ def discriminator(image_shape, *, filters=128, spectral_norm=False, normalizatio
         A functional ``keras.Model`` with input ``"images"`` and a raw logit
         ``[N, 1]``; its layer ``"features"`` is the global sum-pooled last map.
     """
-    size, _, _ = check_square_image_shape(image_shape)
-    filters = check_positive_int("filters", filters)
-    if not isinstance(spectral_norm, bool):
-        raise ValueError(f"`spectral_norm` must be True or False; received spectral_norm={spectral_norm!r}.")
-    if normalization not in D_NORMALIZATIONS:
-        raise ValueError(f"`normalization` must be one of {D_NORMALIZATIONS}; "
-                         f"received normalization={normalization!r}.")
+    size, _, _ = dcgan.check_image_shape(image_shape)
+    filters = checks.positive_int("filters", filters)
+    checks.boolean("spectral_norm", spectral_norm)
+    checks.one_of("normalization", normalization, D_NORMALIZATIONS)
     images = keras.Input((size, size, image_shape[2]), name="images")
     downsamples = max(1, int(math.log2(size // 8)))  # to 8x8 (to 4x4 for 8x8 images)
     x = _discriminator_block(images, filters, first=True, downsample=True, spectral_norm=spectral_norm,

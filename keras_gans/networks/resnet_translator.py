@@ -19,8 +19,7 @@ group per channel); reflection padding is
 
 import keras
 
-from keras_gans import layers
-from keras_gans.networks import _checks
+from keras_gans import checks, layers
 
 
 def _reflected_conv(x, filters, kernel_size, normalization, activation, name):
@@ -29,7 +28,7 @@ def _reflected_conv(x, filters, kernel_size, normalization, activation, name):
     x = keras.layers.Conv2D(filters, kernel_size, padding="valid", use_bias=normalization is None,
                             name=f"{name}_conv")(x)
     # The normalization and activation layers (and their names) of keras_gans.layers' conv blocks.
-    for layer in (layers._normalization_layer(normalization, name), layers._activation_layer(activation, name)):
+    for layer in (layers.normalization_layer(normalization, name), layers.activation_layer(activation, name)):
         if layer is not None:
             x = layer(x)
     return x
@@ -61,12 +60,12 @@ def generator(image_shape, *, output_channels=None, base_filters=64, num_blocks=
         A functional ``keras.Model`` with input ``"images"`` and output of
         the same height and width with ``output_channels`` channels.
     """
-    num_downsampling = _checks.positive_int("num_downsampling", num_downsampling, minimum=0)
-    height, width, channels = _checks.image_shape(image_shape, divisible_by=2 ** num_downsampling)
-    channels_out = _checks.output_channels(output_channels, channels)
-    base_filters = _checks.positive_int("base_filters", base_filters)
-    num_blocks = _checks.positive_int("num_blocks", num_blocks, minimum=0)
-    normalization = _checks.one_of("normalization", normalization, _checks.NORMALIZATIONS)
+    num_downsampling = checks.positive_int("num_downsampling", num_downsampling, minimum=0)
+    height, width, channels = checks.image_shape(image_shape, divisible_by=2 ** num_downsampling)
+    channels_out = checks.output_channels(output_channels, channels)
+    base_filters = checks.positive_int("base_filters", base_filters)
+    num_blocks = checks.positive_int("num_blocks", num_blocks, minimum=0)
+    normalization = checks.one_of("normalization", normalization, checks.NORMALIZATIONS)
 
     images = keras.Input((height, width, channels), name="images")
     x = _reflected_conv(images, base_filters, 7, normalization, "relu", "c7s1")

@@ -27,8 +27,7 @@ CPU affords to overtake bicubic upsampling; with the skip it starts there.
 
 import keras
 
-from keras_gans import layers
-from keras_gans.networks import _checks
+from keras_gans import checks, layers
 
 
 def _prelu(x, name):
@@ -69,14 +68,13 @@ def generator(image_shape, *, scale=4, filters=64, num_blocks=16, bicubic_skip=F
         A functional ``keras.Model`` with input ``"images"`` and output
         ``[N, height * scale, width * scale, channels]``.
     """
-    height, width, channels = _checks.image_shape(image_shape)
-    scale = _checks.positive_int("scale", scale, minimum=2)
+    height, width, channels = checks.image_shape(image_shape)
+    scale = checks.positive_int("scale", scale, minimum=2)
     if scale & (scale - 1):
         raise ValueError(f"`scale` must be a power of two >= 2; received scale={scale!r}.")
-    filters = _checks.positive_int("filters", filters)
-    num_blocks = _checks.positive_int("num_blocks", num_blocks, minimum=0)
-    if not isinstance(bicubic_skip, bool):
-        raise ValueError(f"`bicubic_skip` must be True or False; received bicubic_skip={bicubic_skip!r}.")
+    filters = checks.positive_int("filters", filters)
+    num_blocks = checks.positive_int("num_blocks", num_blocks, minimum=0)
+    checks.boolean("bicubic_skip", bicubic_skip)
 
     images = keras.Input((height, width, channels), name="images")
     head = _prelu(_conv(images, filters, 9, "head"), "head")
@@ -118,9 +116,9 @@ def discriminator(image_shape, *, base_filters=64, dense_units=1024, name="srgan
         A functional ``keras.Model`` with input ``"images"`` and a raw logit
         ``[N, 1]``; its layer ``"features"`` is the flattened last map.
     """
-    image_shape = _checks.image_shape(image_shape, divisible_by=16)
-    base_filters = _checks.positive_int("base_filters", base_filters)
-    dense_units = _checks.positive_int("dense_units", dense_units)
+    image_shape = checks.image_shape(image_shape, divisible_by=16)
+    base_filters = checks.positive_int("base_filters", base_filters)
+    dense_units = checks.positive_int("dense_units", dense_units)
 
     images = keras.Input(image_shape, name="images")
     x = keras.layers.LeakyReLU(layers.LEAKY_RELU_SLOPE, name="head_leaky_relu")(_conv(images, base_filters, 3, "head"))

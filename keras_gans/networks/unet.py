@@ -16,8 +16,7 @@ instance normalization would erase it (as in the authors' code).
 
 import keras
 
-from keras_gans import layers
-from keras_gans.networks import _checks
+from keras_gans import checks, layers
 
 DROPOUT_BLOCKS = 3  # decoder blocks with dropout (appendix 6.1.1)
 
@@ -44,16 +43,16 @@ def generator(image_shape, *, output_channels=None, base_filters=64, max_filters
         A functional ``keras.Model`` with input ``"images"`` and output
         ``[N, height, width, output_channels]``.
     """
-    height, width, channels = _checks.image_shape(image_shape)
+    height, width, channels = checks.image_shape(image_shape)
     if depth is None:
         depth = max(1, min(height, width).bit_length() - 1)
-    depth = _checks.positive_int("depth", depth)
-    height, width, channels = _checks.image_shape(image_shape, divisible_by=2 ** depth)
-    channels_out = _checks.output_channels(output_channels, channels)
-    base_filters = _checks.positive_int("base_filters", base_filters)
-    max_filters = _checks.positive_int("max_filters", max_filters)
-    normalization = _checks.one_of("normalization", normalization, _checks.NORMALIZATIONS)
-    dropout = _checks.rate("dropout", dropout)
+    depth = checks.positive_int("depth", depth)
+    height, width, channels = checks.image_shape(image_shape, divisible_by=2 ** depth)
+    channels_out = checks.output_channels(output_channels, channels)
+    base_filters = checks.positive_int("base_filters", base_filters)
+    max_filters = checks.positive_int("max_filters", max_filters)
+    normalization = checks.one_of("normalization", normalization, checks.NORMALIZATIONS)
+    dropout = checks.rate("dropout", dropout)
 
     def filters_at(level):
         return min(base_filters * 2 ** level, max_filters)

@@ -18,7 +18,7 @@ import os
 import keras
 import numpy as np
 
-from keras_gans.networks import _checks
+from keras_gans import checks
 
 IMAGENET_MEAN_RGB = (123.68, 116.779, 103.939)
 DEFAULT_LAYER = "block5_conv4"
@@ -41,7 +41,7 @@ def feature_extractor(image_shape, *, weights=None, layer=DEFAULT_LAYER, name="v
     Raises:
         ValueError: for a bad shape, a missing weights file or an unknown layer.
     """
-    height, width, channels = _checks.image_shape(image_shape)
+    height, width, channels = checks.image_shape(image_shape)
     if channels not in (1, 3) or min(height, width) < 32:
         raise ValueError(f"`image_shape` must have 1 or 3 channels and sides >= 32 for VGG19; received "
                          f"image_shape={image_shape!r}.")

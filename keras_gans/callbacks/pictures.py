@@ -1,28 +1,19 @@
-"""Keras callbacks of every experiment: samples, checkpoints and a NaN guard.
-
-``experiment.run`` trains with::
-
-    callbacks = [NonFiniteGuard(), Checkpointer(model_dir),
-                 keras.callbacks.TensorBoard(log_dir=model_dir + "/logs"),
-                 SampleGrid(model_dir)]          # or ToyScatter for 2-D toy sets
+"""The picture callbacks: samples from a fixed z every few epochs.
 
 - :class:`SampleGrid` writes a PNG grid (and a TensorBoard image) of samples
   from a fixed z, so successive epochs show the same latent points.
 - :class:`ToyScatter` does the same for the 2-D mode-collapse benchmarks
   (VEEGAN, Srivastava et al. 2017; PacGAN, Lin et al. 2018): a scatter plot of
   generated points over the true modes, and the mode-coverage measures.
-- :class:`Checkpointer` saves everything an exact resume needs and restores it.
-- :class:`NonFiniteGuard` stops training at the first NaN/inf metric.
 - :class:`LatentCodeGrid` is InfoGAN's picture (Chen et al. 2016): one row
   per categorical code value, the continuous codes swept across the columns.
 - :class:`TranslationGrid` shows image-to-image models on fixed examples:
   input | output | target (or reconstruction) rows.
-- :class:`Evaluation` measures sample quality (FID, KID, precision/recall,
-  ...) every N epochs, for the logs, TensorBoard and ``ModelCheckpoint``.
 
-The fixed z of the sample callbacks comes from NumPy, never from the model's
+The fixed z comes from NumPy (:func:`fixed_latent`), never from the model's
 ``keras.random.SeedGenerator``: drawing from it would shift the training
 stream, and a resumed run would no longer match an unbroken one.
+:class:`FixedSampler` is what they share with ``callbacks.Evaluation``.
 """
 
 import os
@@ -33,14 +24,14 @@ import tensorflow as tf
 from absl import logging
 from PIL import Image, ImageDraw
 
+from keras_gans import checks
 from keras_gans import images as image_utils
-
-# Keys under which ToyScatter adds its measures to the epoch logs.
-COVERAGE_PREFIX = "mode_coverage/"
-COVERAGE_KEYS = ("modes", "high_quality", "reverse_kl")
+from keras_gans.callbacks.logs import COVERAGE_KEYS, COVERAGE_PREFIX
+from keras_gans.metrics.modes import mode_coverage
 
 # Samples generated per generator call, to bound memory for large num_samples.
 _GENERATE_CHUNK = 512
+
 
 def _as_summary_batch(image):
     """uint8 ``[H, W]`` or ``[H, W, C]`` -> the ``[1, H, W, C]`` that ``tf.summary.image`` takes."""
@@ -48,27 +39,6 @@ def _as_summary_batch(image):
     if image.ndim == 2:
         image = image[..., np.newaxis]
     return image[np.newaxis]
-
-
-def _check_positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"`{name}` must be a positive int; received {name}={value!r}.")
-    return int(value)
-
-
-def _check_seed(seed):
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"`seed` must be an int >= 0; received seed={seed!r}.")
-    return int(seed)
-
-
-def _is_finite(value):
-    """True when every element of a (scalar or array) log value is finite."""
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return True  # not a number (e.g. a string): nothing to check
-    return bool(np.all(np.isfinite(array)))
 
 
 def fixed_latent(seed, num_samples, latent_dim, distribution="normal"):
@@ -94,7 +64,7 @@ def fixed_latent(seed, num_samples, latent_dim, distribution="normal"):
     return rng.standard_normal(shape, dtype=np.float32)
 
 
-class _FixedSampler(keras.callbacks.Callback):
+class FixedSampler(keras.callbacks.Callback):
     """Shared part of the sample callbacks: a fixed z and a summary writer.
 
     Args:
@@ -107,9 +77,9 @@ class _FixedSampler(keras.callbacks.Callback):
     def __init__(self, model_dir, seed, every, num_samples):
         super().__init__()
         self.model_dir = os.fspath(model_dir)
-        self.seed = _check_seed(seed)
-        self.every = _check_positive_int("every", every)
-        self.num_samples = _check_positive_int("num_samples", num_samples)
+        self.seed = checks.integer("seed", seed, minimum=0)
+        self.every = checks.positive_int("every", every)
+        self.num_samples = checks.positive_int("num_samples", num_samples)
         self.samples_dir = os.path.join(self.model_dir, "samples")
         self.log_dir = os.path.join(self.model_dir, "logs", "samples")
         self._inputs = None  # (key, z, labels)
@@ -118,8 +88,7 @@ class _FixedSampler(keras.callbacks.Callback):
     def _fixed_inputs(self, model):
         """``(z, labels)`` for ``model``; drawn once per latent size and class count."""
         latent_dim = int(model.latent_dim)
-        distribution = getattr(model, "latent_distribution", "normal")
-        num_classes = getattr(model, "num_classes", None)
+        distribution, num_classes = model.latent_distribution, model.num_classes  # protocols.Sampler
         key = (latent_dim, distribution, num_classes)
         if self._inputs is None or self._inputs[0] != key:
             labels = None
@@ -173,7 +142,7 @@ class _FixedSampler(keras.callbacks.Callback):
             self._writer = None
 
 
-class SampleGrid(_FixedSampler):
+class SampleGrid(FixedSampler):
     """Writes a grid of samples from a fixed z every ``every`` epochs.
 
     After epoch ``e`` (1-based) with ``e % every == 0`` it writes
@@ -245,7 +214,7 @@ def scatter_image(points, centers, std, size=512, caption=None):
     """
     points = np.asarray(points, dtype=np.float64).reshape(-1, 2)  # [n, 2]
     centers = np.asarray(centers, dtype=np.float64)
-    size = _check_positive_int("size", size)
+    size = checks.positive_int("size", size)
     low, high = centers.min(axis=0), centers.max(axis=0)
     middle = (low + high) / 2.0
     half = max(float(np.max(high - low)) / 2.0, 3.0 * std)
@@ -282,11 +251,11 @@ def scatter_image(points, centers, std, size=512, caption=None):
     return np.asarray(image, dtype=np.uint8)
 
 
-class ToyScatter(_FixedSampler):
+class ToyScatter(FixedSampler):
     """Scatter plots and mode coverage for the 2-D toy sets (ring8, grid25).
 
     Every ``every`` epochs it generates ``num_samples`` points from a fixed z,
-    measures :func:`keras_gans.evaluation.mode_coverage` (VEEGAN protocol:
+    measures :func:`keras_gans.metrics.mode_coverage` (VEEGAN protocol:
     modes covered, fraction of high-quality samples within 3 std of a mode,
     reverse KL of the high-quality mode histogram to uniform), keeps the result
     in :attr:`last_coverage`, adds it to the epoch logs as
@@ -323,9 +292,7 @@ class ToyScatter(_FixedSampler):
         return points
 
     def _coverage(self, points):
-        from keras_gans import evaluation  # imported here: evaluation pulls in heavier modules
-
-        coverage = evaluation.mode_coverage(points, self.centers, self.std)
+        coverage = mode_coverage(points, self.centers, self.std)
         return {key: float(coverage[key]) for key in COVERAGE_KEYS}
 
     def evaluate(self, model):
@@ -360,201 +327,6 @@ class ToyScatter(_FixedSampler):
                    f"high quality {100 * coverage['high_quality']:.1f}%")
         image_utils.save_png(scatter_image(points, self.centers, self.std, caption=caption),
                              self._png_path(epoch))
-
-
-class Checkpointer(keras.callbacks.Callback):
-    """Saves and restores everything an exact resume needs, after every epoch.
-
-    A ``tf.train.Checkpoint`` in ``model_dir/checkpoints`` managed by
-    ``tf.train.CheckpointManager`` (the newest ``max_to_keep`` are kept) holds:
-
-    - ``generator``, ``discriminator``: the networks' variables, BatchNorm
-      moving statistics and spectral-norm vectors included (Keras 3 layers and
-      variables are TensorFlow trackables on the TF backend);
-    - ``d_optimizer``, ``g_optimizer`` (and ``optimizer`` when it is a third
-      one): iteration counts and slots (e.g. Adam's moments), also trackable;
-    - ``seed_generator``: the state of the model's ``keras.random.SeedGenerator``,
-      so the resumed run draws the same z and noise as an unbroken one;
-    - ``model_variables``: every variable of ``model.variables`` by position.
-      This adds the states of the networks' own seed generators (Dropout,
-      GaussianNoise), which are not trackables and would otherwise be lost;
-    - ``epoch``: the number of completed epochs;
-    - whatever the model returns from an optional ``checkpoint_items()``
-      method (``{name: trackable}``), e.g. a model's extra training state.
-
-    Saving is atomic: TensorFlow writes the data and index files first and the
-    ``checkpoint`` state file last (an atomic rename), so ``latest_checkpoint``
-    only ever names a complete checkpoint; an interrupted save leaves the
-    previous one in place. A save is skipped, with a warning, when an epoch's
-    training logs hold a NaN or infinity, so divergence never overwrites the last good
-    checkpoint. Sample-quality measures under ``mode_coverage/`` are not
-    training health and are not checked (reverse KL is infinite when no sample
-    is of high quality).
-
-    Restore after ``compile`` and before ``fit``. ``GAN.compile`` builds both
-    optimizers, so their slots exist and are restored at once; slots of an
-    optimizer built later are restored when they are created (deferred
-    restoration). Under a ``tf.distribute`` strategy the mirrored variables are
-    saved and restored like plain ones.
-
-    Args:
-        model_dir: the run directory.
-        max_to_keep: number of checkpoints kept.
-    """
-
-    _RESERVED = ("generator", "discriminator", "d_optimizer", "g_optimizer", "optimizer",
-                 "seed_generator", "model_variables", "epoch", "save_counter")
-
-    def __init__(self, model_dir, max_to_keep=3):
-        super().__init__()
-        self.max_to_keep = _check_positive_int("max_to_keep", max_to_keep)
-        self._directory = os.path.join(os.fspath(model_dir), "checkpoints")
-        self._attached_to = None
-        self._checkpoint = None
-        self._manager = None
-        self._epoch = None
-
-    @property
-    def directory(self):
-        """The checkpoint folder, ``model_dir/checkpoints``."""
-        return self._directory
-
-    @property
-    def latest_checkpoint(self):
-        """Path prefix of the newest checkpoint, or None."""
-        return tf.train.latest_checkpoint(self._directory)
-
-    def _items(self, model):
-        items = {}
-        for name in ("generator", "discriminator"):
-            if getattr(model, name, None) is not None:
-                items[name] = getattr(model, name)
-        optimizers = [getattr(model, name, None) for name in ("d_optimizer", "g_optimizer")]
-        for name, optimizer in zip(("d_optimizer", "g_optimizer"), optimizers):
-            if optimizer is not None:
-                items[name] = optimizer
-        extra_optimizer = getattr(model, "optimizer", None)
-        if extra_optimizer is not None and all(extra_optimizer is not o for o in optimizers):
-            items["optimizer"] = extra_optimizer
-        if not any(name in items for name in ("d_optimizer", "g_optimizer", "optimizer")):
-            raise ValueError(f"Checkpointer needs a compiled model: {model.name!r} has no optimizer. "
-                             "Call compile() before restore() or fit().")
-        seed_generator = getattr(model, "seed_generator", None)
-        if seed_generator is not None:
-            items["seed_generator"] = seed_generator.state
-        unique, seen = [], set()
-        for variable in model.variables:
-            if id(variable) not in seen:
-                seen.add(id(variable))
-                unique.append(variable)
-        items["model_variables"] = unique
-        extra = model.checkpoint_items() if hasattr(model, "checkpoint_items") else {}
-        for name, trackable in dict(extra).items():
-            if name in self._RESERVED:
-                raise ValueError(f"`checkpoint_items()` of {model.name!r} uses the reserved name "
-                                 f"{name!r}; reserved: {self._RESERVED}.")
-            items[name] = trackable
-        return items
-
-    def _attach(self, model):
-        if self._attached_to is model:
-            return
-        if self._epoch is None:
-            with tf.init_scope():
-                self._epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
-        self._checkpoint = tf.train.Checkpoint(epoch=self._epoch, **self._items(model))
-        self._manager = tf.train.CheckpointManager(self._checkpoint, self._directory,
-                                                   max_to_keep=self.max_to_keep)
-        self._attached_to = model
-
-    def restore(self, model):
-        """Restores the newest checkpoint into ``model``, if there is one.
-
-        Call after ``compile`` and before ``fit``.
-
-        Args:
-            model: the compiled model.
-
-        Returns:
-            The number of completed epochs of the restored checkpoint (0 if none),
-            to pass as ``initial_epoch`` to ``fit``.
-
-        Raises:
-            ValueError: if the checkpoint does not match the model.
-        """
-        self._attach(model)
-        latest = self._manager.latest_checkpoint
-        if latest is None:
-            return 0
-        status = self._checkpoint.restore(latest)
-        try:
-            status.assert_existing_objects_matched()
-        except AssertionError as error:
-            raise ValueError(f"The checkpoint {latest} does not match the model {model.name!r} "
-                             f"(a different architecture?): {error}") from error
-        epoch = int(self._epoch.numpy())
-        logging.info("Restored %s (epoch %d).", latest, epoch)
-        return epoch
-
-    def set_model(self, model):
-        super().set_model(model)
-        self._attach(model)
-
-    def on_epoch_end(self, epoch, logs=None):
-        bad = sorted(key for key, value in (logs or {}).items()
-                     if not key.startswith(COVERAGE_PREFIX) and not _is_finite(value))
-        if bad:
-            logging.warning("Checkpointer: not saving epoch %d, non-finite %s; the last good "
-                            "checkpoint %s stays.", epoch + 1, ", ".join(bad), self.latest_checkpoint)
-            return
-        self._attach(self.model)
-        self._epoch.assign(epoch + 1)
-        path = self._manager.save(checkpoint_number=epoch + 1)
-        logging.info("Saved checkpoint %s.", path)
-
-
-class NonFiniteGuard(keras.callbacks.Callback):
-    """Stops training at the first NaN or infinite value in the batch logs.
-
-    After every training batch it checks each logged value. On the first
-    non-finite one it sets ``model.stop_training = True`` and :attr:`message`
-    to ``"<metric> became <nan|inf> at step <step> (epoch <e>)"``, where the
-    step is the model's optimizer iteration count (the generator step of a
-    GAN, the step TensorBoard plots against) and the epoch is 1-based, and
-    logs the message as an error. :attr:`message` is None until then.
-    """
-
-    def __init__(self):
-        super().__init__()
-        self.message = None
-        self._epoch = 0
-        self._batches = 0
-
-    def on_train_begin(self, logs=None):
-        self.message = None
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._epoch = epoch
-
-    def _step(self):
-        optimizer = getattr(self.model, "optimizer", None)
-        if optimizer is not None and getattr(optimizer, "iterations", None) is not None:
-            return int(keras.ops.convert_to_numpy(optimizer.iterations))
-        return self._batches
-
-    def on_train_batch_end(self, batch, logs=None):
-        self._batches += 1
-        if self.message is not None:
-            return
-        for name, value in (logs or {}).items():
-            if _is_finite(value):
-                continue
-            array = np.asarray(value, dtype=np.float64)
-            kind = "nan" if np.any(np.isnan(array)) else "inf"
-            self.message = f"{name} became {kind} at step {self._step()} (epoch {self._epoch + 1})"
-            logging.error("NonFiniteGuard: %s; stopping training.", self.message)
-            self.model.stop_training = True
-            return
 
 
 def translation_picture(rows):
@@ -648,12 +420,8 @@ class LatentCodeGrid(SampleGrid):
 
     def __init__(self, model_dir, seed=0, every=1, steps=5, sweep=2.0):
         super().__init__(model_dir, seed=seed, every=every, num_samples=1)
-        self.steps = _check_positive_int("steps", steps)
-        if self.steps < 2:
-            raise ValueError(f"`steps` must be an int >= 2; received steps={steps!r}.")
-        if isinstance(sweep, bool) or not isinstance(sweep, (int, float)) or not sweep > 0:
-            raise ValueError(f"`sweep` must be a positive number; received sweep={sweep!r}.")
-        self.sweep = float(sweep)
+        self.steps = checks.positive_int("steps", steps, minimum=2)
+        self.sweep = checks.positive_number("sweep", sweep)
 
     def code_inputs(self, model):
         """``(z, categorical_code, continuous_code)`` of the grid, row by row.
@@ -672,7 +440,7 @@ class LatentCodeGrid(SampleGrid):
             row[code * self.steps:(code + 1) * self.steps, code] = values
         codes = np.tile(row, (categories, 1))                              # [n, continuous]
         labels = np.repeat(np.arange(categories, dtype=np.int32), len(row))  # [n]
-        z = fixed_latent(self.seed, 1, int(model.latent_dim), getattr(model, "latent_distribution", "normal"))
+        z = fixed_latent(self.seed, 1, int(model.latent_dim), model.latent_distribution)
         return np.repeat(z, len(labels), axis=0), labels, codes
 
     def grid(self, model=None):
@@ -681,127 +449,3 @@ class LatentCodeGrid(SampleGrid):
         z, labels, codes = self.code_inputs(model)
         samples = keras.ops.convert_to_numpy(model.generate(z, labels, codes))
         return image_utils.make_grid(image_utils.to_uint8(samples), nrow=len(labels) // int(model.num_categories))
-
-
-class Evaluation(_FixedSampler):
-    """Measures sample quality every ``every`` epochs and after the last one.
-
-    After epoch ``e`` (1-based) with ``e % every == 0``, and after the last
-    epoch of ``fit`` whatever ``every`` is, it generates ``num_samples``
-    images from a fixed z (as :class:`SampleGrid`: drawn once with NumPy from
-    ``seed``; class-balanced labels for conditional models), embeds them with
-    ``extractor`` and computes ``measure`` against the real images, whose
-    features are computed once, at the first evaluation. The value is
-
-    - added to the epoch logs as ``name``, so ``History`` (hence
-      ``results.json``'s ``metrics`` in ``experiment.run``) records it and
-      ``keras.callbacks.ModelCheckpoint(monitor=name, mode=callback.mode)``
-      placed after this callback can keep the best epoch;
-    - written as the TensorBoard scalar ``name`` at step e in ``model_dir/logs/evaluation``;
-    - kept in :attr:`last_value` and :attr:`values` (``{epoch: value}``).
-
-    Non-finite samples (a diverged generator) are skipped with a warning.
-
-    Args:
-        model_dir: the run directory.
-        measure: ``"fid"``, ``"kid"`` (its mean), ``"precision"``, ``"recall"``,
-            ``"density"``, ``"coverage"`` (see ``keras_gans.evaluation``) or
-            ``"inception_score"`` (its mean; ``extractor`` must output logits).
-        extractor: ``images -> [n, d]`` features (``keras_gans.features``).
-        real: real images: an array ``[n, H, W, C]``, a ``tf.data.Dataset`` of
-            ``images`` or ``(images, labels)`` batches, or an iterable of
-            batches (unused for ``"inception_score"``).
-        num_samples: generated images per evaluation.
-        every: evaluate after every ``every``-th epoch.
-        seed: seed of the fixed z and of the measure's random subsets.
-        name: the log key (default ``measure``).
-        keep: real and generated feature rows kept for the measures that
-            need rows (all but FID and IS).
-        batch_size: images per feature batch.
-        **options: keyword options of ``keras_gans.evaluation.compare_features``
-            (``precision_k``, ``density_k``, ``kid_subsets``, ``kid_subset_size``)
-            or ``num_splits`` of ``inception_score``.
-    """
-
-    MEASURES = ("fid", "kid", "precision", "recall", "density", "coverage", "inception_score")
-    _HIGHER_IS_BETTER = ("precision", "recall", "density", "coverage", "inception_score")
-
-    def __init__(self, model_dir, measure, extractor, real, *, num_samples=1000, every=1, seed=0, name=None,
-                 keep=10000, batch_size=256, **options):
-        super().__init__(model_dir, seed, every, num_samples)
-        if measure not in self.MEASURES:
-            raise ValueError(f"`measure` must be one of {self.MEASURES}; received measure={measure!r}.")
-        if not callable(extractor):
-            raise ValueError(f"`extractor` must be callable (images -> features); received {extractor!r}.")
-        if real is None and measure != "inception_score":
-            raise ValueError(f"`real` images are needed for measure={measure!r}.")
-        self.measure = measure
-        self.extractor = extractor
-        self.real = real
-        self.name = name or measure
-        self.keep = _check_positive_int("keep", keep)
-        self.batch_size = _check_positive_int("batch_size", batch_size)
-        self.options = options
-        self.log_dir = os.path.join(self.model_dir, "logs", "evaluation")
-        self.last_value = None
-        self.values = {}
-        self._real_statistics = None
-
-    @property
-    def mode(self):
-        """``"min"`` or ``"max"``: the ``mode`` for ``ModelCheckpoint`` or ``EarlyStopping``."""
-        return "max" if self.measure in self._HIGHER_IS_BETTER else "min"
-
-    def _features(self, source):
-        from keras_gans import evaluation, features
-
-        batches = (self.extractor(images) for images in features.image_batches(source, self.batch_size))
-        # FID reads only the mean and covariance: no rows need keeping for it.
-        keep = 0 if self.measure == "fid" else self.keep
-        return evaluation.feature_statistics(batches, keep=keep, seed=self.seed)
-
-    def evaluate(self, model=None):
-        """The measure for the model's current weights; logs and writes nothing.
-
-        Args:
-            model: the model; default the one being trained.
-
-        Returns:
-            The value as a float (NaN when the samples are not finite).
-        """
-        from keras_gans import evaluation
-
-        samples = self.generate(model)
-        if not np.all(np.isfinite(samples)):
-            return float("nan")
-        if self.measure == "inception_score":
-            from scipy.special import softmax
-
-            logits = np.concatenate([self.extractor(samples[start:start + self.batch_size])
-                                     for start in range(0, samples.shape[0], self.batch_size)])
-            return evaluation.inception_score(softmax(logits.astype(np.float64), axis=1),
-                                              **self.options)["mean"]
-        if self._real_statistics is None:
-            self._real_statistics = self._features(self.real)
-        value = evaluation.compare_features(self._real_statistics, self._features(samples), (self.measure,),
-                                            seed=self.seed, **self.options)[self.measure]
-        return float(value["mean"] if self.measure == "kid" else value)
-
-    def _due(self, epoch):
-        return super()._due(epoch) or epoch + 1 == (self.params or {}).get("epochs")
-
-    def on_epoch_end(self, epoch, logs=None):
-        if not self._due(epoch):
-            return
-        value = self.evaluate()
-        if not np.isfinite(value):
-            logging.warning("Evaluation: non-finite samples or %s after epoch %d; not logged.", self.name,
-                            epoch + 1)
-            return
-        self.last_value = value
-        self.values[epoch + 1] = value
-        if logs is not None:
-            logs[self.name] = value
-        with self.writer.as_default():
-            tf.summary.scalar(self.name, value, step=epoch + 1)
-        self.writer.flush()

@@ -1,0 +1,212 @@
+"""Checkpoint state and training health: :class:`Checkpointer` and :class:`NonFiniteGuard`.
+
+- :class:`Checkpointer` saves everything an exact resume needs and restores it.
+- :class:`NonFiniteGuard` stops training at the first NaN/inf metric.
+"""
+
+import os
+
+import keras
+import numpy as np
+import tensorflow as tf
+from absl import logging
+
+from keras_gans import checks, protocols
+from keras_gans.callbacks.logs import COVERAGE_PREFIX, is_finite
+
+
+class Checkpointer(keras.callbacks.Callback):
+    """Saves and restores everything an exact resume needs, after every epoch.
+
+    A ``tf.train.Checkpoint`` in ``model_dir/checkpoints`` managed by
+    ``tf.train.CheckpointManager`` (the newest ``max_to_keep`` are kept) holds:
+
+    - ``generator``, ``discriminator``: the networks' variables, BatchNorm
+      moving statistics and spectral-norm vectors included (Keras 3 layers and
+      variables are TensorFlow trackables on the TF backend);
+    - ``d_optimizer``, ``g_optimizer`` (and ``optimizer`` when it is a third
+      one): iteration counts and slots (e.g. Adam's moments), also trackable;
+    - ``seed_generator``: the state of the model's ``keras.random.SeedGenerator``,
+      so the resumed run draws the same z and noise as an unbroken one;
+    - ``model_variables``: every variable of ``model.variables`` by position.
+      This adds the states of the networks' own seed generators (Dropout,
+      GaussianNoise), which are not trackables and would otherwise be lost;
+    - ``epoch``: the number of completed epochs;
+    - whatever the model returns from ``checkpoint_items()``
+      (``{name: trackable}``), e.g. a model's extra training state.
+
+    Saving is atomic: TensorFlow writes the data and index files first and the
+    ``checkpoint`` state file last (an atomic rename), so ``latest_checkpoint``
+    only ever names a complete checkpoint; an interrupted save leaves the
+    previous one in place. A save is skipped, with a warning, when an epoch's
+    training logs hold a NaN or infinity, so divergence never overwrites the last good
+    checkpoint. Sample-quality measures under ``mode_coverage/`` are not
+    training health and are not checked (reverse KL is infinite when no sample
+    is of high quality).
+
+    Restore after ``compile`` and before ``fit``. ``GAN.compile`` builds both
+    optimizers, so their slots exist and are restored at once; slots of an
+    optimizer built later are restored when they are created (deferred
+    restoration). Under a ``tf.distribute`` strategy the mirrored variables are
+    saved and restored like plain ones.
+
+    Args:
+        model_dir: the run directory.
+        max_to_keep: number of checkpoints kept.
+    """
+
+    _RESERVED = ("generator", "discriminator", "d_optimizer", "g_optimizer", "optimizer",
+                 "seed_generator", "model_variables", "epoch", "save_counter")
+
+    def __init__(self, model_dir, max_to_keep=3):
+        super().__init__()
+        self.max_to_keep = checks.positive_int("max_to_keep", max_to_keep)
+        self._directory = os.path.join(os.fspath(model_dir), "checkpoints")
+        self._attached_to = None
+        self._checkpoint = None
+        self._manager = None
+        self._epoch = None
+
+    @property
+    def directory(self):
+        """The checkpoint folder, ``model_dir/checkpoints``."""
+        return self._directory
+
+    @property
+    def latest_checkpoint(self):
+        """Path prefix of the newest checkpoint, or None."""
+        return tf.train.latest_checkpoint(self._directory)
+
+    def _items(self, model):
+        """What to save of ``model``: its players and state (:class:`keras_gans.protocols.Checkpointable`),
+        or, for a plain ``keras.Model``, its optimizer and variables."""
+        items, optimizers = {}, {}
+        if isinstance(model, protocols.Checkpointable):
+            items.update({name: network for name, network in (("generator", model.generator),
+                                                                ("discriminator", model.discriminator))
+                          if network is not None})
+            optimizers = {name: optimizer for name, optimizer in (("d_optimizer", model.d_optimizer),
+                                                                  ("g_optimizer", model.g_optimizer))
+                          if optimizer is not None}
+        optimizer = model.optimizer if model.compiled else None  # Keras sets it in compile
+        if optimizer is not None and all(optimizer is not o for o in optimizers.values()):
+            optimizers["optimizer"] = optimizer
+        if not optimizers:
+            raise ValueError(f"Checkpointer needs a compiled model: {model.name!r} has no optimizer. "
+                             "Call compile() before restore() or fit().")
+        items.update(optimizers)
+        if isinstance(model, protocols.Checkpointable) and model.seed_generator is not None:
+            items["seed_generator"] = model.seed_generator.state
+        unique, seen = [], set()
+        for variable in model.variables:
+            if id(variable) not in seen:
+                seen.add(id(variable))
+                unique.append(variable)
+        items["model_variables"] = unique
+        extra = model.checkpoint_items() if isinstance(model, protocols.Checkpointable) else {}
+        for name, trackable in dict(extra).items():
+            if name in self._RESERVED:
+                raise ValueError(f"`checkpoint_items()` of {model.name!r} uses the reserved name "
+                                 f"{name!r}; reserved: {self._RESERVED}.")
+            items[name] = trackable
+        return items
+
+    def _attach(self, model):
+        if self._attached_to is model:
+            return
+        if self._epoch is None:
+            with tf.init_scope():
+                self._epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
+        self._checkpoint = tf.train.Checkpoint(epoch=self._epoch, **self._items(model))
+        self._manager = tf.train.CheckpointManager(self._checkpoint, self._directory,
+                                                   max_to_keep=self.max_to_keep)
+        self._attached_to = model
+
+    def restore(self, model):
+        """Restores the newest checkpoint into ``model``, if there is one.
+
+        Call after ``compile`` and before ``fit``.
+
+        Args:
+            model: the compiled model.
+
+        Returns:
+            The number of completed epochs of the restored checkpoint (0 if none),
+            to pass as ``initial_epoch`` to ``fit``.
+
+        Raises:
+            ValueError: if the checkpoint does not match the model.
+        """
+        self._attach(model)
+        latest = self._manager.latest_checkpoint
+        if latest is None:
+            return 0
+        status = self._checkpoint.restore(latest)
+        try:
+            status.assert_existing_objects_matched()
+        except AssertionError as error:
+            raise ValueError(f"The checkpoint {latest} does not match the model {model.name!r} "
+                             f"(a different architecture?): {error}") from error
+        epoch = int(self._epoch.numpy())
+        logging.info("Restored %s (epoch %d).", latest, epoch)
+        return epoch
+
+    def set_model(self, model):
+        super().set_model(model)
+        self._attach(model)
+
+    def on_epoch_end(self, epoch, logs=None):
+        bad = sorted(key for key, value in (logs or {}).items()
+                     if not key.startswith(COVERAGE_PREFIX) and not is_finite(value))
+        if bad:
+            logging.warning("Checkpointer: not saving epoch %d, non-finite %s; the last good "
+                            "checkpoint %s stays.", epoch + 1, ", ".join(bad), self.latest_checkpoint)
+            return
+        self._attach(self.model)
+        self._epoch.assign(epoch + 1)
+        path = self._manager.save(checkpoint_number=epoch + 1)
+        logging.info("Saved checkpoint %s.", path)
+
+
+class NonFiniteGuard(keras.callbacks.Callback):
+    """Stops training at the first NaN or infinite value in the batch logs.
+
+    After every training batch it checks each logged value. On the first
+    non-finite one it sets ``model.stop_training = True`` and :attr:`message`
+    to ``"<metric> became <nan|inf> at step <step> (epoch <e>)"``, where the
+    step is the model's optimizer iteration count (the generator step of a
+    GAN, the step TensorBoard plots against) and the epoch is 1-based, and
+    logs the message as an error. :attr:`message` is None until then.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.message = None
+        self._epoch = 0
+        self._batches = 0
+
+    def on_train_begin(self, logs=None):
+        self.message = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def _step(self):
+        optimizer = getattr(self.model, "optimizer", None)
+        if optimizer is not None and getattr(optimizer, "iterations", None) is not None:
+            return int(keras.ops.convert_to_numpy(optimizer.iterations))
+        return self._batches
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._batches += 1
+        if self.message is not None:
+            return
+        for name, value in (logs or {}).items():
+            if is_finite(value):
+                continue
+            array = np.asarray(value, dtype=np.float64)
+            kind = "nan" if np.any(np.isnan(array)) else "inf"
+            self.message = f"{name} became {kind} at step {self._step()} (epoch {self._epoch + 1})"
+            logging.error("NonFiniteGuard: %s; stopping training.", self.message)
+            self.model.stop_training = True
+            return

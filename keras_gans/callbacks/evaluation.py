@@ -1,0 +1,129 @@
+"""Sample quality measured during training: :class:`Evaluation`."""
+
+import os
+
+import numpy as np
+import tensorflow as tf
+from absl import logging
+from scipy.special import softmax
+
+from keras_gans import checks, features, metrics
+from keras_gans.callbacks.pictures import FixedSampler
+
+
+class Evaluation(FixedSampler):
+    """Measures sample quality every ``every`` epochs and after the last one.
+
+    After epoch ``e`` (1-based) with ``e % every == 0``, and after the last
+    epoch of ``fit`` whatever ``every`` is, it generates ``num_samples``
+    images from a fixed z (as :class:`SampleGrid`: drawn once with NumPy from
+    ``seed``; class-balanced labels for conditional models), embeds them with
+    ``extractor`` and computes ``measure`` against the real images, whose
+    features are computed once, at the first evaluation. The value is
+
+    - added to the epoch logs as ``name``, so ``History`` (hence
+      ``results.json``'s ``metrics`` in ``experiment.run``) records it and
+      ``keras.callbacks.ModelCheckpoint(monitor=name, mode=callback.mode)``
+      placed after this callback can keep the best epoch;
+    - written as the TensorBoard scalar ``name`` at step e in ``model_dir/logs/evaluation``;
+    - kept in :attr:`last_value` and :attr:`values` (``{epoch: value}``).
+
+    Non-finite samples (a diverged generator) are skipped with a warning.
+
+    Args:
+        model_dir: the run directory.
+        measure: ``"fid"``, ``"kid"`` (its mean), ``"precision"``, ``"recall"``,
+            ``"density"``, ``"coverage"`` (see ``keras_gans.metrics``) or
+            ``"inception_score"`` (its mean; ``extractor`` must output logits).
+        extractor: ``images -> [n, d]`` features (``keras_gans.features``).
+        real: real images: an array ``[n, H, W, C]``, a ``tf.data.Dataset`` of
+            ``images`` or ``(images, labels)`` batches, or an iterable of
+            batches (unused for ``"inception_score"``).
+        num_samples: generated images per evaluation.
+        every: evaluate after every ``every``-th epoch.
+        seed: seed of the fixed z and of the measure's random subsets.
+        name: the log key (default ``measure``).
+        keep: real and generated feature rows kept for the measures that
+            need rows (all but FID and IS).
+        batch_size: images per feature batch.
+        **options: keyword options of ``keras_gans.metrics.compare_features``
+            (``precision_k``, ``density_k``, ``kid_subsets``, ``kid_subset_size``)
+            or ``num_splits`` of ``inception_score``.
+    """
+
+    MEASURES = ("fid", "kid", "precision", "recall", "density", "coverage", "inception_score")
+    _HIGHER_IS_BETTER = ("precision", "recall", "density", "coverage", "inception_score")
+
+    def __init__(self, model_dir, measure, extractor, real, *, num_samples=1000, every=1, seed=0, name=None,
+                 keep=10000, batch_size=256, **options):
+        super().__init__(model_dir, seed, every, num_samples)
+        if measure not in self.MEASURES:
+            raise ValueError(f"`measure` must be one of {self.MEASURES}; received measure={measure!r}.")
+        if not callable(extractor):
+            raise ValueError(f"`extractor` must be callable (images -> features); received {extractor!r}.")
+        if real is None and measure != "inception_score":
+            raise ValueError(f"`real` images are needed for measure={measure!r}.")
+        self.measure = measure
+        self.extractor = extractor
+        self.real = real
+        self.name = name or measure
+        self.keep = checks.positive_int("keep", keep)
+        self.batch_size = checks.positive_int("batch_size", batch_size)
+        self.options = options
+        self.log_dir = os.path.join(self.model_dir, "logs", "evaluation")
+        self.last_value = None
+        self.values = {}
+        self._real_statistics = None
+
+    @property
+    def mode(self):
+        """``"min"`` or ``"max"``: the ``mode`` for ``ModelCheckpoint`` or ``EarlyStopping``."""
+        return "max" if self.measure in self._HIGHER_IS_BETTER else "min"
+
+    def _features(self, source):
+        batches = (self.extractor(images) for images in features.image_batches(source, self.batch_size))
+        # FID reads only the mean and covariance: no rows need keeping for it.
+        keep = 0 if self.measure == "fid" else self.keep
+        return metrics.feature_statistics(batches, keep=keep, seed=self.seed)
+
+    def evaluate(self, model=None):
+        """The measure for the model's current weights; logs and writes nothing.
+
+        Args:
+            model: the model; default the one being trained.
+
+        Returns:
+            The value as a float (NaN when the samples are not finite).
+        """
+        samples = self.generate(model)
+        if not np.all(np.isfinite(samples)):
+            return float("nan")
+        if self.measure == "inception_score":
+            logits = np.concatenate([self.extractor(samples[start:start + self.batch_size])
+                                     for start in range(0, samples.shape[0], self.batch_size)])
+            return metrics.inception_score(softmax(logits.astype(np.float64), axis=1),
+                                              **self.options)["mean"]
+        if self._real_statistics is None:
+            self._real_statistics = self._features(self.real)
+        value = metrics.compare_features(self._real_statistics, self._features(samples), (self.measure,),
+                                            seed=self.seed, **self.options)[self.measure]
+        return float(value["mean"] if self.measure == "kid" else value)
+
+    def _due(self, epoch):
+        return super()._due(epoch) or epoch + 1 == (self.params or {}).get("epochs")
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not self._due(epoch):
+            return
+        value = self.evaluate()
+        if not np.isfinite(value):
+            logging.warning("Evaluation: non-finite samples or %s after epoch %d; not logged.", self.name,
+                            epoch + 1)
+            return
+        self.last_value = value
+        self.values[epoch + 1] = value
+        if logs is not None:
+            logs[self.name] = value
+        with self.writer.as_default():
+            tf.summary.scalar(self.name, value, step=epoch + 1)
+        self.writer.flush()

@@ -1,0 +1,32 @@
+"""Sample-quality measures: pure numerical functions of arrays (no Keras model, no training).
+
+- ``distribution``: distances between real and generated feature sets -- FID
+  (:func:`fid`, :func:`frechet_distance`), KID, the Inception Score and
+  :func:`compare_features` (several at once, :data:`DISTRIBUTION_MEASURES`);
+  ``statistics``: the streaming :class:`FeatureStatistics` they read;
+  ``neighbours``: improved precision/recall, density/coverage and the
+  nearest-neighbour memorization check. The feature extractors are in
+  ``keras_gans.features``.
+- ``modes``: :func:`mode_coverage`, the mode-collapse measure of the 2-D
+  mixture benchmarks (VEEGAN, Srivastava et al. 2017; PacGAN, Lin et al. 2018).
+- ``classes``: measures on a judge's class predictions (generated-class
+  accuracy, class coverage, KL of the class histogram to uniform, agreement
+  of a categorical code with the classes). The judges are in ``keras_gans.judges``.
+- ``images``: PSNR, mean absolute error and gradient energy (sharpness) of
+  image-to-image outputs.
+"""
+
+from keras_gans.metrics.classes import (class_coverage, class_histogram_kl, code_class_agreement,
+                                        generated_class_accuracy)
+from keras_gans.metrics.distribution import (DISTRIBUTION_MEASURES, compare_features, fid, frechet_distance,
+                                             inception_score, kernel_inception_distance)
+from keras_gans.metrics.images import gradient_energy, mean_absolute_error, psnr
+from keras_gans.metrics.modes import mode_coverage
+from keras_gans.metrics.neighbours import density_coverage, nearest_training_images, precision_recall
+from keras_gans.metrics.statistics import FeatureStatistics, feature_statistics
+
+__all__ = ["DISTRIBUTION_MEASURES", "FeatureStatistics", "class_coverage", "class_histogram_kl",
+           "code_class_agreement", "compare_features", "density_coverage", "feature_statistics", "fid",
+           "frechet_distance", "generated_class_accuracy", "gradient_energy", "inception_score",
+           "kernel_inception_distance", "mean_absolute_error", "mode_coverage", "nearest_training_images", "psnr",
+           "precision_recall"]
