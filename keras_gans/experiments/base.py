@@ -78,6 +78,11 @@ class Context:
         return self.run.epochs * self.steps_per_epoch
 
 
+def ema_decay_option():
+    """The ``ema_decay`` setting of every experiment whose model keeps a moving average of G."""
+    return config.fraction(0.0, "Moving average of G's weights for sampling and export (0 = off).")
+
+
 def make_optimizers(run, total_steps, d_steps_per_step=1, schedule=None):
     """The (discriminator, generator) optimizers a :class:`~keras_gans.config.RunConfig` describes.
 

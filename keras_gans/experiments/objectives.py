@@ -9,26 +9,21 @@ convolutional players on images.
 import dataclasses
 
 from keras_gans import models, networks
-from keras_gans.config import Config, non_negative, option, positive
-from keras_gans.experiments.base import Experiment
+from keras_gans.config import Config, amount, count, fraction, option, positive
+from keras_gans.experiments.base import Experiment, ema_decay_option
 from keras_gans.networks import players
 
 CROSS_ENTROPY_AND_OTHERS = ("minimax", "non_saturating", "least_squares", "hinge")
-EMA_HELP = "Moving average of G's weights for sampling and export (0 = off)."
 SPLIT_HELP = ("Deal each batch into n_critic critic batches, a fresh real minibatch per critic step as in "
               "Algorithm 1: --batch_size is then n_critic x m.")
 TOY_UNITS_HELP = "Hidden widths of both MLP players (2-D toy sets)."
-
-
-def ema_option():
-    return option(0.0, EMA_HELP, check=lambda v: 0.0 <= v < 1.0, requirement="must be in [0, 1)")
 
 
 @dataclasses.dataclass(frozen=True)
 class GANConfig(Config):
     """Goodfellow et al. 2014: MLP players."""
 
-    latent_dim: int = option(2, "Size of z.", check=positive, requirement="must be a positive integer")
+    latent_dim: int = count(2, "Size of z.")
     hidden_units: tuple[int, ...] = option((128, 128), "Hidden layer widths of both players.")
     loss: str = option("non_saturating", "Goodfellow et al.'s minimax game or its non-saturating generator loss.",
                        choices=("minimax", "non_saturating"))
@@ -55,11 +50,9 @@ class DCGANConfig(Config):
 
     latent_dim: int = option(100, "Size of z (100 in the paper).", check=positive,
                              requirement="must be a positive integer")
-    base_filters: int = option(64, "Filters of D's first and G's last block.", check=positive,
-                               requirement="must be a positive integer")
+    base_filters: int = count(64, "Filters of D's first and G's last block.")
     loss: str = option("non_saturating", "Adversarial loss.", choices=CROSS_ENTROPY_AND_OTHERS)
-    label_smoothing: float = option(0.0, "One-sided label smoothing of D's real target.",
-                                    check=lambda v: 0.0 <= v < 1.0, requirement="must be in [0, 1)")
+    label_smoothing: float = fraction(0.0, "One-sided label smoothing of D's real target.")
     spectral_norm: bool = option(False, "Spectral normalization on every D layer.")
     minibatch_discrimination: bool = option(False, "Minibatch discrimination before D's logit.")
 
@@ -88,14 +81,14 @@ def _players(ctx, architecture, **options):
 class LSGANConfig(Config):
     """Mao et al. 2017: least-squares targets a, b, c."""
 
-    latent_dim: int = option(100, "Size of z.", check=positive, requirement="must be a positive integer")
+    latent_dim: int = count(100, "Size of z.")
     hidden_units: tuple[int, ...] = option((128, 128, 128), TOY_UNITS_HELP)
     filters: int = option(64, "Filters of D's first and G's last DCGAN block (images).", check=positive,
                           requirement="must be a positive integer")
     a: float = option(0.0, "D's target for generated data.")
     b: float = option(1.0, "D's target for real data.")
     c: float = option(1.0, "The value G wants D to give its samples.")
-    ema_decay: float = ema_option()
+    ema_decay: float = ema_decay_option()
 
 
 class LSGANExperiment(Experiment):
@@ -112,16 +105,15 @@ class LSGANExperiment(Experiment):
 class WGANConfig(Config):
     """Arjovsky et al. 2017: a clipped critic, n_critic steps."""
 
-    latent_dim: int = option(100, "Size of z.", check=positive, requirement="must be a positive integer")
+    latent_dim: int = count(100, "Size of z.")
     hidden_units: tuple[int, ...] = option((128, 128, 128), TOY_UNITS_HELP)
     filters: int = option(64, "Filters of D's first and G's last DCGAN block (images).", check=positive,
                           requirement="must be a positive integer")
     clip_value: float = option(0.01, "Weight clipping bound c of the critic.", check=positive,
                                requirement="must be > 0")
-    n_critic: int = option(5, "Critic updates per generator update.", check=positive,
-                           requirement="must be a positive integer")
+    n_critic: int = count(5, "Critic updates per generator update.")
     split_real_batch: bool = option(True, SPLIT_HELP)
-    ema_decay: float = ema_option()
+    ema_decay: float = ema_decay_option()
 
 
 class WGANExperiment(Experiment):
@@ -145,12 +137,10 @@ class WGANGPConfig(Config):
     filters: int = option(128, "Channels of every ResNet block (images).", check=positive,
                           requirement="must be a positive integer")
     critic_normalization: str = option("none", "Normalization in the ResNet critic.", choices=("none", "layer"))
-    gp_weight: float = option(10.0, "Gradient penalty weight lambda.", check=non_negative,
-                              requirement="must be >= 0")
-    n_critic: int = option(5, "Critic updates per generator update.", check=positive,
-                           requirement="must be a positive integer")
+    gp_weight: float = amount(10.0, "Gradient penalty weight lambda.")
+    n_critic: int = count(5, "Critic updates per generator update.")
     split_real_batch: bool = option(True, SPLIT_HELP)
-    ema_decay: float = ema_option()
+    ema_decay: float = ema_decay_option()
 
 
 class WGANGPExperiment(Experiment):
@@ -173,12 +163,11 @@ class SNGANConfig(Config):
                              requirement="must be a positive integer")
     hidden_units: tuple[int, ...] = option((128, 128, 128), TOY_UNITS_HELP)
     architecture: str = option("resnet", "Players on images.", choices=("dcgan", "resnet"))
-    filters: int = option(128, "ResNet block channels, or the DCGAN base filters.", check=positive,
-                          requirement="must be a positive integer")
+    filters: int = count(128, "ResNet block channels, or the DCGAN base filters.")
     loss: str = option("hinge", "Adversarial loss (hinge in the paper).", choices=("hinge", "non_saturating"))
     n_critic: int = option(1, "D updates per G update (5 for the paper's ResNet).", check=positive,
                            requirement="must be a positive integer")
-    ema_decay: float = ema_option()
+    ema_decay: float = ema_decay_option()
 
 
 class SNGANExperiment(Experiment):

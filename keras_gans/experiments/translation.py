@@ -21,10 +21,9 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans import callbacks, data, judges, metrics, models, networks, schedules
-from keras_gans.config import ConfigError, Config, non_negative, option, positive
+from keras_gans.config import ConfigError, Config, amount, count, non_negative, option
 from keras_gans.experiments.base import Experiment, make_optimizers
 
-POSITIVE = dict(check=positive, requirement="must be a positive integer")
 
 SAMPLE_EXAMPLES = 8
 HELD_OUT_LIMIT = 1024  # examples measured from tfds/folder sets
@@ -222,12 +221,11 @@ class TranslationExperiment(Experiment):
 class Pix2PixConfig(Config):
     """Isola et al. 2017: a U-Net against a conditional PatchGAN."""
 
-    base_filters: int = option(64, "Filters of the U-Net's first block and the PatchGAN's (64).", **POSITIVE)
-    d_layers: int = option(3, "Stride-2 blocks of the PatchGAN: 3 = 70x70 patches, 1 = 16x16.", **POSITIVE)
+    base_filters: int = count(64, "Filters of the U-Net's first block and the PatchGAN's (64).")
+    d_layers: int = count(3, "Stride-2 blocks of the PatchGAN: 3 = 70x70 patches, 1 = 16x16.")
     l1_weight: float = option(100.0, "lambda, the weight of the L1 loss (100).", check=non_negative,
                               requirement="must be >= 0")
-    adversarial_weight: float = option(1.0, "Weight of the cGAN loss; 0 = L1 alone.", check=non_negative,
-                                       requirement="must be >= 0")
+    adversarial_weight: float = amount(1.0, "Weight of the cGAN loss; 0 = L1 alone.")
     dropout: float = option(0.5, "Dropout of the U-Net's first three decoder blocks (0.5).",
                             check=lambda v: 0.0 <= v < 1.0, requirement="must be in [0, 1)")
     normalization: str = option("batch", "Normalization of both networks.", choices=("batch", "instance"))
@@ -252,9 +250,9 @@ class Pix2PixExperiment(TranslationExperiment):
 class CycleGANConfig(Config):
     """Zhu et al. 2017: ResNet generators, 70x70 PatchGANs, cycle and identity losses."""
 
-    base_filters: int = option(64, "Filters of G's first layer and D's first block (64).", **POSITIVE)
-    num_blocks: int = option(9, "Residual blocks of G (9 for 256x256, 6 for 128x128 images).", **POSITIVE)
-    d_layers: int = option(3, "Stride-2 blocks of the PatchGAN: 3 = 70x70 patches.", **POSITIVE)
+    base_filters: int = count(64, "Filters of G's first layer and D's first block (64).")
+    num_blocks: int = count(9, "Residual blocks of G (9 for 256x256, 6 for 128x128 images).")
+    d_layers: int = count(3, "Stride-2 blocks of the PatchGAN: 3 = 70x70 patches.")
     cycle_weight: float = option(10.0, "lambda, the weight of the cycle-consistency loss (10).", check=non_negative,
                                  requirement="must be >= 0")
     identity_weight: float = option(5.0, "Weight of the identity loss (0.5 lambda; 0 = off).", check=non_negative,
@@ -314,7 +312,7 @@ class CycleGANExperiment(TranslationExperiment):
 class DiscoGANConfig(Config):
     """Kim et al. 2017: two coupled GANs with a reconstruction loss."""
 
-    base_filters: int = option(64, "Filters of the first encoder layer of G and of D (64).", **POSITIVE)
+    base_filters: int = count(64, "Filters of the first encoder layer of G and of D (64).")
     reconstruction_weight: float = option(1.0, "Weight of the reconstruction losses (1 in the paper).",
                                           check=non_negative, requirement="must be >= 0")
     distance: str = option("mse", "Reconstruction distance (MSE in the paper).", choices=("mse", "l1"))
@@ -339,10 +337,10 @@ class DiscoGANExperiment(TranslationExperiment):
 class SRGANConfig(Config):
     """Ledig et al. 2017: SRResNet against the SRGAN discriminator, x4."""
 
-    filters: int = option(64, "Filters of the residual trunk (64).", **POSITIVE)
-    num_blocks: int = option(16, "Residual blocks of SRResNet (16).", **POSITIVE)
-    d_base_filters: int = option(64, "Filters of D's first layer (64).", **POSITIVE)
-    dense_units: int = option(1024, "Units of D's hidden dense layer (1024).", **POSITIVE)
+    filters: int = count(64, "Filters of the residual trunk (64).")
+    num_blocks: int = count(16, "Residual blocks of SRResNet (16).")
+    d_base_filters: int = count(64, "Filters of D's first layer (64).")
+    dense_units: int = count(1024, "Units of D's hidden dense layer (1024).")
     content: str = option("mse", "Content loss: pixel MSE or VGG19 features (phi_5,4).", choices=("mse", "vgg"))
     vgg_weights: str | None = option(None, "Local VGG19 (no top) weights file for --content=vgg.")
     vgg_layer: str = option("block5_conv4", "VGG19 layer of the feature loss (block5_conv4 = phi_5,4).")
