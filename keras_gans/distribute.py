@@ -32,6 +32,10 @@ STRATEGIES = ("auto", "default", "mirrored", "multi_worker", "tpu")
 
 _TASK_TYPES = ("chief", "worker", "ps", "evaluator")
 
+# One MirroredStrategy per device set and process: every instance numbers its collective ops
+# from the same start, so a second one (a notebook's second run) would meet the first one's.
+_MIRRORED = {}
+
 
 def split_cpu(num_devices):
     """Splits the first physical CPU into ``num_devices`` logical CPU devices.
@@ -82,7 +86,8 @@ def get_strategy(name="auto", devices=None, tpu=None):
     Names:
         ``default``: the no-op default strategy (one device).
         ``mirrored``: synchronous data parallelism on one machine
-            (``MirroredStrategy``) over every visible GPU, or over ``devices``.
+            (``MirroredStrategy``) over every visible GPU, or over ``devices``;
+            made once per process and device set, and returned again after.
         ``multi_worker``: synchronous data parallelism over the machines listed
             in the ``TF_CONFIG`` environment variable
             (``MultiWorkerMirroredStrategy``).
@@ -124,7 +129,10 @@ def get_strategy(name="auto", devices=None, tpu=None):
     if name == "default":
         return tf.distribute.get_strategy()
     if name == "mirrored":
-        return tf.distribute.MirroredStrategy(devices)
+        key = None if devices is None else tuple(sorted(_device_key(d) for d in devices))
+        if key not in _MIRRORED:
+            _MIRRORED[key] = tf.distribute.MirroredStrategy(devices)
+        return _MIRRORED[key]
     if name == "multi_worker":
         read_tf_config(required=True)
         return tf.distribute.MultiWorkerMirroredStrategy()

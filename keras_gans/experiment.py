@@ -99,8 +99,8 @@ def _prepare_devices(run, phases):
     if run.deterministic:
         tf.config.experimental.enable_op_determinism()
     keras.utils.set_random_seed(run.seed)
-    if run.mixed_precision:
-        keras.mixed_precision.set_global_policy("mixed_float16")
+    # Set either way: an earlier run in this process (a notebook's) may have left mixed precision on.
+    keras.mixed_precision.set_global_policy("mixed_float16" if run.mixed_precision else "float32")
     try:
         strategy = distribute.get_strategy(run.strategy, devices=devices)
     except ValueError as error:
@@ -112,10 +112,11 @@ def _prepare_devices(run, phases):
     return strategy
 
 
-def _results(exp, model, history, spec, sampler, started, initial_epoch, run):
+def _results(exp, model, history, spec, sampler, started, initial_epoch, run, replicas):
     results = {
         "experiment": exp.name,
         "dataset": spec.name,
+        "replicas": replicas,
         "epochs": run.epochs,
         "initial_epoch": initial_epoch,
         "steps": int(model.g_optimizer.iterations.numpy()),
@@ -191,7 +192,8 @@ def run(config, run_config=None, *, experiment=None):
         raise SystemExit(f"Training stopped: {guard.message}. The last good checkpoint is in "
                          f"{checkpointer.directory}.")
 
-    results = _results(exp, model, history, spec, sampler, started, initial_epoch, run_config)
+    results = _results(exp, model, history, spec, sampler, started, initial_epoch, run_config,
+                       strategy.num_replicas_in_sync)
     if chief:
         if spec.is_toy and "mode_coverage" not in results:
             results["mode_coverage"] = sampler.evaluate(model)

@@ -6,7 +6,6 @@ import re
 
 import keras
 import pytest
-from absl import flags
 
 from keras_gans import cli, config, data, experiment, experiments, export, layers
 
@@ -15,11 +14,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def configs_of(name, args):
     """``(config, run_config)`` as ``python apps/<name>.py <args>`` parses them (fresh flags, this process)."""
-    exp = experiments.get(name)
-    flag_values = flags.FlagValues()
-    cli.define_experiment_flags(exp, flag_values)
-    flag_values([name, *args])
-    return cli.configs_from_flags(exp, flag_values)
+    return cli.configs_from_args(experiments.get(name), args)
 
 
 @pytest.mark.parametrize("name", sorted(experiments.REGISTRY))

@@ -1,4 +1,4 @@
-"""The apps end to end, each in its own process as a user runs them.
+"""The apps end to end, in their own processes as a user runs them where that is the point.
 
 Covers the experiment runner's promises: the ring8 quickstart, exact resume after a
 SIGKILL, MirroredStrategy and MultiWorkerMirroredStrategy runs through
@@ -16,11 +16,15 @@ import time
 import numpy as np
 import pytest
 
+from keras_gans import cli, config, experiment, experiments
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1")
 # A short ring8 run: 2 epochs of 40 steps.
 SHORT = ["--dataset=ring8", "--hidden_units=32,32", "--batch_size=64", "--epochs=2",
          "--steps_per_epoch=40", "--deterministic"]
+# The same in this process, whose other tests must not inherit op determinism (TensorFlow cannot turn it off).
+IN_PROCESS = [arg for arg in SHORT if arg != "--deterministic"]
 
 
 def app_command(app, *args):
@@ -98,12 +102,13 @@ def test_a_killed_run_resumes_exactly(tmp_path):
 def test_mirrored_run_through_the_app_matches_the_single_device_run(tmp_path):
     # Few steps: the all-reduce sums gradients in a different order than one
     # device does, and a GAN's dynamics amplify that rounding over long runs.
-    few = SHORT + ["--steps_per_epoch=5"]
-    single = run_app("gan", *few, f"--model_dir={tmp_path / 's'}", f"--export_dir={tmp_path / 'es'}")
-    assert single.returncode == 0, single.stderr[-3000:]
-    mirrored = run_app("gan", *few, "--strategy=mirrored", "--virtual_cpus=2",
-                       f"--model_dir={tmp_path / 'm'}", f"--export_dir={tmp_path / 'em'}")
-    assert mirrored.returncode == 0, mirrored.stderr[-3000:]
+    # Both runs in this process, which has two logical CPUs (tests/conftest.py).
+    few = IN_PROCESS + ["--steps_per_epoch=5"]
+    gan = experiments.get("gan")
+    for name, args in (("s", []), ("m", ["--strategy=mirrored", "--virtual_cpus=2"])):
+        configs = cli.configs_from_args(gan, [*few, *args, f"--model_dir={tmp_path / name}",
+                                              f"--export_dir={tmp_path / ('e' + name)}"])
+        assert experiment.run(*configs, experiment=gan)["replicas"] == (2 if args else 1)
     assert_same_state(final_state(tmp_path / "m"), final_state(tmp_path / "s"), atol=1e-5)
 
 
@@ -137,14 +142,9 @@ def test_two_worker_multi_worker_mirrored_run_on_localhost(tmp_path):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--dataset=imagenet64"], "--dataset"),
-    (["--data_dir=/no/such/folder"], "--data_dir"),
-    (["--epochs=-1"], "--epochs"),
-    (["--batch_size=63", "--strategy=mirrored", "--virtual_cpus=2"], "--batch_size=63"),
-    (["--export_dir=/proc/keras_gans_export"], "--export_dir"),
-    (["--flagfile=apps/configs/no_such.cfg"], "no_such.cfg"),
+    (["--flagfile=apps/configs/no_such.cfg"], "no_such.cfg"),  # refused by the flag parser
     (["--epoch=3"], "Did you mean: epochs"),
-    (["--dataset=digits2bold"], "--dataset=digits2bold holds unpaired data"),
+    (["--dataset=digits2bold"], "--dataset=digits2bold holds unpaired data"),  # refused by a config check
 ])
 def test_bad_input_gets_a_clear_error_and_exit_status(tmp_path, args, message):
     result = run_app("gan", *SHORT, f"--model_dir={tmp_path / 'run'}", *args)
@@ -152,3 +152,20 @@ def test_bad_input_gets_a_clear_error_and_exit_status(tmp_path, args, message):
     assert message in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr  # the one line, no usage text
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--dataset=imagenet64"], "--dataset=imagenet64 is not a known dataset"),
+    (["--data_dir=/no/such/folder"], "--data_dir=/no/such/folder does not exist"),
+    (["--epochs=-1"], "--epochs=-1 must be >= 0"),
+    (["--batch_size=63", "--strategy=mirrored", "--virtual_cpus=2"], "--batch_size=63 is not divisible"),
+    (["--export_dir=/proc/keras_gans_export"], "--export_dir=/proc/keras_gans_export is not writable"),
+])
+def test_bad_values_are_refused_before_training_naming_the_flag(tmp_path, args, message):
+    """The ConfigError the app turns into its one line (as the cases above show)."""
+    gan = experiments.get("gan")
+    with pytest.raises(config.ConfigError) as error:
+        experiment.run(*cli.configs_from_args(gan, [*IN_PROCESS, f"--model_dir={tmp_path / 'run'}", *args]),
+                       experiment=gan)
+    assert message in error.value.as_flag()
+    assert not (tmp_path / "run" / "checkpoints").exists()

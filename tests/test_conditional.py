@@ -1,13 +1,8 @@
 """CGAN and ACGAN: the class-conditional losses by hand, label plumbing, saving, export, bad input,
-and (one subprocess) a 2-replica MirroredStrategy fit of all four conditional models against one device."""
+and a 2-replica MirroredStrategy fit of all four conditional models against one device."""
 
-import json
 import math
-import os
 import re
-import subprocess
-import sys
-import textwrap
 
 import keras
 import numpy as np
@@ -182,91 +177,76 @@ def test_apps_refuse_unlabelled_data_and_a_disagreeing_class_count():
 
 # ----------------------------------------------------------------------------- distribution
 
-DISTRIBUTED = textwrap.dedent("""
-    import json, os
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-    import numpy as np
-    import tensorflow as tf
-    cpu = tf.config.list_physical_devices("CPU")[0]
-    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-    import keras
-    from keras_gans import layers, models, networks
+# The 2-replica check: batch-norm-free players, since per-replica batch statistics would differ from
+# one device's by design.
+REPLICA_SHAPE = (4, 4, 1)
 
-    K, Z, SHAPE = 3, 4, (4, 4, 1)
-    L = keras.layers
+
+def replica_mlp(inputs, parts, outputs, name):
+    x = keras.layers.Concatenate()(parts) if len(parts) > 1 else parts[0]
+    x = keras.layers.Dense(16, activation="relu")(x)
+    heads = [keras.layers.Dense(units, activation=act)(x) for units, act in outputs]
+    return keras.Model(inputs, heads if len(heads) > 1 else heads[0], name=name)
+
+
+def replica_generator(code_inputs):
+    z = keras.Input((LATENT,), name="z")
+    inputs, parts = [z], [z]
+    for name in code_inputs:
+        if name == "continuous_code":
+            code = keras.Input((2,), name=name)
+            parts.append(code)
+        else:
+            code = keras.Input((), dtype="int32", name=name)
+            parts.append(layers.ClassOneHot(K)(code))
+        inputs.append(code)
+    flat = replica_mlp(inputs, parts, [(16, "tanh")], "g")
+    return keras.Model(inputs, keras.layers.Reshape(REPLICA_SHAPE)(flat.outputs[0]))
+
+
+def replica_discriminator(outputs, with_labels=False):
+    x = keras.Input(REPLICA_SHAPE, name="images")
+    inputs, parts = [x], [keras.layers.Flatten()(x)]
+    if with_labels:
+        y = keras.Input((), dtype="int32", name="labels")
+        inputs.append(y)
+        parts.append(layers.ClassOneHot(K)(y))
+    return replica_mlp(inputs, parts, outputs, "d")
+
+
+def replica_model(kind, images, labels):
+    if kind == "cgan":
+        return models.CGAN(replica_generator(["labels"]), replica_discriminator([(1, None)], True), LATENT, K, seed=3)
+    if kind == "acgan":
+        return models.ACGAN(replica_generator(["labels"]), replica_discriminator([(1, None), (K, None)]), LATENT, K,
+                            seed=3)
+    if kind == "infogan":
+        return models.InfoGAN(replica_generator(["categorical_code", "continuous_code"]),
+                              replica_discriminator([(1, None), (K, None), (2, None)]), LATENT, K, 2, seed=3)
+    d = networks.classifier.digit_classifier(REPLICA_SHAPE, K)
+    return models.SGAN(replica_generator([]), d, LATENT, images[:6], labels[:6], seed=3)
+
+
+def train_replicated(kind, strategy):
     rng = np.random.default_rng(0)
-    images = rng.uniform(-1, 1, (32,) + SHAPE).astype("float32")
+    images = rng.uniform(-1, 1, (32,) + REPLICA_SHAPE).astype("float32")
     labels = rng.integers(0, K, 32).astype("int32")
-
-    # Batch-norm-free players: per-replica batch statistics would differ from one device's by design.
-    def mlp(inputs, parts, outputs, name):
-        x = L.Concatenate()(parts) if len(parts) > 1 else parts[0]
-        x = L.Dense(16, activation="relu")(x)
-        heads = [L.Dense(units, activation=act)(x) for units, act in outputs]
-        return keras.Model(inputs, heads if len(heads) > 1 else heads[0], name=name)
-
-    def generator(code_inputs):
-        z = keras.Input((Z,), name="z")
-        inputs, parts = [z], [z]
-        for name in code_inputs:
-            if name == "continuous_code":
-                code = keras.Input((2,), name=name); parts.append(code)
-            else:
-                code = keras.Input((), dtype="int32", name=name); parts.append(layers.ClassOneHot(K)(code))
-            inputs.append(code)
-        flat = mlp(inputs, parts, [(16, "tanh")], "g")
-        return keras.Model(inputs, L.Reshape(SHAPE)(flat.outputs[0]))
-
-    def discriminator(outputs, with_labels=False):
-        x = keras.Input(SHAPE, name="images")
-        inputs, parts = [x], [L.Flatten()(x)]
-        if with_labels:
-            y = keras.Input((), dtype="int32", name="labels"); inputs.append(y); parts.append(layers.ClassOneHot(K)(y))
-        return mlp(inputs, parts, outputs, "d")
-
-    def build(kind):
-        if kind == "cgan":
-            return models.CGAN(generator(["labels"]), discriminator([(1, None)], True), Z, K, seed=3)
-        if kind == "acgan":
-            return models.ACGAN(generator(["labels"]), discriminator([(1, None), (K, None)]), Z, K, seed=3)
-        if kind == "infogan":
-            return models.InfoGAN(generator(["categorical_code", "continuous_code"]),
-                                  discriminator([(1, None), (K, None), (2, None)]), Z, K, 2, seed=3)
-        d = networks.classifier.digit_classifier(SHAPE, K)
-        return models.SGAN(generator([]), d, Z, images[:6], labels[:6], seed=3)
-
-    def train(kind, strategy):
-        keras.utils.set_random_seed(0)
-        with strategy.scope():
-            model = build(kind)
-            # Eager steps: the same replica logic without tracing 8 train functions (test time).
-            model.compile(d_optimizer=keras.optimizers.Adam(1e-2), g_optimizer=keras.optimizers.Adam(1e-2),
-                          run_eagerly=True)
-        data = tf.data.Dataset.from_tensor_slices((images, labels)).batch(16, drop_remainder=True)
-        history = model.fit(data, epochs=1, verbose=0).history
-        return model.get_weights(), history
-
-    mirrored = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-    report = {}
-    for kind in ("cgan", "acgan", "infogan", "sgan"):
-        one, one_logs = train(kind, tf.distribute.get_strategy())
-        two, two_logs = train(kind, mirrored)
-        report[kind] = {
-            "max_weight_diff": max(float(np.max(np.abs(a - b))) for a, b in zip(one, two)),
-            "logs": [one_logs["d_loss"][-1], two_logs["d_loss"][-1], one_logs["g_loss"][-1], two_logs["g_loss"][-1]],
-        }
-    print(json.dumps({"replicas": mirrored.num_replicas_in_sync, "report": report}))
-""")
+    keras.utils.set_random_seed(0)
+    with strategy.scope():
+        model = replica_model(kind, images, labels)
+        # Eager steps: the same replica logic without tracing 8 train functions (test time).
+        model.compile(d_optimizer=keras.optimizers.Adam(1e-2), g_optimizer=keras.optimizers.Adam(1e-2),
+                      run_eagerly=True)
+    dataset = tf.data.Dataset.from_tensor_slices((images, labels)).batch(16, drop_remainder=True)
+    history = model.fit(dataset, epochs=1, verbose=0).history
+    return model.get_weights(), history
 
 
-def test_two_replica_mirrored_fit_matches_one_device_for_every_model():
-    result = subprocess.run([sys.executable, "-c", DISTRIBUTED], capture_output=True, text=True, timeout=300,
-                            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
-    assert result.returncode == 0, result.stderr[-3000:]
-    output = json.loads(result.stdout.strip().splitlines()[-1])
-    assert output["replicas"] == 2
-    assert set(output["report"]) == {"cgan", "acgan", "infogan", "sgan"}
-    for kind, report in output["report"].items():
-        assert report["max_weight_diff"] < 1e-5, (kind, report)
-        d_one, d_two, g_one, g_two = report["logs"]
-        assert abs(d_one - d_two) < 1e-5 and abs(g_one - g_two) < 1e-5, (kind, report)
+@pytest.mark.parametrize("kind", ["cgan", "acgan", "infogan", "sgan"])
+def test_two_replica_mirrored_fit_matches_one_device_for_every_model(kind, mirrored):
+    one, one_logs = train_replicated(kind, tf.distribute.get_strategy())
+    two, two_logs = train_replicated(kind, mirrored)
+    assert mirrored.num_replicas_in_sync == 2
+    assert max(float(np.max(np.abs(a - b))) for a, b in zip(one, two)) < 1e-5
+    assert abs(one_logs["d_loss"][-1] - two_logs["d_loss"][-1]) < 1e-5
+    assert abs(one_logs["g_loss"][-1] - two_logs["g_loss"][-1]) < 1e-5

@@ -49,7 +49,7 @@ def test_fid_every_two_epochs_reaches_logs_tensorboard_checkpoints_and_results(t
         return [holder["fid"], holder["best"]]  # the checkpoint after the measure
 
     class Evaluated(Experiment):
-        name, Config = "evaluated", NoSettings
+        name, Config, data_kinds = "evaluated", NoSettings, ("points",)
 
         def build(self, ctx):
             return build(ctx.spec)

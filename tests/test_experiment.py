@@ -48,7 +48,7 @@ def test_apps_add_callbacks_a_sampler_and_results(tmp_path):
     counter = EpochCounter()
 
     class Hooks(Experiment):
-        name, Config = "hooks", TinyConfig
+        name, Config, data_kinds = "hooks", TinyConfig, ("points",)
 
         def build(self, ctx):
             return build(ctx.spec)
