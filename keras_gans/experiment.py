@@ -17,6 +17,7 @@ The generator is exported to ``export_dir`` (default
 ``saved_models/<experiment>``) as the next version.
 """
 
+import dataclasses
 import json
 import os
 import time
@@ -83,7 +84,7 @@ def _load(run, phase, **options):
 
 
 def _steps_per_epoch(run, phase, dataset):
-    steps = run.steps_per_epoch or int(dataset.cardinality())
+    steps = phase.steps_per_epoch or run.steps_per_epoch or int(dataset.cardinality())
     if steps <= 0:
         raise ConfigError("dataset", run.dataset, f"has fewer than one batch of --batch_size={phase.batch_size}")
     return steps
@@ -111,7 +112,7 @@ def _prepare_devices(run, phases):
     return strategy
 
 
-def _results(exp, model, history, spec, sampler, started, initial_epoch, run):
+def _results(exp, model, history, spec, sampler, started, initial_epoch, run, phases):
     results = {
         "experiment": exp.name,
         "dataset": spec.name,
@@ -123,6 +124,11 @@ def _results(exp, model, history, spec, sampler, started, initial_epoch, run):
     }
     if spec.is_toy and getattr(sampler, "last_coverage", None) is not None:
         results["mode_coverage"] = sampler.last_coverage
+    if len(phases) > 1:
+        # Every phase ran to its end (a stopped run raises before this), and a
+        # phase may reset the optimizers' step counts (ProGAN's new resolutions).
+        results["steps"] = sum(phase.epochs * phase.steps_per_epoch for phase in phases)
+        results["phases"] = [dataclasses.asdict(phase) for phase in phases]
     return results
 
 
@@ -147,7 +153,7 @@ def run(config, run_config=None, *, experiment=None):
     exp = experiment or experiments.for_config(config)
     model_dir = run_config.model_dir or os.path.join("runs", exp.name)
     export_dir = run_config.export_dir or os.path.join("saved_models", exp.name)
-    phases = exp.phases(run_config)
+    phases = exp.phases(run_config, config)
     strategy = _prepare_devices(run_config, phases)
     chief = distribute.is_chief()
     if not chief:  # other workers write their (required) checkpoints aside
@@ -183,12 +189,13 @@ def run(config, run_config=None, *, experiment=None):
         _write_atomically(os.path.join(model_dir, FLAGS_FILE),
                           "\n".join(flag_lines(run_config) + flag_lines(config)) + "\n")
 
-    history = _fit_phases(model, phases, steps, run_config, initial_epoch, fit_callbacks)
+    phases = [dataclasses.replace(phase, steps_per_epoch=count) for phase, count in zip(phases, steps)]
+    history = _fit_phases(model, phases, run_config, initial_epoch, fit_callbacks)
     if guard.message:
         raise SystemExit(f"Training stopped: {guard.message}. The last good checkpoint is in "
                          f"{checkpointer.directory}.")
 
-    results = _results(exp, model, history, spec, sampler, started, initial_epoch, run_config)
+    results = _results(exp, model, history, spec, sampler, started, initial_epoch, run_config, phases)
     if chief:
         if spec.is_toy and "mode_coverage" not in results:
             results["mode_coverage"] = sampler.evaluate(model)
@@ -205,15 +212,18 @@ def run(config, run_config=None, *, experiment=None):
     return results
 
 
-def _fit_phases(model, phases, steps, run_config, initial_epoch, fit_callbacks):
+def _fit_phases(model, phases, run_config, initial_epoch, fit_callbacks):
     """Fits each phase not yet done, on its own data stream; returns the last ``History``.
+
+    ``phases`` have their ``steps_per_epoch`` filled in.
 
     A stream's order is a pure function of the seed and the same for every
     iterator (Keras opens a throwaway one under tf.distribute), so skipping the
     batches already trained on makes a resumed run see what an unbroken one would.
     """
     history, start = None, 0
-    for index, (phase, phase_steps) in enumerate(zip(phases, steps)):
+    for index, phase in enumerate(phases):
+        phase_steps = phase.steps_per_epoch
         end = start + phase.epochs
         if initial_epoch >= end and index < len(phases) - 1:
             start = end
@@ -259,7 +269,7 @@ def rebuild(exp, config, run_config, checkpoint=None, spec=None):
         The (uncompiled) model, its generator (and moving average, and
         ``checkpoint_items``) restored.
     """
-    phase = exp.phases(run_config)[-1]
+    phase = exp.phases(run_config, config)[-1]
     if spec is None:
         spec = data_spec(_load(run_config, phase, shuffle=False), run_config)
     ctx = Context(config=config, run=run_config, spec=spec, model_dir=run_config.model_dir or "",
