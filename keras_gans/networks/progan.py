@@ -112,7 +112,8 @@ def discriminator(image_shape, *, fmap_base=8192, fmap_max=512, mbstd_group_size
         fmap_max: the widest block (512 in the paper).
         mbstd_group_size: group size of the minibatch standard deviation (4
             in the authors' code; the paper's whole minibatch is a group as
-            large as the batch).
+            large as the batch). Groups are runs of consecutive samples, so a
+            replica's share of the batch forms the groups one device would.
         name: model name.
 
     Returns:
@@ -132,7 +133,7 @@ def discriminator(image_shape, *, fmap_base=8192, fmap_max=512, mbstd_group_size
                                    keras.layers.AveragePooling2D(2, name="downsample")], name=f"block_{r}")
               for r in sizes[1:]}
     blocks[BASE_SIZE] = keras.Sequential([
-        layers.MinibatchStdDev(mbstd_group_size, name="minibatch_stddev"),
+        layers.MinibatchStdDev(mbstd_group_size, contiguous_groups=True, name="minibatch_stddev"),
         _conv(width(BASE_SIZE, fmap_base, fmap_max), "conv"), _activation("act0"),
         keras.layers.Flatten(name="flatten"),
         layers.EqualizedDense(min(fmap_base, fmap_max), name="dense"), _activation("act1"),

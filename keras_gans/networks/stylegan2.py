@@ -171,7 +171,9 @@ def discriminator(image_shape, *, fmap_base=16384, fmap_max=512, mbstd_group_siz
         image_shape: ``(size, size, channels)``, size a power of two >= 4.
         fmap_base: width numerator (16384 for config F).
         fmap_max: the widest block (512).
-        mbstd_group_size: group size of the minibatch standard deviation (4).
+        mbstd_group_size: group size of the minibatch standard deviation (4),
+            over runs of consecutive samples (a replica's share of the batch
+            forms the groups one device would).
         name: model name.
     """
     size, _, channels = check_image_shape(image_shape)
@@ -189,7 +191,7 @@ def discriminator(image_shape, *, fmap_base=16384, fmap_max=512, mbstd_group_siz
         x = _act(f"act1_{resolution}")(keras.layers.AveragePooling2D(2, name=f"down_{resolution}")(x))
         x = keras.layers.Add(name=f"residual_{resolution}")([x, shortcut])
         x = keras.layers.Rescaling(1.0 / math.sqrt(2.0), name=f"residual_scale_{resolution}")(x)
-    x = layers.MinibatchStdDev(mbstd_group_size, name="minibatch_stddev")(x)
+    x = layers.MinibatchStdDev(mbstd_group_size, contiguous_groups=True, name="minibatch_stddev")(x)
     x = _act("act_epilogue")(layers.EqualizedConv2D(width(BASE_SIZE, fmap_base, fmap_max), 3, gain=1.0,
                                                      name="conv_epilogue")(x))
     x = keras.layers.Flatten(name="features")(x)
