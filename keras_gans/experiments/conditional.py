@@ -12,7 +12,7 @@ section 5; Odena 2016) reports its discriminator's test accuracy.
 import dataclasses
 
 from keras_gans import callbacks, data, judges, metrics, models, networks
-from keras_gans.config import ConfigError, Config, amount, count, non_negative, option, positive
+from keras_gans.config import ConfigError, Config, amount, count, fraction, option, positive
 from keras_gans.experiments.base import Experiment, class_count, ema_decay_option
 from keras_gans.experiments.objectives import CROSS_ENTROPY_AND_OTHERS
 
@@ -62,8 +62,7 @@ class ACGANConfig(Config):
     base_filters: int = count(64, "Filters of D's first and G's last block.")
     loss: str = option("non_saturating", "Adversarial loss of the source (real/fake) term.",
                        choices=CROSS_ENTROPY_AND_OTHERS)
-    class_weight: float = option(1.0, "Weight of the class terms L_C (1 in the paper).", check=non_negative,
-                                 requirement="must be >= 0")
+    class_weight: float = amount(1.0, "Weight of the class terms L_C (1 in the paper).")
     spectral_norm: bool = option(False, "Spectral normalization in D instead of batch norm.")
     ema_decay: float = ema_decay_option()
 
@@ -92,8 +91,7 @@ class InfoGANConfig(Config):
     num_continuous: int = count(2, "Number of continuous codes, each U[-1, 1].")
     base_filters: int = count(64, "Filters of D's first and G's last block.")
     loss: str = option("non_saturating", "Adversarial loss.", choices=CROSS_ENTROPY_AND_OTHERS)
-    categorical_weight: float = option(1.0, "lambda of the categorical code term (1 in the paper).",
-                                       check=non_negative, requirement="must be >= 0")
+    categorical_weight: float = amount(1.0, "lambda of the categorical code term (1 in the paper).")
     continuous_weight: float = amount(1.0, "lambda of the continuous code term.")
     ema_decay: float = ema_decay_option()
 
@@ -131,13 +129,10 @@ class SGANConfig(Config):
                                check=positive, requirement="must be positive")
     labelled_seed: int = option(0, "Seed choosing the labelled examples.")
     base_filters: int = count(64, "Filters of G's last block.")
-    input_noise_std: float = option(0.3, "Std of the Gaussian noise on D's input (the paper adds it).",
-                                    check=non_negative, requirement="must be >= 0")
-    dropout: float = option(0.5, "Dropout in D (the paper's D uses dropout).", check=lambda v: 0.0 <= v < 1.0,
-                            requirement="must be in [0, 1)")
+    input_noise_std: float = amount(0.3, "Std of the Gaussian noise on D's input (the paper adds it).")
+    dropout: float = fraction(0.5, "Dropout in D (the paper's D uses dropout).")
     feature_matching: bool = option(True, "Train G by feature matching (the paper's choice).")
-    unsupervised_weight: float = option(1.0, "Weight of D's unsupervised loss; 0 = supervised baseline.",
-                                        check=non_negative, requirement="must be >= 0")
+    unsupervised_weight: float = amount(1.0, "Weight of D's unsupervised loss; 0 = supervised baseline.")
 
 
 class SGANExperiment(Experiment):

@@ -10,7 +10,7 @@ L(G(z)) = gamma L(x), and the convergence measure M_global is logged as
 import dataclasses
 
 from keras_gans import models, networks
-from keras_gans.config import Config, count, non_negative, option, positive
+from keras_gans.config import Config, amount, count, option, positive
 from keras_gans.experiments.base import Experiment, ema_decay_option
 
 
@@ -25,8 +25,7 @@ class EBGANConfig(Config):
     embedding_dim: int = count(64, "Size of the autoencoder's bottleneck.")
     margin: float = option(1.0, "Margin m on the energy of generated images.", check=positive,
                            requirement="must be > 0")
-    pull_away_weight: float = option(0.1, "Weight of the pull-away term (0 = plain EBGAN).", check=non_negative,
-                                     requirement="must be >= 0")
+    pull_away_weight: float = amount(0.1, "Weight of the pull-away term (0 = plain EBGAN).")
     ema_decay: float = ema_decay_option()
 
 

@@ -13,6 +13,7 @@ import dataclasses
 import os
 
 import numpy as np
+from absl import logging
 
 from keras_gans import callbacks, images, models, networks
 from keras_gans.config import Config, ConfigError, amount, count, fraction, option
@@ -45,9 +46,9 @@ def _network_error(error):
 class ProGANConfig(Config):
     """Karras et al. 2018: growing players, WGAN-GP with the drift term."""
 
-    latent_dim: int = count(512, "Size of z (512 in the paper).")
-    fmap_base: int = count(8192, f"{WIDTH_HELP} (8192 in the paper).")
-    fmap_max: int = count(512, "Channels of the widest blocks (512 in the paper).")
+    latent_dim: int = count(128, "Size of z (512 in the paper).")
+    fmap_base: int = count(1024, f"{WIDTH_HELP} (8192 in the paper).")
+    fmap_max: int = count(128, "Channels of the widest blocks (512 in the paper).")
     mbstd_group_size: int = count(4, f"{MBSTD_HELP[:-1]}; a group as large as the batch is the paper's whole "
                                      "minibatch).")
     fade_epochs: int = count(1, "Epochs over which each new resolution fades in (alpha 0 -> 1).")
@@ -66,29 +67,34 @@ class ProGANConfig(Config):
 
 class ProGANExperiment(Experiment):
     name, Config, paper = "progan", ProGANConfig, "Karras et al. 2018, Progressive Growing of GANs"
+    run_defaults = {"image_size": 16, "batch_size": 16}  # digits grown 4 -> 8 -> 16 on a CPU
 
     def phases(self, run, config=None):
-        """One :class:`GrowthPhase` per resolution, 4x4 to ``--image_size``."""
+        """One :class:`GrowthPhase` per resolution, 4x4 to ``--image_size``, cut at ``--epochs``.
+
+        The schedule is 4x4 for ``stabilize_epochs``, then for each larger
+        resolution ``fade_epochs + stabilize_epochs``; the last resolution
+        trains to the end of ``--epochs``. A shorter run ends where
+        ``--epochs`` cuts the schedule (the authors' ``total_kimg`` does the
+        same), with a warning.
+        """
         c = config or self.Config()
         if run.image_size is None:
             raise ConfigError("image_size", None, "must be set: ProGAN grows from 4x4 to --image_size")
         sizes = networks.progan.resolutions(run.image_size)
         batches = list(c.batch_sizes) or [run.batch_size]
         batches += [batches[-1]] * (len(sizes) - len(batches))
-        if len(sizes) == 1:
-            return [GrowthPhase("4x4", run.epochs, batches[0], 4)]
-        growth = c.stabilize_epochs + (len(sizes) - 1) * c.fade_epochs + (len(sizes) - 2) * c.stabilize_epochs
-        if run.epochs <= growth:
-            raise ConfigError("epochs", run.epochs, f"must be > {growth}: growing from 4x4 to {run.image_size}x"
-                                                    f"{run.image_size} takes {growth} epochs with --fade_epochs="
-                                                    f"{c.fade_epochs} and --stabilize_epochs={c.stabilize_epochs}")
-        phases = [GrowthPhase("4x4", c.stabilize_epochs, batches[0], 4)]
-        for size, batch in zip(sizes[1:-1], batches[1:-1]):
-            phases.append(GrowthPhase(f"{size}x{size}", c.fade_epochs + c.stabilize_epochs, batch, size,
-                                      fade_epochs=c.fade_epochs))
-        last = sizes[-1]
-        phases.append(GrowthPhase(f"{last}x{last}", run.epochs - growth + c.fade_epochs, batches[len(sizes) - 1],
-                                  last, fade_epochs=c.fade_epochs))
+        phases, left = [], run.epochs
+        for index, (size, batch) in enumerate(zip(sizes, batches)):
+            fade = c.fade_epochs if index else 0
+            epochs = left if index == len(sizes) - 1 else min(left, fade + c.stabilize_epochs)
+            phases.append(GrowthPhase(f"{size}x{size}", epochs, batch, size, fade_epochs=fade))
+            left -= epochs
+            if not left:
+                break
+        if phases[-1].image_size != sizes[-1] or phases[-1].epochs <= phases[-1].fade_epochs:
+            logging.warning("--epochs=%d ends the growth at %s, before %dx%d is faded in and stabilized.",
+                            run.epochs, phases[-1].name, sizes[-1], sizes[-1])
         return phases
 
     def build(self, ctx):
@@ -108,15 +114,16 @@ class ProGANExperiment(Experiment):
 class StyleGAN2Config(Config):
     """Karras et al. 2020, config F: mapping network, modulated convolutions, lazy R1 and path length."""
 
-    latent_dim: int = count(512, "Size of z (512).")
-    w_dim: int = count(512, "Size of w (512).")
+    latent_dim: int = count(128, "Size of z (512 in the paper).")
+    w_dim: int = count(128, "Size of w (512 in the paper).")
     mapping_layers: int = count(8, "Dense layers of the mapping network (8).")
     mapping_lr_multiplier: float = option(0.01, "Learning-rate multiplier of the mapping network (0.01).",
                                           check=lambda value: value > 0, requirement="must be > 0")
-    fmap_base: int = count(16384, f"{WIDTH_HELP} (16384 for config F).")
-    fmap_max: int = count(512, "Channels of the widest blocks (512).")
+    fmap_base: int = count(1024, f"{WIDTH_HELP} (16384 in config F).")
+    fmap_max: int = count(128, "Channels of the widest blocks (512 in the paper).")
     mbstd_group_size: int = count(4, MBSTD_HELP)
-    r1_gamma: float = amount(10.0, "R1 weight gamma (10 for FFHQ; the ADA heuristic is 0.0002 * size^2 / batch).")
+    r1_gamma: float = amount(1.0, "R1 weight gamma (10 for FFHQ at 1024x1024; less for small images: the ADA "
+                                  "heuristic is 0.0002 * size^2 / batch).")
     r1_interval: int = count(16, "D steps between the lazy R1 evaluations (16).")
     path_length_weight: float = amount(2.0, "Path length regularization weight (2; 0 = off).")
     path_length_interval: int = count(4, "G steps between the lazy path length evaluations (4).")
@@ -131,6 +138,7 @@ class StyleGAN2Config(Config):
 
 class StyleGAN2Experiment(Experiment):
     name, Config, paper = "stylegan2", StyleGAN2Config, "Karras et al. 2020, Analyzing and Improving StyleGAN"
+    run_defaults = {"image_size": 16, "batch_size": 16}  # digits at 16x16 on a CPU
 
     def build(self, ctx):
         c, shape = ctx.config, ctx.spec.sample_shape
