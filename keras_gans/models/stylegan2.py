@@ -173,16 +173,21 @@ class StyleGAN2(AdversarialModel):
 
     def _mixed_ws(self, rows, training, update_average):
         """W's of fresh z's, style-mixed when training; optionally moves ``w_avg`` (global batch mean)."""
-        ws = self.mapping(self.sample_latent(rows), training=training)
+        mixing = training and self.style_mixing
+        z = self.sample_latent(rows)
+        if mixing:  # the second z's through the same mapping call
+            z = ops.concatenate([z, self.sample_latent(rows)], axis=0)
+        ws = self.mapping(z, training=training)
+        if mixing:
+            ws, other = ws[:rows], ws[rows:]
         if update_average:
             w_mean = distribute.replica_mean(ops.mean(ops.cast(ws[:, 0], "float32"), axis=0))
             self.truncation.update_average(w_mean, self.w_avg_decay)
-        if not training or not self.style_mixing:
+        if not mixing:
             return ws
-        other = self.mapping(self.sample_latent(rows), training=training)
-        mixing = keras.random.uniform((), seed=self.seed_generator) < self.style_mixing
+        mixed = keras.random.uniform((), seed=self.seed_generator) < self.style_mixing
         drawn = keras.random.randint((), 1, self.num_ws, seed=self.seed_generator)
-        cutoff = ops.where(mixing, drawn, self.num_ws)
+        cutoff = ops.where(mixed, drawn, self.num_ws)
         layer = ops.arange(self.num_ws)[None, :, None]
         return ops.where(layer < cutoff, ws, other)
 
