@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from keras_gans import losses, penalties
+from keras_gans import losses, metrics, penalties
 
 
 def numpy(x):
@@ -49,3 +49,13 @@ def test_path_lengths_of_a_linear_synthesis_are_the_norms_of_a_transposed_projec
     grads = (y @ kernel.T).reshape(3, 2, 3)                    # J^T y for each sample
     expected = np.sqrt(np.mean(np.sum(grads ** 2, axis=2), axis=1))
     np.testing.assert_allclose(lengths, expected, rtol=1e-5)
+
+
+def test_perceptual_path_length_distances_and_the_outlier_filtered_mean():
+    start = np.array([[0.0, 0.0], [1.0, 1.0]])
+    end = np.array([[3e-4, 4e-4], [1.0, 1.0 + 2e-4]])
+    np.testing.assert_allclose(metrics.path_length_distances(start, end, 1e-4), [25.0, 4.0], rtol=1e-9)
+    values = np.arange(1.0, 201.0)  # 1..200: the 1st and 99th percentiles (lower/higher) are 2 and 199
+    assert metrics.filtered_mean(values) == pytest.approx(np.mean(np.arange(2.0, 200.0)))
+    with pytest.raises(ValueError, match="low=5"):
+        metrics.filtered_mean(values, low=5, high=2)

@@ -10,7 +10,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import checks, distribute, losses, penalties
+from keras_gans import checks, distribute, latent, losses, penalties
 from keras_gans.export import Endpoint
 from keras_gans.layers.style import NoiseInjection
 from keras_gans.models.adversarial import AdversarialModel, real_inputs
@@ -134,6 +134,40 @@ class StyleGAN2(AdversarialModel):
             raise ValueError(f"`cutoff` must be in [0, num_ws={self.num_ws}]; received cutoff={cutoff}.")
         coarse, fine = self.map(z_coarse, truncation_psi), self.map(z_fine, truncation_psi)
         return self.synthesize(ops.concatenate([coarse[:, :cutoff], fine[:, cutoff:]], axis=1))
+
+    def path_endpoints(self, z_start, z_end, t, *, space="w", epsilon=1e-4):
+        """Images at ``t`` and ``t + epsilon`` along latent paths: the pairs of perceptual path length.
+
+        StyleGAN (Karras et al. 2019, section 4.2): in Z the path is the slerp
+        of the normalized z's (the mapping normalizes z anyway), in W the lerp
+        of their w's. Untruncated, from the sampling generator; hold the noise
+        with :meth:`fixed_noise` so that both ends see the same maps.
+
+        Args:
+            z_start: ``[n, latent_dim]`` path starts.
+            z_end: ``[n, latent_dim]`` path ends.
+            t: ``[n]`` points on the paths, in [0, 1 - epsilon].
+            space: ``"z"`` or ``"w"``.
+            epsilon: the step (1e-4).
+
+        Returns:
+            ``(images at t, images at t + epsilon)``, float32 NumPy arrays.
+        """
+        checks.one_of("space", space, ("z", "w"))
+        z_start, z_end = np.asarray(z_start, np.float64), np.asarray(z_end, np.float64)
+        t = np.asarray(t, np.float64)
+        if space == "z":
+            unit_start = z_start / np.linalg.norm(z_start, axis=1, keepdims=True)
+            unit_end = z_end / np.linalg.norm(z_end, axis=1, keepdims=True)
+            ends = [np.stack([latent.slerp(a, b, s) for a, b, s in zip(unit_start, unit_end, t + step)])
+                    for step in (0.0, epsilon)]
+            return tuple(np.asarray(ops.convert_to_numpy(self.synthesize(self.map(e.astype(np.float32)))))
+                         for e in ends)
+        ws_start = ops.convert_to_numpy(self.map(z_start.astype(np.float32))).astype(np.float64)
+        ws_end = ops.convert_to_numpy(self.map(z_end.astype(np.float32))).astype(np.float64)
+        return tuple(np.asarray(ops.convert_to_numpy(self.synthesize(
+            (ws_start + (t + step)[:, None, None] * (ws_end - ws_start)).astype(np.float32))))
+            for step in (0.0, epsilon))
 
     @contextlib.contextmanager
     def fixed_noise(self, seed):
