@@ -105,7 +105,9 @@ def train_for(name, config, run, seconds):
                 if fade:  # images of the fade: the measured rate over its share of the stage
                     model.fade_images.assign(int(rate * fade * stage_s))
 
-            stream = data.load(run.dataset, batch_size=phase.batch_size, image_size=phase.image_size, **load)
+            stream = data.load(run.dataset, batch_size=phase.batch_size, image_size=run.image_size, **load)
+            if phase.image_size < run.image_size:  # as the runner: the run's images, average-pooled
+                stream = experiment.downscaled(stream, run.image_size // phase.image_size)
             stages.append({"resolution": phase.image_size, "batch_size": phase.batch_size,
                            **_fit(model, stream, TimeLimit(stage_s, phase.batch_size, on_rate)),
                            "fade_images": int(model.fade_images.numpy()), "alpha": float(model.alpha())})

@@ -84,12 +84,19 @@ def train(app, args, workdir):
 
 
 def judge_extractor(dataset, image_size, seed):
-    """The judge's feature extractor of ``dataset``: the shapes judge, or the digit judge for digits."""
+    """The judge's feature extractor of ``dataset``: the shapes judge, or the digit judge for digits.
+
+    Until ``features.shapes_classifier_features`` exists, shapes are judged by
+    the digit judge's network trained for one epoch on the shapes' classes
+    (its name, in every JSON line, says which judge measured).
+    """
     from keras_gans import features
 
     if dataset.split("/")[0] == "digits":
         return features.digit_classifier_features(image_size=image_size, seed=seed)
-    return features.shapes_classifier_features(image_size=image_size, seed=seed)
+    if hasattr(features, "shapes_classifier_features"):
+        return features.shapes_classifier_features(image_size=image_size, seed=seed)
+    return features.digit_classifier_features(image_size=image_size, dataset=dataset, seed=seed, epochs=1)
 
 
 def real_statistics(extractor, dataset, split, image_size, count):
@@ -160,7 +167,7 @@ def main():
         for record in records:
             arrays = np.load(outputs[record["app"]])
             record["measures"] = measure(extractor, reference, arrays["samples"])
-            record["floor"] = floor
+            record["floor"], record["features"] = floor, extractor.name
             if record["app"] == "stylegan2":
                 record["truncation"] = [(psi, measure(extractor, reference, arrays[f"psi_{psi:g}"]))
                                         for psi in args.psis]

@@ -76,12 +76,26 @@ def data_spec(dataset, run):
     return DataSpec(name=run.dataset, sample_shape=tuple(images.shape[1:]), num_classes=num_classes, toy_modes=toy)
 
 
+def downscaled(dataset, factor):
+    """``dataset`` with its images (the first element of tuples) average-pooled by ``factor``."""
+    def pool(images):
+        return tf.nn.avg_pool2d(images, factor, factor, "VALID")
+
+    if isinstance(dataset.element_spec, tuple):
+        return dataset.map(lambda images, *rest: (pool(images), *rest))
+    return dataset.map(pool)
+
+
 def _load(run, phase, **options):
+    """A phase's stream; a phase smaller than the run's images (ProGAN's early stages) gets them
+    average-pooled, as the authors' multi-resolution data (and sets that only come in large sizes)."""
+    smaller = run.image_size and phase.image_size and phase.image_size < run.image_size
     try:
-        return data.load(run.dataset, batch_size=phase.batch_size, seed=run.seed, data_dir=run.data_dir,
-                         image_size=phase.image_size, **options)
+        dataset = data.load(run.dataset, batch_size=phase.batch_size, seed=run.seed, data_dir=run.data_dir,
+                            image_size=run.image_size if smaller else phase.image_size, **options)
     except (ValueError, FileNotFoundError) as error:
         raise ConfigError("dataset", run.dataset, f"cannot be loaded: {error}") from error
+    return downscaled(dataset, run.image_size // phase.image_size) if smaller else dataset
 
 
 def _steps_per_epoch(run, phase, dataset):

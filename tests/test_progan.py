@@ -136,6 +136,11 @@ def test_phases_follow_the_schedule_and_end_where_the_epochs_do():
     assert schedule(4) == [(4, 3, 16, 0), (8, 1, 8, 2)]  # a shorter run stops inside the 8x8 fade-in
     with pytest.raises(config.ConfigError, match="`image_size`=None must be set"):
         ProGANExperiment().phases(config.RunConfig(epochs=12), settings)
+    # An early phase trains on the run's images average-pooled (a set may only come in large sizes).
+    run = config.RunConfig(dataset="digits", image_size=16, seed=3)
+    small = next(iter(experiment._load(run, GrowthPhase("4x4", 1, 8, 4), shuffle=False)))[0]
+    full = next(iter(experiment._load(run, GrowthPhase("16x16", 1, 8, 16), shuffle=False)))[0]
+    np.testing.assert_allclose(numpy(small), numpy(full).reshape(8, 4, 4, 4, 4, 1).mean(axis=(2, 4)), atol=1e-6)
 
 
 def test_keras_file_and_export_round_trips(tmp_path):
