@@ -18,21 +18,11 @@ import time
 
 import keras
 import numpy as np
-from absl import flags
 
 from keras_gans import callbacks, cli, data, experiment, experiments, images
 
 CHUNK = 250  # samples per generator call
 RATE_STEPS = 10  # steps of a stage that measure its images per second
-
-
-def configs_of(name, args):
-    """``(config, run_config)`` as ``python apps/<name>.py <args>`` parses them."""
-    exp = experiments.get(name)
-    flag_values = flags.FlagValues()
-    cli.define_experiment_flags(exp, flag_values)
-    flag_values([name, *args])
-    return cli.configs_from_flags(exp, flag_values)
 
 
 class TimeLimit(keras.callbacks.Callback):
@@ -158,7 +148,7 @@ def write_pictures(model, config, seed, folder):
 
 
 def main(options):
-    config, run = configs_of(options.worker, options.flags)
+    config, run = cli.configs_from_args(experiments.get(options.worker), options.flags)
     model, record = train_for(options.worker, config, run, options.time_budget_s)
     np.savez(options.output, **samples(model, options))
     if options.pictures_dir and options.worker == "stylegan2":

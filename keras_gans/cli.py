@@ -131,15 +131,21 @@ def configs_from_flags(exp, flag_values=FLAGS):
     return config_from_flags(exp.Config, flag_values), config_from_flags(configs.RunConfig, flag_values)
 
 
+def configs_from_args(exp, args):
+    """``(config, run_config)`` of ``exp`` from command-line flags ``args``, as ``python apps/<app>.py <args>``
+    would parse them, without touching the app's flags."""
+    flag_values = flags.FlagValues()
+    define_experiment_flags(exp, flag_values)
+    flag_values([exp.name, *args])
+    return configs_from_flags(exp, flag_values)
+
+
 def configs_from_flagfile(exp, path):
     """``(config, run_config)`` of ``exp`` from a ``flags.cfg``, read without touching the app's flags.
 
     Runs written before ``config.json`` existed hold only ``flags.cfg``.
     """
-    flag_values = flags.FlagValues()
-    define_experiment_flags(exp, flag_values)
-    flag_values([exp.name, f"--flagfile={path}"])
-    return configs_from_flags(exp, flag_values)
+    return configs_from_args(exp, [f"--flagfile={path}"])
 
 
 def usage_error(error):
