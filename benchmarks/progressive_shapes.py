@@ -84,19 +84,12 @@ def train(app, args, workdir):
 
 
 def judge_extractor(dataset, image_size, seed):
-    """The judge's feature extractor of ``dataset``: the shapes judge, or the digit judge for digits.
-
-    Until ``features.shapes_classifier_features`` exists, shapes are judged by
-    the digit judge's network trained for one epoch on the shapes' classes
-    (its name, in every JSON line, says which judge measured).
-    """
+    """The judge's feature extractor of ``dataset``: the shapes judge, or the digit judge for digits."""
     from keras_gans import features
 
     if dataset.split("/")[0] == "digits":
         return features.digit_classifier_features(image_size=image_size, seed=seed)
-    if hasattr(features, "shapes_classifier_features"):
-        return features.shapes_classifier_features(image_size=image_size, seed=seed)
-    return features.digit_classifier_features(image_size=image_size, dataset=dataset, seed=seed, epochs=1)
+    return features.shapes_classifier_features(image_size=image_size, seed=seed)
 
 
 def real_statistics(extractor, dataset, split, image_size, count):
