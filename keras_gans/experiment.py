@@ -17,6 +17,7 @@ The generator is exported to ``export_dir`` (default
 ``saved_models/<experiment>``) as the next version.
 """
 
+import dataclasses
 import json
 import os
 import sys
@@ -75,16 +76,30 @@ def data_spec(dataset, run):
     return DataSpec(name=run.dataset, sample_shape=tuple(images.shape[1:]), num_classes=num_classes, toy_modes=toy)
 
 
+def downscaled(dataset, factor):
+    """``dataset`` with its images (the first element of tuples) average-pooled by ``factor``."""
+    def pool(images):
+        return tf.nn.avg_pool2d(images, factor, factor, "VALID")
+
+    if isinstance(dataset.element_spec, tuple):
+        return dataset.map(lambda images, *rest: (pool(images), *rest))
+    return dataset.map(pool)
+
+
 def _load(run, phase, **options):
+    """A phase's stream; a phase smaller than the run's images (ProGAN's early stages) gets them
+    average-pooled, as the authors' multi-resolution data (and sets that only come in large sizes)."""
+    smaller = run.image_size and phase.image_size and phase.image_size < run.image_size
     try:
-        return data.load(run.dataset, batch_size=phase.batch_size, seed=run.seed, data_dir=run.data_dir,
-                         image_size=phase.image_size, **options)
+        dataset = data.load(run.dataset, batch_size=phase.batch_size, seed=run.seed, data_dir=run.data_dir,
+                            image_size=run.image_size if smaller else phase.image_size, **options)
     except (ValueError, FileNotFoundError) as error:
         raise ConfigError("dataset", run.dataset, f"cannot be loaded: {error}") from error
+    return downscaled(dataset, run.image_size // phase.image_size) if smaller else dataset
 
 
 def _steps_per_epoch(run, phase, dataset):
-    steps = run.steps_per_epoch or int(dataset.cardinality())
+    steps = phase.steps_per_epoch or run.steps_per_epoch or int(dataset.cardinality())
     if steps <= 0:
         raise ConfigError("dataset", run.dataset, f"has fewer than one batch of --batch_size={phase.batch_size}")
     return steps
@@ -112,7 +127,7 @@ def _prepare_devices(run, phases):
     return strategy
 
 
-def _results(exp, model, history, spec, sampler, started, initial_epoch, run, replicas):
+def _results(exp, model, history, spec, sampler, started, initial_epoch, run, phases, replicas):
     results = {
         "experiment": exp.name,
         "dataset": spec.name,
@@ -125,6 +140,11 @@ def _results(exp, model, history, spec, sampler, started, initial_epoch, run, re
     }
     if spec.is_toy and getattr(sampler, "last_coverage", None) is not None:
         results["mode_coverage"] = sampler.last_coverage
+    if len(phases) > 1:
+        # Every phase ran to its end (a stopped run raises before this), and a
+        # phase may reset the optimizers' step counts (ProGAN's new resolutions).
+        results["steps"] = sum(phase.epochs * phase.steps_per_epoch for phase in phases)
+        results["phases"] = [dataclasses.asdict(phase) for phase in phases]
     return results
 
 
@@ -151,7 +171,7 @@ def run(config, run_config=None, *, experiment=None):
     exp.check_dataset(run_config.dataset)
     model_dir = run_config.model_dir or os.path.join("runs", exp.name)
     export_dir = run_config.export_dir or os.path.join("saved_models", exp.name)
-    phases = exp.phases(run_config)
+    phases = exp.phases(run_config, config)
     strategy = _prepare_devices(run_config, phases)
     chief = distribute.is_chief()
     if not chief:  # other workers write their (required) checkpoints aside
@@ -187,12 +207,13 @@ def run(config, run_config=None, *, experiment=None):
         _write_atomically(os.path.join(model_dir, FLAGS_FILE),
                           "\n".join(flag_lines(run_config) + flag_lines(config)) + "\n")
 
-    history = _fit_phases(model, phases, steps, run_config, initial_epoch, fit_callbacks)
+    phases = [dataclasses.replace(phase, steps_per_epoch=count) for phase, count in zip(phases, steps)]
+    history = _fit_phases(model, phases, run_config, initial_epoch, fit_callbacks)
     if guard.message:
         raise SystemExit(f"Training stopped: {guard.message}. The last good checkpoint is in "
                          f"{checkpointer.directory}.")
 
-    results = _results(exp, model, history, spec, sampler, started, initial_epoch, run_config,
+    results = _results(exp, model, history, spec, sampler, started, initial_epoch, run_config, phases,
                        strategy.num_replicas_in_sync)
     if chief:
         if spec.is_toy and "mode_coverage" not in results:
@@ -210,15 +231,18 @@ def run(config, run_config=None, *, experiment=None):
     return results
 
 
-def _fit_phases(model, phases, steps, run_config, initial_epoch, fit_callbacks):
+def _fit_phases(model, phases, run_config, initial_epoch, fit_callbacks):
     """Fits each phase not yet done, on its own data stream; returns the last ``History``.
+
+    ``phases`` have their ``steps_per_epoch`` filled in.
 
     A stream's order is a pure function of the seed and the same for every
     iterator (Keras opens a throwaway one under tf.distribute), so skipping the
     batches already trained on makes a resumed run see what an unbroken one would.
     """
     history, start = None, 0
-    for index, (phase, phase_steps) in enumerate(zip(phases, steps)):
+    for index, phase in enumerate(phases):
+        phase_steps = phase.steps_per_epoch
         end = start + phase.epochs
         if initial_epoch >= end and index < len(phases) - 1:
             start = end
@@ -265,7 +289,7 @@ def rebuild(exp, config, run_config, checkpoint=None, spec=None):
         The (uncompiled) model, its generator (and moving average, and
         ``checkpoint_items``) restored.
     """
-    phase = exp.phases(run_config)[-1]
+    phase = exp.phases(run_config, config)[-1]
     if spec is None:
         spec = data_spec(_load(run_config, phase, shuffle=False), run_config)
     ctx = Context(config=config, run=run_config, spec=spec, model_dir=run_config.model_dir or "",

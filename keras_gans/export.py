@@ -12,7 +12,11 @@ Each version is a SavedModel with the tag ``serve`` and the signature
 float32 ``[None, latent_dim]``; plus ``labels`` int32 ``[None]`` for
 conditional generators; ``images`` float32 ``[None, H, W, C]`` for
 translation generators) and its output is ``{"images": float32 [None, H, W, C]}``.
-Serve it with e.g.::
+A model may serve more signatures (``serving_endpoints()``), and an endpoint
+given as an :class:`Endpoint` may leave some inputs optional: StyleGAN2's
+``truncation_psi`` (a float32 scalar) defaults to 1, recorded in the
+SignatureDef's ``defaults`` so TensorFlow Serving and session-based clients
+(``saved_model_cli run``) may omit it. Serve it with e.g.::
 
     docker run -p 8501:8501 -v $PWD/saved_models/dcgan:/models/dcgan \\
         -e MODEL_NAME=dcgan tensorflow/serving
@@ -23,7 +27,9 @@ or load it in Python::
     images = serve(z=tf.random.normal([16, latent_dim]))["images"]
 """
 
+import dataclasses
 import errno
+import inspect
 import os
 import shutil
 import tempfile
@@ -35,6 +41,31 @@ from keras_gans import protocols
 
 DEFAULT_SIGNATURE = "serving_default"
 OUTPUT_KEY = "images"
+
+
+@dataclasses.dataclass(frozen=True)
+class Endpoint:
+    """A functional model served with default values for some of its inputs.
+
+    Attributes:
+        network: the functional ``keras.Model``.
+        defaults: ``{input name: value}``; those inputs become optional in the
+            signature (``tf.constant(value)`` of the input's dtype and shape).
+    """
+
+    network: object
+    defaults: dict = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self):
+        names = [tensor.name for tensor in getattr(self.network, "inputs", None) or []]
+        unknown = sorted(set(self.defaults) - set(names))
+        if unknown:
+            raise ValueError(f"`defaults` names inputs of {getattr(self.network, 'name', self.network)!r}; "
+                             f"received {unknown[0]!r}, its inputs are {names}.")
+
+
+def _as_endpoint(value):
+    return value if isinstance(value, Endpoint) else Endpoint(value)
 
 
 def serving_endpoints(model):
@@ -50,7 +81,8 @@ def serving_endpoints(model):
         model: a GAN-like model or a generator ``keras.Model``.
 
     Returns:
-        A dict from signature name to ``keras.Model``, containing ``serving_default``.
+        A dict from signature name to ``keras.Model`` or :class:`Endpoint`,
+        containing ``serving_default``.
 
     Raises:
         ValueError: if no endpoint can be found or ``serving_default`` is missing.
@@ -67,7 +99,8 @@ def serving_endpoints(model):
     if DEFAULT_SIGNATURE not in endpoints:
         raise ValueError(f"`model.serving_endpoints()` must include {DEFAULT_SIGNATURE!r}; "
                          f"received signatures {sorted(endpoints)}.")
-    for name, network in endpoints.items():
+    for name, endpoint in endpoints.items():
+        network = _as_endpoint(endpoint).network
         if not isinstance(network, keras.Model) or not getattr(network, "inputs", None):
             raise ValueError(f"Endpoint {name!r} must be a functional keras.Model with named "
                              f"inputs; received {network!r}.")
@@ -78,7 +111,8 @@ def input_signature(network):
     """One named ``tf.TensorSpec`` per input of a functional model.
 
     The spec names (``z``, ``labels``, ``images``) become the signature's input
-    names. Shapes keep a free batch dimension.
+    names. Shapes keep a free batch dimension; a rank-0 input (a scalar
+    setting such as ``truncation_psi``) stays a scalar.
 
     Args:
         network: a functional ``keras.Model``.
@@ -92,19 +126,30 @@ def input_signature(network):
     specs = []
     for tensor in network.inputs:
         name = tensor.name
-        specs.append(tf.TensorSpec((None,) + tuple(tensor.shape[1:]), tf.as_dtype(tensor.dtype), name=name))
+        shape = () if len(tensor.shape) == 0 else (None,) + tuple(tensor.shape[1:])
+        specs.append(tf.TensorSpec(shape, tf.as_dtype(tensor.dtype), name=name))
     names = [spec.name for spec in specs]
     if len(set(names)) != len(names):
         raise ValueError(f"The inputs of {network.name!r} must have distinct names; received {names}.")
     return specs
 
 
-def _serving_fn(network):
-    """``(*inputs) -> {"images": float32}`` in inference mode (batchnorm uses moving stats)."""
+def _serving_fn(endpoint):
+    """``(fn, input signature)``: ``fn(*inputs) -> {"images": float32}`` in inference mode.
+
+    Inputs with a default come last, as Python parameters with a tensor
+    default, which is what makes TensorFlow record them as optional.
+    """
+    network, defaults = endpoint.network, endpoint.defaults
+    specs = input_signature(network)
+    order = sorted(range(len(specs)), key=lambda i: specs[i].name in defaults)  # stable: required first
     single = len(network.inputs) == 1
 
-    def serve(*inputs):
-        outputs = network(inputs[0] if single else list(inputs), training=False)
+    def serve(*args):
+        inputs = [None] * len(args)
+        for position, index in enumerate(order):
+            inputs[index] = args[position]
+        outputs = network(inputs[0] if single else inputs, training=False)
         if isinstance(outputs, dict):
             return {key: tf.cast(value, tf.float32) for key, value in outputs.items()}
         if isinstance(outputs, (list, tuple)):
@@ -114,7 +159,15 @@ def _serving_fn(network):
             outputs = outputs[0]
         return {OUTPUT_KEY: tf.cast(outputs, tf.float32)}
 
-    return serve
+    parameters = []
+    for index in order:
+        spec = specs[index]
+        default = inspect.Parameter.empty
+        if spec.name in defaults:
+            default = tf.constant(defaults[spec.name], dtype=spec.dtype, shape=spec.shape)
+        parameters.append(inspect.Parameter(spec.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default))
+    serve.__signature__ = inspect.Signature(parameters)
+    return serve, [specs[index] for index in order]
 
 
 def next_version(export_dir):
@@ -222,14 +275,15 @@ def _umask():
 
 def _write_saved_model(endpoints, path):
     archive = keras.export.ExportArchive()
+    endpoints = {name: _as_endpoint(endpoint) for name, endpoint in endpoints.items()}
     tracked = []
-    for network in endpoints.values():
-        if not any(network is other for other in tracked):
-            archive.track(network)
-            tracked.append(network)
+    for endpoint in endpoints.values():
+        if not any(endpoint.network is other for other in tracked):
+            archive.track(endpoint.network)
+            tracked.append(endpoint.network)
     # serving_default first: ExportArchive aliases the first endpoint as the default.
     names = [DEFAULT_SIGNATURE] + sorted(n for n in endpoints if n != DEFAULT_SIGNATURE)
     for name in names:
-        archive.add_endpoint(name, _serving_fn(endpoints[name]),
-                             input_signature=input_signature(endpoints[name]))
+        serve, signature = _serving_fn(endpoints[name])
+        archive.add_endpoint(name, serve, input_signature=signature)
     archive.write_out(path, verbose=False)

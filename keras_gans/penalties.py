@@ -1,13 +1,19 @@
-"""Regularizers that need the network: the WGAN-GP gradient penalty and R1.
+"""Regularizers that need the network: the WGAN-GP gradient penalty, R1 and StyleGAN2's path lengths.
 
-Both differentiate the discriminator's output with respect to its input, so they
-take the network itself rather than logits. They return scalars to be weighted
-and added to the discriminator loss inside the caller's ``GradientTape``.
+Each differentiates a network's output with respect to its input, so they
+take the network itself rather than its outputs. The penalties return scalars
+to be weighted and added to a loss inside the caller's ``GradientTape``;
+:func:`path_lengths` returns the per-sample lengths the path length penalty
+(``keras_gans.losses.path_length_penalty``) compares with their running mean.
 """
+
+import math
 
 import keras
 import tensorflow as tf
 from keras import ops
+
+from keras_gans import distribute
 
 # Added under the square root so the gradient norm (and its own gradient) stays
 # finite when the critic's input gradient is exactly zero.
@@ -47,9 +53,11 @@ def gradient_penalty(critic, real, fake, seed, *, target_norm=1.0, training=True
     real = ops.convert_to_tensor(real)
     fake = ops.cast(ops.convert_to_tensor(fake), real.dtype)
     batch = ops.shape(real)[0]
-    # One weight per sample, broadcast over every other axis: [batch, 1, ..., 1].
-    alpha_shape = (batch,) + (1,) * (len(real.shape) - 1)
-    alpha = keras.random.uniform(alpha_shape, dtype=real.dtype, seed=seed)
+    # One weight per sample, broadcast over every other axis: [batch, 1, ..., 1]; drawn for the
+    # global batch and sliced per replica, so a distributed step matches one device.
+    ones = (1,) * (len(real.shape) - 1)
+    alpha = distribute.replica_slice(
+        lambda rows: keras.random.uniform((rows,) + ones, dtype=real.dtype, seed=seed), batch)
     interpolated = alpha * real + (1.0 - alpha) * fake
     sq_norm = _input_gradient_sq_norm(critic, interpolated, training)
     norm = ops.sqrt(sq_norm + _NORM_EPSILON)
@@ -72,6 +80,41 @@ def r1_penalty(discriminator, real, *, training=True):
         Scalar penalty (without the ``gamma / 2`` factor).
     """
     return ops.mean(_input_gradient_sq_norm(discriminator, ops.convert_to_tensor(real), training))
+
+
+def path_lengths(synthesis, ws, seed=None, *, projection=None, training=True):
+    """Per-sample ``||J_w^T y||_2`` of StyleGAN2's path length regularization.
+
+    Karras et al. 2020, section 3.2 and the authors' ``G_logistic_ns_pathreg``:
+    with images ``g(w)`` ``[N, H, W, C]`` and ``y ~ N(0, I)`` of their shape
+    divided by ``sqrt(H * W)``, ``J_w^T y`` is the gradient of ``sum(g(w) * y)``
+    with respect to the w's ``[N, num_ws, w_dim]``; the length of a sample is
+    ``sqrt(mean over its num_ws w's of the squared norm over w_dim)``.
+
+    Args:
+        synthesis: a callable network ``ws -> images``.
+        ws: ``[N, num_ws, w_dim]`` w's (with style mixing when training).
+        seed: a ``keras.random.SeedGenerator`` for y (drawn for the global
+            batch and sliced per replica).
+        projection: y itself (before the division by ``sqrt(H * W)``),
+            instead of drawing it.
+        training: passed to the network.
+
+    Returns:
+        float32 ``[N]`` lengths.
+    """
+    ws = ops.convert_to_tensor(ws)
+    with tf.GradientTape() as tape:
+        tape.watch(ws)
+        images = ops.cast(synthesis(ws, training=training), "float32")
+        shape = tuple(images.shape[1:])
+        if projection is None:
+            projection = distribute.replica_slice(lambda rows: keras.random.normal((rows,) + shape, seed=seed),
+                                                  ops.shape(images)[0])
+        y = ops.cast(projection, "float32") / math.sqrt(shape[0] * shape[1])
+        total = ops.sum(images * y)
+    grads = ops.cast(tape.gradient(total, ws), "float32")
+    return ops.sqrt(ops.mean(ops.sum(ops.square(grads), axis=2), axis=1))
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")

@@ -17,6 +17,8 @@
   per categorical code value, the continuous codes swept across the columns.
 - :class:`TranslationGrid` shows image-to-image models on fixed examples:
   input | output | target (or reconstruction) rows.
+- :func:`style_mixing_picture` and :func:`truncation_picture`: StyleGAN's
+  style-mixing grid and truncation sweep (Karras et al. 2019).
 - :class:`Evaluation` measures sample quality (FID, KID, precision/recall,
   ...) every N epochs, for the logs, TensorBoard and ``ModelCheckpoint``.
 
@@ -25,7 +27,7 @@ The fixed z of the sample callbacks comes from NumPy, never from the model's
 stream, and a resumed run would no longer match an unbroken one.
 
 Modules: ``checkpoint`` (:class:`Checkpointer`, :class:`NonFiniteGuard`),
-``pictures`` (the sample callbacks and the pictures they draw), ``evaluation``
+``pictures`` (the sample callbacks and the pictures they draw), ``style_pictures``, ``evaluation``
 (:class:`Evaluation`) and ``logs`` (the keys they share in the epoch logs).
 """
 
@@ -34,6 +36,8 @@ from keras_gans.callbacks.evaluation import Evaluation
 from keras_gans.callbacks.logs import COVERAGE_KEYS, COVERAGE_PREFIX
 from keras_gans.callbacks.pictures import (LatentCodeGrid, SampleGrid, ToyScatter, TranslationGrid, fixed_latent,
                                            scatter_image, translation_picture)
+from keras_gans.callbacks.style_pictures import style_mixing_picture, truncation_picture
 
 __all__ = ["COVERAGE_KEYS", "COVERAGE_PREFIX", "Checkpointer", "Evaluation", "LatentCodeGrid", "NonFiniteGuard",
-           "SampleGrid", "ToyScatter", "TranslationGrid", "fixed_latent", "scatter_image", "translation_picture"]
+           "SampleGrid", "ToyScatter", "TranslationGrid", "fixed_latent", "scatter_image", "style_mixing_picture",
+           "translation_picture", "truncation_picture"]

@@ -60,12 +60,16 @@ class Phase:
         epochs: epochs of this phase.
         batch_size: global batch size of this phase.
         image_size: image size of this phase's data (None: the dataset's).
+        steps_per_epoch: steps of this phase's epochs (None: ``--steps_per_epoch``,
+            else one pass over its data); the runner fills it in before it
+            calls ``model.enter_phase``.
     """
 
     name: str
     epochs: int
     batch_size: int
     image_size: int | None = None
+    steps_per_epoch: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -180,8 +184,10 @@ class Experiment:
         """JSON-serializable measures computed by the chief after training, or None."""
         del ctx, model
 
-    def phases(self, run):
-        """The run's phases; one by default, the whole run at the run's batch and image size."""
+    def phases(self, run, config=None):
+        """The run's phases (``run`` and the experiment's ``config``); one by default, the whole run at the
+        run's batch and image size."""
+        del config
         return [Phase("train", run.epochs, run.batch_size, run.image_size)]
 
 

@@ -9,6 +9,13 @@
   "Improved Techniques for Training GANs", section 3.2).
 - :class:`MinibatchStdDev` (``minibatch``; Karras et al. 2018, "Progressive
   Growing of GANs", section 3).
+- :class:`EqualizedDense`, :class:`EqualizedConv2D`, :class:`ScaledLeakyReLU`
+  (``equalized``), :class:`PixelNorm` (``normalization``) and :class:`FadeIn`
+  (``fade``): the pieces of progressive growing (Karras et al. 2018,
+  sections 2 and 4).
+- :class:`ModulatedConv2D`, :class:`NoiseInjection`, :class:`ConstantInput`,
+  :class:`StyleSelect` and :class:`Truncation` (``style``): StyleGAN2's
+  synthesis (Karras et al. 2020).
 - :class:`ReflectionPadding2D` (``resampling``; CycleGAN's padding, Zhu et al.
   2017) and :class:`SubPixelUpsampling` (the sub-pixel shuffle of Shi et al.
   2016, used by SRGAN, Ledig et al. 2017).
@@ -25,9 +32,15 @@ from keras_gans.layers.classes import ClassOneHot, checked_class_ids
 from keras_gans.layers.common import (ACTIVATIONS, LEAKY_RELU_SLOPE, NORMALIZATIONS, activation_layer,
                                       normalization_layer)
 from keras_gans.layers.conv_blocks import DownsampleBlock, UpsampleBlock
+from keras_gans.layers.equalized import EqualizedConv2D, EqualizedDense, ScaledLeakyReLU
+from keras_gans.layers.fade import FadeIn
 from keras_gans.layers.minibatch import MinibatchDiscrimination, MinibatchStdDev
+from keras_gans.layers.normalization import PixelNorm
 from keras_gans.layers.resampling import ReflectionPadding2D, SubPixelUpsampling
+from keras_gans.layers.style import ConstantInput, ModulatedConv2D, NoiseInjection, StyleSelect, Truncation
 
-__all__ = ["ACTIVATIONS", "LEAKY_RELU_SLOPE", "NORMALIZATIONS", "ClassOneHot", "DownsampleBlock",
+__all__ = ["ACTIVATIONS", "LEAKY_RELU_SLOPE", "NORMALIZATIONS", "ClassOneHot", "ConstantInput", "DownsampleBlock",
+           "EqualizedConv2D", "EqualizedDense", "FadeIn", "ModulatedConv2D", "NoiseInjection", "PixelNorm",
+           "ScaledLeakyReLU", "StyleSelect", "Truncation",
            "MinibatchDiscrimination", "MinibatchStdDev", "ReflectionPadding2D", "SubPixelUpsampling", "UpsampleBlock",
            "activation_layer", "checked_class_ids", "normalization_layer"]

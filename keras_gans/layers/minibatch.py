@@ -81,7 +81,12 @@ class MinibatchStdDev(keras.layers.Layer):
     ``[N, H, W, C + 1]``; vectors ``[N, A]`` -> ``[N, A + 1]``).
 
     Grouping follows the paper's reshape ``[N, ...] -> [G, N / G, ...]``:
-    sample i belongs to group ``i mod (N / G)``. The batch size must be a
+    sample i belongs to group ``i mod (N / G)``. With ``contiguous_groups``
+    the groups are runs of G consecutive samples (``[N / G, G, ...]``, sample
+    i in group ``i // G``): the same statistic for a shuffled batch, and under
+    ``tf.distribute`` a replica whose share of the global batch is a multiple
+    of G then forms exactly the groups one device forms, so a distributed step
+    matches the one-device step. The batch size must be a
     multiple of G; a static batch that is not fails with a ``ValueError`` when
     the layer is called, a dynamic one with ``InvalidArgumentError`` at run
     time, both naming the batch size and ``group_size``.
@@ -94,13 +99,15 @@ class MinibatchStdDev(keras.layers.Layer):
     Args:
         group_size: samples per group (4 in the paper).
         epsilon: non-negative number added to the variance before the square root.
+        contiguous_groups: group consecutive samples instead of the paper's strided ones.
         **kwargs: ``keras.layers.Layer`` arguments.
     """
 
-    def __init__(self, group_size=4, epsilon=1e-8, **kwargs):
+    def __init__(self, group_size=4, epsilon=1e-8, contiguous_groups=False, **kwargs):
         super().__init__(**kwargs)
         self.group_size = checks.positive_int("group_size", group_size)
         self.epsilon = checks.weight("epsilon", epsilon)
+        self.contiguous_groups = checks.boolean("contiguous_groups", contiguous_groups)
 
     def build(self, input_shape):
         if len(input_shape) not in (2, 4):
@@ -126,11 +133,19 @@ class MinibatchStdDev(keras.layers.Layer):
         shape = ops.shape(inputs)
         batch = shape[0]
         group, inputs = self._group(inputs, batch)
-        x = ops.reshape(inputs, (group, -1) + tuple(shape[1:]))              # [N, ...] -> [G, N/G, ...]
-        variance = ops.mean(ops.square(x - ops.mean(x, axis=0, keepdims=True)), axis=0)  # [N/G, ...]
+        if self.contiguous_groups:
+            x = ops.reshape(inputs, (-1, group) + tuple(shape[1:]))           # [N, ...] -> [N/G, G, ...]
+            axis = 1
+        else:
+            x = ops.reshape(inputs, (group, -1) + tuple(shape[1:]))           # [N, ...] -> [G, N/G, ...]
+            axis = 0
+        variance = ops.mean(ops.square(x - ops.mean(x, axis=axis, keepdims=True)), axis=axis)  # [N/G, ...]
         std = ops.sqrt(variance + self.epsilon)                               # [N/G, ...]
         per_group = ops.mean(ops.reshape(std, (ops.shape(std)[0], -1)), axis=1)  # [N/G, prod(...)] -> [N/G]
-        per_sample = ops.tile(per_group, [group])                             # [N]: sample i -> group i % (N/G)
+        if self.contiguous_groups:
+            per_sample = ops.repeat(per_group, group)                         # [N]: sample i -> group i // G
+        else:
+            per_sample = ops.tile(per_group, [group])                         # [N]: sample i -> group i % (N/G)
         rank = len(inputs.shape)
         extra = ops.reshape(per_sample, (-1,) + (1,) * (rank - 1))           # [N] -> [N, 1, (1, 1)]
         extra = ops.broadcast_to(extra, tuple(shape[:-1]) + (1,))            # [N, (H, W,) 1]
@@ -141,5 +156,5 @@ class MinibatchStdDev(keras.layers.Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update(group_size=self.group_size, epsilon=self.epsilon)
+        config.update(group_size=self.group_size, epsilon=self.epsilon, contiguous_groups=self.contiguous_groups)
         return config

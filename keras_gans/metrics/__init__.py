@@ -17,6 +17,8 @@
   coverage of combinations such as the shape-colour pairs).
 - ``images``: PSNR, mean absolute error and gradient energy (sharpness) of
   image-to-image outputs.
+- ``path_length``: the distances and the outlier-filtered mean of the
+  perceptual path length (StyleGAN, Karras et al. 2019).
 """
 
 from keras_gans.metrics.attributes import attribute_accuracy, attribute_coverage
@@ -26,11 +28,14 @@ from keras_gans.metrics.distribution import (DISTRIBUTION_MEASURES, compare_feat
                                              inception_score, kernel_inception_distance)
 from keras_gans.metrics.images import gradient_energy, mean_absolute_error, psnr
 from keras_gans.metrics.modes import mode_coverage
+from keras_gans.metrics.path_length import filtered_mean, path_length_distances
 from keras_gans.metrics.neighbours import density_coverage, nearest_training_images, precision_recall
 from keras_gans.metrics.statistics import FeatureStatistics, feature_statistics
 
 __all__ = ["DISTRIBUTION_MEASURES", "FeatureStatistics", "attribute_accuracy", "attribute_coverage", "class_coverage",
            "class_histogram_kl", "code_class_agreement", "compare_features", "density_coverage", "feature_statistics", "fid",
+           "filtered_mean",
            "frechet_distance", "generated_class_accuracy", "gradient_energy", "inception_score",
-           "kernel_inception_distance", "mean_absolute_error", "mode_coverage", "nearest_training_images", "psnr",
+           "kernel_inception_distance", "mean_absolute_error", "mode_coverage", "nearest_training_images",
+           "path_length_distances", "psnr",
            "precision_recall"]

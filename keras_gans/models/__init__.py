@@ -18,10 +18,12 @@ from keras_gans.models.game import AdversarialGame
 from keras_gans.models.gan import GAN
 from keras_gans.models.infogan import InfoGAN
 from keras_gans.models.pix2pix import Pix2Pix
+from keras_gans.models.progan import ProGAN
 from keras_gans.models.sgan import SGAN
 from keras_gans.models.srgan import SRGAN
+from keras_gans.models.stylegan2 import StyleGAN2
 from keras_gans.models.translation import PairedTranslator, TwoWayTranslator
 
 __all__ = ["ACGAN", "AdversarialGame", "AdversarialModel", "BEGAN", "EBGAN",
-           "CGAN", "CycleGAN", "DiscoGAN", "GAN", "InfoGAN", "PairedTranslator", "Pix2Pix", "SGAN", "SRGAN",
+           "CGAN", "CycleGAN", "DiscoGAN", "GAN", "InfoGAN", "PairedTranslator", "Pix2Pix", "ProGAN", "SGAN", "SRGAN", "StyleGAN2",
            "TwoWayTranslator"]

@@ -29,6 +29,7 @@ shows the layers, this protocol and how to add a paper.
 
 import keras
 import tensorflow as tf
+from keras import ops
 
 from keras_gans import checks, distribute
 
@@ -69,6 +70,39 @@ def as_float32(outputs):
     return keras.ops.cast(outputs, "float32")
 
 
+class LatestValue(keras.metrics.Metric):
+    """A tracker that reports the last value it was given (a schedule's state: a resolution, alpha).
+
+    Keras resets metrics at the start of every epoch; the value stays until
+    the next update, so an epoch's log holds the value of its last step.
+    """
+
+    def __init__(self, name, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.value = self.add_variable(shape=(), initializer="zeros", aggregation="only_first_replica", name="value")
+
+    def update_state(self, value, sample_weight=None):
+        del sample_weight
+        self.value.assign(ops.cast(value, self.value.dtype))
+
+    def result(self):
+        return ops.convert_to_tensor(self.value)
+
+
+def reset_optimizer(optimizer):
+    """Zeroes an optimizer's state: its iteration count and slots (Adam's moments), not its learning rate.
+
+    What ProGAN's authors do at every new resolution (``reset_opt_for_new_lod``):
+    the next step is then the first step of a fresh Adam, bias correction included.
+    Call it outside a training step (e.g. between two fits).
+    """
+    inner = getattr(optimizer, "inner_optimizer", optimizer)  # a LossScaleOptimizer's scale is kept
+    keep = [getattr(inner, "_learning_rate", None)]
+    for variable in inner.variables:
+        if not any(variable is kept for kept in keep):
+            variable.assign(ops.zeros_like(variable))
+
+
 class AdversarialGame(keras.Model):
     """Base of every model: two optimizers, loss trackers and the alternating step.
 
@@ -107,6 +141,11 @@ class AdversarialGame(keras.Model):
         """Adds mean metrics reported under ``names`` (call in ``__init__``)."""
         for name in names:
             self.trackers[name] = keras.metrics.Mean(name=name)
+
+    def track_latest(self, *names):
+        """Adds trackers reporting the last value of an epoch (:class:`LatestValue`) under ``names``."""
+        for name in names:
+            self.trackers[name] = LatestValue(name=name)
 
     # ----------------------------------------------------------------- protocol
 
@@ -214,9 +253,16 @@ class AdversarialGame(keras.Model):
         return logs
 
     def record(self, values):
-        """Updates the trackers named in ``values`` and returns their logs, in tracker order."""
+        """Updates the trackers named in ``values`` and returns their logs, in tracker order.
+
+        A value given as ``(value, weight)`` counts with that weight in the
+        tracker's mean (weight 0: a step where a lazy regularizer did not run).
+        """
         for name, value in values.items():
-            self.trackers[name].update_state(value)
+            if isinstance(value, tuple):
+                self.trackers[name].update_state(value[0], sample_weight=value[1])
+            else:
+                self.trackers[name].update_state(value)
         return distribute.step_logs([tracker for name, tracker in self.trackers.items() if name in values])
 
     # ----------------------------------------------------------------- steps

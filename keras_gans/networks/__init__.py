@@ -7,6 +7,8 @@ from keras_gans.networks import classifier, conditional, dcgan, infogan, mlp
 from keras_gans.networks import autoencoder, players, resnet
 from keras_gans.networks import attributes
 from keras_gans.networks import discogan, patchgan, resnet_translator, srresnet, unet, vgg_features
+from keras_gans.networks import progan, stylegan2
 
-__all__ = ["attributes", "autoencoder", "classifier", "conditional", "dcgan", "discogan", "infogan", "mlp", "patchgan",
-           "players", "resnet", "resnet_translator", "srresnet", "unet", "vgg_features"]
+__all__ = ["attributes", "autoencoder", "classifier", "conditional", "dcgan", "discogan", "infogan", "mlp",
+           "patchgan", "players", "progan", "resnet", "resnet_translator", "srresnet", "stylegan2", "unet",
+           "vgg_features"]
