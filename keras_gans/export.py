@@ -12,6 +12,13 @@ Each version is a SavedModel with the tag ``serve`` and the signature
 float32 ``[None, latent_dim]``; plus ``labels`` int32 ``[None]`` for
 conditional generators; ``images`` float32 ``[None, H, W, C]`` for
 translation generators) and its output is ``{"images": float32 [None, H, W, C]}``.
+A model may declare optional scalar inputs with ``serving_defaults()``
+(``{signature: {input name: default}}``; BigGAN's ``truncation``): the
+endpoint network takes them per row (``[None]``), the export takes one scalar
+for the batch and broadcasts it. Calling the loaded endpoint
+(``loaded.serving_default(z=..., labels=...)``) may leave them out and gets
+the default; a SignatureDef has no optional inputs, so TensorFlow Serving
+requests pass them.
 Serve it with e.g.::
 
     docker run -p 8501:8501 -v $PWD/saved_models/dcgan:/models/dcgan \\
@@ -24,6 +31,7 @@ or load it in Python::
 """
 
 import errno
+import inspect
 import os
 import shutil
 import tempfile
@@ -74,14 +82,43 @@ def serving_endpoints(model):
     return endpoints
 
 
-def input_signature(network):
+def serving_defaults(model, endpoints):
+    """``{signature: {input name: default}}``: the optional scalar inputs a model declares.
+
+    Read from ``model.serving_defaults()`` when the model has it. Each named
+    input must be a per-row scalar (``[None]``) input of that endpoint that
+    comes after every required one.
+
+    Raises:
+        ValueError: naming the signature and input that do not fit.
+    """
+    declared = dict(model.serving_defaults()) if callable(getattr(model, "serving_defaults", None)) else {}
+    for signature, defaults in declared.items():
+        if signature not in endpoints:
+            raise ValueError(f"`serving_defaults()` names signature {signature!r}, which is not among the "
+                             f"endpoints {sorted(endpoints)}.")
+        inputs = endpoints[signature].inputs
+        names = [tensor.name for tensor in inputs]
+        for name in defaults:
+            if name not in names or len(inputs[names.index(name)].shape) != 1:
+                raise ValueError(f"`serving_defaults()` makes {name!r} optional in {signature!r}, which needs "
+                                 f"a per-row scalar input of that name; the inputs are {names}.")
+        if sorted(names.index(name) for name in defaults) != list(range(len(names) - len(defaults), len(names))):
+            raise ValueError(f"The optional inputs {sorted(defaults)} of {signature!r} must come after the "
+                             f"required ones; the inputs are {names}.")
+    return declared
+
+
+def input_signature(network, optional=()):
     """One named ``tf.TensorSpec`` per input of a functional model.
 
     The spec names (``z``, ``labels``, ``images``) become the signature's input
-    names. Shapes keep a free batch dimension.
+    names. Shapes keep a free batch dimension; inputs named in ``optional``
+    are scalars (one value for the batch).
 
     Args:
         network: a functional ``keras.Model``.
+        optional: names of its optional scalar inputs.
 
     Returns:
         A list of ``tf.TensorSpec``, in the order of ``network.inputs``.
@@ -92,19 +129,31 @@ def input_signature(network):
     specs = []
     for tensor in network.inputs:
         name = tensor.name
-        specs.append(tf.TensorSpec((None,) + tuple(tensor.shape[1:]), tf.as_dtype(tensor.dtype), name=name))
+        shape = () if name in optional else (None,) + tuple(tensor.shape[1:])
+        specs.append(tf.TensorSpec(shape, tf.as_dtype(tensor.dtype), name=name))
     names = [spec.name for spec in specs]
     if len(set(names)) != len(names):
         raise ValueError(f"The inputs of {network.name!r} must have distinct names; received {names}.")
     return specs
 
 
-def _serving_fn(network):
-    """``(*inputs) -> {"images": float32}`` in inference mode (batchnorm uses moving stats)."""
+def _serving_fn(network, defaults=None):
+    """``(*inputs) -> {"images": float32}`` in inference mode (batchnorm uses moving stats).
+
+    Inputs named in ``defaults`` take a scalar, broadcast to the batch, and may
+    be left out of a call (Python keyword defaults of the traced function).
+    """
     single = len(network.inputs) == 1
+    defaults = defaults or {}
+    names = [tensor.name for tensor in network.inputs]
 
     def serve(*inputs):
-        outputs = network(inputs[0] if single else list(inputs), training=False)
+        inputs = list(inputs)
+        rows = tf.shape(inputs[0])[0]
+        for index, name in enumerate(names):
+            if name in defaults:
+                inputs[index] = tf.broadcast_to(inputs[index], [rows])
+        outputs = network(inputs[0] if single else inputs, training=False)
         if isinstance(outputs, dict):
             return {key: tf.cast(value, tf.float32) for key, value in outputs.items()}
         if isinstance(outputs, (list, tuple)):
@@ -114,6 +163,12 @@ def _serving_fn(network):
             outputs = outputs[0]
         return {OUTPUT_KEY: tf.cast(outputs, tf.float32)}
 
+    if defaults:
+        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        serve.__signature__ = inspect.Signature([
+            inspect.Parameter(name, kind, default=tf.constant(defaults[name], network.inputs[i].dtype)
+                              if name in defaults else inspect.Parameter.empty)
+            for i, name in enumerate(names)])
     return serve
 
 
@@ -168,11 +223,12 @@ def export_generator(model, export_dir):
         FileExistsError: version ``<N>`` appeared during the export.
     """
     endpoints = serving_endpoints(model)
+    defaults = serving_defaults(model, endpoints)
     export_dir = os.fspath(export_dir)
     version, staging = _make_staging(export_dir)
     target = os.path.join(export_dir, str(version))
     try:
-        _write_saved_model(endpoints, staging)
+        _write_saved_model(endpoints, staging, defaults)
         if os.path.exists(target):
             raise FileExistsError(f"Version {target!r} appeared while exporting; it was left untouched "
                                   "and this export was discarded.")
@@ -220,7 +276,7 @@ def _umask():
     return mask
 
 
-def _write_saved_model(endpoints, path):
+def _write_saved_model(endpoints, path, defaults=None):
     archive = keras.export.ExportArchive()
     tracked = []
     for network in endpoints.values():
@@ -230,6 +286,7 @@ def _write_saved_model(endpoints, path):
     # serving_default first: ExportArchive aliases the first endpoint as the default.
     names = [DEFAULT_SIGNATURE] + sorted(n for n in endpoints if n != DEFAULT_SIGNATURE)
     for name in names:
-        archive.add_endpoint(name, _serving_fn(endpoints[name]),
-                             input_signature=input_signature(endpoints[name]))
+        optional = (defaults or {}).get(name, {})
+        archive.add_endpoint(name, _serving_fn(endpoints[name], optional),
+                             input_signature=input_signature(endpoints[name], optional))
     archive.write_out(path, verbose=False)

@@ -10,6 +10,7 @@ networks as arguments. ``docs/design.md`` shows how to add a paper.
 from keras_gans.models.acgan import ACGAN
 from keras_gans.models.adversarial import AdversarialModel
 from keras_gans.models.began import BEGAN
+from keras_gans.models.biggan import BigGAN
 from keras_gans.models.cgan import CGAN
 from keras_gans.models.cyclegan import CycleGAN
 from keras_gans.models.discogan import DiscoGAN
@@ -22,6 +23,6 @@ from keras_gans.models.sgan import SGAN
 from keras_gans.models.srgan import SRGAN
 from keras_gans.models.translation import PairedTranslator, TwoWayTranslator
 
-__all__ = ["ACGAN", "AdversarialGame", "AdversarialModel", "BEGAN", "EBGAN",
+__all__ = ["ACGAN", "AdversarialGame", "AdversarialModel", "BEGAN", "BigGAN", "EBGAN",
            "CGAN", "CycleGAN", "DiscoGAN", "GAN", "InfoGAN", "PairedTranslator", "Pix2Pix", "SGAN", "SRGAN",
            "TwoWayTranslator"]
