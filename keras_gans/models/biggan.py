@@ -55,15 +55,17 @@ def standing_statistics(network, inputs_fn, num_batches):
     norms = [layer for layer in _sublayers(network) if isinstance(layer, keras.layers.BatchNormalization)]
     moving = {id(weight) for norm in norms for weight in (norm.moving_mean, norm.moving_variance)}
     kept = [(weight, keras.ops.convert_to_numpy(weight)) for weight in network.weights if id(weight) not in moving]
-    momenta = [norm.momentum for norm in norms]
+    settings = [(norm.momentum, norm.trainable) for norm in norms]
     try:
+        for norm in norms:
+            norm.trainable = True  # a frozen batch norm (G's moving average) ignores training=True
         for k in range(1, num_batches + 1):
             for norm in norms:
                 norm.momentum = (k - 1) / k
             network(inputs_fn(k), training=True)
     finally:
-        for norm, momentum in zip(norms, momenta):
-            norm.momentum = momentum
+        for norm, (momentum, trainable) in zip(norms, settings):
+            norm.momentum, norm.trainable = momentum, trainable
         for weight, value in kept:
             weight.assign(value)
 
