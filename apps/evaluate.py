@@ -30,14 +30,16 @@ import os
 import time
 from collections.abc import Callable
 
-import numpy as np
-import tensorflow as tf
-from absl import app, flags
-from scipy.special import softmax
+from keras_gans import cli  # first: it quiets TensorFlow's console before TensorFlow loads
 
-from keras_gans import callbacks, cli, config, data, evaluation, experiment, experiments, export, features, latent
-from keras_gans import images as gan_images
-from keras_gans import models
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from absl import app, flags  # noqa: E402
+from scipy.special import softmax  # noqa: E402
+
+from keras_gans import callbacks, config, data, evaluation, experiment, experiments, export, features  # noqa: E402
+from keras_gans import images as gan_images  # noqa: E402
+from keras_gans import latent, models  # noqa: E402
 
 cli.define_flags(config.RunConfig, module_name="keras_gans.config")  # --dataset, --image_size, --seed, ...
 
@@ -94,7 +96,11 @@ class Generator:
 
 
 def load_export():
-    """The ``serving_default`` signature of ``--export_dir/<--version>``."""
+    """The ``serving_default`` signature of ``--export_dir/<--version>``.
+
+    Without ``--image_size`` (on the command line or in a flagfile), the real
+    images are compared at the size the export makes.
+    """
     if not os.path.isdir(FLAGS.export_dir):
         raise app.UsageError(f"--export_dir={FLAGS.export_dir} does not exist or is not a directory.")
     versions = export.list_versions(FLAGS.export_dir)
@@ -110,6 +116,9 @@ def load_export():
     if "z" not in spec or not set(spec) <= {"z", "labels"}:
         raise app.UsageError(f"{path} is not a (z[, labels]) -> images generator; its inputs: {sorted(spec)}.")
     num_classes = data.num_classes(FLAGS.dataset, FLAGS.data_dir) if "labels" in spec else None
+    size = loaded.signatures["serving_default"].structured_outputs["images"].shape[1]
+    if not FLAGS["image_size"].present and size is not None:  # the export says what the flags do not
+        FLAGS.image_size = int(size)
 
     def generate(z, labels=None):
         inputs = {"z": tf.constant(z, spec["z"].dtype)}
@@ -376,4 +385,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    app.run(main)
+    cli.run_app(main)

@@ -19,12 +19,14 @@ the grid is ``ceil(sqrt(num_samples))`` images wide.
 import math
 import os
 
-import numpy as np
-import tensorflow as tf
-from absl import app, flags
-from PIL import Image
+from keras_gans import cli  # first: it quiets TensorFlow's console before TensorFlow loads
 
-from keras_gans import images as gan_images
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from absl import app, flags  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from keras_gans import images as gan_images  # noqa: E402
 
 flags.DEFINE_string("export_dir", None, "Export root holding integer version folders.")
 flags.DEFINE_integer("version", None, "Version to load; default the latest.")
@@ -168,4 +170,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    app.run(main)
+    cli.run_app(main)

@@ -14,17 +14,47 @@ flags into the two configs and calls :func:`keras_gans.experiment.run`. A
 setting that cannot work ends the app with one line naming the flag, the
 value and what is allowed. This module is the only one that reads absl flags;
 the library takes configs.
+
+The console stays quiet unless asked: TensorFlow's C++ messages and the INFO
+lines of absl and TensorFlow are off unless ``--verbosity`` (absl's flag) is
+given; Keras shows a progress bar in a terminal and one line per epoch in a
+log file.
 """
 
-import dataclasses
+import os
 import sys
-import types
-import typing
 
-from absl import app, flags
 
-from keras_gans import config as configs
-from keras_gans import experiment, experiments
+def _verbose(argv):
+    return any(arg.startswith(("--verbosity", "-v=", "-v ")) or arg == "-v" for arg in argv[1:])
+
+
+def _load_tensorflow_quietly():
+    """Imports TensorFlow with its C++ console off: TF_CPP_MIN_LOG_LEVEL, which TensorFlow reads once,
+    and no stderr while it loads (its CUDA probe prints before that setting applies)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            import tensorflow  # noqa: F401, PLC0415
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+if not _verbose(sys.argv) and "tensorflow" not in sys.modules:
+    _load_tensorflow_quietly()
+
+import dataclasses  # noqa: E402
+import types  # noqa: E402
+import typing  # noqa: E402
+
+import tensorflow as tf  # noqa: E402
+from absl import app, flags, logging  # noqa: E402
+
+from keras_gans import config as configs  # noqa: E402
+from keras_gans import experiment, experiments  # noqa: E402
 
 FLAGS = flags.FLAGS
 
@@ -36,7 +66,7 @@ def _flag_kind(config_cls, field):
     return kind
 
 
-def define_flags(config_cls, flag_values=FLAGS, module_name=None):
+def define_flags(config_cls, flag_values=FLAGS, module_name=None, defaults=None):
     """Defines one flag per field of ``config_cls`` (skipping names already defined).
 
     Args:
@@ -44,12 +74,15 @@ def define_flags(config_cls, flag_values=FLAGS, module_name=None):
         flag_values: the ``absl.flags.FlagValues`` to define them in.
         module_name: the module the flags are listed under in ``--help``
             (default the running app, so ``--help`` shows them).
+        defaults: ``{field: default}`` replacing the config's own defaults.
     """
     module_name = module_name or sys.argv[0]
+    defaults = defaults or {}
     for field in dataclasses.fields(config_cls):
         if field.name in flag_values:
             continue
-        kind, meta, default = _flag_kind(config_cls, field), field.metadata, field.default
+        kind, meta = _flag_kind(config_cls, field), field.metadata
+        default = defaults.get(field.name, field.default)
         common = dict(flag_values=flag_values, module_name=module_name)
         if meta.get("choices") is not None:
             flags.DEFINE_enum(field.name, default, [str(c) for c in meta["choices"]], meta["help"], **common)
@@ -88,8 +121,8 @@ def config_from_flags(config_cls, flag_values=FLAGS):
 
 
 def define_experiment_flags(exp, flag_values=FLAGS):
-    """The common flags, then ``exp``'s own."""
-    define_flags(configs.RunConfig, flag_values, module_name="keras_gans.config")
+    """The common flags (with the experiment's defaults), then ``exp``'s own."""
+    define_flags(configs.RunConfig, flag_values, module_name="keras_gans.config", defaults=exp.run_defaults)
     define_flags(exp.Config, flag_values)
 
 
@@ -110,22 +143,55 @@ def configs_from_flagfile(exp, path):
 
 
 def usage_error(error):
-    """The one-line ``app.UsageError`` an app ends with for a :class:`~keras_gans.config.ConfigError`."""
+    """The ``app.UsageError`` for a :class:`~keras_gans.config.ConfigError` (``--option=value requirement.``)."""
     return app.UsageError(error.as_flag())
+
+
+def fail(message):
+    """Ends the app with one line on stderr and exit status 1: what is wrong, and where help is."""
+    sys.stderr.write(f"{os.path.basename(sys.argv[0])}: error: {message.rstrip('.')}. (--help lists the flags.)\n")
+    sys.exit(1)
+
+
+def _parse_flags(argv):
+    """absl's flag parsing, with a parse error (a typo, a missing flagfile, a bad value) as one line."""
+    try:
+        return FLAGS(argv)
+    except flags.Error as error:
+        fail(str(error))
+
+
+def _quiet_logs():
+    """INFO lines of absl and TensorFlow off, unless ``--verbosity`` was given."""
+    if not FLAGS["verbosity"].present:
+        logging.set_verbosity(logging.WARNING)
+        tf.get_logger().setLevel("WARNING")
+
+
+def run_app(main_fn):
+    """``absl.app.run(main_fn)`` with a quiet console and one-line errors for what users get wrong.
+
+    ``main_fn(argv)`` may raise :class:`~keras_gans.config.ConfigError` or
+    ``absl.app.UsageError``; either ends the app with one line, no usage text
+    and no traceback.
+    """
+
+    def main(argv):
+        _quiet_logs()
+        if len(argv) > 1:
+            fail(f"unexpected arguments: {' '.join(argv[1:])}")
+        try:
+            main_fn(argv)  # what it returns is not an exit status
+        except configs.ConfigError as error:
+            fail(error.as_flag())
+        except app.UsageError as error:
+            fail(str(error))
+
+    app.run(main, flags_parser=_parse_flags)
 
 
 def main(name):
     """Defines the flags of experiment ``name``, parses the command line and runs it: an app's entry point."""
     exp = experiments.get(name)
     define_experiment_flags(exp)
-    app.run(lambda argv: _run(argv, exp))
-
-
-def _run(argv, exp):
-    if len(argv) > 1:
-        raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
-    try:
-        config, run_config = configs_from_flags(exp)
-        experiment.run(config, run_config, experiment=exp)
-    except configs.ConfigError as error:
-        raise usage_error(error) from None
+    run_app(lambda argv: experiment.run(*configs_from_flags(exp), experiment=exp))

@@ -76,6 +76,22 @@ def option(default, help, *, choices=None, check=None, requirement=None):
         "requirement": requirement})
 
 
+def count(default, help, minimum=1):
+    """An integer option >= ``minimum`` (a size, a number of steps)."""
+    requirement = "must be a positive integer" if minimum == 1 else f"must be an integer >= {minimum}"
+    return option(default, help, check=lambda value: value >= minimum, requirement=requirement)
+
+
+def amount(default, help):
+    """A real option >= 0 (a loss weight, a noise level)."""
+    return option(default, help, check=non_negative, requirement="must be >= 0")
+
+
+def fraction(default, help):
+    """A real option in [0, 1) (a rate, a decay)."""
+    return option(default, help, check=lambda value: 0.0 <= value < 1.0, requirement="must be in [0, 1)")
+
+
 def positive(value):
     return value > 0
 

@@ -19,6 +19,7 @@ The generator is exported to ``export_dir`` (default
 
 import json
 import os
+import sys
 import time
 
 import keras
@@ -132,7 +133,8 @@ def run(config, run_config=None, *, experiment=None):
     Args:
         config: the experiment's config (e.g. :class:`keras_gans.experiments.objectives.DCGANConfig`);
             it names the experiment.
-        run_config: the :class:`~keras_gans.config.RunConfig`; default ``RunConfig()``.
+        run_config: the :class:`~keras_gans.config.RunConfig`; default the
+            experiment's (:meth:`~keras_gans.experiments.base.Experiment.default_run`).
         experiment: an :class:`~keras_gans.experiments.base.Experiment` to run
             instead of the registered one for ``config`` (custom hooks, tests).
 
@@ -143,8 +145,9 @@ def run(config, run_config=None, *, experiment=None):
         ConfigError: a setting that cannot work (the message names it).
     """
     started = time.time()
-    run_config = run_config or RunConfig()
     exp = experiment or experiments.for_config(config)
+    run_config = run_config or exp.default_run()
+    exp.check_dataset(run_config.dataset)
     model_dir = run_config.model_dir or os.path.join("runs", exp.name)
     export_dir = run_config.export_dir or os.path.join("saved_models", exp.name)
     phases = exp.phases(run_config)
@@ -223,8 +226,9 @@ def _fit_phases(model, phases, steps, run_config, initial_epoch, fit_callbacks):
         if len(phases) > 1:
             model.enter_phase(index, phase)
             model.make_train_function(force=True)
+        # A progress bar in a terminal, one line per epoch in a log file; the stream shuffles itself.
         history = model.fit(stream, epochs=end, steps_per_epoch=phase_steps, initial_epoch=done,
-                            callbacks=fit_callbacks, verbose=2)
+                            callbacks=fit_callbacks, verbose=1 if sys.stdout.isatty() else 2, shuffle=False)
         start = end
     return history
 

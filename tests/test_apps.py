@@ -142,9 +142,13 @@ def test_two_worker_multi_worker_mirrored_run_on_localhost(tmp_path):
     (["--epochs=-1"], "--epochs"),
     (["--batch_size=63", "--strategy=mirrored", "--virtual_cpus=2"], "--batch_size=63"),
     (["--export_dir=/proc/keras_gans_export"], "--export_dir"),
+    (["--flagfile=apps/configs/no_such.cfg"], "no_such.cfg"),
+    (["--epoch=3"], "Did you mean: epochs"),
+    (["--dataset=digits2bold"], "--dataset=digits2bold holds unpaired data"),
 ])
 def test_bad_input_gets_a_clear_error_and_exit_status(tmp_path, args, message):
     result = run_app("gan", *SHORT, f"--model_dir={tmp_path / 'run'}", *args)
     assert result.returncode != 0
     assert message in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr  # the one line, no usage text

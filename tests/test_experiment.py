@@ -89,7 +89,8 @@ def test_an_experiment_runs_from_python_with_configs_and_no_flags_and_rebuilds_f
 
     exp, read_config, read_run = experiment.read_run(tmp_path / "run")
     assert (exp.name, read_config, read_run) == ("gan", gan_config, run_config)
-    rebuilt = experiment.rebuild(exp, read_config, read_run, tf.train.latest_checkpoint(tmp_path / "run" / "checkpoints"))
+    checkpoint = tf.train.latest_checkpoint(tmp_path / "run" / "checkpoints")
+    rebuilt = experiment.rebuild(exp, read_config, read_run, checkpoint)
     z = np.random.default_rng(0).normal(size=(4, 2)).astype("float32")
     served = tf.saved_model.load(results["export"]).signatures["serving_default"](z=tf.constant(z))["images"]
     np.testing.assert_allclose(rebuilt.generate(z).numpy(), served.numpy(), atol=1e-6)

@@ -13,7 +13,21 @@ import dataclasses
 
 import keras
 
-from keras_gans import callbacks, config
+from keras_gans import callbacks, config, data
+
+# What a dataset's batches hold, by kind, and a set of each kind to suggest.
+DATA_KINDS = {"images": "images (digits, shapes, tfds:<name>, folder:<path>)",
+              "points": "2-D points (ring8, grid25)",
+              "paired": "paired images (blurred2digits, photos_x4, paired:folder:<path>, sr:folder:<path>)",
+              "unpaired": "unpaired images (digits2bold, digits2rotated, unpaired:tfds:<name>, "
+                          "unpaired:folder:<path>)"}
+
+
+def data_kind(name):
+    """``"points"``, ``"paired"``, ``"unpaired"`` or ``"images"``: what the batches of dataset ``name`` hold."""
+    if name in data.TOY_SETS:
+        return "points"
+    return data.translation_kind(name) or "images"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,6 +92,11 @@ class Context:
         return self.run.epochs * self.steps_per_epoch
 
 
+def ema_decay_option():
+    """The ``ema_decay`` setting of every experiment whose model keeps a moving average of G."""
+    return config.fraction(0.0, "Moving average of G's weights for sampling and export (0 = off).")
+
+
 def make_optimizers(run, total_steps, d_steps_per_step=1, schedule=None):
     """The (discriminator, generator) optimizers a :class:`~keras_gans.config.RunConfig` describes.
 
@@ -112,11 +131,28 @@ class Experiment:
         name: the experiment's name (the app's file name, ``runs/<name>``).
         Config: its config class (a frozen dataclass with :func:`keras_gans.config.option` fields).
         paper: the paper, for the docs and ``--help``.
+        data_kinds: the kinds of dataset it trains on (keys of :data:`DATA_KINDS`).
+        run_defaults: the common settings whose defaults it changes (e.g. a
+            dataset it can train on, a batch that fits its critic steps), so
+            that ``python apps/<name>.py`` runs with no flags at all.
     """
 
     name = None
     Config = None
     paper = ""
+    data_kinds = ("images",)
+    run_defaults = {}
+
+    def default_run(self, **settings):
+        """The :class:`~keras_gans.config.RunConfig` of this experiment's defaults, with ``settings``."""
+        return config.RunConfig(**{**self.run_defaults, **settings})
+
+    def check_dataset(self, name):
+        """Raises ConfigError naming ``dataset`` unless its batches are of a kind this experiment trains on."""
+        kind = data_kind(name)
+        if kind not in self.data_kinds:
+            wanted = " or ".join(DATA_KINDS[k] for k in self.data_kinds)
+            raise config.ConfigError("dataset", name, f"holds {kind} data; {self.name} trains on {wanted}")
 
     def build(self, ctx):
         """The uncompiled model (called inside the strategy scope)."""

@@ -12,34 +12,28 @@ section 5; Odena 2016) reports its discriminator's test accuracy.
 import dataclasses
 
 from keras_gans import callbacks, data, judges, metrics, models, networks
-from keras_gans.config import ConfigError, Config, non_negative, option, positive
-from keras_gans.experiments.base import Experiment, class_count
+from keras_gans.config import ConfigError, Config, amount, count, fraction, option, positive
+from keras_gans.experiments.base import Experiment, class_count, ema_decay_option
 from keras_gans.experiments.objectives import CROSS_ENTROPY_AND_OTHERS
 
-POSITIVE = dict(check=positive, requirement="must be a positive integer")
-EMA_HELP = "Decay of the moving average of G used for samples and export; 0 = off."
-
-
-def _ema():
-    return option(0.0, EMA_HELP, check=lambda v: 0.0 <= v < 1.0, requirement="must be in [0, 1)")
 
 
 def _digit_judge(ctx):
     """The classifier of real training images that judges generated ones."""
     return judges.train_digit_classifier(dataset=ctx.spec.name, data_dir=ctx.run.data_dir,
-                                             image_size=ctx.run.image_size)
+                                         image_size=ctx.run.image_size)
 
 
 @dataclasses.dataclass(frozen=True)
 class CGANConfig(Config):
     """Mirza & Osindero 2014: G(z, y) and D(x, y)."""
 
-    latent_dim: int = option(100, "Size of z.", **POSITIVE)
-    num_classes: int | None = option(None, "Number of classes; default (and must equal) the dataset's.", **POSITIVE)
-    base_filters: int = option(64, "Filters of D's first and G's last block.", **POSITIVE)
+    latent_dim: int = count(100, "Size of z.")
+    num_classes: int | None = count(None, "Number of classes; default (and must equal) the dataset's.")
+    base_filters: int = count(64, "Filters of D's first and G's last block.")
     loss: str = option("non_saturating", "Adversarial loss.", choices=CROSS_ENTROPY_AND_OTHERS)
     spectral_norm: bool = option(False, "Spectral normalization in D instead of batch norm.")
-    ema_decay: float = _ema()
+    ema_decay: float = ema_decay_option()
 
 
 class CGANExperiment(Experiment):
@@ -63,15 +57,14 @@ class CGANExperiment(Experiment):
 class ACGANConfig(Config):
     """Odena et al. 2017: a discriminator with an auxiliary class head."""
 
-    latent_dim: int = option(100, "Size of z (110 - 10 classes in the paper's 110-d input).", **POSITIVE)
-    num_classes: int | None = option(None, "Number of classes; default (and must equal) the dataset's.", **POSITIVE)
-    base_filters: int = option(64, "Filters of D's first and G's last block.", **POSITIVE)
+    latent_dim: int = count(100, "Size of z (110 - 10 classes in the paper's 110-d input).")
+    num_classes: int | None = count(None, "Number of classes; default (and must equal) the dataset's.")
+    base_filters: int = count(64, "Filters of D's first and G's last block.")
     loss: str = option("non_saturating", "Adversarial loss of the source (real/fake) term.",
                        choices=CROSS_ENTROPY_AND_OTHERS)
-    class_weight: float = option(1.0, "Weight of the class terms L_C (1 in the paper).", check=non_negative,
-                                 requirement="must be >= 0")
+    class_weight: float = amount(1.0, "Weight of the class terms L_C (1 in the paper).")
     spectral_norm: bool = option(False, "Spectral normalization in D instead of batch norm.")
-    ema_decay: float = _ema()
+    ema_decay: float = ema_decay_option()
 
 
 class ACGANExperiment(CGANExperiment):
@@ -92,17 +85,15 @@ class ACGANExperiment(CGANExperiment):
 class InfoGANConfig(Config):
     """Chen et al. 2016: codes that G must keep recoverable by Q."""
 
-    latent_dim: int = option(62, "Size of the noise z (62 in the paper's MNIST model).", **POSITIVE)
+    latent_dim: int = count(62, "Size of the noise z (62 in the paper's MNIST model).")
     num_categories: int = option(10, "Values of the categorical code (10 for digits).", check=lambda v: v >= 2,
                                  requirement="must be an integer >= 2")
-    num_continuous: int = option(2, "Number of continuous codes, each U[-1, 1].", **POSITIVE)
-    base_filters: int = option(64, "Filters of D's first and G's last block.", **POSITIVE)
+    num_continuous: int = count(2, "Number of continuous codes, each U[-1, 1].")
+    base_filters: int = count(64, "Filters of D's first and G's last block.")
     loss: str = option("non_saturating", "Adversarial loss.", choices=CROSS_ENTROPY_AND_OTHERS)
-    categorical_weight: float = option(1.0, "lambda of the categorical code term (1 in the paper).",
-                                       check=non_negative, requirement="must be >= 0")
-    continuous_weight: float = option(1.0, "lambda of the continuous code term.", check=non_negative,
-                                      requirement="must be >= 0")
-    ema_decay: float = _ema()
+    categorical_weight: float = amount(1.0, "lambda of the categorical code term (1 in the paper).")
+    continuous_weight: float = amount(1.0, "lambda of the continuous code term.")
+    ema_decay: float = ema_decay_option()
 
 
 class InfoGANExperiment(Experiment):
@@ -132,19 +123,16 @@ class InfoGANExperiment(Experiment):
 class SGANConfig(Config):
     """Salimans et al. 2016 (section 5): a K-class D trained on few labels."""
 
-    latent_dim: int = option(100, "Size of z.", **POSITIVE)
-    num_classes: int | None = option(None, "Number of classes; default (and must equal) the dataset's.", **POSITIVE)
+    latent_dim: int = count(100, "Size of z.")
+    num_classes: int | None = count(None, "Number of classes; default (and must equal) the dataset's.")
     num_labelled: int = option(100, "Labelled training examples, split evenly across classes (100 in the paper).",
                                check=positive, requirement="must be positive")
     labelled_seed: int = option(0, "Seed choosing the labelled examples.")
-    base_filters: int = option(64, "Filters of G's last block.", **POSITIVE)
-    input_noise_std: float = option(0.3, "Std of the Gaussian noise on D's input (the paper adds it).",
-                                    check=non_negative, requirement="must be >= 0")
-    dropout: float = option(0.5, "Dropout in D (the paper's D uses dropout).", check=lambda v: 0.0 <= v < 1.0,
-                            requirement="must be in [0, 1)")
+    base_filters: int = count(64, "Filters of G's last block.")
+    input_noise_std: float = amount(0.3, "Std of the Gaussian noise on D's input (the paper adds it).")
+    dropout: float = fraction(0.5, "Dropout in D (the paper's D uses dropout).")
     feature_matching: bool = option(True, "Train G by feature matching (the paper's choice).")
-    unsupervised_weight: float = option(1.0, "Weight of D's unsupervised loss; 0 = supervised baseline.",
-                                        check=non_negative, requirement="must be >= 0")
+    unsupervised_weight: float = amount(1.0, "Weight of D's unsupervised loss; 0 = supervised baseline.")
 
 
 class SGANExperiment(Experiment):

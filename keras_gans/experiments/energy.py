@@ -10,26 +10,23 @@ L(G(z)) = gamma L(x), and the convergence measure M_global is logged as
 import dataclasses
 
 from keras_gans import models, networks
-from keras_gans.config import Config, non_negative, option, positive
-from keras_gans.experiments.base import Experiment
-from keras_gans.experiments.objectives import ema_option
+from keras_gans.config import Config, amount, count, option, positive
+from keras_gans.experiments.base import Experiment, ema_decay_option
 
-POSITIVE = dict(check=positive, requirement="must be a positive integer")
 
 
 @dataclasses.dataclass(frozen=True)
 class EBGANConfig(Config):
     """Zhao et al. 2017: a DCGAN generator against an autoencoder."""
 
-    latent_dim: int = option(100, "Size of z.", **POSITIVE)
-    base_filters: int = option(64, "Filters of G's last block (DCGAN generator).", **POSITIVE)
-    filters: int = option(64, "Channels of the autoencoder's first scale.", **POSITIVE)
-    embedding_dim: int = option(64, "Size of the autoencoder's bottleneck.", **POSITIVE)
+    latent_dim: int = count(100, "Size of z.")
+    base_filters: int = count(64, "Filters of G's last block (DCGAN generator).")
+    filters: int = count(64, "Channels of the autoencoder's first scale.")
+    embedding_dim: int = count(64, "Size of the autoencoder's bottleneck.")
     margin: float = option(1.0, "Margin m on the energy of generated images.", check=positive,
                            requirement="must be > 0")
-    pull_away_weight: float = option(0.1, "Weight of the pull-away term (0 = plain EBGAN).", check=non_negative,
-                                     requirement="must be >= 0")
-    ema_decay: float = ema_option()
+    pull_away_weight: float = amount(0.1, "Weight of the pull-away term (0 = plain EBGAN).")
+    ema_decay: float = ema_decay_option()
 
 
 class EBGANExperiment(Experiment):
@@ -47,14 +44,14 @@ class EBGANExperiment(Experiment):
 class BEGANConfig(Config):
     """Berthelot et al. 2017: autoencoder players held at an equilibrium by k_t."""
 
-    latent_dim: int = option(64, "Size of z (N_z = h = 64 in the paper).", **POSITIVE)
-    filters: int = option(64, "n, the channels per scale of both players.", **POSITIVE)
-    embedding_dim: int = option(64, "h, the size of D's bottleneck.", **POSITIVE)
+    latent_dim: int = count(64, "Size of z (N_z = h = 64 in the paper).")
+    filters: int = count(64, "n, the channels per scale of both players.")
+    embedding_dim: int = count(64, "h, the size of D's bottleneck.")
     gamma: float = option(0.5, "Diversity ratio gamma = E[L(G(z))] / E[L(x)].", check=lambda v: 0.0 < v <= 1.0,
                           requirement="must be in (0, 1]")
     lambda_k: float = option(0.001, "Proportional gain of k_t.", check=positive, requirement="must be > 0")
     latent_distribution: str = option("uniform", "z ~ U[-1, 1] in the paper.", choices=("uniform", "normal"))
-    ema_decay: float = ema_option()
+    ema_decay: float = ema_decay_option()
 
 
 class BEGANExperiment(Experiment):

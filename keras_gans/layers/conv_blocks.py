@@ -16,8 +16,9 @@ class _ConvBlock(keras.layers.Layer):
     """Convolution, optional normalization, activation; the shared part of both blocks."""
 
     def __init__(self, filters, kernel_size=4, strides=2, normalization="batch", activation="relu",
-                 spectral_norm=False, use_bias=None, **kwargs):
+                 spectral_norm=False, use_bias=None, kernel_initializer="glorot_uniform", **kwargs):
         super().__init__(**kwargs)
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.filters = checks.positive_int("filters", filters)
         self.kernel_size = checks.positive_int("kernel_size", kernel_size)
         self.strides = checks.positive_int("strides", strides)
@@ -55,7 +56,8 @@ class _ConvBlock(keras.layers.Layer):
         config = super().get_config()
         config.update(filters=self.filters, kernel_size=self.kernel_size, strides=self.strides,
                       normalization=self.normalization, activation=self.activation,
-                      spectral_norm=self.spectral_norm, use_bias=self.use_bias)
+                      spectral_norm=self.spectral_norm, use_bias=self.use_bias,
+                      kernel_initializer=keras.initializers.serialize(self.kernel_initializer))
         return config
 
 
@@ -73,17 +75,19 @@ class UpsampleBlock(_ConvBlock):
         activation: ``"relu"``, ``"leaky_relu"`` (slope 0.2), ``"tanh"`` or None.
         spectral_norm: wrap the convolution in ``keras.layers.SpectralNormalization``.
         use_bias: conv bias; default True only without normalization.
+        kernel_initializer: of the convolution (DCGAN draws N(0, 0.02)).
         **kwargs: ``keras.layers.Layer`` arguments (name, dtype).
     """
 
     def __init__(self, filters, kernel_size=4, strides=2, normalization="batch", activation="relu",
-                 spectral_norm=False, use_bias=None, **kwargs):
+                 spectral_norm=False, use_bias=None, kernel_initializer="glorot_uniform", **kwargs):
         super().__init__(filters, kernel_size, strides, normalization, activation, spectral_norm, use_bias,
-                         **kwargs)
+                         kernel_initializer, **kwargs)
 
     def _make_conv(self, name):
         return keras.layers.Conv2DTranspose(self.filters, self.kernel_size, strides=self.strides,
-                                            padding="same", use_bias=self.use_bias, name=name)
+                                            padding="same", use_bias=self.use_bias,
+                                            kernel_initializer=self.kernel_initializer, name=name)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -100,14 +104,15 @@ class DownsampleBlock(_ConvBlock):
         activation: ``"leaky_relu"`` (slope 0.2), ``"relu"``, ``"tanh"`` or None.
         spectral_norm: wrap the convolution in ``keras.layers.SpectralNormalization``.
         use_bias: conv bias; default True only without normalization.
+        kernel_initializer: of the convolution (DCGAN draws N(0, 0.02)).
         **kwargs: ``keras.layers.Layer`` arguments (name, dtype).
     """
 
     def __init__(self, filters, kernel_size=4, strides=2, normalization="batch", activation="leaky_relu",
-                 spectral_norm=False, use_bias=None, **kwargs):
+                 spectral_norm=False, use_bias=None, kernel_initializer="glorot_uniform", **kwargs):
         super().__init__(filters, kernel_size, strides, normalization, activation, spectral_norm, use_bias,
-                         **kwargs)
+                         kernel_initializer, **kwargs)
 
     def _make_conv(self, name):
         return keras.layers.Conv2D(self.filters, self.kernel_size, strides=self.strides, padding="same",
-                                   use_bias=self.use_bias, name=name)
+                                   use_bias=self.use_bias, kernel_initializer=self.kernel_initializer, name=name)

@@ -25,12 +25,13 @@ from keras_gans.losses.classes import (acgan_discriminator_loss, acgan_generator
                                        infogan_continuous_loss, semi_supervised_generator_loss,
                                        semi_supervised_labelled_loss, semi_supervised_unlabelled_loss)
 from keras_gans.losses.distances import DISTANCES, get_distance, l1_loss, mse_loss
-from keras_gans.losses.energy import (autoencoder_energies, autoencoder_energy, began_convergence, began_discriminator_loss,
-                                      began_generator_loss, began_k_update, ebgan_discriminator_loss,
+from keras_gans.losses.energy import (autoencoder_energies, autoencoder_energy, began_convergence,
+                                      began_discriminator_loss, began_generator_loss, began_k_update, ebgan_discriminator_loss,
                                       ebgan_generator_loss, pull_away_term)
 
 __all__ = ["CROSS_ENTROPY_VARIANTS", "DISTANCES", "VARIANTS", "acgan_discriminator_loss", "acgan_generator_loss",
-           "autoencoder_energies", "autoencoder_energy", "began_convergence", "began_discriminator_loss", "began_generator_loss",
+           "autoencoder_energies", "autoencoder_energy", "began_convergence", "began_discriminator_loss",
+           "began_generator_loss",
            "began_k_update", "ebgan_discriminator_loss", "ebgan_generator_loss", "feature_matching_loss", "get",
            "get_distance", "hinge_discriminator_loss", "hinge_generator_loss", "infogan_categorical_loss",
            "infogan_continuous_loss", "l1_loss", "least_squares_discriminator_loss", "least_squares_generator_loss",

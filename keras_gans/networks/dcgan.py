@@ -8,7 +8,10 @@ with tanh output, LeakyReLU(0.2) in D. G projects z to a 4x4 map and doubles
 it block by block; D halves the image down to 4x4, flattens it (the layer
 ``"features"``) and ends in one linear unit, a raw logit. Any square
 power-of-two size from 8 to 256 works. Weights keep Keras's default
-initializers rather than the paper's N(0, 0.02).
+initializers unless ``weight_init="dcgan"`` asks for the paper's N(0, 0.02)
+(section 4: "all weights were initialized from a zero-centered Normal
+distribution with standard deviation 0.02"; here the convolution and dense
+kernels, batch-norm scales keep 1).
 """
 
 import math
@@ -19,6 +22,14 @@ from keras_gans import checks, layers
 
 MIN_SIZE, MAX_SIZE = 8, 256
 BASE_SIZE = 4  # side of G's projected map and of D's last map
+WEIGHT_INITS = ("glorot_uniform", "dcgan")
+
+
+def kernel_initializer(weight_init):
+    """The kernel initializer a ``weight_init`` name stands for (``"dcgan"``: N(0, 0.02))."""
+    if checks.one_of("weight_init", weight_init, WEIGHT_INITS) == "dcgan":
+        return keras.initializers.RandomNormal(0.0, 0.02)
+    return "glorot_uniform"
 
 
 def check_image_shape(image_shape):
@@ -40,7 +51,8 @@ def _num_blocks(size):
     return int(math.log2(size // BASE_SIZE))
 
 
-def generator(latent_dim, image_shape, *, base_filters=64, name="dcgan_generator"):
+def generator(latent_dim, image_shape, *, base_filters=64, dropout=0.0, weight_init="glorot_uniform",
+              name="dcgan_generator"):
     """Builds the DCGAN generator ``z -> images`` in [-1, 1].
 
     Args:
@@ -51,6 +63,9 @@ def generator(latent_dim, image_shape, *, base_filters=64, name="dcgan_generator
             ``base_filters * 2**(n - 1)`` channels for ``size = 4 * 2**n``. The
             paper's 64x64 G (1024 -> 512 -> 256 -> 128 -> 3) is
             ``base_filters=128``; the default 64 halves every width.
+        dropout: dropout rate after each hidden block (the "dropout in G" hack;
+            0 = none, the paper's).
+        weight_init: ``"glorot_uniform"`` (Keras's default) or ``"dcgan"`` (N(0, 0.02)).
         name: model name.
 
     Returns:
@@ -58,24 +73,32 @@ def generator(latent_dim, image_shape, *, base_filters=64, name="dcgan_generator
     """
     latent_dim = checks.positive_int("latent_dim", latent_dim)
     base_filters = checks.positive_int("base_filters", base_filters)
+    dropout = checks.rate("dropout", dropout)
+    init = kernel_initializer(weight_init)
     size, _, channels = check_image_shape(image_shape)
     blocks = _num_blocks(size)
     z = keras.Input((latent_dim,), name="z")
     filters = base_filters * 2 ** (blocks - 1)
     # The projection of z is the one dense layer; the paper reshapes it to a 4x4 map.
-    x = keras.layers.Dense(BASE_SIZE * BASE_SIZE * filters, use_bias=False, name="project")(z)
+    x = keras.layers.Dense(BASE_SIZE * BASE_SIZE * filters, use_bias=False, kernel_initializer=init,
+                           name="project")(z)
     x = keras.layers.Reshape((BASE_SIZE, BASE_SIZE, filters), name="project_reshape")(x)
     x = keras.layers.BatchNormalization(name="project_batch_norm")(x)
     x = keras.layers.ReLU(name="project_relu")(x)
     for i in range(1, blocks):
         filters //= 2
-        x = layers.UpsampleBlock(filters, normalization="batch", activation="relu", name=f"up_{i}")(x)
-    images = layers.UpsampleBlock(channels, normalization=None, activation="tanh", name="to_images")(x)
+        x = layers.UpsampleBlock(filters, normalization="batch", activation="relu", kernel_initializer=init,
+                                 name=f"up_{i}")(x)
+        if dropout:
+            x = keras.layers.Dropout(dropout, name=f"up_{i}_dropout")(x)
+    images = layers.UpsampleBlock(channels, normalization=None, activation="tanh", kernel_initializer=init,
+                                  name="to_images")(x)
     return keras.Model(z, images, name=name)
 
 
 def discriminator(image_shape, *, base_filters=64, spectral_norm=False, minibatch_discrimination=False,
-                  minibatch_kernels=32, minibatch_kernel_dim=8, name="dcgan_discriminator"):
+                  minibatch_kernels=32, minibatch_kernel_dim=8, weight_init="glorot_uniform",
+                  name="dcgan_discriminator"):
     """Builds the DCGAN discriminator ``images -> logit``.
 
     Args:
@@ -88,6 +111,7 @@ def discriminator(image_shape, *, base_filters=64, spectral_norm=False, minibatc
             features (Salimans et al. 2016) before the output layer.
         minibatch_kernels: B of minibatch discrimination.
         minibatch_kernel_dim: C of minibatch discrimination.
+        weight_init: ``"glorot_uniform"`` (Keras's default) or ``"dcgan"`` (N(0, 0.02)).
         name: model name.
 
     Returns:
@@ -99,6 +123,7 @@ def discriminator(image_shape, *, base_filters=64, spectral_norm=False, minibatc
     image_shape = check_image_shape(image_shape)
     size = image_shape[0]
     spectral_norm = checks.boolean("spectral_norm", spectral_norm)
+    init = kernel_initializer(weight_init)
     if checks.boolean("minibatch_discrimination", minibatch_discrimination):
         minibatch_kernels = checks.positive_int("minibatch_kernels", minibatch_kernels)
         minibatch_kernel_dim = checks.positive_int("minibatch_kernel_dim", minibatch_kernel_dim)
@@ -108,13 +133,13 @@ def discriminator(image_shape, *, base_filters=64, spectral_norm=False, minibatc
     for i in range(_num_blocks(size)):
         normalization = None if (i == 0 or spectral_norm) else "batch"  # no BN on D's input layer
         x = layers.DownsampleBlock(filters, normalization=normalization, activation="leaky_relu",
-                                   spectral_norm=spectral_norm, name=f"down_{i + 1}")(x)
+                                   spectral_norm=spectral_norm, kernel_initializer=init, name=f"down_{i + 1}")(x)
         filters *= 2
     x = keras.layers.Flatten(name="features")(x)
     if minibatch_discrimination:
         x = layers.MinibatchDiscrimination(minibatch_kernels, minibatch_kernel_dim,
                                            name="minibatch_discrimination")(x)
-    output = keras.layers.Dense(1, name="logit")
+    output = keras.layers.Dense(1, kernel_initializer=init, name="logit")
     if spectral_norm:
         output = keras.layers.SpectralNormalization(output, name="logit_sn")
     logit = output(x)

@@ -1,0 +1,102 @@
+"""Every app the way a newcomer runs it: its defaults train on an embedded set, and every flagfile is valid."""
+
+import glob
+import os
+import re
+
+import keras
+import pytest
+from absl import flags
+
+from keras_gans import cli, config, data, experiment, experiments, export, layers
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def configs_of(name, args):
+    """``(config, run_config)`` as ``python apps/<name>.py <args>`` parses them (fresh flags, this process)."""
+    exp = experiments.get(name)
+    flag_values = flags.FlagValues()
+    cli.define_experiment_flags(exp, flag_values)
+    flag_values([name, *args])
+    return cli.configs_from_flags(exp, flag_values)
+
+
+@pytest.mark.parametrize("name", sorted(experiments.REGISTRY))
+def test_every_app_trains_and_exports_with_its_defaults(name, tmp_path):
+    config, run_config = configs_of(name, ["--epochs=1", "--steps_per_epoch=1", f"--model_dir={tmp_path / 'run'}",
+                                           f"--export_dir={tmp_path / 'export'}"])
+    registered = experiments.get(name)
+
+    class Unmeasured(type(registered)):
+        """The app's experiment without its measures after training (they have their own tests)."""
+
+        def evaluate(self, ctx, model):
+            return None
+
+    results = experiment.run(config, run_config, experiment=Unmeasured())
+    assert results["steps"] == 1 and results["dataset"] == registered.default_run().dataset
+    assert export.list_versions(tmp_path / "export") == [1]
+    assert os.path.isfile(tmp_path / "export" / "1" / "saved_model.pb")
+
+
+def flagfiles():
+    for path in sorted(glob.glob(os.path.join(ROOT, "apps", "configs", "*.cfg"))):
+        name = os.path.basename(path)[:-4]
+        app = next((a for a in sorted(experiments.REGISTRY, key=len, reverse=True)
+                    if re.fullmatch(rf"{a}_[a-z0-9_]+", name)), None)
+        if app is not None:
+            yield app, path
+
+
+def test_every_flagfile_of_every_app_parses_into_valid_configs():
+    checked = set()
+    for app, path in flagfiles():
+        _, run_config = configs_of(app, [f"--flagfile={path}"])  # raises ConfigError if a value is bad
+        experiments.get(app).check_dataset(run_config.dataset)  # a dataset of a kind the app trains on
+        checked.add(app)
+    assert checked == set(experiments.REGISTRY)  # every app has at least one flagfile
+
+
+def built(name, args):
+    """The model ``python apps/<name>.py <args>`` would train, built on digits (or ring8) and not trained."""
+    config, run_config = configs_of(name, args)
+    exp = experiments.get(name)
+    return exp.build(experiment.Context(config=config, run=run_config, spec=experiment.data_spec(
+        data.load(run_config.dataset, batch_size=8, image_size=run_config.image_size), run_config),
+        model_dir="", steps_per_epoch=1))
+
+
+def test_the_gan_hacks_are_flags_that_reach_the_model():
+    model = built("dcgan", ["--label_smoothing=0.1", "--instance_noise_std=0.2", "--instance_noise_decay_steps=50",
+                            "--latent_distribution=uniform", "--feature_matching", "--ema_decay=0.9",
+                            "--minibatch_discrimination", "--g_dropout=0.3", "--image_size=16"])
+    assert (model.label_smoothing, model.instance_noise_std, model.instance_noise_decay_steps) == (0.1, 0.2, 50)
+    assert model.latent_distribution == "uniform" and model.feature_matching and model.ema_generator is not None
+    assert any(isinstance(layer, layers.MinibatchDiscrimination) for layer in model.discriminator.layers)
+    assert [layer.rate for layer in model.generator.layers if isinstance(layer, keras.layers.Dropout)] == [0.3]
+    noisy = built("gan", ["--dataset=ring8", "--label_noise=0.25", "--pack=4", "--unrolled_steps=2"])
+    assert noisy.label_noise == 0.25 and (noisy.pack, noisy.unrolled_steps) == (4, 2)
+    assert noisy.discriminator.inputs[0].shape == (None, 8)  # four 2-D points side by side
+    packed_critic = built("wgan_gp", ["--pack=2", "--image_size=8", "--filters=8"])
+    assert packed_critic.discriminator.inputs[0].shape == (None, 8, 8, 2)
+
+
+@pytest.mark.parametrize("name,args,message", [
+    ("dcgan", ["--loss=hinge", "--label_noise=0.1"], "--label_noise=0.1 applies to the cross-entropy losses"),
+    ("wgan", ["--label_smoothing=0.1"], "--label_smoothing=0.1 applies to the cross-entropy losses"),
+    ("wgan_gp", ["--minibatch_discrimination"], "--minibatch_discrimination=True applies to the mlp and dcgan"),
+])
+def test_a_hack_the_model_cannot_use_is_refused_naming_the_flag(name, args, message):
+    with pytest.raises(config.ConfigError) as error:
+        built(name, args)
+    assert error.value.as_flag().startswith(message)
+
+
+def test_dcgan_paper_initialization_draws_kernels_from_n_0_002():
+    model = built("dcgan", ["--weight_init=dcgan", "--image_size=32", "--base_filters=32"])
+    kernels = [w.numpy().ravel() for w in model.generator.weights + model.discriminator.weights
+               if w.name == "kernel" and w.numpy().size > 1000]
+    assert kernels and all(abs(k.std() - 0.02) < 0.002 and abs(k.mean()) < 0.002 for k in kernels)
+    default = built("dcgan", ["--image_size=32", "--base_filters=32"])
+    assert max(w.numpy().std() for w in default.generator.weights if w.name == "kernel") > 0.03
