@@ -15,7 +15,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gans import distribute
+from keras_gans import checks, distribute
 from keras_gans.models.game import AdversarialGame
 
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
