@@ -18,11 +18,9 @@ import os
 import numpy as np
 
 from keras_gans import images, judges, models, networks
-from keras_gans.config import Config, ConfigError, non_negative, option, positive
+from keras_gans.config import Config, ConfigError, amount, count, fraction, option
 from keras_gans.experiments.base import Experiment, class_count
 
-POSITIVE = dict(check=positive, requirement="must be a positive integer")
-NON_NEGATIVE = dict(check=non_negative, requirement="must be >= 0")
 LOSSES = ("hinge", "non_saturating", "least_squares", "wasserstein")
 SWEEP_COLUMNS_PER_CLASS = 2
 
@@ -35,25 +33,19 @@ def _thresholds(values):
 class BigGANConfig(Config):
     """Brock et al. 2019: BigGAN's architecture, objective, averaging and truncation."""
 
-    latent_dim: int = option(120, "Size of z (120 at 128 px); with --hierarchical a multiple of G's blocks + 1.",
-                             **POSITIVE)
-    num_classes: int | None = option(None, "Number of classes; default (and must equal) the dataset's.", **POSITIVE)
-    channels: int = option(96, "Width multiplier ch of both players (96 in the paper).", **POSITIVE)
-    shared_dim: int = option(128, "Size of G's shared class embedding; 0 = one-hot class per block.",
-                             **NON_NEGATIVE)
+    latent_dim: int = count(120, "Size of z (120 at 128 px); with --hierarchical a multiple of G's blocks + 1.")
+    num_classes: int | None = count(None, "Number of classes; default (and must equal) the dataset's.")
+    channels: int = count(96, "Width multiplier ch of both players (96 in the paper).")
+    shared_dim: int = count(128, "Size of G's shared class embedding; 0 = one-hot class per block.", minimum=0)
     hierarchical: bool = option(True, "Split z across G's blocks (hierarchical latent space).")
-    attention_resolution: int = option(64, "Resolution of the self-attention block in G and D; 0 = none.",
-                                       **NON_NEGATIVE)
+    attention_resolution: int = count(64, "Resolution of the self-attention block in G and D; 0 = none.", minimum=0)
     loss: str = option("hinge", "Adversarial loss (hinge in the paper).", choices=LOSSES)
-    orthogonal_weight: float = option(1e-4, "beta of G's orthogonal regularization (1e-4); 0 = off.",
-                                      **NON_NEGATIVE)
-    d_steps: int = option(2, "D steps per G step, each on a fresh real batch (2 in the paper).", **POSITIVE)
-    ema_decay: float = option(0.9999, "Decay of G's moving average, used for samples and export; 0 = off.",
-                              check=lambda v: 0.0 <= v < 1.0, requirement="must be in [0, 1)")
-    ema_start: int = option(20000, "G steps before the moving average starts (20k in the authors' code).",
-                            **NON_NEGATIVE)
-    standing_batches: int = option(16, "Forward passes averaged by the standing statistics.", **POSITIVE)
-    standing_batch_size: int = option(64, "Samples per standing-statistics pass.", **POSITIVE)
+    orthogonal_weight: float = amount(1e-4, "beta of G's orthogonal regularization (1e-4); 0 = off.")
+    d_steps: int = count(2, "D steps per G step, each on a fresh real batch (2 in the paper).")
+    ema_decay: float = fraction(0.9999, "Decay of G's moving average, used for samples and export; 0 = off.")
+    ema_start: int = count(20000, "G steps before the moving average starts (20k in the authors' code).", minimum=0)
+    standing_batches: int = count(16, "Forward passes averaged by the standing statistics.")
+    standing_batch_size: int = count(64, "Samples per standing-statistics pass.")
     truncation_sweep: tuple[float, ...] = option((2.0, 1.0, 0.5, 0.04), "Thresholds of samples/truncation.png "
                                                  "(the paper's fig. 2a), below an untruncated row.",
                                                  check=_thresholds, requirement="must be positive numbers")
