@@ -5,7 +5,9 @@ Networks never train; a model in ``keras_gans.models`` takes them as arguments.
 
 from keras_gans.networks import classifier, conditional, dcgan, infogan, mlp
 from keras_gans.networks import autoencoder, biggan, players, resnet
+from keras_gans.networks import attributes
 from keras_gans.networks import discogan, patchgan, resnet_translator, srresnet, unet, vgg_features
 
-__all__ = ["autoencoder", "biggan", "classifier", "conditional", "dcgan", "discogan", "infogan", "mlp", "patchgan",
+__all__ = ["attributes", "autoencoder", "biggan", "classifier", "conditional", "dcgan", "discogan", "infogan", "mlp",
+           "patchgan",
            "players", "resnet", "resnet_translator", "srresnet", "unet", "vgg_features"]
