@@ -147,15 +147,18 @@ FRESH_PROCESS = textwrap.dedent("""
     def train(strategy):
         keras.utils.set_random_seed(0)
         with strategy.scope():
-            g = networks.biggan.generator(6, (16, 16, 1), 3, channels=2, shared_dim=4, attention_resolution=8)
-            d = networks.biggan.discriminator((16, 16, 1), 3, channels=2, attention_resolution=8)
+            # No attention: it holds no cross-replica state, and leaving it out saves a quarter of the time.
+            g = networks.biggan.generator(6, (16, 16, 1), 3, channels=2, shared_dim=4, attention_resolution=0)
+            d = networks.biggan.discriminator((16, 16, 1), 3, channels=2, attention_resolution=0)
             model = models.BigGAN(g, d, 6, 3, ema_decay=0.9, seed=7)
             # G's conv biases feed batch norms, so their gradients are rounding noise, which Adam would
             # scale up to full steps: SGD keeps the comparison about the step, not about that noise.
             model.compile(d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.0),
-                          g_optimizer=keras.optimizers.SGD(0.1), run_eagerly=True)
-        dataset = tf.data.Dataset.from_tensor_slices((images, classes)).batch(8, drop_remainder=True)
-        model.fit(dataset, epochs=1, verbose=0)  # one step: two D steps on dealt halves, one G step
+                          g_optimizer=keras.optimizers.SGD(0.1))
+        n = strategy.num_replicas_in_sync
+        shards = strategy.experimental_distribute_values_from_function(lambda context: tuple(
+            tf.constant(np.split(array, n)[context.replica_id_in_sync_group]) for array in (images, classes)))
+        strategy.run(model.train_step, args=(shards,))  # two D steps on dealt halves, one G step, eagerly
         return model.get_weights() + model.ema_generator.get_weights()
 
     single = train(tf.distribute.get_strategy())
