@@ -23,7 +23,7 @@ Prints one JSON line per model and threshold, appends them to
 ``benchmarks/results/biggan_<set>.jsonl``, and ends with a summary whose
 ``targets_met`` are: BigGAN's untruncated class agreement >= 0.95; at the
 lowest threshold precision and class agreement at least their untruncated
-values and recall below it (the paper's fidelity/variety trade-off). The
+values (precision strictly above) and recall below it (the paper's fidelity/variety trade-off). The
 exit status is 1 when one is missed. Judge FID against the baselines and the
 floor is reported, not gated.
 """
@@ -238,7 +238,7 @@ def targets(lines):
     if curve:
         plain, strongest = curve[0], curve[-1]
         checks["biggan_class_agreement_0.95"] = plain["class_agreement"] >= 0.95
-        checks["truncation_precision_up"] = strongest["precision"] >= plain["precision"]
+        checks["truncation_precision_up"] = strongest["precision"] > plain["precision"]  # a tie at 0 says nothing
         checks["truncation_agreement_up"] = strongest["class_agreement"] >= plain["class_agreement"]
         checks["truncation_recall_down"] = strongest["recall"] < plain["recall"]
     return checks
