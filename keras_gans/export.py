@@ -228,7 +228,10 @@ def export_generator(model, export_dir):
     version, staging = _make_staging(export_dir)
     target = os.path.join(export_dir, str(version))
     try:
-        _write_saved_model(endpoints, staging, defaults)
+        if defaults:
+            _write_saved_model(endpoints, staging, defaults)
+        else:  # the two-argument call of models without optional inputs, as before
+            _write_saved_model(endpoints, staging)
         if os.path.exists(target):
             raise FileExistsError(f"Version {target!r} appeared while exporting; it was left untouched "
                                   "and this export was discarded.")
