@@ -13,10 +13,12 @@ float32 ``[None, latent_dim]``; plus ``labels`` int32 ``[None]`` for
 conditional generators; ``images`` float32 ``[None, H, W, C]`` for
 translation generators) and its output is ``{"images": float32 [None, H, W, C]}``.
 A model may serve more signatures (``serving_endpoints()``), and an endpoint
-given as an :class:`Endpoint` may leave some inputs optional: StyleGAN2's
-``truncation_psi`` (a float32 scalar) defaults to 1, recorded in the
-SignatureDef's ``defaults`` so TensorFlow Serving and session-based clients
-(``saved_model_cli run``) may omit it. Serve it with e.g.::
+given as an :class:`Endpoint` may leave some scalar inputs optional:
+StyleGAN2's ``truncation_psi`` defaults to 1 and BigGAN's ``truncation`` to
+none, recorded in the SignatureDef's ``defaults`` so TensorFlow Serving and
+session-based clients (``saved_model_cli run``) may omit them; a network that
+takes such a setting per row (``[None]``) gets the one value broadcast to the
+batch. Serve it with e.g.::
 
     docker run -p 8501:8501 -v $PWD/saved_models/dcgan:/models/dcgan \\
         -e MODEL_NAME=dcgan tensorflow/serving
@@ -107,15 +109,16 @@ def serving_endpoints(model):
     return endpoints
 
 
-def input_signature(network):
+def input_signature(network, optional=()):
     """One named ``tf.TensorSpec`` per input of a functional model.
 
     The spec names (``z``, ``labels``, ``images``) become the signature's input
-    names. Shapes keep a free batch dimension; a rank-0 input (a scalar
-    setting such as ``truncation_psi``) stays a scalar.
+    names. Shapes keep a free batch dimension; a rank-0 input and the inputs
+    named in ``optional`` (settings such as ``truncation_psi``) are scalars.
 
     Args:
         network: a functional ``keras.Model``.
+        optional: names of its optional scalar inputs.
 
     Returns:
         A list of ``tf.TensorSpec``, in the order of ``network.inputs``.
@@ -126,7 +129,7 @@ def input_signature(network):
     specs = []
     for tensor in network.inputs:
         name = tensor.name
-        shape = () if len(tensor.shape) == 0 else (None,) + tuple(tensor.shape[1:])
+        shape = () if len(tensor.shape) == 0 or name in optional else (None,) + tuple(tensor.shape[1:])
         specs.append(tf.TensorSpec(shape, tf.as_dtype(tensor.dtype), name=name))
     names = [spec.name for spec in specs]
     if len(set(names)) != len(names):
@@ -138,17 +141,23 @@ def _serving_fn(endpoint):
     """``(fn, input signature)``: ``fn(*inputs) -> {"images": float32}`` in inference mode.
 
     Inputs with a default come last, as Python parameters with a tensor
-    default, which is what makes TensorFlow record them as optional.
+    default, which is what makes TensorFlow record them as optional; they are
+    scalars, broadcast to the batch when the network takes them per row.
     """
     network, defaults = endpoint.network, endpoint.defaults
-    specs = input_signature(network)
+    specs = input_signature(network, optional=tuple(defaults))
     order = sorted(range(len(specs)), key=lambda i: specs[i].name in defaults)  # stable: required first
+    per_row = [name in defaults and len(tensor.shape) == 1 for name, tensor in
+               zip((spec.name for spec in specs), network.inputs)]
     single = len(network.inputs) == 1
 
     def serve(*args):
         inputs = [None] * len(args)
         for position, index in enumerate(order):
             inputs[index] = args[position]
+        if any(per_row):
+            rows = tf.shape(inputs[order[0]])[0]
+            inputs = [tf.broadcast_to(x, [rows]) if row else x for x, row in zip(inputs, per_row)]
         outputs = network(inputs[0] if single else inputs, training=False)
         if isinstance(outputs, dict):
             return {key: tf.cast(value, tf.float32) for key, value in outputs.items()}

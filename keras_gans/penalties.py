@@ -1,10 +1,11 @@
-"""Regularizers that need the network: the WGAN-GP gradient penalty, R1 and StyleGAN2's path lengths.
+"""Regularizers: the WGAN-GP gradient penalty, R1, StyleGAN2's path lengths, BigGAN's orthogonal regularization.
 
-Each differentiates a network's output with respect to its input, so they
-take the network itself rather than its outputs. The penalties return scalars
-to be weighted and added to a loss inside the caller's ``GradientTape``;
-:func:`path_lengths` returns the per-sample lengths the path length penalty
-(``keras_gans.losses.path_length_penalty``) compares with their running mean.
+The first three differentiate a network's output with respect to its input, so
+they take the network itself rather than its outputs. The penalties return
+scalars to be weighted and added to a loss inside the caller's
+``GradientTape``; :func:`path_lengths` returns the per-sample lengths the path
+length penalty (``keras_gans.losses.path_length_penalty``) compares with their
+running mean. :func:`orthogonal_regularization` takes a weight.
 """
 
 import math
@@ -115,6 +116,33 @@ def path_lengths(synthesis, ws, seed=None, *, projection=None, training=True):
         total = ops.sum(images * y)
     grads = ops.cast(tape.gradient(total, ws), "float32")
     return ops.sqrt(ops.mean(ops.sum(ops.square(grads), axis=2), axis=1))
+
+
+def orthogonal_regularization(kernel):
+    """BigGAN's orthogonal regularization ``||W^T W * (1 - I)||_F^2`` of one weight.
+
+    Brock et al. 2019, "Large Scale GAN Training for High Fidelity Natural
+    Image Synthesis", eq. 3: the squared off-diagonal entries of the Gram
+    matrix of the filters, with ``W`` the kernel reshaped to ``[fan_in,
+    units]`` (one column per output filter). Only the cosines between filters
+    are penalized, not their norms, unlike ``||W^T W - I||_F^2``; an
+    orthogonal (or column-orthogonal) W gives 0. The paper weights it by
+    beta = 1e-4; the authors' code adds the gradient of half of it.
+
+    Args:
+        kernel: a weight with at least two axes, the last one the units.
+
+    Returns:
+        Scalar penalty (without beta).
+    """
+    kernel = ops.cast(ops.convert_to_tensor(kernel), "float32")
+    if len(kernel.shape) < 2:
+        raise ValueError(f"`kernel` must have at least two axes (fan-in..., units); received shape "
+                         f"{tuple(kernel.shape)}.")
+    matrix = ops.reshape(kernel, (-1, kernel.shape[-1]))
+    gram = ops.matmul(ops.transpose(matrix), matrix)
+    off_diagonal = gram * (1.0 - ops.eye(kernel.shape[-1], dtype="float32"))
+    return ops.sum(ops.square(off_diagonal))
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")

@@ -21,6 +21,14 @@
   2016, used by SRGAN, Ledig et al. 2017).
 - :class:`ClassOneHot` and :func:`checked_class_ids` (``classes``): labels into
   conditional networks (Mirza & Osindero 2014), with a range check.
+- :class:`SNDense`, :class:`SNConv2D`, :class:`SNEmbedding` (``spectral``):
+  spectral normalization that trains the raw weight, as BigGAN's code does
+  (Miyato et al. 2018; Brock et al. 2019).
+- :class:`SelfAttention` (``attention``; Zhang et al. 2019, "Self-Attention GANs").
+- :class:`ConditionalBatchNorm`, :class:`ClassProjection`, :class:`LatentChunks`
+  (``conditioning``; BigGAN's conditional BN and hierarchical z, Miyato &
+  Koyama 2018's projection discriminator) and :class:`LatentTruncation`
+  (``truncation``; BigGAN's truncation trick).
 - :func:`normalization_layer` and :func:`activation_layer` (``common``): the
   factories the blocks and the network builders share.
 
@@ -28,9 +36,11 @@ Every layer is registered under the ``keras_gans`` package (``keras_gans>ClassNa
 so models that use them load from ``.keras`` files.
 """
 
+from keras_gans.layers.attention import SelfAttention
 from keras_gans.layers.classes import ClassOneHot, checked_class_ids
 from keras_gans.layers.common import (ACTIVATIONS, LEAKY_RELU_SLOPE, NORMALIZATIONS, activation_layer,
                                       normalization_layer)
+from keras_gans.layers.conditioning import ClassProjection, ConditionalBatchNorm, LatentChunks
 from keras_gans.layers.conv_blocks import DownsampleBlock, UpsampleBlock
 from keras_gans.layers.equalized import EqualizedConv2D, EqualizedDense, ScaledLeakyReLU
 from keras_gans.layers.fade import FadeIn
@@ -38,9 +48,13 @@ from keras_gans.layers.minibatch import MinibatchDiscrimination, MinibatchStdDev
 from keras_gans.layers.normalization import PixelNorm
 from keras_gans.layers.resampling import ReflectionPadding2D, SubPixelUpsampling
 from keras_gans.layers.style import ConstantInput, ModulatedConv2D, NoiseInjection, StyleSelect, Truncation
+from keras_gans.layers.spectral import SNConv2D, SNDense, SNEmbedding
+from keras_gans.layers.truncation import LatentTruncation, truncate_latent, truncated_normal
 
 __all__ = ["ACTIVATIONS", "LEAKY_RELU_SLOPE", "NORMALIZATIONS", "ClassOneHot", "ConstantInput", "DownsampleBlock",
            "EqualizedConv2D", "EqualizedDense", "FadeIn", "ModulatedConv2D", "NoiseInjection", "PixelNorm",
            "ScaledLeakyReLU", "StyleSelect", "Truncation",
            "MinibatchDiscrimination", "MinibatchStdDev", "ReflectionPadding2D", "SubPixelUpsampling", "UpsampleBlock",
            "activation_layer", "checked_class_ids", "normalization_layer"]
+__all__ += ["ClassProjection", "ConditionalBatchNorm", "LatentChunks", "LatentTruncation", "SNConv2D", "SNDense",
+            "SNEmbedding", "SelfAttention", "truncate_latent", "truncated_normal"]

@@ -10,6 +10,7 @@ networks as arguments. ``docs/design.md`` shows how to add a paper.
 from keras_gans.models.acgan import ACGAN
 from keras_gans.models.adversarial import AdversarialModel
 from keras_gans.models.began import BEGAN
+from keras_gans.models.biggan import BigGAN
 from keras_gans.models.cgan import CGAN
 from keras_gans.models.cyclegan import CycleGAN
 from keras_gans.models.discogan import DiscoGAN
@@ -24,6 +25,6 @@ from keras_gans.models.srgan import SRGAN
 from keras_gans.models.stylegan2 import StyleGAN2
 from keras_gans.models.translation import PairedTranslator, TwoWayTranslator
 
-__all__ = ["ACGAN", "AdversarialGame", "AdversarialModel", "BEGAN", "EBGAN",
-           "CGAN", "CycleGAN", "DiscoGAN", "GAN", "InfoGAN", "PairedTranslator", "Pix2Pix", "ProGAN", "SGAN", "SRGAN", "StyleGAN2",
+__all__ = ["ACGAN", "AdversarialGame", "AdversarialModel", "BEGAN", "BigGAN", "EBGAN", "CGAN", "CycleGAN",
+           "DiscoGAN", "GAN", "InfoGAN", "PairedTranslator", "Pix2Pix", "ProGAN", "SGAN", "SRGAN", "StyleGAN2",
            "TwoWayTranslator"]

@@ -15,7 +15,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gans import distribute
+from keras_gans import checks, distribute
 from keras_gans.models.game import AdversarialGame
 
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
@@ -65,7 +65,7 @@ def _averaging_copy(generator):
     return copy
 
 
-def _check_prior(*, latent_dim, latent_distribution, ema_decay):
+def _check_prior(*, latent_dim, latent_distribution, ema_decay, ema_start):
     """Raises ValueError naming the first bad argument shared by every model with a latent prior."""
     if isinstance(latent_dim, bool) or not isinstance(latent_dim, int) or latent_dim <= 0:
         raise ValueError(f"`latent_dim` must be a positive int; received latent_dim={latent_dim!r}.")
@@ -74,6 +74,7 @@ def _check_prior(*, latent_dim, latent_distribution, ema_decay):
                          f"received latent_distribution={latent_distribution!r}.")
     if isinstance(ema_decay, bool) or not isinstance(ema_decay, (int, float)) or not 0.0 <= ema_decay < 1.0:
         raise ValueError(f"`ema_decay` must be a number in [0, 1); received ema_decay={ema_decay!r}.")
+    checks.integer("ema_start", ema_start, minimum=0)
 
 
 class AdversarialModel(AdversarialGame):
@@ -85,7 +86,10 @@ class AdversarialModel(AdversarialGame):
     trainable weight ``w`` of G updates its average as ``avg <- decay_t * avg +
     (1 - decay_t) * w`` with ``decay_t = min(d, (1 + t) / (10 + t))``, the
     warm-up of ``tf.train.ExponentialMovingAverage`` with ``num_updates``, so
-    early averages are not dominated by the random initial weights.
+    early averages are not dominated by the random initial weights. With
+    ``ema_start = s > 0`` the average is a copy of G for the first ``s``
+    updates and averages from there, with ``t - s`` in place of ``t``
+    (BigGAN starts its average after 20k iterations, Brock et al. 2019).
     Non-trainable weights (batch-norm statistics) are copied. The averaged
     network, :attr:`ema_generator`, is what :meth:`generate`, the sample
     callbacks and the export use; it is saved in checkpoints and ``.keras``
@@ -98,20 +102,23 @@ class AdversarialModel(AdversarialGame):
         latent_distribution: ``"normal"`` (N(0, I)) or ``"uniform"`` (U[-1, 1]).
         ema_decay: decay d of G's moving average; 0 = off. Needs a functional
             or Sequential generator (it is copied with ``keras.models.clone_model``).
+        ema_start: generator updates before the average starts (it copies G until then).
         seed: seed of the model's ``keras.random.SeedGenerator``.
         **kwargs: passed to :class:`~keras_gans.models.game.AdversarialGame`
             (``n_critic``, ``split_real_batch``, ``name``).
     """
 
     def __init__(self, generator, discriminator, latent_dim, *, latent_distribution="normal",
-                 ema_decay=0.0, seed=None, **kwargs):
+                 ema_decay=0.0, ema_start=0, seed=None, **kwargs):
         super().__init__(**kwargs)
-        _check_prior(latent_dim=latent_dim, latent_distribution=latent_distribution, ema_decay=ema_decay)
+        _check_prior(latent_dim=latent_dim, latent_distribution=latent_distribution, ema_decay=ema_decay,
+                     ema_start=ema_start)
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = latent_dim
         self.latent_distribution = latent_distribution
         self.ema_decay = float(ema_decay)
+        self.ema_start = int(ema_start)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.ema_generator = _averaging_copy(generator) if self.ema_decay else None
@@ -186,8 +193,8 @@ class AdversarialModel(AdversarialGame):
         """One EMA step of G's weights, when kept."""
         if self.ema_generator is None:
             return
-        updates = ops.cast(self.g_optimizer.iterations, "float32")  # t, this update included
-        decay = ops.minimum(self.ema_decay, (1.0 + updates) / (10.0 + updates))
+        updates = ops.cast(self.g_optimizer.iterations, "float32") - self.ema_start  # t - s, this update included
+        decay = ops.where(updates > 0, ops.minimum(self.ema_decay, (1.0 + updates) / (10.0 + updates)), 0.0)
         for average, weight in zip(self.ema_generator.weights, self.generator.weights):
             if weight.trainable:
                 average.assign(decay * average + (1.0 - decay) * weight)
@@ -202,7 +209,7 @@ class AdversarialModel(AdversarialGame):
             generator=keras.saving.serialize_keras_object(self.generator),
             discriminator=keras.saving.serialize_keras_object(self.discriminator),
             latent_dim=self.latent_dim, latent_distribution=self.latent_distribution,
-            ema_decay=self.ema_decay, seed=self.seed)
+            ema_decay=self.ema_decay, ema_start=self.ema_start, seed=self.seed)
         return config
 
     @classmethod

@@ -4,11 +4,11 @@ Networks never train; a model in ``keras_gans.models`` takes them as arguments.
 """
 
 from keras_gans.networks import classifier, conditional, dcgan, infogan, mlp
-from keras_gans.networks import autoencoder, players, resnet
+from keras_gans.networks import autoencoder, biggan, players, resnet
 from keras_gans.networks import attributes
 from keras_gans.networks import discogan, patchgan, resnet_translator, srresnet, unet, vgg_features
 from keras_gans.networks import progan, stylegan2
 
-__all__ = ["attributes", "autoencoder", "classifier", "conditional", "dcgan", "discogan", "infogan", "mlp",
+__all__ = ["attributes", "autoencoder", "biggan", "classifier", "conditional", "dcgan", "discogan", "infogan", "mlp",
            "patchgan", "players", "progan", "resnet", "resnet_translator", "srresnet", "stylegan2", "unet",
            "vgg_features"]

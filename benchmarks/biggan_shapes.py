@@ -1,0 +1,300 @@
+"""BigGAN on the embedded shapes, against CGAN and ACGAN at equal training time, and its truncation curve.
+
+    python benchmarks/biggan_shapes.py [--dataset=shapes] [--image_size=32] [--minutes=20] [--seed=0]
+                                       [--only=biggan,cgan,acgan] [--keep=DIR]
+
+Each model trains in its own process, all at once, with its flagfile
+(``apps/configs/biggan_<set>.cfg``; ``cgan_digits.cfg`` and
+``acgan_digits.cfg`` for the baselines, with ``--dataset`` and
+``--image_size`` replaced) for the same CPU-time budget (the machine is shared), counted from the
+end of the first step so that graph tracing is not charged. Then, with the
+judge trained on the real training split (``judge_for``) and its feature
+layer for "judge FID":
+
+- every model: class agreement (the share of 1000 samples, equal per class,
+  that the judge labels with the requested class), judge FID against 1000
+  real training images, improved precision and recall (k = 3);
+- the real-vs-real floor: the same measures between two disjoint sets of
+  1000 real images;
+- BigGAN: the same at each truncation threshold (standing statistics
+  re-estimated for each), plotted to ``benchmarks/results/biggan_<set>_truncation.png``.
+
+Prints one JSON line per model and threshold, appends them to
+``benchmarks/results/biggan_<set>.jsonl``, and ends with a summary whose
+``targets_met`` are: BigGAN's untruncated class agreement >= 0.95; at the
+lowest threshold precision and class agreement at least their untruncated
+values (precision strictly above) and recall below it (the paper's fidelity/variety trade-off). The
+exit status is 1 when one is missed. Judge FID against the baselines and the
+floor is reported, not gated.
+"""
+
+import argparse
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from _common import ROOT  # benchmarks/ is on sys.path when run as a script
+
+RUNS = {"biggan": "biggan", "cgan": "cgan", "acgan": "acgan"}
+THRESHOLDS = (2.0, 1.5, 1.0, 0.75, 0.5, 0.25, 0.04)
+NUM_SAMPLES = 1000
+JUDGE_CACHE = os.path.join(tempfile.gettempdir(), "keras_gans_judges")
+
+
+def flagfile(app, dataset):
+    tag = dataset.split("/")[0].split(":")[-1]
+    own = os.path.join(ROOT, "apps", "configs", f"{app}_{tag}.cfg")
+    return own if os.path.exists(own) else os.path.join(ROOT, "apps", "configs", f"{app}_digits.cfg")
+
+
+def judge_for(dataset, image_size, seed=0):
+    """The classifier of real training images that judges samples, and its accuracy on the test split.
+
+    On ``shapes``: the shapes judge (``judges.train_shapes_judge``, weights
+    cached in :data:`JUDGE_CACHE`) reduced to its shape head, with
+    its ``features`` layer. Elsewhere: the digit judge trained on ``dataset``.
+    """
+    import keras
+
+    from keras_gans import data, judges
+
+    if dataset == "shapes":
+        full = judges.train_shapes_judge(image_size=image_size, seed=seed,
+                                         cache_dir=JUDGE_CACHE)
+        judge = keras.Model(full.inputs, full.get_layer("shape").output, name=f"{full.name}_shape")
+    else:
+        judge = judges.train_digit_classifier(dataset=dataset, image_size=image_size, seed=seed)
+    images, labels = data.load_arrays(dataset, split="test", image_size=image_size)
+    accuracy = float(np.mean(judges.predict_classes(judge, images) == labels))
+    return judge, accuracy
+
+
+# ------------------------------------------------------------------ child: one training run
+
+
+def budgeted(experiment, seconds, args):
+    """``experiment`` with a CPU-time budget and the benchmark's measures as its evaluation."""
+    import keras
+
+    class StopAfter(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            now = time.process_time()  # CPU time: the machine is shared, wall-clock shares vary
+            self.started = getattr(self, "started", now)  # the clock starts after the first (traced) step
+            if now - self.started > seconds:
+                self.model.stop_training = True
+
+    class Budgeted(type(experiment)):
+        def callbacks(self, ctx, model):
+            return super().callbacks(ctx, model) + [StopAfter()]
+
+        def evaluate(self, ctx, model):  # the benchmark's measures only, with the parent's judge
+            thresholds = (None,) + (THRESHOLDS if isinstance(model, models.BigGAN) else ())
+            while not os.path.exists(args.judge):  # the parent trains it meanwhile
+                time.sleep(5)
+            judge = keras.models.load_model(args.judge)
+            return {"rows": measure(model, judge, args.dataset, args.image_size, thresholds, args.seed,
+                                    standing_of(ctx))}
+
+    from keras_gans import models
+
+    return Budgeted()
+
+
+def standing_of(ctx):
+    c = ctx.config
+    if not hasattr(c, "standing_batches"):
+        return None
+    return dict(num_batches=c.standing_batches, batch_size=c.standing_batch_size, seed=ctx.run.seed)
+
+
+def generate(model, z, labels, threshold):
+    chunks = []
+    for start in range(0, len(z), 250):
+        part = (z[start:start + 250], labels[start:start + 250])
+        chunks.append(np.asarray(model.generate(*part, truncation=threshold) if threshold is not None
+                                 else model.generate(*part)))
+    return np.concatenate(chunks)
+
+
+def real_sets(dataset, image_size, seed):
+    from keras_gans import data
+
+    images, _ = data.load_arrays(dataset, image_size=image_size)
+    order = np.random.default_rng(seed).permutation(len(images))
+    n = min(NUM_SAMPLES, len(images) // 2)
+    return images[order[:n]], images[order[n:2 * n]]
+
+
+def scores(judge, extractor, reference, images, labels=None):
+    from keras_gans import judges, metrics
+
+    row = {"fid": float(metrics.fid(reference, extractor(images))),
+           **metrics.precision_recall(reference, extractor(images), k=3)}
+    if labels is not None:
+        row["class_agreement"] = metrics.generated_class_accuracy(judges.predict_classes(judge, images), labels)
+    return row
+
+
+def measure(model, judge, dataset, image_size, thresholds, seed, standing):
+    from keras_gans import features
+
+    extractor = features.LayerFeatures(judge, "features", batch_size=256)
+    real, _ = real_sets(dataset, image_size, seed)
+    reference = extractor(real)
+    per_class = len(real) // model.num_classes
+    labels = np.repeat(np.arange(model.num_classes, dtype=np.int32), per_class)
+    z = np.random.default_rng(seed + 1).standard_normal((len(labels), model.latent_dim)).astype(np.float32)
+    rows = []
+    for threshold in thresholds:
+        if standing is not None:
+            model.standing_statistics(truncation=threshold, **standing)
+        rows.append({"truncation": threshold,
+                     **scores(judge, extractor, reference, generate(model, z, labels, threshold), labels)})
+    if standing is not None:
+        model.standing_statistics(**standing)
+    return rows
+
+
+def child(args):
+    from keras_gans import cli, experiment, experiments
+
+    exp = experiments.get(RUNS[args.child])
+    config, run = cli.configs_from_flagfile(exp, flagfile(RUNS[args.child], args.dataset))
+    run = dataclasses.replace(run, dataset=args.dataset, image_size=args.image_size, epochs=100_000, seed=args.seed,
+                              model_dir=args.model_dir, export=False, sample_every=100_000)
+    results = experiment.run(config, run, experiment=budgeted(exp, args.minutes * 60, args))
+    print(json.dumps(results))
+
+
+# ------------------------------------------------------------------ parent
+
+
+def floor(judge, dataset, image_size, seed):
+    from keras_gans import features
+
+    extractor = features.LayerFeatures(judge, "features", batch_size=256)
+    first, second = real_sets(dataset, image_size, seed)
+    return {"run": "real_vs_real", **scores(judge, extractor, extractor(first), second)}
+
+
+def start(name, args, workdir):
+    """Starts one model's training process (all run at once, each on its own CPU-time budget)."""
+    model_dir = os.path.join(workdir, name)
+    command = [sys.executable, os.path.abspath(__file__), f"--child={name}", f"--model_dir={model_dir}",
+               f"--dataset={args.dataset}", f"--image_size={args.image_size}", f"--minutes={args.minutes}",
+               f"--seed={args.seed}", f"--judge={args.judge}"]
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+
+
+def finish(name, process, args):
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        sys.exit(f"{name} failed:\n{stderr[-3000:]}")
+    results = json.loads(stdout.strip().splitlines()[-1])
+    base = {"run": name, "flagfile": os.path.relpath(flagfile(RUNS[name], args.dataset), ROOT),
+            "steps": results["steps"], "train_wall_time_s": results["wall_time_s"]}
+    return [{**base, **row} for row in results["evaluation"]["rows"]]
+
+
+def plot(rows, path, title):
+    """The truncation curve: precision, recall and class agreement per threshold (Pillow, no matplotlib)."""
+    width, height, left, right, top, bottom = 720, 420, 60, 150, 40, 50
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((left, 12), title, fill="black")
+    x0, x1, y0, y1 = left, width - right, height - bottom, top
+    draw.line([(x0, y0), (x1, y0)], fill="black")
+    draw.line([(x0, y0), (x0, y1)], fill="black")
+    for tick in np.linspace(0.0, 1.0, 6):
+        y = y0 + (y1 - y0) * tick
+        draw.line([(x0 - 4, y), (x1, y)], fill=(225, 225, 225))
+        draw.text((x0 - 34, y - 6), f"{tick:.1f}", fill="black")
+    xs = [x0 + 20 + i * (x1 - x0 - 40) / max(1, len(rows) - 1) for i in range(len(rows))]
+    for x, row in zip(xs, rows):
+        draw.text((x - 10, y0 + 8), "none" if row["truncation"] is None else f"{row['truncation']:g}", fill="black")
+    draw.text(((x0 + x1) / 2 - 90, y0 + 28), "truncation threshold (lower = stronger)", fill="black")
+    series = (("precision", (31, 119, 180)), ("recall", (214, 39, 40)), ("class_agreement", (44, 160, 44)))
+    for i, (key, colour) in enumerate(series):
+        points = [(x, y0 + (y1 - y0) * row[key]) for x, row in zip(xs, rows)]
+        draw.line(points, fill=colour, width=3)
+        for x, y in points:
+            draw.ellipse([x - 3, y - 3, x + 3, y + 3], fill=colour)
+        draw.line([(x1 + 15, top + 20 + 20 * i), (x1 + 35, top + 20 + 20 * i)], fill=colour, width=3)
+        draw.text((x1 + 40, top + 14 + 20 * i), key.replace("_", " "), fill="black")
+    image.save(path)
+
+
+def targets(lines):
+    checks = {}
+    curve = [line for line in lines if line["run"] == "biggan"]
+    if curve:
+        plain, strongest = curve[0], curve[-1]
+        checks["biggan_class_agreement_0.95"] = plain["class_agreement"] >= 0.95
+        checks["truncation_precision_up"] = strongest["precision"] > plain["precision"]  # a tie at 0 says nothing
+        checks["truncation_agreement_up"] = strongest["class_agreement"] >= plain["class_agreement"]
+        checks["truncation_recall_down"] = strongest["recall"] < plain["recall"]
+    return checks
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", default="shapes")
+    parser.add_argument("--image_size", type=int, default=32)
+    parser.add_argument("--minutes", type=float, default=20.0, help="CPU-time training budget of every model")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--only", default=",".join(RUNS), help=f"comma-separated subset of {','.join(RUNS)}")
+    parser.add_argument("--keep", default=None, help="keep the run folders here (default: a temporary folder)")
+    parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--model_dir", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--judge", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(args)
+    names = [name for name in args.only.split(",") if name]
+    unknown = sorted(set(names) - set(RUNS))
+    if unknown:
+        parser.error(f"--only: unknown runs {unknown}; choose from {sorted(RUNS)}")
+    tag = args.dataset.replace("/", "_").replace(":", "_")
+    results_dir = os.path.join(ROOT, "benchmarks", "results")
+    os.makedirs(results_dir, exist_ok=True)
+    context = {"dataset": args.dataset, "image_size": args.image_size, "minutes": args.minutes, "seed": args.seed,
+               "machine": f"{os.cpu_count()} CPU cores (shared: timings are noisy)",
+               "command": " ".join(["python", "benchmarks/biggan_shapes.py"] + sys.argv[1:])}
+    with tempfile.TemporaryDirectory() as scratch:
+        workdir = args.keep or scratch
+        os.makedirs(workdir, exist_ok=True)
+        args.judge = os.path.join(workdir, "judge.keras")
+        if os.path.exists(args.judge):
+            os.remove(args.judge)
+        processes = {name: start(name, args, workdir) for name in names}
+        judge, accuracy = judge_for(args.dataset, args.image_size, args.seed)
+        judge.save(args.judge + ".part.keras")
+        os.replace(args.judge + ".part.keras", args.judge)
+        context["judge_test_accuracy"] = accuracy
+        lines = [{**floor(judge, args.dataset, args.image_size, args.seed), **context}]
+        print(json.dumps(lines[0]), flush=True)
+        for name, process in processes.items():
+            for row in finish(name, process, args):
+                lines.append({**row, **context})
+                print(json.dumps(lines[-1]), flush=True)
+    curve = [line for line in lines if line["run"] == "biggan"]
+    if curve:
+        plot(curve, os.path.join(results_dir, f"biggan_{tag}_truncation.png"),
+             f"BigGAN on {args.dataset} at {args.image_size} px, {args.minutes:g} min: judge precision/recall")
+    with open(os.path.join(results_dir, f"biggan_{tag}.jsonl"), "a") as file:
+        file.writelines(json.dumps(line) + "\n" for line in lines)
+    checks = targets(lines)
+    print(json.dumps({"run": "summary", "targets_met": checks}), flush=True)
+    sys.exit(0 if checks and all(checks.values()) else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,214 @@
+"""BigGAN's model: orthogonal regularization targets, EMA start, standing statistics, truncation, saving, serving."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gans import export, layers, models, networks, penalties
+from keras_gans.config import ConfigError
+from keras_gans.experiments import biggan as biggan_experiment
+from keras_gans.experiments.base import Context, DataSpec
+from keras_gans.models import biggan as biggan_model
+
+LATENT, CLASSES, SHAPE = 6, 3, (16, 16, 1)
+ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+
+
+def tiny_biggan(**options):
+    generator = networks.biggan.generator(LATENT, SHAPE, CLASSES, channels=2, shared_dim=4, attention_resolution=8)
+    discriminator = networks.biggan.discriminator(SHAPE, CLASSES, channels=2, attention_resolution=8)
+    return models.BigGAN(generator, discriminator, LATENT, CLASSES, seed=0, **options)
+
+
+def latent(rows, seed=0):
+    return np.random.default_rng(seed).standard_normal((rows, LATENT)).astype("float32")
+
+
+def test_orthogonal_regularization_covers_g_kernels_but_not_the_shared_embedding():
+    model = tiny_biggan(orthogonal_weight=1e-4)
+    paths = [weight.path for weight in model.orthogonal_weights]
+    assert not any("shared_embedding" in path for path in paths)
+    assert any("cbn1_gain" in path for path in paths) and any("attention_query" in path for path in paths)
+    assert all(len(weight.shape) >= 2 for weight in model.orthogonal_weights)
+    expected = sum(float(penalties.orthogonal_regularization(weight)) for weight in model.orthogonal_weights)
+    assert float(model.orthogonal_penalty()) == pytest.approx(expected, rel=1e-5)
+    with pytest.raises(ValueError, match="orthogonal_weight"):
+        tiny_biggan(orthogonal_weight=-1.0)
+
+
+def test_ema_start_copies_g_until_the_start_then_averages():
+    generator = networks.mlp.generator(2, (2,), hidden_units=(4,), output_activation=None)
+    discriminator = networks.mlp.discriminator((2,), hidden_units=(4,))
+    gan = models.GAN(generator, discriminator, 2, ema_decay=0.9, ema_start=2, seed=0)
+    gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1), run_eagerly=True)
+    data = np.random.default_rng(0).normal(size=(8, 2)).astype("float32")
+    gaps = []
+    for _ in range(3):
+        gan.train_on_batch(data)
+        gaps.append(max(float(np.abs(a - b).max()) for a, b in zip(gan.ema_generator.get_weights(),
+                                                                   gan.generator.get_weights())))
+    assert gaps[0] == 0.0 and gaps[1] == 0.0  # updates 1 and 2: a copy of G
+    assert gaps[2] > 0.0  # update 3 averages
+    assert models.GAN.from_config(gan.get_config()).ema_start == 2
+    with pytest.raises(ValueError, match="ema_start"):
+        models.GAN(generator, discriminator, 2, ema_start=-1)
+
+
+def test_standing_statistics_average_the_batch_moments_and_change_nothing_else():
+    model = tiny_biggan(ema_decay=0.999)
+    network = model.sampling_generator
+    norms = [layer for layer in network._flatten_layers() if isinstance(layer, keras.layers.BatchNormalization)]
+    labels = tf.constant([0, 1, 2, 0], "int32")
+    batches = {"a": [tf.constant(latent(4, 1)), labels], "b": [tf.constant(latent(4, 2)), labels]}
+    for layer in network._flatten_layers():
+        if isinstance(layer, layers.SNDense):
+            layer.sn_u.assign(np.ones(layer.sn_u.shape, "float32"))  # an SN vector that a training call would move
+
+    def stats():
+        return [np.concatenate([norm.moving_mean.numpy(), norm.moving_variance.numpy()]) for norm in norms]
+
+    before = {weight.path: weight.numpy().copy() for weight in network.weights}
+    single = {}
+    for name in ("a", "b"):
+        biggan_model.standing_statistics(network, lambda k, name=name: batches[name], 1)
+        single[name] = stats()
+    biggan_model.standing_statistics(network, lambda k: batches["a" if k == 1 else "b"], 2)
+    for both, a, b in zip(stats(), single["a"], single["b"]):
+        np.testing.assert_allclose(both, (a + b) / 2, rtol=1e-5, atol=1e-6)
+    moving = {weight.path for norm in norms for weight in (norm.moving_mean, norm.moving_variance)}
+    for weight in network.weights:
+        if weight.path in moving:
+            assert not np.allclose(weight.numpy(), before[weight.path])
+        else:
+            np.testing.assert_array_equal(weight.numpy(), before[weight.path])
+    assert all(norm.momentum == 0.9 and not norm.trainable for norm in norms)  # settings restored
+    seed_state = model.seed_generator.state.numpy().copy()
+    model.standing_statistics(num_batches=2, batch_size=4, truncation=0.5)
+    np.testing.assert_array_equal(model.seed_generator.state.numpy(), seed_state)  # its own draws
+
+
+def test_generate_truncates_z_and_keras_file_round_trip(tmp_path):
+    model = tiny_biggan(ema_decay=0.999, ema_start=5)
+    model.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.0),
+                  g_optimizer=keras.optimizers.Adam(5e-5, beta_1=0.0))
+    z, labels = latent(4) * 3.0, np.array([0, 1, 2, 1])
+    truncated = np.asarray(model.generate(z, labels, truncation=0.5))
+    np.testing.assert_allclose(truncated, np.asarray(model.generate(layers.truncate_latent(z, 0.5), labels)),
+                               atol=1e-6)
+    assert not np.allclose(truncated, np.asarray(model.generate(z, labels)))
+    with pytest.raises(ValueError, match="labels"):
+        model.generate(z, [0, 1, 2, 3])
+    model.save(tmp_path / "biggan.keras")
+    loaded = keras.models.load_model(tmp_path / "biggan.keras")
+    assert (loaded.n_critic, loaded.split_real_batch, loaded.ema_start, loaded.loss_name) == (2, True, 5, "hinge")
+    np.testing.assert_allclose(np.asarray(loaded.generate(z, labels, truncation=0.5)), truncated, atol=1e-6)
+
+
+def test_a_default_for_an_input_the_network_lacks_is_refused():
+    model = tiny_biggan()
+    with pytest.raises(ValueError, match="'truncation_psi'"):
+        export.Endpoint(model.sampling_network(), {"truncation_psi": 1.0})
+
+
+FRESH_PROCESS = textwrap.dedent("""
+    import json, os, sys
+    import numpy as np
+    import tensorflow as tf
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+    import keras
+    from keras_gans import models, networks
+
+    # 1. The exported generator, loaded where nothing of keras_gans was imported before.
+    folder = sys.argv[2]
+    loaded = tf.saved_model.load(sys.argv[1])
+    z, labels = tf.constant(np.load(folder + "/z.npy")), tf.constant(np.load(folder + "/labels.npy"))
+    signature = loaded.signatures["serving_default"]
+    np.save(folder + "/plain.npy", loaded.serving_default(z=z, labels=labels)["images"].numpy())
+    np.save(folder + "/half.npy", signature(z=z, labels=labels, truncation=tf.constant(0.5))["images"].numpy())
+    inputs = sorted(signature.structured_input_signature[1])
+
+    # 2. A 2-replica MirroredStrategy step against one device.
+    rng = np.random.default_rng(0)
+    images = rng.uniform(-1, 1, (8, 16, 16, 1)).astype("float32")
+    classes = rng.integers(0, 3, 8).astype("int32")
+
+    def train(strategy):
+        keras.utils.set_random_seed(0)
+        with strategy.scope():
+            # No attention: it holds no cross-replica state, and leaving it out saves a quarter of the time.
+            g = networks.biggan.generator(6, (16, 16, 1), 3, channels=2, shared_dim=4, attention_resolution=0)
+            d = networks.biggan.discriminator((16, 16, 1), 3, channels=2, attention_resolution=0)
+            model = models.BigGAN(g, d, 6, 3, ema_decay=0.9, seed=7)
+            # G's conv biases feed batch norms, so their gradients are rounding noise, which Adam would
+            # scale up to full steps: SGD keeps the comparison about the step, not about that noise.
+            model.compile(d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.0),
+                          g_optimizer=keras.optimizers.SGD(0.1))
+        n = strategy.num_replicas_in_sync
+        shards = strategy.experimental_distribute_values_from_function(lambda context: tuple(
+            tf.constant(np.split(array, n)[context.replica_id_in_sync_group]) for array in (images, classes)))
+        strategy.run(model.train_step, args=(shards,))  # two D steps on dealt halves, one G step, eagerly
+        return model.get_weights() + model.ema_generator.get_weights()
+
+    single = train(tf.distribute.get_strategy())
+    mirrored = train(tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]))
+    print(json.dumps({"signature_inputs": inputs,
+                      "max_weight_diff": max(float(np.max(np.abs(a - b))) for a, b in zip(single, mirrored))}))
+""")
+
+
+@pytest.fixture(scope="module")
+def fresh_process(tmp_path_factory):
+    """Exports a BigGAN, then one fresh interpreter serves it and runs the 2-replica comparison."""
+    folder = tmp_path_factory.mktemp("biggan_export")
+    model = tiny_biggan(ema_decay=0.999)
+    model.standing_statistics(num_batches=2, batch_size=8)
+    z, labels = latent(5, 3) * 2.0, np.array([0, 1, 2, 0, 1], "int32")
+    np.save(folder / "z.npy", z)
+    np.save(folder / "labels.npy", labels)
+    version = export.export_generator(model, folder / "export")
+    expected = {"plain": np.asarray(model.generate(z, labels)),
+                "half": np.asarray(model.generate(z, labels, truncation=0.5))}
+    result = subprocess.run([sys.executable, "-c", FRESH_PROCESS, version, str(folder)], capture_output=True,
+                            text=True, env=ENV, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    return report, folder, expected
+
+
+def test_export_serves_z_labels_and_an_optional_truncation(fresh_process):
+    report, folder, expected = fresh_process
+    assert report["signature_inputs"] == ["labels", "truncation", "z"]
+    np.testing.assert_allclose(np.load(folder / "plain.npy"), expected["plain"], atol=1e-5)  # truncation left out
+    np.testing.assert_allclose(np.load(folder / "half.npy"), expected["half"], atol=1e-5)
+    assert not np.allclose(expected["plain"], expected["half"])
+
+
+def test_two_replica_mirrored_step_matches_one_device(fresh_process):
+    # Two D steps on dealt real batches, cross-replica batch norm in G, SN vectors averaged over replicas.
+    report, _, _ = fresh_process
+    assert report["max_weight_diff"] < 1e-5, report
+
+
+def test_experiment_refuses_sizes_the_networks_cannot_take():
+    experiment = biggan_experiment.BigGANExperiment()
+
+    def build(spec, **options):
+        config = biggan_experiment.BigGANConfig(channels=4, **options)
+        ctx = Context(config=config, run=None, spec=spec, model_dir="", steps_per_epoch=1)
+        return experiment.build(ctx)
+
+    digits = DataSpec("digits", (16, 16, 1), num_classes=10)
+    with pytest.raises(ConfigError, match="`attention_resolution`=64 must be 0 or one of"):
+        build(digits)
+    with pytest.raises(ConfigError, match="`latent_dim`=100 is not a multiple of the 3 chunks"):
+        build(digits, latent_dim=100, attention_resolution=8)
+    with pytest.raises(ConfigError, match="`image_size`=24"):
+        build(DataSpec("digits", (24, 24, 1), num_classes=10), attention_resolution=0)
