@@ -17,6 +17,8 @@
   per categorical code value, the continuous codes swept across the columns.
 - :class:`TranslationGrid` shows image-to-image models on fixed examples:
   input | output | target (or reconstruction) rows.
+- :class:`CaptionGrid` is the text-to-image picture (Reed et al. 2016): one
+  row per caption, written above its images.
 - :class:`Evaluation` measures sample quality (FID, KID, precision/recall,
   ...) every N epochs, for the logs, TensorBoard and ``ModelCheckpoint``.
 
@@ -25,15 +27,17 @@ The fixed z of the sample callbacks comes from NumPy, never from the model's
 stream, and a resumed run would no longer match an unbroken one.
 
 Modules: ``checkpoint`` (:class:`Checkpointer`, :class:`NonFiniteGuard`),
-``pictures`` (the sample callbacks and the pictures they draw), ``evaluation``
+``pictures`` (the sample callbacks and the pictures they draw), ``captions``
+(:class:`CaptionGrid`), ``evaluation``
 (:class:`Evaluation`) and ``logs`` (the keys they share in the epoch logs).
 """
 
+from keras_gans.callbacks.captions import CaptionGrid
 from keras_gans.callbacks.checkpoint import Checkpointer, NonFiniteGuard
 from keras_gans.callbacks.evaluation import Evaluation
 from keras_gans.callbacks.logs import COVERAGE_KEYS, COVERAGE_PREFIX
 from keras_gans.callbacks.pictures import (LatentCodeGrid, SampleGrid, ToyScatter, TranslationGrid, fixed_latent,
                                            scatter_image, translation_picture)
 
-__all__ = ["COVERAGE_KEYS", "COVERAGE_PREFIX", "Checkpointer", "Evaluation", "LatentCodeGrid", "NonFiniteGuard",
-           "SampleGrid", "ToyScatter", "TranslationGrid", "fixed_latent", "scatter_image", "translation_picture"]
+__all__ = ["COVERAGE_KEYS", "COVERAGE_PREFIX", "CaptionGrid", "Checkpointer", "Evaluation", "LatentCodeGrid",
+           "NonFiniteGuard", "SampleGrid", "ToyScatter", "TranslationGrid", "fixed_latent", "scatter_image", "translation_picture"]

@@ -9,11 +9,11 @@ and list it in a module's ``EXPERIMENTS`` below (``docs/design.md``).
 """
 
 from keras_gans.config import ConfigError
-from keras_gans.experiments import conditional, energy, objectives, translation
+from keras_gans.experiments import conditional, energy, objectives, text2image, translation
 from keras_gans.experiments.base import Experiment
 
 REGISTRY = {experiment.name: experiment
-            for module in (objectives, energy, conditional, translation)
+            for module in (objectives, energy, conditional, translation, text2image)
             for experiment in module.EXPERIMENTS}
 
 

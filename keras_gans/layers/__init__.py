@@ -14,6 +14,8 @@
   2016, used by SRGAN, Ledig et al. 2017).
 - :class:`ClassOneHot` and :func:`checked_class_ids` (``classes``): labels into
   conditional networks (Mirza & Osindero 2014), with a range check.
+- :class:`MaskedAverage`, :class:`CaptionKey` and :func:`standardize_text`
+  (``text``): the text side of text-to-image models (Reed et al. 2016).
 - :func:`normalization_layer` and :func:`activation_layer` (``common``): the
   factories the blocks and the network builders share.
 
@@ -27,7 +29,8 @@ from keras_gans.layers.common import (ACTIVATIONS, LEAKY_RELU_SLOPE, NORMALIZATI
 from keras_gans.layers.conv_blocks import DownsampleBlock, UpsampleBlock
 from keras_gans.layers.minibatch import MinibatchDiscrimination, MinibatchStdDev
 from keras_gans.layers.resampling import ReflectionPadding2D, SubPixelUpsampling
+from keras_gans.layers.text import CaptionKey, MaskedAverage, standardize_text
 
-__all__ = ["ACTIVATIONS", "LEAKY_RELU_SLOPE", "NORMALIZATIONS", "ClassOneHot", "DownsampleBlock",
-           "MinibatchDiscrimination", "MinibatchStdDev", "ReflectionPadding2D", "SubPixelUpsampling", "UpsampleBlock",
-           "activation_layer", "checked_class_ids", "normalization_layer"]
+__all__ = ["ACTIVATIONS", "LEAKY_RELU_SLOPE", "NORMALIZATIONS", "CaptionKey", "ClassOneHot", "DownsampleBlock",
+           "MaskedAverage", "MinibatchDiscrimination", "MinibatchStdDev", "ReflectionPadding2D", "SubPixelUpsampling",
+           "UpsampleBlock", "activation_layer", "checked_class_ids", "normalization_layer", "standardize_text"]

@@ -7,6 +7,9 @@
   models and :func:`get_distance`.
 - ``classes``: the class terms of ACGAN, the code terms of InfoGAN and the
   losses of the semi-supervised K+1-class discriminator.
+- ``text``: the matching-aware discriminator loss and the interpolation
+  generator loss of text-to-image GANs, and the joint embedding loss that
+  pre-trains their text encoder (Reed et al. 2016).
 - ``energy``: the autoencoder energy (of samples, or through an autoencoder
   discriminator) and the losses of EBGAN and BEGAN.
 
@@ -28,13 +31,16 @@ from keras_gans.losses.distances import DISTANCES, get_distance, l1_loss, mse_lo
 from keras_gans.losses.energy import (autoencoder_energies, autoencoder_energy, began_convergence,
                                       began_discriminator_loss, began_generator_loss, began_k_update, ebgan_discriminator_loss,
                                       ebgan_generator_loss, pull_away_term)
+from keras_gans.losses.text import (interpolation_generator_loss, joint_embedding_loss,
+                                    matching_aware_discriminator_loss)
 
 __all__ = ["CROSS_ENTROPY_VARIANTS", "DISTANCES", "VARIANTS", "acgan_discriminator_loss", "acgan_generator_loss",
            "autoencoder_energies", "autoencoder_energy", "began_convergence", "began_discriminator_loss",
            "began_generator_loss",
            "began_k_update", "ebgan_discriminator_loss", "ebgan_generator_loss", "feature_matching_loss", "get",
            "get_distance", "hinge_discriminator_loss", "hinge_generator_loss", "infogan_categorical_loss",
-           "infogan_continuous_loss", "l1_loss", "least_squares_discriminator_loss", "least_squares_generator_loss",
+           "infogan_continuous_loss", "interpolation_generator_loss", "joint_embedding_loss", "l1_loss",
+           "least_squares_discriminator_loss", "least_squares_generator_loss", "matching_aware_discriminator_loss",
            "minimax_discriminator_loss", "minimax_generator_loss", "mse_loss", "non_saturating_discriminator_loss",
            "non_saturating_generator_loss", "pull_away_term", "semi_supervised_generator_loss",
            "semi_supervised_labelled_loss", "semi_supervised_unlabelled_loss", "translation_generator_loss",

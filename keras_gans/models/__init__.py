@@ -20,8 +20,9 @@ from keras_gans.models.infogan import InfoGAN
 from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.models.sgan import SGAN
 from keras_gans.models.srgan import SRGAN
+from keras_gans.models.text2image import TextToImageGAN
 from keras_gans.models.translation import PairedTranslator, TwoWayTranslator
 
 __all__ = ["ACGAN", "AdversarialGame", "AdversarialModel", "BEGAN", "EBGAN",
            "CGAN", "CycleGAN", "DiscoGAN", "GAN", "InfoGAN", "PairedTranslator", "Pix2Pix", "SGAN", "SRGAN",
-           "TwoWayTranslator"]
+           "TextToImageGAN", "TwoWayTranslator"]

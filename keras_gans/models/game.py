@@ -69,7 +69,7 @@ def as_float32(outputs):
     return keras.ops.cast(outputs, "float32")
 
 
-class AdversarialGame(keras.Model):
+class AdversarialGame(distribute.SkipsSymbolicBuild, keras.Model):
     """Base of every model: two optimizers, loss trackers and the alternating step.
 
     Subclasses set :attr:`TRACKERS` (the mean metrics a step reports, in log
