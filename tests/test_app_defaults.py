@@ -75,8 +75,11 @@ def test_the_gan_hacks_are_flags_that_reach_the_model():
     assert model.latent_distribution == "uniform" and model.feature_matching and model.ema_generator is not None
     assert any(isinstance(layer, layers.MinibatchDiscrimination) for layer in model.discriminator.layers)
     assert [layer.rate for layer in model.generator.layers if isinstance(layer, keras.layers.Dropout)] == [0.3]
-    noisy = built("gan", ["--dataset=ring8", "--label_noise=0.25"])
-    assert noisy.label_noise == 0.25
+    noisy = built("gan", ["--dataset=ring8", "--label_noise=0.25", "--pack=4", "--unrolled_steps=2"])
+    assert noisy.label_noise == 0.25 and (noisy.pack, noisy.unrolled_steps) == (4, 2)
+    assert noisy.discriminator.inputs[0].shape == (None, 8)  # four 2-D points side by side
+    packed_critic = built("wgan_gp", ["--pack=2", "--image_size=8", "--filters=8"])
+    assert packed_critic.discriminator.inputs[0].shape == (None, 8, 8, 2)
 
 
 @pytest.mark.parametrize("name,args,message", [

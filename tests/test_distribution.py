@@ -17,7 +17,7 @@ SCRIPT = textwrap.dedent("""
     cpu = tf.config.list_physical_devices("CPU")[0]
     tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
     import keras
-    from keras_gans import models, networks
+    from keras_gans import models, networks, packing
 
     options = json.loads(sys.argv[1])
     data = np.random.default_rng(0).normal(size=(256, 2)).astype("float32")
@@ -26,7 +26,8 @@ SCRIPT = textwrap.dedent("""
         keras.utils.set_random_seed(0)  # identical initial weights in both runs
         with strategy.scope():
             generator = networks.mlp.generator(4, (2,), hidden_units=(16, 16), output_activation=None)
-            discriminator = networks.mlp.discriminator((2,), hidden_units=(16, 16))
+            discriminator = networks.mlp.discriminator(packing.packed_shape((2,), options.get("pack", 1)),
+                                                       hidden_units=(16, 16))
             gan = models.GAN(generator, discriminator, 4, seed=7, **options)
             gan.compile(d_optimizer=keras.optimizers.Adam(1e-2, beta_1=0.5),
                         g_optimizer=keras.optimizers.Adam(1e-2, beta_1=0.5))
@@ -70,4 +71,11 @@ def test_two_replica_wgan_with_clipping_and_n_critic_matches_single_device():
 def test_two_replica_feature_matching_matches_single_device():
     # Feature matching compares the mean features of the global batch, not of each replica's half.
     report = run_case({"feature_matching": True})
+    assert report["max_weight_diff"] < 1e-5, report
+
+
+def test_two_replica_pacgan_with_an_unrolled_discriminator_matches_single_device():
+    # Packs are formed from consecutive samples of each replica's 32 rows, and the lookahead's
+    # gradients are the replicas' mean: the global batch's.
+    report = run_case({"pack": 2, "unrolled_steps": 2})
     assert report["max_weight_diff"] < 1e-5, report

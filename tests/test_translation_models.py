@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gans import callbacks, export, models
+from keras_gans import callbacks, data, export, models
 from keras_gans.experiments import translation as translation_runs
 from keras_gans.networks import vgg_features
 
@@ -297,3 +297,27 @@ def test_bad_model_arguments_are_named():
     for make, match in BAD_ARGUMENTS:
         with pytest.raises(ValueError, match=match):
             make()
+
+
+class _Lookup:
+    """A translator that maps each test image to a fixed image (a copier maps it to itself)."""
+
+    def __init__(self, *pairings):
+        self.table = {}
+        for sources, targets, direction in pairings:
+            self.table.update({(direction, s.tobytes()): t for s, t in zip(sources, targets)})
+
+    def translate(self, images, direction="a_to_b"):
+        return np.stack([self.table.get((direction, image.tobytes()), image) for image in np.asarray(images)])
+
+
+def test_digit_identity_tells_translating_from_copying():
+    """A copier keeps every digit but never reaches the other domain; the true translation does both."""
+    test = data.translation_arrays("digits2bold", split="test", image_size=16)
+    copier = translation_runs.digit_identity(_Lookup(), image_size=16, epochs=4)
+    oracle = translation_runs.digit_identity(_Lookup((test["a"], test["b"], "a_to_b"),
+                                                     (test["b"], test["a"], "b_to_a")), image_size=16, epochs=4)
+    assert copier["judge_domain"] > 0.95 and copier["a_to_b"] > 0.6  # the copy still reads as the digit
+    for direction in ("a_to_b", "b_to_a"):
+        assert copier[f"{direction}_in_domain"] < 0.1 and copier[f"{direction}_both"] < 0.1
+        assert oracle[f"{direction}_in_domain"] > 0.9 and oracle[f"{direction}_both"] > 0.85

@@ -4,8 +4,10 @@ The tricks the lecture notes teach as switches people flip: one-sided label
 smoothing and noisy labels (Salimans et al. 2016, section 3.4), instance
 noise annealed to zero (Sonderby et al. 2017, section 5), the prior of z,
 feature matching and minibatch discrimination (Salimans et al. 2016,
-sections 3.1 and 3.2), dropout in G (Isola et al. 2017 use it as G's noise)
-and a moving average of G (Yazici et al. 2019). :class:`GANHacks` adds them
+sections 3.1 and 3.2), dropout in G (Isola et al. 2017 use it as G's noise),
+a moving average of G (Yazici et al. 2019), and two remedies for mode
+collapse: packing (PacGAN, Lin et al. 2018) and an unrolled discriminator
+(Metz et al. 2017). :class:`GANHacks` adds them
 to a config; :func:`gan_options` and :func:`player_options` hand them to the
 model and the network builders, refusing, with a message naming the flag,
 a combination the model cannot use rather than ignoring it.
@@ -35,6 +37,10 @@ class GANHacks(Config):
     minibatch_discrimination: bool = option(False, "Minibatch discrimination features before D's logit.")
     g_dropout: float = fraction(0.0, "Dropout in G after each hidden layer or block.")
     ema_decay: float = ema_decay_option()
+    pack: int = count(1, "PacGAN (Lin et al. 2018): samples D judges at once, concatenated; the batch must be a "
+                         "multiple of it (1 = off).")
+    unrolled_steps: int = count(0, "Unrolled GAN (Metz et al. 2017): G is judged by D unrolled this many steps "
+                                   "ahead (0 = off).", minimum=0)
 
 
 def gan_options(config, loss):
@@ -52,7 +58,7 @@ def gan_options(config, loss):
                 instance_noise_std=config.instance_noise_std,
                 instance_noise_decay_steps=config.instance_noise_decay_steps,
                 latent_distribution=config.latent_distribution, feature_matching=config.feature_matching,
-                ema_decay=config.ema_decay)
+                ema_decay=config.ema_decay, pack=config.pack, unrolled_steps=config.unrolled_steps)
 
 
 def player_options(config, architecture):
@@ -64,4 +70,5 @@ def player_options(config, architecture):
     if config.minibatch_discrimination and architecture not in MINIBATCH_DISCRIMINATION:
         raise ConfigError("minibatch_discrimination", True, f"applies to the {' and '.join(MINIBATCH_DISCRIMINATION)} "
                                                              f"discriminators, not to the {architecture} one")
-    return dict(minibatch_discrimination=config.minibatch_discrimination, g_dropout=config.g_dropout)
+    return dict(minibatch_discrimination=config.minibatch_discrimination, g_dropout=config.g_dropout,
+                pack=config.pack)

@@ -14,6 +14,7 @@ from keras_gans.config import amount, count, fraction, option, positive
 from keras_gans.experiments.base import Experiment
 from keras_gans.experiments.hacks import GANHacks, gan_options, player_options
 from keras_gans.networks import players
+from keras_gans.packing import packed_shape
 
 CROSS_ENTROPY_AND_OTHERS = ("minimax", "non_saturating", "least_squares", "hinge")
 SPLIT_HELP = ("Deal each batch into n_critic critic batches, a fresh real minibatch per critic step as in "
@@ -43,7 +44,7 @@ class GANExperiment(Experiment):
         generator = networks.mlp.generator(c.latent_dim, spec.sample_shape, hidden_units=c.hidden_units,
                                            output_activation=output_activation, dropout=options["g_dropout"])
         discriminator = networks.mlp.discriminator(
-            spec.sample_shape, hidden_units=c.hidden_units, dropout=c.d_dropout,
+            packed_shape(spec.sample_shape, c.pack), hidden_units=c.hidden_units, dropout=c.d_dropout,
             minibatch_discrimination=options["minibatch_discrimination"])
         return models.GAN(generator, discriminator, c.latent_dim, loss=c.loss, seed=ctx.run.seed,
                           **gan_options(c, c.loss))
@@ -68,7 +69,7 @@ class DCGANExperiment(Experiment):
         c, shape = ctx.config, ctx.spec.sample_shape
         generator = networks.dcgan.generator(c.latent_dim, shape, base_filters=c.base_filters, dropout=c.g_dropout,
                                              weight_init=c.weight_init)
-        discriminator = networks.dcgan.discriminator(shape, base_filters=c.base_filters,
+        discriminator = networks.dcgan.discriminator(packed_shape(shape, c.pack), base_filters=c.base_filters,
                                                      spectral_norm=c.spectral_norm,
                                                      minibatch_discrimination=c.minibatch_discrimination,
                                                      weight_init=c.weight_init)

@@ -15,6 +15,7 @@ the benchmarks call the measures directly:
 """
 
 import dataclasses
+import functools
 
 import keras
 import numpy as np
@@ -135,37 +136,59 @@ def train_classifier(images, labels, *, seed=0, epochs=15, batch_size=64):
     return judges.train_classifier(images, labels, seed=seed, epochs=epochs, batch_size=batch_size)
 
 
-def digit_identity(model, name="digits2bold", *, image_size=None, seed=0):
-    """Whether translations between two digit domains keep the digit (``digits2bold``, ``digits2rotated``).
+def digit_identity(model, name="digits2bold", *, image_size=None, seed=0, epochs=15):
+    """Whether translations between two digit domains keep the digit and reach the other domain.
 
-    Two classifiers are trained on the training split, one on digits (domain
-    A) and one on the same digits in domain B (bold, or turned 90 degrees). On the test
-    split, ``a_to_b`` is the share of ``G_AB(a)`` that the domain-B classifier
-    recognizes as the class of ``a``; ``b_to_a`` likewise with ``G_BA(b)`` and
-    the domain-A classifier; ``judge_a``/``judge_b`` are the classifiers'
-    accuracies on real test images of their domain.
+    Three classifiers are trained on the training split: one of the digit
+    classes on domain A (digits), one on domain B (bold, or turned 90
+    degrees), and one of the domain itself (A or B). On the test split,
+    ``a_to_b`` is the share of ``G_AB(a)`` that the domain-B classifier
+    recognizes as the class of ``a``; ``a_to_b_in_domain`` the share the
+    domain classifier places in B; ``a_to_b_both`` the share that is both (a
+    translation that copies its input keeps the digit but stays in A, so it
+    scores high on the first and low on the others); ``b_to_a`` likewise.
+    ``judge_a``, ``judge_b`` and ``judge_domain`` are the classifiers'
+    accuracies on real test images.
 
     Args:
-        model: a two-way translation model.
+        model: a two-way translation model (``translate(images, direction)``).
         name: the digit set, ``digits2bold`` or ``digits2rotated``.
         image_size: the size the model works at (default 32).
         seed: seed of the classifiers.
+        epochs: training epochs of each classifier.
 
     Returns:
-        ``{"a_to_b", "b_to_a", "judge_a", "judge_b"}`` accuracies in [0, 1].
+        The accuracies above, each in [0, 1].
     """
     if name not in data.UNPAIRED_DIGIT_SETS:
         raise ValueError(f"`name` must be one of {data.UNPAIRED_DIGIT_SETS}; received name={name!r}.")
-    train = data.translation_arrays(name, split="train", image_size=image_size)
     test = data.translation_arrays(name, split="test", image_size=image_size)
-    classifiers = {domain: train_classifier(train[domain], train["labels"], seed=seed) for domain in ("a", "b")}
+    classifiers, domain_of = _digit_judges(name, image_size, seed, epochs)
+    translated = {"a_to_b": translate(model, test["a"], "a_to_b"), "b_to_a": translate(model, test["b"], "b_to_a")}
+    results = {"judge_a": _accuracy(classifiers["a"], test["a"], test["labels"]),
+               "judge_b": _accuracy(classifiers["b"], test["b"], test["labels"]),
+               "judge_domain": _accuracy(domain_of, np.concatenate([test["a"], test["b"]]),
+                                         np.repeat([0, 1], [len(test["a"]), len(test["b"])]))}
+    for direction, target, target_id in (("a_to_b", "b", 1), ("b_to_a", "a", 0)):
+        kept = judges.predict_classes(classifiers[target], translated[direction]) == test["labels"]
+        arrived = judges.predict_classes(domain_of, translated[direction]) == target_id
+        results.update({direction: float(np.mean(kept)), f"{direction}_in_domain": float(np.mean(arrived)),
+                        f"{direction}_both": float(np.mean(kept & arrived))})
+    return results
 
-    def accuracy(judge, images):
-        return metrics.generated_class_accuracy(judges.predict_classes(judge, images), test["labels"])
 
-    return {"a_to_b": accuracy(classifiers["b"], translate(model, test["a"], "a_to_b")),
-            "b_to_a": accuracy(classifiers["a"], translate(model, test["b"], "b_to_a")),
-            "judge_a": accuracy(classifiers["a"], test["a"]), "judge_b": accuracy(classifiers["b"], test["b"])}
+@functools.lru_cache(maxsize=None)
+def _digit_judges(name, image_size, seed, epochs):
+    """``({domain: class judge}, domain judge)`` trained on the training split, once per process."""
+    train = data.translation_arrays(name, split="train", image_size=image_size)
+    classifiers = {domain: train_classifier(train[domain], train["labels"], seed=seed, epochs=epochs)
+                   for domain in ("a", "b")}
+    domains = np.repeat([0, 1], [len(train["a"]), len(train["b"])]).astype(np.int32)
+    return classifiers, train_classifier(np.concatenate([train["a"], train["b"]]), domains, seed=seed, epochs=epochs)
+
+
+def _accuracy(classifier, images, labels):
+    return metrics.generated_class_accuracy(judges.predict_classes(classifier, images), labels)
 
 
 def _rounded(measures):

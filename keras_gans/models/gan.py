@@ -11,11 +11,13 @@ import functools
 import math
 
 import keras
+import tensorflow as tf
 from keras import ops
 
-from keras_gans import distribute, losses, penalties
+from keras_gans import checks, distribute, losses, penalties
 from keras_gans.models.adversarial import AdversarialModel, real_inputs
 from keras_gans.networks.taps import discriminator_with_features
+from keras_gans.packing import pack_samples
 
 @keras.saving.register_keras_serializable(package="keras_gans")
 class GAN(AdversarialModel):
@@ -74,6 +76,19 @@ class GAN(AdversarialModel):
             to give its samples (c). ``None`` keeps the 0-1 coding (0, 1, 1);
             (-1, 1, 0) is the Pearson chi-squared choice of eq. 8. Only with
             ``loss="least_squares"``.
+        pack: m, samples D judges at once (PacGAN, Lin et al. 2018): D's input
+            is ``m`` real or ``m`` generated samples concatenated along the last
+            axis (:mod:`keras_gans.packing`; build D on ``packed_shape``). The
+            (per-replica) batch must be a multiple of ``m``; 1 = off.
+        unrolled_steps: k, the steps of the unrolled discriminator G is
+            trained against (Metz et al. 2017, "Unrolled GANs", section 2):
+            G's loss is taken with D's weights after k more gradient steps on
+            the current real batch and fresh fakes, while D itself is updated
+            as usual. The lookahead takes plain gradient steps of
+            ``unrolled_learning_rate`` and treats the unrolled weights as
+            constants for G's gradient (the first-order surrogate). 0 = off.
+        unrolled_learning_rate: the lookahead's step size; None = D's optimizer's
+            current learning rate.
         latent_distribution: ``"normal"`` (N(0, I)) or ``"uniform"`` (U[-1, 1]).
         ema_decay: decay of the moving average of G's weights; 0 = off
             (see :class:`AdversarialModel`).
@@ -87,8 +102,9 @@ class GAN(AdversarialModel):
                  n_critic=1, gradient_penalty_weight=0.0, r1_weight=0.0, clip_value=None,
                  label_smoothing=0.0, label_noise=0.0, instance_noise_std=0.0,
                  instance_noise_decay_steps=0, feature_matching=False,
-                 feature_layer="features", least_squares_targets=None, split_real_batch=False,
-                 latent_distribution="normal", ema_decay=0.0, seed=None, **kwargs):
+                 feature_layer="features", least_squares_targets=None, split_real_batch=False, pack=1,
+                 unrolled_steps=0, unrolled_learning_rate=None, latent_distribution="normal", ema_decay=0.0,
+                 seed=None, **kwargs):
         d_loss_fn, g_loss_fn = losses.get(loss)
         _validate(n_critic=n_critic, gradient_penalty_weight=gradient_penalty_weight,
                   r1_weight=r1_weight, clip_value=clip_value, instance_noise_std=instance_noise_std,
@@ -118,6 +134,10 @@ class GAN(AdversarialModel):
         self.instance_noise_decay_steps = int(instance_noise_decay_steps)
         self.feature_matching = bool(feature_matching)
         self.feature_layer = feature_layer
+        self.pack = checks.positive_int("pack", pack)
+        self.unrolled_steps = checks.positive_int("unrolled_steps", unrolled_steps, minimum=0)
+        self.unrolled_learning_rate = (None if unrolled_learning_rate is None
+                                       else checks.positive_number("unrolled_learning_rate", unrolled_learning_rate))
         if feature_matching:
             self._discriminator_with_features = discriminator_with_features(discriminator, feature_layer)
         if clip_value is not None:
@@ -149,6 +169,37 @@ class GAN(AdversarialModel):
             ops.shape(samples)[0])
         return samples + ops.cast(self.instance_noise_stddev(), samples.dtype) * noise
 
+    def _judged(self, samples, training, network=None):
+        """What D (or ``network``, a view of it) says of samples: with instance noise in training, packed."""
+        if training:
+            samples = self._with_instance_noise(samples)
+        return (network or self.discriminator)(pack_samples(samples, self.pack), training=training)
+
+    def _unrolled_weights(self, real):
+        """D's weights after ``unrolled_steps`` gradient steps on ``real`` and fresh fakes, as constants.
+
+        Each step's gradient is the global batch's (the replicas' mean), so a
+        distributed run looks ahead as one device does.
+        """
+        trainable = [variable.value for variable in self.discriminator.trainable_variables]
+        non_trainable = [variable.value for variable in self.discriminator.non_trainable_variables]
+        rate = (self.unrolled_learning_rate if self.unrolled_learning_rate is not None
+                else ops.cast(self.d_optimizer.learning_rate, "float32"))
+        packed_real = pack_samples(real, self.pack)
+        for _ in range(self.unrolled_steps):
+            fake = tf.stop_gradient(self.generator(self.sample_latent(ops.shape(real)[0]), training=True))
+            with tf.GradientTape() as tape:
+                tape.watch(trainable)
+                real_logits, non_trainable = self.discriminator.stateless_call(trainable, non_trainable,
+                                                                               packed_real, training=True)
+                fake_logits, non_trainable = self.discriminator.stateless_call(
+                    trainable, non_trainable, pack_samples(fake, self.pack), training=True)
+                loss = self.d_loss_fn(ops.cast(real_logits, "float32"), ops.cast(fake_logits, "float32"))
+            gradients = tape.gradient(loss, trainable)
+            trainable = [weight - rate * distribute.replica_mean(gradient)
+                         for weight, gradient in zip(trainable, gradients)]
+        return [tf.stop_gradient(weight) for weight in trainable], non_trainable
+
     # ----------------------------------------------------------------- losses
 
     def prepare_batch(self, data):
@@ -159,13 +210,11 @@ class GAN(AdversarialModel):
 
     def discriminator_loss(self, real, fake, training):
         """The adversarial loss plus the penalties; in evaluation the plain loss, no hack or penalty."""
+        real_logits = ops.cast(self._judged(real, training), "float32")
+        fake_logits = ops.cast(self._judged(fake, training), "float32")
         if not training:
-            real_logits = ops.cast(self.discriminator(real, training=False), "float32")
-            fake_logits = ops.cast(self.discriminator(fake, training=False), "float32")
             loss = self.d_loss_fn(real_logits, fake_logits)
             return loss, {"d_loss": loss, "d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits)}
-        real_logits = ops.cast(self.discriminator(self._with_instance_noise(real), training=True), "float32")
-        fake_logits = ops.cast(self.discriminator(self._with_instance_noise(fake), training=True), "float32")
         options = {}
         if self.loss_name in losses.CROSS_ENTROPY_VARIANTS:
             options = dict(label_smoothing=self.label_smoothing, label_noise=self.label_noise,
@@ -174,28 +223,33 @@ class GAN(AdversarialModel):
         total = adversarial
         logs = {"d_loss": adversarial, "d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits)}
         if self.gradient_penalty_weight:
-            logs["gradient_penalty"] = penalties.gradient_penalty(self.discriminator, real, fake,
-                                                                  self.seed_generator)
+            logs["gradient_penalty"] = penalties.gradient_penalty(
+                self.discriminator, pack_samples(real, self.pack), pack_samples(fake, self.pack), self.seed_generator)
             total = total + self.gradient_penalty_weight * logs["gradient_penalty"]
         if self.r1_weight:
-            logs["r1_penalty"] = penalties.r1_penalty(self.discriminator, real)
+            logs["r1_penalty"] = penalties.r1_penalty(self.discriminator, pack_samples(real, self.pack))
             total = total + 0.5 * self.r1_weight * logs["r1_penalty"]
         return total, logs
 
     def generator_loss(self, real, fake, training):
-        """Fooling D, or with ``feature_matching`` matching its mean features (training only)."""
+        """Fooling D (or D unrolled ahead), or with ``feature_matching`` matching its mean features (training only)."""
         if not training:
-            loss = self.g_loss_fn(ops.cast(self.discriminator(fake, training=False), "float32"))
+            loss = self.g_loss_fn(ops.cast(self._judged(fake, training=False), "float32"))
             return loss, {"g_loss": loss}
         if self.feature_matching:
-            real_features, _ = self._discriminator_with_features(self._with_instance_noise(real), training=True)
-            fake_features, _ = self._discriminator_with_features(self._with_instance_noise(fake), training=True)
+            real_features, _ = self._judged(real, True, self._discriminator_with_features)
+            fake_features, _ = self._judged(fake, True, self._discriminator_with_features)
             # The means of the global batch: each replica's mean, averaged over the replicas.
             loss = losses.feature_matching_loss(
                 distribute.replica_mean(ops.mean(ops.cast(real_features, "float32"), axis=0, keepdims=True)),
                 distribute.replica_mean(ops.mean(ops.cast(fake_features, "float32"), axis=0, keepdims=True)))
             return loss, {"g_loss": loss}
-        fake_logits = self.discriminator(self._with_instance_noise(fake), training=True)
+        if self.unrolled_steps:
+            trainable, non_trainable = self._unrolled_weights(real)
+            fake_logits, _ = self.discriminator.stateless_call(
+                trainable, non_trainable, pack_samples(self._with_instance_noise(fake), self.pack), training=True)
+        else:
+            fake_logits = self._judged(fake, training=True)
         loss = self.g_loss_fn(ops.cast(fake_logits, "float32"))
         return loss, {"g_loss": loss}
 
@@ -210,7 +264,8 @@ class GAN(AdversarialModel):
             label_noise=self.label_noise, instance_noise_std=self.instance_noise_std,
             instance_noise_decay_steps=self.instance_noise_decay_steps,
             feature_matching=self.feature_matching, feature_layer=self.feature_layer,
-            split_real_batch=self.split_real_batch,
+            split_real_batch=self.split_real_batch, pack=self.pack, unrolled_steps=self.unrolled_steps,
+            unrolled_learning_rate=self.unrolled_learning_rate,
             least_squares_targets=(None if self.least_squares_targets is None
                                    else list(self.least_squares_targets)))
         return config

@@ -6,12 +6,13 @@ the options its paper needs (spectral norm, no batch norm in the critic).
 """
 
 from keras_gans.networks import dcgan, mlp, resnet
+from keras_gans.packing import packed_shape
 
 ARCHITECTURES = ("mlp", "dcgan", "resnet")
 
 
 def build(architecture, latent_dim, sample_shape, *, hidden_units=(128, 128), filters=64,
-          spectral_norm=False, critic_normalization=None, g_dropout=0.0, minibatch_discrimination=False):
+          spectral_norm=False, critic_normalization=None, g_dropout=0.0, minibatch_discrimination=False, pack=1):
     """Builds the players of one architecture.
 
     Args:
@@ -29,6 +30,8 @@ def build(architecture, latent_dim, sample_shape, *, hidden_units=(128, 128), fi
         g_dropout: dropout rate in G.
         minibatch_discrimination: minibatch discrimination features before D's
             logit (MLP and DCGAN discriminators; Salimans et al. 2016).
+        pack: samples D judges at once (PacGAN): D's input is ``pack``
+            samples concatenated along the last axis.
 
     Returns:
         ``(generator, discriminator)`` functional models.
@@ -45,17 +48,18 @@ def build(architecture, latent_dim, sample_shape, *, hidden_units=(128, 128), fi
     if minibatch_discrimination and architecture == "resnet":
         raise ValueError("`minibatch_discrimination` applies to the mlp and dcgan discriminators; received "
                          f"minibatch_discrimination={minibatch_discrimination!r} with architecture='resnet'.")
+    judged_shape = packed_shape(sample_shape, pack)
     if architecture == "mlp":
         units = tuple(int(u) for u in hidden_units)
         output_activation = None if len(sample_shape) == 1 else "tanh"  # toy points are not in [-1, 1]
         return (mlp.generator(latent_dim, sample_shape, hidden_units=units, output_activation=output_activation,
                               dropout=g_dropout),
-                mlp.discriminator(sample_shape, hidden_units=units, spectral_norm=spectral_norm,
+                mlp.discriminator(judged_shape, hidden_units=units, spectral_norm=spectral_norm,
                                   minibatch_discrimination=minibatch_discrimination))
     if architecture == "dcgan":
         return (dcgan.generator(latent_dim, sample_shape, base_filters=filters, dropout=g_dropout),
-                dcgan.discriminator(sample_shape, base_filters=filters, spectral_norm=spectral_norm,
+                dcgan.discriminator(judged_shape, base_filters=filters, spectral_norm=spectral_norm,
                                     minibatch_discrimination=minibatch_discrimination))
     return (resnet.generator(latent_dim, sample_shape, filters=filters, dropout=g_dropout),
-            resnet.discriminator(sample_shape, filters=filters, spectral_norm=spectral_norm,
+            resnet.discriminator(judged_shape, filters=filters, spectral_norm=spectral_norm,
                                  normalization=critic_normalization))
