@@ -7,16 +7,18 @@ lengths included), checked with ``saved_model_cli run`` in a fresh process.
 """
 
 import dataclasses
+import json
 import math
 import os
-import shutil
 import subprocess
 import sys
+import textwrap
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from PIL import Image
 
 from keras_gans import config, experiment, export, layers, losses, models, networks
 from keras_gans.experiments import text2image
@@ -208,23 +210,6 @@ def test_export_serves_caption_strings_and_precomputed_embeddings(exported):
     np.testing.assert_allclose(images.numpy(), keras.ops.convert_to_numpy(model.generate(z, texts)), atol=1e-5)
 
 
-def test_saved_model_cli_runs_a_caption_batch_with_an_empty_string(exported, tmp_path):
-    model, _, version = exported
-    texts = ["a large blue star in the centre", "", "red"]
-    z = np.random.default_rng(4).standard_normal((3, LATENT_DIM)).astype("float32")
-    np.save(tmp_path / "z.npy", z)
-    cli = shutil.which("saved_model_cli")
-    command = [cli] if cli else [sys.executable, "-m", "tensorflow.python.tools.saved_model_cli"]
-    result = subprocess.run(command + ["run", "--dir", version, "--tag_set", "serve", "--signature_def",
-                                       "serving_default", "--inputs", f"z={tmp_path / 'z.npy'}",
-                                       "--input_exprs", f"text={texts!r}", "--outdir", str(tmp_path / "out")],
-                            capture_output=True, text=True, env=ENV, timeout=180)
-    assert result.returncode == 0, result.stderr[-3000:]
-    images = np.load(tmp_path / "out" / "images.npy")
-    assert images.shape == (3,) + SHAPE
-    np.testing.assert_allclose(images, keras.ops.convert_to_numpy(model.generate(z, texts)), atol=1e-5)
-
-
 def test_the_experiment_reuses_the_encoder_saved_in_its_run(tmp_path):
     saved = encoder(["a", "red", "star"])
     saved.save(tmp_path / text2image.ENCODER_FILE)
@@ -236,3 +221,127 @@ def test_the_experiment_reuses_the_encoder_saved_in_its_run(tmp_path):
     with pytest.raises(config.ConfigError) as error:
         text2image.TextToImageExperiment().text_encoder(bad)
     assert error.value.as_flag().startswith(f"--text_encoder={tmp_path / 'missing.keras'} is not a readable")
+
+
+
+# ------------------------------------------------------- one fresh process
+
+# The one subprocess of these tests: two logical CPUs must be set before TensorFlow starts. It checks that a
+# GAN-INT-CLS step under a 2-replica MirroredStrategy equals one device's (the wrong and interpolated partners are
+# drawn from the global batch, distribute.gather_replicas), then serves captions from the export with
+# ``saved_model_cli run`` and with apps/generate.py, as a user's fresh process would. The players there have no
+# batch norm (whose statistics are per replica) and the encoder is a bag of words, which keeps the tracing short.
+FRESH_PROCESS = textwrap.dedent("""
+    import importlib.util, json, os, sys
+    import numpy as np
+    import tensorflow as tf
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+    import keras
+    from absl import flags
+    from tensorflow.python.tools import saved_model_cli
+    from keras_gans import layers, models
+
+    version, z_file, texts, outdir, app_file, grid = sys.argv[1:]
+
+    captions = ["a red star", "a blue star", "a red disk", "a blue disk", "red", "blue", "star", "disk"] * 2
+    images = np.random.default_rng(0).uniform(-1, 1, (16, 4, 4, 1)).astype("float32")
+
+    def build():
+        text = keras.Input((), dtype="string", name="text")
+        tokens = keras.layers.TextVectorization(vocabulary=["a", "red", "blue", "star", "disk"],
+                                                output_sequence_length=3)(text)
+        encoder = keras.Model(text, keras.layers.GlobalAveragePooling1D()(keras.layers.Embedding(7, 3)(tokens)))
+        z, embedding = keras.Input((2,), name="z"), keras.Input((3,), name="text_embedding")
+        joint = keras.layers.Concatenate()([z, embedding])
+        generator = keras.Model([z, embedding], keras.layers.Reshape((4, 4, 1))(
+            keras.layers.Dense(16, activation="tanh")(joint)))
+        x, embedding = keras.Input((4, 4, 1), name="images"), keras.Input((3,), name="text_embedding")
+        discriminator = keras.Model([x, embedding], keras.layers.Dense(1)(
+            keras.layers.Concatenate()([keras.layers.Flatten()(x), embedding])))
+        return models.TextToImageGAN(generator, discriminator, encoder, 2, cls_weight=0.5, interp_weight=1.0,
+                                     content_key=layers.CaptionKey([[["red"], ["blue"]], [["star"], ["disk"]]]),
+                                     seed=3)
+
+    def train(strategy):
+        keras.utils.set_random_seed(0)  # the same initial weights in both runs
+        with strategy.scope():
+            model = build()
+            model.compile(d_optimizer=keras.optimizers.Adam(1e-2), g_optimizer=keras.optimizers.Adam(1e-2),
+                          run_eagerly=True)  # tracing the distributed step costs more than 2 steps
+        initial = [w.numpy() for w in model.trainable_weights]
+        dataset = tf.data.Dataset.from_tensor_slices((images, captions)).batch(8, drop_remainder=True)
+        history = model.fit(dataset, epochs=1, verbose=0).history
+        return initial, [w.numpy() for w in model.trainable_weights], history
+
+    mirrored = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    initial, replicated, history = train(mirrored)
+    _, single, single_history = train(tf.distribute.get_strategy())
+    report = {"replicas": mirrored.num_replicas_in_sync,
+              "max_move": max(float(np.max(np.abs(a - b))) for a, b in zip(replicated, initial)),
+              "max_weight_diff": max(float(np.max(np.abs(a - b))) for a, b in zip(single, replicated)),
+              "d_wrong": [history["d_wrong"][-1], single_history["d_wrong"][-1]]}
+
+    def exit_status(call):
+        try:
+            call()
+        except SystemExit as stop:
+            return stop.code or 0
+        return 0
+
+    sys.argv = ["saved_model_cli", "run", "--dir", version, "--tag_set", "serve", "--signature_def",
+                "serving_default", "--inputs", f"z={z_file}", "--input_exprs", f"text={texts}", "--outdir", outdir]
+    report["saved_model_cli"] = exit_status(saved_model_cli.main)
+
+    spec = importlib.util.spec_from_file_location("generate", app_file)
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    flags.FLAGS(["generate", f"--export_dir={os.path.dirname(version)}", f"--output={grid}",
+                 "--text=a large blue star in the centre", "--text=", "--per_caption=3"])
+    report["generate"] = exit_status(lambda: generate.main(["generate"]))
+    print(json.dumps(report))
+""")
+SERVED_TEXTS = ["a large blue star in the centre", "", "red"]  # an empty string and mixed lengths
+
+
+@pytest.fixture(scope="module")
+def fresh_process(exported, tmp_path_factory):
+    """Runs FRESH_PROCESS once; returns its report, the z it served and its output folder."""
+    _, _, version = exported
+    folder = tmp_path_factory.mktemp("fresh")
+    z = np.random.default_rng(4).standard_normal((len(SERVED_TEXTS), LATENT_DIM)).astype("float32")
+    np.save(folder / "z.npy", z)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    result = subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(version), str(folder / "z.npy"),
+                             repr(SERVED_TEXTS), str(folder / "out"), os.path.join(root, "apps", "generate.py"),
+                             str(folder / "grid.png")], capture_output=True, text=True, env=ENV, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1]), z, folder, result.stdout
+
+
+def test_a_step_under_two_replicas_matches_one_device(fresh_process):
+    report = fresh_process[0]
+    assert report["replicas"] == 2
+    assert report["max_move"] > 1e-3, report  # training moved the weights: a real comparison
+    assert report["max_weight_diff"] < 1e-5, report
+    assert abs(report["d_wrong"][0] - report["d_wrong"][1]) < 1e-5, report
+
+
+def test_saved_model_cli_runs_a_caption_batch_with_an_empty_string(exported, fresh_process):
+    model = exported[0]
+    report, z, folder, _ = fresh_process
+    assert report["saved_model_cli"] == 0
+    images = np.load(folder / "out" / "images.npy")
+    assert images.shape == (len(SERVED_TEXTS),) + SHAPE
+    np.testing.assert_allclose(images, keras.ops.convert_to_numpy(model.generate(z, SERVED_TEXTS)), atol=1e-5)
+
+
+def test_generate_app_writes_one_captioned_row_per_text(fresh_process):
+    report, _, folder, stdout = fresh_process
+    assert report["generate"] == 0 and "Wrote 6 images" in stdout
+    with Image.open(folder / "grid.png") as picture:
+        grid = np.asarray(picture)
+    assert grid.shape[1] == 3 * 8 + 4 * 2  # three images per caption
+    band = grid[2:14, 2:3 * 8 + 6]  # the first caption, light on black, above its row
+    assert np.count_nonzero(band > 128) >= 10
+    assert grid.shape[0] > 2 * (8 + 2)  # two rows, each under its caption band

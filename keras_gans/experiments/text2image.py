@@ -34,7 +34,9 @@ class TextToImageConfig(text_pretraining.TextEncoderSettings):
 
     latent_dim: int = count(100, "Size of z (100 in the paper).")
     projection_dim: int = count(128, "Size of phi(t) projected in each player (128 in the paper).")
-    base_filters: int = count(64, "Filters of D's first and G's last block (the paper's G has 128).")
+    base_filters: int = count(64, "Filters of D's first block (64 in the paper).")
+    generator_filters: int | None = option(None, "Filters of G's last block (128 in the paper); default --base_filters.",
+                                           check=lambda v: v > 0, requirement="must be a positive integer")
     cls_weight: float = option(0.5, "GAN-CLS: weight of (real image, wrong text) in D's loss, the fake term "
                                     "getting the rest (0.5 in the paper; 0 = no matching-aware D).",
                                check=_unit, requirement="must be in [0, 1]")
@@ -89,7 +91,8 @@ class TextToImageExperiment(Experiment):
         encoder = self.text_encoder(ctx)
         embedding_dim = int(encoder.outputs[0].shape[-1])
         generator = networks.text2image.generator(c.latent_dim, embedding_dim, spec.sample_shape,
-                                                  projection_dim=c.projection_dim, base_filters=c.base_filters,
+                                                  projection_dim=c.projection_dim,
+                                                  base_filters=c.generator_filters or c.base_filters,
                                                   weight_init=c.weight_init)
         discriminator = networks.text2image.discriminator(spec.sample_shape, embedding_dim,
                                                           projection_dim=c.projection_dim,
