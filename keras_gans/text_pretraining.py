@@ -30,6 +30,7 @@ from keras_gans import checks, data, distribute, layers, losses, networks
 from keras_gans.config import Config, ConfigError, count, option, positive, power_of_two
 
 POSITIVE_RATE = dict(check=positive, requirement="must be > 0")
+DEFAULT_PRETRAIN_STEPS = 1500
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,7 +44,9 @@ class TextEncoderSettings(Config):
     vocabulary_size: int | None = option(None, "Keep the most frequent words of the training captions only "
                                                "(default: every word).", check=positive,
                                          requirement="must be a positive integer")
-    pretrain_steps: int = count(1500, "Steps of the joint-embedding pre-training.")
+    pretrain_steps: int | None = option(None, "Steps of the joint-embedding pre-training (default: "
+                                              f"{DEFAULT_PRETRAIN_STEPS}, or the GAN's steps when fewer).",
+                                        check=positive, requirement="must be a positive integer")
     pretrain_batch_size: int = count(64, "Image-caption pairs per pre-training step (40 classes in the paper).",
                                      minimum=2)
     pretrain_learning_rate: float = option(7e-4, "RMSprop learning rate of the pre-training (the paper's 7e-4).",
@@ -204,9 +207,10 @@ def pretrain(settings, dataset, *, data_dir=None, image_size=None, seed=0, conte
                                                         base_filters=s.image_encoder_filters)
     trainer = JointEmbedding(text_encoder, image_encoder, content_key=content_key)
     trainer.compile(optimizer=keras.optimizers.RMSprop(s.pretrain_learning_rate))
-    history = trainer.fit(stream, epochs=1, steps_per_epoch=s.pretrain_steps, verbose=verbose)
+    steps = s.pretrain_steps or DEFAULT_PRETRAIN_STEPS
+    history = trainer.fit(stream, epochs=1, steps_per_epoch=steps, verbose=verbose)
     report = {"train": {name: float(values[-1]) for name, values in history.history.items()},
-              "steps": s.pretrain_steps, "vocabulary_size": len(vocabulary)}
+              "steps": steps, "vocabulary_size": len(vocabulary)}
     if evaluation_split is not None:
         held_out = data.load(dataset, split=evaluation_split, shuffle=False, **load)
         report[evaluation_split] = {k: float(v) for k, v in trainer.evaluate(held_out, verbose=0,

@@ -77,7 +77,8 @@ class TextToImageExperiment(Experiment):
         path = os.path.join(ctx.model_dir, ENCODER_FILE) if ctx.model_dir else None
         if path and os.path.isfile(path):
             return _read_encoder(path, "model_dir")
-        encoder, report = text_pretraining.pretrain(c, run.dataset, data_dir=run.data_dir, image_size=run.image_size,
+        steps = c.pretrain_steps or min(text_pretraining.DEFAULT_PRETRAIN_STEPS, ctx.total_steps)
+        encoder, report = text_pretraining.pretrain(c.replace(pretrain_steps=steps), run.dataset, data_dir=run.data_dir, image_size=run.image_size,
                                                     seed=run.seed, content_key=content_key(run.dataset))
         if path:
             os.makedirs(ctx.model_dir, exist_ok=True)
