@@ -21,6 +21,7 @@ import tensorflow as tf
 from PIL import Image
 
 from keras_gans import config, experiment, export, layers, losses, models, networks
+from keras_gans.data import shapes
 from keras_gans.experiments import text2image
 
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
@@ -115,6 +116,16 @@ def test_wrong_texts_never_have_the_content_of_the_right_text():
     assert np.all(keras.ops.convert_to_numpy(mask) == 1.0)
     _, _, _, mask, _ = model.prepare_batch(batch(CAPTIONS[:2]))
     assert np.all(keras.ops.convert_to_numpy(mask) == 0.0)
+
+
+def test_shapes_captions_share_a_key_exactly_when_they_name_the_same_attributes():
+    captions, attributes = shapes.split_captions("test")[:2000], shapes.split_attributes("test")
+    keys = keras.ops.convert_to_numpy(text2image.content_key("shapes/captions")(tf.constant(captions)))
+    named = np.stack([attributes[name][:2000] for name in ("size_bin", "color", "shape", "cell")], axis=1)
+    same_named = np.all(named[:, None] == named[None, :], axis=2)
+    assert np.count_nonzero(same_named) > 2000  # some captions name the same attributes in other words
+    np.testing.assert_array_equal(keys[:, None] == keys[None, :], same_named)
+    assert text2image.content_key("captions:birds") is None  # elsewhere: equal texts
 
 
 def test_interpolated_embeddings_are_the_convex_combination_of_two_captions():

@@ -14,6 +14,10 @@
     scikit-learn; ``(images [batch, 8, 8, 1], labels [batch])``.
   - ``textures``: 32x32 grayscale patches cut from the brick, grass and gravel
     textures bundled with scikit-image, labelled by texture (3 classes).
+  - ``shapes``, ``shapes/shape_color``, ``shapes/captions``: procedural RGB
+    images of one coloured shape on a background, 16 to 256 pixels, labelled
+    by shape, by shape and colour, or captioned; their attributes, drawing and
+    captions are in ``keras_gans.data.shapes``.
 
 * ``tfds:<name>[/<config>][:<split>]``: a TensorFlow Datasets dataset already
   prepared in ``data_dir`` (nothing is ever downloaded).
@@ -46,8 +50,9 @@ repeated and then shuffled with a fixed order, the same on every iteration
 
 Modules: ``registry`` (the one table of names and the dispatch of :func:`load`),
 ``pipeline`` (batching, shuffling and repeating shared by every source),
-``toy``, ``embedded`` and ``translation`` (the embedded sets), ``tfds_source``,
-``folder`` and ``captions`` (the sources), ``arrays`` (whole splits as arrays).
+``toy``, ``embedded``, ``shapes`` (with ``shapes_render``, ``shapes_captions``)
+and ``translation`` (the embedded sets), ``tfds_source``, ``folder`` and
+``captions`` (the sources), ``arrays`` (whole splits as arrays).
 """
 
 from keras_gans.data.arrays import class_balanced_indices, load_arrays, load_captions

@@ -27,11 +27,10 @@ def check_load_args(batch_size, seed, image_size, num_examples, split):
         raise ValueError(f"`split` must be a non-empty string; received split={split!r}.")
 
 
-def check_embedded_split(name, split):
-    """ValueError naming ``split`` unless it is a split of the embedded sets (train, test)."""
-    if split not in EMBEDDED_SPLITS:
-        raise ValueError(f"`split`={split!r} is not a split of {name}: use one of "
-                         f"{', '.join(EMBEDDED_SPLITS)}.")
+def check_embedded_split(name, split, splits=EMBEDDED_SPLITS):
+    """ValueError naming ``split`` unless it is one of ``splits`` (by default those of the embedded sets)."""
+    if split not in splits:
+        raise ValueError(f"`split`={split!r} is not a split of {name}: use one of {', '.join(splits)}.")
 
 
 # ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import dataclasses
 import functools
 from typing import Callable, Optional
 
-from keras_gans.data import captions, embedded, folder, pipeline, tfds_source, toy, translation
+from keras_gans.data import captions, embedded, folder, pipeline, shapes, tfds_source, toy, translation
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,15 +28,17 @@ class Embedded:
     Attributes:
         load: ``load(split, *, image_size, num_examples, batch_size, shuffle,
             seed, drop_remainder, repeat)`` -> the batched dataset; ``split``
-            is already checked to be ``"train"`` or ``"test"``.
+            is already checked to be one of ``splits``.
         num_classes: its number of classes, None when unlabelled.
         kind: ``"paired"`` or ``"unpaired"`` for a translation set, else None.
+        splits: its splits.
         captioned: whether its batches hold captions.
     """
 
     load: Callable
     num_classes: Optional[int] = None
     kind: Optional[str] = None
+    splits: tuple = pipeline.EMBEDDED_SPLITS
     captioned: bool = False
 
 
@@ -81,6 +83,11 @@ EMBEDDED_SETS = {
     "digits2rotated": Embedded(functools.partial(translation.load_embedded, "digits2rotated"), kind="unpaired"),
     "blurred2digits": Embedded(functools.partial(translation.load_embedded, "blurred2digits"), kind="paired"),
     "photos_x4": Embedded(functools.partial(translation.load_embedded, "photos_x4"), kind="paired"),
+    "shapes": Embedded(functools.partial(shapes.load, "shapes"), num_classes=len(shapes.SHAPES)),
+    "shapes/shape_color": Embedded(functools.partial(shapes.load, "shapes/shape_color"),
+                                   num_classes=len(shapes.SHAPES) * len(shapes.COLORS)),
+    "shapes/captions": Embedded(functools.partial(shapes.load, "shapes/captions"), splits=shapes.CAPTION_SPLITS,
+                                captioned=True),
 }
 SOURCES = {
     "tfds:": Source(tfds_source.is_valid, tfds_source.load, tfds_source.num_classes),
@@ -181,7 +188,8 @@ def num_classes(name, data_dir=None):
         data_dir: where tfds datasets are prepared.
 
     Returns:
-        10 for ``digits``, 3 for ``textures``; for ``tfds:`` sets the
+        10 for ``digits``, 3 for ``textures``, 6 for ``shapes``, 36 for
+        ``shapes/shape_color``; for ``tfds:`` sets the
         ``num_classes`` of their ``label`` ClassLabel feature; for ``folder:``
         sets the number of class subfolders; ``None`` for unlabelled sets,
         translation sets and the toy sets.
@@ -224,6 +232,13 @@ def load(name, *, split="train", batch_size, shuffle=True, seed=0, data_dir=None
       ``x / 8 - 1``; ``digits``/``textures`` splits ``"train"``/``"test"`` are a
       fixed class-stratified 80/20 partition (1,437/360 digits, 614/154
       texture patches).
+    * ``shapes``, ``shapes/shape_color``, ``shapes/captions``: one coloured
+      shape on a background (:mod:`keras_gans.data.shapes`), RGB at
+      ``image_size`` 16 to 256 (64 when None); labels the shape (6 classes)
+      or the shape-colour pair (36), or a ``tf.string`` caption. Splits
+      ``"train"`` (60,000) and ``"test"`` (10,000); the captioned set leaves
+      the held-out shape-colour pairs out of both and has them in
+      ``"test_unseen"``.
     * ``tfds:<name>[/<config>][:<split>]``: the ``image`` feature, with
       ``label`` when it is a ClassLabel. A split in the name overrides
       ``split``. Non-square images are center-cropped to a square.
@@ -245,7 +260,8 @@ def load(name, *, split="train", batch_size, shuffle=True, seed=0, data_dir=None
 
     Args:
         name: an embedded set, ``tfds:...``, ``folder:...`` or ``captions:...``.
-        split: ``"train"`` or ``"test"`` for embedded sets; any tfds split
+        split: ``"train"`` or ``"test"`` for embedded sets (and
+            ``"test_unseen"`` for ``shapes/captions``); any tfds split
             (e.g. ``"train[:10%]"``); only ``"train"`` for folders; the
             splits its ``captions.jsonl`` names for a ``captions:`` folder.
         batch_size: positive number of examples per batch.
@@ -277,7 +293,7 @@ def load(name, *, split="train", batch_size, shuffle=True, seed=0, data_dir=None
     options = dict(image_size=image_size, num_examples=num_examples, batch_size=int(batch_size),
                    shuffle=bool(shuffle), seed=int(seed), drop_remainder=bool(drop_remainder), repeat=bool(repeat))
     if isinstance(entry, Embedded):
-        pipeline.check_embedded_split(name, split)
+        pipeline.check_embedded_split(name, split, entry.splits)
         return entry.load(split, **options)
     if isinstance(entry, Wrapper):
         return entry.load(name, rest, split, data_dir=data_dir, **options)

@@ -16,8 +16,9 @@ import os
 
 import keras
 
-from keras_gans import callbacks, data, models, networks, text_pretraining
+from keras_gans import callbacks, data, layers, models, networks, text_pretraining
 from keras_gans.config import ConfigError, amount, count, option
+from keras_gans.data import shapes_captions
 from keras_gans.experiments.base import Experiment, ema_decay_option
 
 ENCODER_FILE = "text_encoder.keras"
@@ -51,9 +52,22 @@ class TextToImageConfig(text_pretraining.TextEncoderSettings):
     ema_decay: float = ema_decay_option()
 
 
+# Cells of the shapes captions, the first named winning: "at the top left" is the top left cell, not the top one.
+SHAPES_CELLS = (("top left",), ("top right",), ("bottom left",), ("bottom right",), ("top",), ("bottom",), ("left",),
+                ("right",), ("center", "centre", "middle"))
+
+
 def content_key(dataset):
-    """The layer telling when two captions of ``dataset`` say the same thing (None: when their texts are equal)."""
-    del dataset
+    """The layer telling when two captions of ``dataset`` say the same thing (None: when their texts are equal).
+
+    On ``shapes/captions`` two captions say the same thing when they name the
+    same size bin, colour, shape and position cell, however worded; such a
+    caption is never a wrong text of the other.
+    """
+    if dataset != "shapes/captions":
+        return None
+    groups = [shapes_captions.SIZE_WORDS, shapes_captions.COLOR_WORDS, shapes_captions.SHAPE_WORDS, SHAPES_CELLS]
+    return layers.CaptionKey([[list(words) for words in group] for group in groups], name="content_key")
 
 
 def _read_encoder(path, option_name):
