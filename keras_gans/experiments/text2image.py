@@ -5,9 +5,9 @@ on the training split of the captioned dataset, saved as
 ``model_dir/text_encoder.keras`` (a resumed or rebuilt run loads it), or
 read from ``--text_encoder``; it stays frozen while the GAN trains. The
 sample grid shows held-out captions above their images. On
-``shapes/captions``, the run reports how the shapes judge reads the images
-generated for held-out captions and for captions of attribute combinations
-never seen in training.
+``shapes/captions``, ``benchmarks/text2image_shapes.py`` measures how the
+shapes judge reads the images generated for held-out captions and for
+captions of attribute combinations never seen in training.
 """
 
 import dataclasses
