@@ -37,7 +37,7 @@ def colors_folder(tmp_path_factory):
 
 
 def test_pretraining_aligns_held_out_captions_with_their_images(colors_folder):
-    settings = text_pretraining.TextEncoderSettings(pretrain_steps=60, **SETTINGS)
+    settings = text_pretraining.TextEncoderSettings(pretrain_steps=30, **SETTINGS)
     encoder, report = text_pretraining.pretrain(settings, f"captions:{colors_folder}", image_size=8, seed=0,
                                                 evaluation_split="test")
     # Four classes in a batch of 16: a random embedding retrieves the right class about 1 time in 4.
