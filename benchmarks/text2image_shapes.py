@@ -66,7 +66,8 @@ NUM_CAPTIONS = 1000
 STYLE_CAPTIONS = ["a large red circle in the center", "a small yellow star at the top left",
                   "a big blue square on the right"]
 INTERPOLATIONS = [("a large red circle in the center", "a large blue circle in the center"),
-                  ("a medium green triangle in the top left corner", "a medium green triangle in the bottom right corner"),
+                  ("a medium green triangle in the top left corner",
+                   "a medium green triangle in the bottom right corner"),
                   ("a small purple heart in the center", "a large purple heart in the center")]
 
 

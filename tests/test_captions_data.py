@@ -1,4 +1,4 @@
-"""``captions:<path>`` and ``captions:tfds:<name>``: images with several captions each, as CUB and Oxford-102 ship them."""
+"""``captions:<path>`` and ``captions:tfds:<name>``: images with several captions each (as CUB and Oxford-102)."""
 
 import json
 import os

@@ -40,4 +40,5 @@ from keras_gans.callbacks.pictures import (LatentCodeGrid, SampleGrid, ToyScatte
                                            scatter_image, translation_picture)
 
 __all__ = ["COVERAGE_KEYS", "COVERAGE_PREFIX", "CaptionGrid", "Checkpointer", "Evaluation", "LatentCodeGrid",
-           "NonFiniteGuard", "SampleGrid", "ToyScatter", "TranslationGrid", "fixed_latent", "scatter_image", "translation_picture"]
+           "NonFiniteGuard", "SampleGrid", "ToyScatter", "TranslationGrid", "fixed_latent", "scatter_image",
+           "translation_picture"]

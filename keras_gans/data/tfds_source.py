@@ -140,7 +140,7 @@ def _examples(spec, split, *, data_dir, image_size, num_examples, shuffle, seed,
 
 
 def load(spec, split, *, data_dir, image_size, num_examples, shuffle, seed, repeat, **finish):
-    """``tfds:<spec>``: its images (with labels when ``label`` is a ClassLabel); a split in ``spec`` overrides ``split``.
+    """``tfds:<spec>``: its images (labels when ``label`` is a ClassLabel); a split in ``spec`` overrides ``split``.
 
     ``**finish`` are the other arguments of :func:`keras_gans.data.pipeline.finish`.
     """

@@ -36,7 +36,8 @@ class TextToImageConfig(text_pretraining.TextEncoderSettings):
     latent_dim: int = count(100, "Size of z (100 in the paper).")
     projection_dim: int = count(128, "Size of phi(t) projected in each player (128 in the paper).")
     base_filters: int = count(64, "Filters of D's first block (64 in the paper).")
-    generator_filters: int | None = option(None, "Filters of G's last block (128 in the paper); default --base_filters.",
+    generator_filters: int | None = option(None, "Filters of G's last block (128 in the paper); default "
+                                                 "--base_filters.",
                                            check=lambda v: v > 0, requirement="must be a positive integer")
     cls_weight: float = option(0.5, "GAN-CLS: weight of (real image, wrong text) in D's loss, the fake term "
                                     "getting the rest (0.5 in the paper; 0 = no matching-aware D).",
@@ -92,7 +93,8 @@ class TextToImageExperiment(Experiment):
         if path and os.path.isfile(path):
             return _read_encoder(path, "model_dir")
         steps = c.pretrain_steps or min(text_pretraining.DEFAULT_PRETRAIN_STEPS, ctx.total_steps)
-        encoder, report = text_pretraining.pretrain(c.replace(pretrain_steps=steps), run.dataset, data_dir=run.data_dir, image_size=run.image_size,
+        encoder, report = text_pretraining.pretrain(c.replace(pretrain_steps=steps), run.dataset,
+                                                    data_dir=run.data_dir, image_size=run.image_size,
                                                     seed=run.seed, content_key=content_key(run.dataset))
         if path:
             os.makedirs(ctx.model_dir, exist_ok=True)
