@@ -19,6 +19,9 @@ it arrays or ``tf.data`` pipelines batch by batch. Provided here:
   logits) of the digit judge :func:`keras_gans.judges.train_digit_classifier`,
   trained in seconds on the real digits: "classifier FID" for digits and MNIST,
   where ImageNet features fit poorly.
+* :func:`shapes_classifier_features`: the 256-d ``"features"`` layer of the
+  shapes judge :func:`keras_gans.judges.train_shapes_judge`, which reads every
+  attribute of a ``shapes`` image: "judge FID" on shapes.
 * :class:`LayerFeatures`: any layer of any functional ``keras.Model``.
 * :class:`PixelFeatures`: the flattened pixels (the memorization check, 2-D toy sets).
 """
@@ -246,3 +249,29 @@ def digit_classifier_features(*, image_size=32, dataset="digits", data_dir=None,
     judge = judges.train_digit_classifier(image_size=image_size, dataset=dataset, data_dir=data_dir,
                                           seed=seed, epochs=epochs)
     return LayerFeatures(judge, output, batch_size=batch_size, name=f"{judge.name}/{output}")
+
+
+def shapes_classifier_features(*, image_size=64, seed=0, num_examples=None, epochs=None, cache_dir=None,
+                               batch_size=256):
+    """The shapes judge's 256-d ``"features"`` embedding: "judge FID" on the ``shapes`` set.
+
+    The judge is :func:`keras_gans.judges.train_shapes_judge`, trained on the
+    real ``shapes`` training split at the generator's image size and memoized
+    in the process (optionally saved in ``cache_dir``), so real and generated
+    images are embedded by the same network.
+
+    Args:
+        image_size: side of the images, a power of two from 16 to 256.
+        seed: seed of the judge's training.
+        num_examples: training images of the judge (None: its default, 20,000).
+        epochs: epochs of the judge's training (None: its default, 1).
+        cache_dir: a folder to load the judge's weights from or save them to (None: none).
+        batch_size: images per forward pass.
+
+    Returns:
+        A :class:`LayerFeatures` extractor named ``"shapes_judge_<size>/features"``.
+    """
+    options = {name: value for name, value in (("num_examples", num_examples), ("epochs", epochs))
+               if value is not None}
+    judge = judges.train_shapes_judge(image_size=image_size, seed=seed, cache_dir=cache_dir, **options)
+    return LayerFeatures(judge, "features", batch_size=batch_size, name=f"{judge.name}/features")

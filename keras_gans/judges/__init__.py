@@ -1,17 +1,26 @@
 """Judge classifiers: networks trained on real data to judge generated samples.
 
-- ``training``: :func:`train_classifier`, the one deterministic trainer of every judge.
+- ``training``: the deterministic trainers, :func:`train_classifier` (one
+  class per image) and :func:`train_heads` (several outputs).
 - ``digits``: the digit judge (:func:`train_digit_classifier`, memoized),
   :func:`predict_classes`, and the scores of class-conditional generators
   (:func:`class_conditional_scores`) and categorical latent codes
   (:func:`categorical_code_scores`).
+- ``shapes``: the shapes judge (:func:`train_shapes_judge`, memoized and
+  optionally saved), which reads every attribute of a ``shapes`` image
+  (:func:`predict_attributes`), its held-out :func:`judge_report`, and the
+  scores of generated images (:func:`attribute_scores`, :func:`caption_agreement`).
 
-The measures on the judges' predictions are in :mod:`keras_gans.metrics.classes`.
+The measures on the judges' predictions are in :mod:`keras_gans.metrics.classes`
+and :mod:`keras_gans.metrics.attributes`.
 """
 
 from keras_gans.judges.digits import (categorical_code_scores, class_conditional_scores, predict_classes,
                                       train_digit_classifier)
-from keras_gans.judges.training import train_classifier
+from keras_gans.judges.shapes import (attribute_scores, caption_agreement, judge_report, predict_attributes,
+                                      train_shapes_judge)
+from keras_gans.judges.training import train_classifier, train_heads
 
-__all__ = ["categorical_code_scores", "class_conditional_scores", "predict_classes", "train_classifier",
-           "train_digit_classifier"]
+__all__ = ["attribute_scores", "caption_agreement", "categorical_code_scores", "class_conditional_scores",
+           "judge_report", "predict_attributes", "predict_classes", "train_classifier", "train_digit_classifier",
+           "train_heads", "train_shapes_judge"]

@@ -1,7 +1,9 @@
-"""The one deterministic trainer of the judge classifiers."""
+"""The deterministic trainers of the judges: :func:`train_classifier` (one class per image) and
+:func:`train_heads` (several outputs, e.g. every attribute of a shapes image)."""
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from keras_gans import checks
 from keras_gans.networks import classifier
@@ -82,4 +84,53 @@ def train_classifier(images, labels, *, num_classes=None, seed=0, epochs=10, bat
     orders = [rng.permutation(len(labels)) for _ in range(epochs)]
     for inputs, targets in _chunks(images, labels, orders, rng if shifts else None, batch_size):
         model.fit(inputs, targets, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+    return model
+
+
+def train_heads(model, images, targets, losses, *, seed=0, epochs=1, batch_size=64, learning_rate=LEARNING_RATE,
+                loss_weights=None, run_eagerly=False):
+    """Trains a model with several outputs on uint8 images, deterministically.
+
+    Adam, its learning rate decayed from ``learning_rate`` to 0 along a
+    cosine over the run, in batches of ``batch_size`` over one fixed NumPy
+    permutation of the examples per epoch (all drawn from
+    ``np.random.default_rng(seed)``). The images stay uint8 in memory; each
+    batch is gathered and scaled to [-1, 1] as it is read, so a large set
+    never exists in float32 at once. The model's initial weights must be
+    seeded by its builder for the run to repeat exactly.
+
+    Args:
+        model: a functional ``keras.Model`` whose outputs are named as ``targets``.
+        images: uint8 ``[n, H, W, C]``.
+        targets: ``{output: array [n, ...]}``.
+        losses: ``{output: loss}``, as ``keras.Model.compile`` takes them.
+        seed: seed of the order.
+        epochs: passes over the data, >= 1.
+        batch_size: examples per step.
+        learning_rate: the initial learning rate.
+        loss_weights: ``{output: weight}`` (None: all 1).
+        run_eagerly: run the steps eagerly (no tracing: faster for a few steps of a tiny run).
+
+    Returns:
+        ``model``, trained.
+    """
+    epochs = checks.positive_int("epochs", epochs)
+    batch_size = checks.positive_int("batch_size", batch_size)
+    rng = np.random.default_rng(seed)
+    order = np.concatenate([rng.permutation(len(images)) for _ in range(epochs)])
+    steps = -(-len(order) // batch_size)
+    model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(learning_rate, steps)),
+                  loss=losses, loss_weights=loss_weights, run_eagerly=bool(run_eagerly))
+    constants = {name: tf.constant(values) for name, values in targets.items()}
+    height, width, channels = images.shape[1:]
+
+    def batch(indices):
+        pixels = tf.numpy_function(lambda i: images[i], [indices], tf.uint8, stateful=False)
+        pixels.set_shape([None, height, width, channels])
+        return (tf.cast(pixels, tf.float32) / 127.5 - 1.0,
+                {name: tf.gather(values, indices) for name, values in constants.items()})
+
+    dataset = (tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
+               .map(batch, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True).prefetch(tf.data.AUTOTUNE))
+    model.fit(dataset, epochs=1, shuffle=False, verbose=0)
     return model

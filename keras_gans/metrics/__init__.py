@@ -12,10 +12,14 @@
 - ``classes``: measures on a judge's class predictions (generated-class
   accuracy, class coverage, KL of the class histogram to uniform, agreement
   of a categorical code with the classes). The judges are in ``keras_gans.judges``.
+- ``attributes``: measures on a judge's reading of several attributes per
+  image (accuracy against the attributes asked for or named by a caption,
+  coverage of combinations such as the shape-colour pairs).
 - ``images``: PSNR, mean absolute error and gradient energy (sharpness) of
   image-to-image outputs.
 """
 
+from keras_gans.metrics.attributes import attribute_accuracy, attribute_coverage
 from keras_gans.metrics.classes import (class_coverage, class_histogram_kl, code_class_agreement,
                                         generated_class_accuracy)
 from keras_gans.metrics.distribution import (DISTRIBUTION_MEASURES, compare_features, fid, frechet_distance,
@@ -25,8 +29,8 @@ from keras_gans.metrics.modes import mode_coverage
 from keras_gans.metrics.neighbours import density_coverage, nearest_training_images, precision_recall
 from keras_gans.metrics.statistics import FeatureStatistics, feature_statistics
 
-__all__ = ["DISTRIBUTION_MEASURES", "FeatureStatistics", "class_coverage", "class_histogram_kl",
-           "code_class_agreement", "compare_features", "density_coverage", "feature_statistics", "fid",
+__all__ = ["DISTRIBUTION_MEASURES", "FeatureStatistics", "attribute_accuracy", "attribute_coverage", "class_coverage",
+           "class_histogram_kl", "code_class_agreement", "compare_features", "density_coverage", "feature_statistics", "fid",
            "frechet_distance", "generated_class_accuracy", "gradient_energy", "inception_score",
            "kernel_inception_distance", "mean_absolute_error", "mode_coverage", "nearest_training_images", "psnr",
            "precision_recall"]

@@ -5,8 +5,9 @@ Networks never train; a model in ``keras_gans.models`` takes them as arguments.
 
 from keras_gans.networks import classifier, conditional, dcgan, infogan, mlp
 from keras_gans.networks import autoencoder, players, resnet
+from keras_gans.networks import attributes
 from keras_gans.networks import discogan, patchgan, resnet_translator, srresnet, unet, vgg_features
 from keras_gans.networks import text2image, text_encoder
 
-__all__ = ["autoencoder", "classifier", "conditional", "dcgan", "discogan", "infogan", "mlp", "patchgan",
+__all__ = ["attributes", "autoencoder", "classifier", "conditional", "dcgan", "discogan", "infogan", "mlp", "patchgan",
            "players", "resnet", "resnet_translator", "srresnet", "text2image", "text_encoder", "unet", "vgg_features"]

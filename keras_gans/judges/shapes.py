@@ -1,0 +1,248 @@
+"""The shapes judge: a CNN trained on the real ``shapes`` images that reads every attribute of an image.
+
+It predicts the shape, colour, size bin and 3x3 position cell as classes and
+regresses x, y, size and the rotation, the last as ``(cos k theta, sin k theta)``
+for a shape of k-fold symmetry (a rotation is only defined modulo ``2 pi / k``;
+the circle's target is ``(0, 0)``). Its ``"features"`` layer is the space of
+"judge FID" on shapes (:func:`keras_gans.features.shapes_classifier_features`). What
+it reads in generated images is turned into figures by
+:mod:`keras_gans.metrics.attributes`: accuracy against the attributes asked
+for, coverage of the shape-colour pairs, and agreement with captions.
+"""
+
+import functools
+import os
+
+import keras
+import numpy as np
+
+from keras_gans import checks
+from keras_gans.data import shapes
+from keras_gans.judges.training import train_heads
+from keras_gans.metrics.attributes import attribute_accuracy, attribute_coverage
+from keras_gans.networks.attributes import attribute_classifier
+
+CLASS_HEADS = {"shape": len(shapes.SHAPES), "color": len(shapes.COLORS), "size_bin": len(shapes.SIZE_BINS),
+               "cell": 9}
+REGRESSION_HEADS = {"position": 2, "size": 1, "rotation": 2}
+HEADS = {**CLASS_HEADS, **REGRESSION_HEADS}
+# Regressed values are centred and scaled to about [-1, 1]: (value - centre) / half range.
+_POSITION_SCALE = (0.5, 0.25)
+_SIZE_SCALE = (0.16, 0.06)
+_SYMMETRY = np.array(shapes.SYMMETRY, np.float32)
+NUM_EXAMPLES = 16_000
+EPOCHS = 2
+LEARNING_RATE = 3e-3  # 1e-3 learns colour and position but leaves the shape near chance after 600 steps
+_BATCH = 32
+
+
+def judge_targets(attributes):
+    """The judge's training targets of an attribute record: ``{head: array [n, ...]}`` (see the module doc)."""
+    order = _SYMMETRY[attributes["shape"]]
+    turn = order * attributes["rotation"]
+    rotation = np.stack([np.cos(turn), np.sin(turn)], axis=1) * (order > 0)[:, None]  # circle: (0, 0)
+    return {
+        **{head: np.asarray(attributes[head], np.int32) for head in CLASS_HEADS},
+        "position": ((np.stack([attributes["x"], attributes["y"]], axis=1) - _POSITION_SCALE[0])
+                     / _POSITION_SCALE[1]).astype(np.float32),
+        "size": ((np.asarray(attributes["size"])[:, None] - _SIZE_SCALE[0]) / _SIZE_SCALE[1]).astype(np.float32),
+        "rotation": rotation.astype(np.float32),
+    }
+
+
+def judge_losses():
+    """``{head: loss}``: softmax cross-entropy of every class head, mean squared error of every regression head."""
+    losses = {head: keras.losses.SparseCategoricalCrossentropy(from_logits=True) for head in CLASS_HEADS}
+    losses.update({head: keras.losses.MeanSquaredError() for head in REGRESSION_HEADS})
+    return losses
+
+
+def _decode(outputs):
+    """The judge's raw outputs -> ``{attribute: [n]}`` (classes by argmax; values unscaled)."""
+    predicted = {head: np.argmax(outputs[head], axis=-1).astype(np.int32) for head in CLASS_HEADS}
+    position = outputs["position"] * _POSITION_SCALE[1] + _POSITION_SCALE[0]
+    predicted["x"], predicted["y"] = position[:, 0], position[:, 1]
+    predicted["size"] = outputs["size"][:, 0] * _SIZE_SCALE[1] + _SIZE_SCALE[0]
+    order = _SYMMETRY[predicted["shape"]]
+    angle = np.arctan2(outputs["rotation"][:, 1], outputs["rotation"][:, 0])
+    period = 2.0 * np.pi / np.maximum(order, 1)
+    predicted["rotation"] = np.where(order > 0, np.mod(angle / np.maximum(order, 1), period), 0.0)
+    predicted["rotation_vector"] = outputs["rotation"]
+    predicted["shape_color"] = predicted["shape"] * len(shapes.COLORS) + predicted["color"]
+    return predicted
+
+
+def predict_attributes(judge, images, batch_size=256):
+    """What the judge reads in images.
+
+    Args:
+        judge: the model of :func:`train_shapes_judge`.
+        images: ``[n, S, S, 3]`` in [-1, 1] (float) or uint8 in 0..255, S the judge's size.
+        batch_size: images per forward pass.
+
+    Returns:
+        ``{"shape", "color", "size_bin", "cell", "shape_color"}`` int32
+        ``[n]``; ``{"x", "y", "size", "rotation"}`` float ``[n]`` (rotation in
+        radians modulo the predicted shape's period, 0 for a circle); and
+        ``"rotation_vector"`` ``[n, 2]``, the raw ``(cos k theta, sin k theta)``.
+
+    Raises:
+        ValueError: for images of another size or an empty batch.
+    """
+    batch_size = checks.positive_int("batch_size", batch_size)
+    images = np.asarray(keras.ops.convert_to_numpy(images))
+    size = judge.inputs[0].shape[1]
+    if images.ndim != 4 or images.shape[0] == 0 or images.shape[1:] != (size, size, 3):
+        raise ValueError(f"`images` must be a non-empty batch [n, {size}, {size}, 3]; received shape "
+                         f"{images.shape}.")
+    outputs = {head: [] for head in HEADS}
+    for start in range(0, len(images), batch_size):
+        batch = images[start:start + batch_size]
+        batch = batch.astype(np.float32) / 127.5 - 1.0 if batch.dtype == np.uint8 else batch.astype(np.float32)
+        for head, values in judge.predict_on_batch(batch).items():
+            outputs[head].append(np.asarray(values))
+    return _decode({head: np.concatenate(values) for head, values in outputs.items()})
+
+
+def build_shapes_judge(image_size=shapes.DEFAULT_IMAGE_SIZE, seed=0):
+    """The untrained judge network (:func:`keras_gans.networks.attributes.attribute_classifier`) for ``image_size``."""
+    image_size = shapes.check_image_size(image_size)
+    return attribute_classifier((image_size, image_size, 3), HEADS, seed=seed, name=f"shapes_judge_{image_size}")
+
+
+def train_shapes_judge(*, image_size=shapes.DEFAULT_IMAGE_SIZE, seed=0, num_examples=NUM_EXAMPLES, epochs=EPOCHS,
+                       cache_dir=None):
+    """Trains the shapes judge on the first images of the training split, deterministically; memoized.
+
+    :func:`keras_gans.judges.training.train_heads` (Adam from 3e-3, cosine
+    decay, batches of 32) on ``num_examples`` images for ``epochs``, with
+    the sparse softmax cross-entropy of each class head plus the mean squared
+    error of each regression head. The same arguments give the same weights,
+    and the same model object for the life of the process (do not train it
+    further). With ``cache_dir`` the weights are read from
+    ``<cache_dir>/shapes_judge_<size>px_seed<seed>_n<n>_e<epochs>.weights.h5``
+    when that file exists, else trained and written there.
+
+    With the defaults (16,000 images at 64x64, two epochs) it is meant to
+    read the held-out test images' shape, colour and position cell with
+    >= 99% accuracy; ``benchmarks/shapes_judge.py`` checks it.
+
+    Args:
+        image_size: the side of the images it judges, a power of two from 16 to 256.
+        seed: seed of the initial weights and of the order.
+        num_examples: training images, from the start of the training split.
+        epochs: passes over them.
+        cache_dir: a folder for the weights file, or None.
+
+    Returns:
+        The trained ``keras.Model``: images in [-1, 1] -> ``{head: outputs}``.
+    """
+    image_size = shapes.check_image_size(image_size)
+    seed = checks.integer("seed", seed, minimum=0)
+    num_examples = checks.positive_int("num_examples", num_examples)
+    if num_examples > shapes.SPLIT_SIZES["train"]:
+        raise ValueError(f"`num_examples` must be at most {shapes.SPLIT_SIZES['train']}; received "
+                         f"num_examples={num_examples}.")
+    epochs = checks.positive_int("epochs", epochs)
+    return _trained_judge(image_size, seed, num_examples, epochs, None if cache_dir is None else os.fspath(cache_dir))
+
+
+@functools.lru_cache(maxsize=None)
+def _trained_judge(image_size, seed, num_examples, epochs, cache_dir):
+    judge = build_shapes_judge(image_size, seed)
+    path = None
+    if cache_dir is not None:
+        path = os.path.join(cache_dir, f"shapes_judge_{image_size}px_seed{seed}_n{num_examples}_e{epochs}.weights.h5")
+        if os.path.isfile(path):
+            judge.load_weights(path)
+            return judge
+    images = shapes.split_images("train", image_size, num_examples)
+    targets = judge_targets({name: values[:num_examples] for name, values in shapes.split_attributes().items()})
+    train_heads(judge, images, targets, judge_losses(), seed=seed, epochs=epochs, batch_size=_BATCH,
+                learning_rate=LEARNING_RATE)
+    if path is not None:
+        os.makedirs(cache_dir, exist_ok=True)
+        partial = path[:-len(".weights.h5")] + f".{os.getpid()}.partial.weights.h5"
+        judge.save_weights(partial)
+        os.replace(partial, path)  # whole or absent, for a reader in another process
+    return judge
+
+
+train_shapes_judge.cache_clear = _trained_judge.cache_clear  # forget every trained judge
+
+
+def _angle_error(predicted_vector, rotation, shape):
+    """Absolute rotation errors in radians, modulo each true shape's period (non-circles only)."""
+    order = _SYMMETRY[shape]
+    keep = order > 0
+    difference = np.arctan2(predicted_vector[:, 1], predicted_vector[:, 0]) - order * rotation
+    return np.abs(np.angle(np.exp(1j * difference[keep]))) / order[keep]
+
+
+def judge_report(judge, *, split="test", num_examples=None):
+    """The judge's accuracy on real images of a split, per attribute.
+
+    Args:
+        judge: the model of :func:`train_shapes_judge`.
+        split: ``"test"`` (held out) or ``"train"``.
+        num_examples: only the first this many images (None: all).
+
+    Returns:
+        ``{"<head>_accuracy"}`` for shape, color, size_bin and cell;
+        ``"x_error_px"``, ``"y_error_px"``, ``"size_error_px"`` (mean absolute
+        errors in pixels of the judge's image size), ``"rotation_error_deg"``
+        (mean absolute error in degrees, modulo each shape's symmetry, circles
+        left out) and ``"num_examples"``.
+    """
+    size = judge.inputs[0].shape[1]
+    images = shapes.split_images(split, size, num_examples)
+    truth = {name: values[:len(images)] for name, values in shapes.split_attributes(split).items()}
+    predicted = predict_attributes(judge, images)
+    report = {f"{head}_accuracy": float(np.mean(predicted[head] == truth[head])) for head in CLASS_HEADS}
+    for name in ("x", "y", "size"):
+        report[f"{name}_error_px"] = float(np.mean(np.abs(predicted[name] - truth[name])) * size)
+    errors = _angle_error(predicted["rotation_vector"], truth["rotation"], truth["shape"])
+    report["rotation_error_deg"] = float(np.degrees(np.mean(errors)))
+    report["num_examples"] = len(images)
+    return report
+
+
+def attribute_scores(judge, images, requested):
+    """How well generated images show the attributes they were generated for, and which pairs they cover.
+
+    Args:
+        judge: the model of :func:`train_shapes_judge`.
+        images: generated images (see :func:`predict_attributes`).
+        requested: ``{attribute: int [n]}`` asked of the generator (any of
+            shape, color, size_bin, cell, shape_color; -1: not asked).
+
+    Returns:
+        :func:`~keras_gans.metrics.attributes.attribute_accuracy` of the
+        requested attributes, plus ``"coverage"``: the shape-colour
+        :func:`~keras_gans.metrics.attributes.attribute_coverage` of what the judge reads.
+    """
+    predicted = predict_attributes(judge, images)
+    scores = attribute_accuracy(requested, predicted)
+    scores["coverage"] = attribute_coverage(predicted["shape"], predicted["color"], len(shapes.SHAPES),
+                                            len(shapes.COLORS))
+    return scores
+
+
+def caption_agreement(judge, images, captions):
+    """Agreement of images with the captions they were made for: the attributes a caption names, read back.
+
+    Args:
+        judge: the model of :func:`train_shapes_judge`.
+        images: ``[n, S, S, 3]`` images, one per caption.
+        captions: ``n`` captions (strings or bytes), read with
+            :func:`keras_gans.data.shapes.parse_captions`.
+
+    Returns:
+        :func:`~keras_gans.metrics.attributes.attribute_accuracy` of the named
+        attributes against the judge's reading (``"all"``: every named one right).
+    """
+    named = shapes.parse_captions(captions)
+    if len(named["shape"]) != len(images):
+        raise ValueError(f"`captions` must hold one caption per image; received {len(named['shape'])} captions "
+                         f"for {len(images)} images.")
+    return attribute_accuracy(named, predict_attributes(judge, images))

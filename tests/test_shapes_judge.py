@@ -1,0 +1,113 @@
+"""The shapes judge (judges.shapes), its feature extractor and the attribute measures (metrics.attributes)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from keras_gans import features, judges, metrics
+from keras_gans.data import shapes
+from keras_gans.judges import shapes as shapes_judge
+from keras_gans.networks import attributes as attribute_networks
+
+# ----------------------------------------------------------------------------
+# Measures, by hand
+
+
+def test_attribute_accuracy_by_hand():
+    requested = {"shape": np.array([0, 1, 2, -1]), "color": np.array([3, -1, 4, 5])}
+    predicted = {"shape": np.array([0, 2, 2, 4]), "color": np.array([3, 0, 1, 5]), "cell": np.zeros(4, int)}
+    scores = metrics.attribute_accuracy(requested, predicted)
+    # shape asked of 3 images, right for 2; colour asked of 3, right for 2 (3 and 5, not 4);
+    # all asked attributes right: image 0 and image 3 (only its colour asked) of the 4 asked anything.
+    assert scores["shape"] == pytest.approx(2 / 3) and scores["color"] == pytest.approx(2 / 3)
+    assert scores["all"] == pytest.approx(2 / 4) and scores["count"] == 4
+    with pytest.raises(ValueError, match="`size_bin`"):
+        metrics.attribute_accuracy({"size_bin": np.array([0])}, predicted)
+    with pytest.raises(ValueError, match="requested"):
+        metrics.attribute_accuracy({}, predicted)
+
+
+def test_attribute_coverage_by_hand():
+    coverage = metrics.attribute_coverage([0, 0, 1, 1, 1], [0, 2, 2, 2, 0], 2, 3)
+    assert coverage["covered"] == 4 and coverage["total"] == 6 and coverage["share"] == pytest.approx(4 / 6)
+    assert coverage["missing"] == [(0, 1), (1, 1)]
+    assert coverage["counts"] == [[1, 0, 1], [1, 0, 2]]
+    with pytest.raises(ValueError, match="`second`"):
+        metrics.attribute_coverage([0, 1], [0, 3], 2, 3)
+
+
+def test_judge_targets_and_rotation_error_respect_the_symmetry():
+    record = shapes.sample_attributes(4, seed=0, shape=["circle", "square", "triangle", "star"],
+                                      rotation=[1.0, 0.1, 0.2, 0.3])
+    targets = shapes_judge.judge_targets(record)
+    np.testing.assert_allclose(targets["rotation"][0], [0.0, 0.0])  # the circle has no rotation
+    np.testing.assert_allclose(targets["rotation"][1], [math.cos(0.4), math.sin(0.4)], atol=1e-6)  # 4 * 0.1
+    np.testing.assert_allclose(targets["rotation"][3], [math.cos(1.5), math.sin(1.5)], atol=1e-6)  # 5 * 0.3
+    # A square read at 0.1 + pi/2 is right: the error is taken modulo its period; 0.2 off -> 0.2.
+    vectors = np.array([[math.cos(4 * (0.1 + math.pi / 2)), math.sin(4 * (0.1 + math.pi / 2))],
+                        [math.cos(3 * 0.4), math.sin(3 * 0.4)]])
+    errors = shapes_judge._angle_error(vectors, np.array([0.1, 0.2]), np.array([1, 2]))
+    np.testing.assert_allclose(errors, [0.0, 0.2], atol=1e-6)
+
+
+# ----------------------------------------------------------------------------
+# The judge
+
+
+def test_network_heads_features_and_bad_arguments():
+    model = attribute_networks.attribute_classifier((16, 16, 3), {"a": 3, "b": 2}, features=32, seed=1)
+    outputs = model(np.zeros((2, 16, 16, 3), np.float32))
+    assert tuple(outputs["a"].shape) == (2, 3) and tuple(outputs["b"].shape) == (2, 2)
+    assert model.get_layer("features").output.shape[-1] == 32
+    for kwargs, named in (({"image_shape": (7, 7, 3)}, "image_shape"), ({"heads": {}}, "heads"),
+                          ({"features": 0}, "features")):
+        arguments = {"image_shape": (16, 16, 3), "heads": {"a": 3}, **kwargs}
+        with pytest.raises(ValueError, match=f"`{named}`"):
+            attribute_networks.attribute_classifier(**arguments)
+    with pytest.raises(ValueError, match="`image_size`"):
+        judges.train_shapes_judge(image_size=7)
+    with pytest.raises(ValueError, match="`num_examples`"):
+        judges.train_shapes_judge(image_size=16, num_examples=-1)
+
+
+def test_judge_learns_a_small_subset_deterministically_and_round_trips(tmp_path):
+    shapes_judge.train_shapes_judge.cache_clear()
+    options = dict(image_size=32, num_examples=JUDGE_EXAMPLES, epochs=JUDGE_EPOCHS)
+    judge = judges.train_shapes_judge(cache_dir=tmp_path, **options)
+    assert judges.train_shapes_judge(cache_dir=tmp_path, **options) is judge  # memoized
+    report = judges.judge_report(judge, num_examples=300)
+    # Stated for this small run (measured 0.96 and 0.78; chance 1/6 and 1/9); the full judge is held to 99%
+    # by benchmarks/shapes_judge.py.
+    assert report["color_accuracy"] >= COLOR_TARGET and report["cell_accuracy"] >= CELL_TARGET, report
+    assert report["num_examples"] == 300
+    # Loaded from its file in a fresh memo: the same weights.
+    shapes_judge.train_shapes_judge.cache_clear()
+    loaded = judges.train_shapes_judge(cache_dir=tmp_path, **options)
+    assert loaded is not judge
+    for a, b in zip(judge.get_weights(), loaded.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    # Trained again from scratch: the same weights.
+    shapes_judge.train_shapes_judge.cache_clear()
+    again = judges.train_shapes_judge(**options)
+    for a, b in zip(judge.get_weights(), again.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    # The measures on its readings: real test images asked for their own attributes, and their captions.
+    images = shapes.split_images("test", 32, 200)
+    truth = shapes.split_attributes("test")
+    requested = {name: truth[name][:200] for name in ("shape", "color", "cell")}
+    read = judges.predict_attributes(again, images)
+    scores = judges.attribute_scores(again, images, requested)
+    assert scores["color"] == pytest.approx(np.mean(read["color"] == requested["color"]))
+    assert scores["coverage"]["covered"] == len({*zip(read["shape"], read["color"])})
+    agreement = judges.caption_agreement(again, images, shapes.split_captions("test")[:200])
+    assert agreement["color"] == pytest.approx(scores["color"]) and agreement["count"] == 200
+    extractor = features.shapes_classifier_features(**options)
+    assert extractor(images[:5] / 127.5 - 1.0).shape == (5, 256)
+    shapes_judge.train_shapes_judge.cache_clear()
+
+
+JUDGE_EXAMPLES = 640
+JUDGE_EPOCHS = 2
+COLOR_TARGET = 0.9
+CELL_TARGET = 0.6
