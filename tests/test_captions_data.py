@@ -63,17 +63,20 @@ def test_captions_are_drawn_anew_each_pass_and_the_stream_is_a_function_of_its_s
     assert len(set(first)) == 8  # each of the 4 images shows both its captions over 40 draws
 
 
-@pytest.mark.parametrize("line,message", [
-    ("not json", "is not JSON"),
-    ('{"captions": ["x"]}', 'has no "image"'),
-    ('{"image": "images/000.red/0.png", "captions": []}', '"captions" must be a non-empty list'),
-    ('{"image": "images/000.red/9.png", "captions": ["x"]}', "does not exist"),
-])
-def test_bad_records_are_refused_naming_the_file_and_line(caption_folder, tmp_path, line, message):
-    os.symlink(caption_folder / "images", tmp_path / "images")
-    (tmp_path / "captions.jsonl").write_text('{"image": "images/000.red/0.png", "captions": ["ok"]}\n' + line + "\n")
-    with pytest.raises(ValueError, match=f"captions.jsonl, line 2.*{message}|{message}"):
-        data.load(f"captions:{tmp_path}", batch_size=1)
+BAD_RECORDS = [("not json", "is not JSON"),
+               ('{"captions": ["x"]}', 'has no "image"'),
+               ('{"image": "images/000.red/0.png", "captions": []}', '"captions" must be a non-empty list'),
+               ('{"image": "images/000.red/9.png", "captions": ["x"]}', "does not exist")]
+
+
+def test_bad_records_are_refused_naming_the_file_and_line(caption_folder, tmp_path):
+    for number, (line, message) in enumerate(BAD_RECORDS):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        os.symlink(caption_folder / "images", folder / "images")
+        (folder / "captions.jsonl").write_text('{"image": "images/000.red/0.png", "captions": ["ok"]}\n' + line + "\n")
+        with pytest.raises(ValueError, match=f"captions.jsonl, line 2.*{message}|{message}"):
+            data.load(f"captions:{folder}", batch_size=1)
 
 
 def test_missing_folder_index_and_split_are_reported(caption_folder, tmp_path):
