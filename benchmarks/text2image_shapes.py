@@ -53,7 +53,6 @@ from _common import ROOT  # benchmarks/ is on sys.path when run as a script
 sys.path.insert(0, ROOT)
 
 from keras_gans import callbacks, cli, data, experiment, images, judges, text_pretraining  # noqa: E402
-from keras_gans.data import shapes  # noqa: E402
 from keras_gans.experiments import text2image  # noqa: E402
 
 CONFIGURATIONS = {"GAN": (0.0, 0.0), "GAN-CLS": (0.5, 0.0), "GAN-INT": (0.0, 1.0), "GAN-INT-CLS": (0.5, 1.0)}
@@ -61,7 +60,6 @@ FLAGFILE = os.path.join(ROOT, "apps", "configs", "text2image_shapes.cfg")
 RESULTS = os.path.join(ROOT, "benchmarks", "results", "text2image_shapes.jsonl")
 PICTURES = os.path.join(ROOT, "docs", "text2image")
 TARGET_ALL, TARGET_UNSEEN = 0.5, 0.5
-STAND_IN_HEADS = {"shape": 6, "color": 6, "size_bin": 3, "cell": 9}
 NUM_CAPTIONS = 1000
 STYLE_CAPTIONS = ["a large red circle in the center", "a small yellow star at the top left",
                   "a big blue square on the right"]
@@ -129,44 +127,14 @@ def train(name, seed, out, encoder, cpu_seconds):
     return timed.model, line
 
 
-def stand_in_judge(image_size, seed, num_examples=20_000, epochs=3):
-    """A small attribute classifier trained here on real ``shapes`` images, used when
-    ``judges.train_shapes_judge`` is not available: shape, colour, size bin and cell heads."""
-    keras.utils.set_random_seed(seed)
-    x = shapes.split_images("train", image_size, num_examples).astype(np.float32) / 127.5 - 1.0
-    attributes = shapes.split_attributes("train")
-    targets = {name: attributes[name][:num_examples] for name in STAND_IN_HEADS}
-    inputs = keras.Input(x.shape[1:])
-    h = inputs
-    for filters in (32, 64, 128):
-        h = keras.layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu")(h)
-    h = keras.layers.Dense(256, activation="relu")(keras.layers.Flatten()(h))
-    outputs = {name: keras.layers.Dense(count, name=name)(h) for name, count in STAND_IN_HEADS.items()}
-    judge = keras.Model(inputs, outputs)
-    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    judge.compile(keras.optimizers.Adam(1e-3), loss={name: loss for name in STAND_IN_HEADS})
-    judge.fit(x, targets, batch_size=128, epochs=epochs, verbose=0)
-    return judge
-
-
-def caption_agreement(judge, generated, captions):
-    """How often the judge reads each attribute a caption names, and all of them at once."""
-    if hasattr(judges, "caption_agreement"):
-        return judges.caption_agreement(judge, generated, captions)
-    named = shapes.parse_captions(captions)
-    read = {name: np.argmax(logits, axis=-1) for name, logits in judge.predict(generated, verbose=0).items()}
-    right = {name: read[name] == named[name] for name in STAND_IN_HEADS}
-    return {**{name: float(np.mean(hits)) for name, hits in right.items()},
-            "all": float(np.mean(np.all(list(right.values()), axis=0)))}
-
-
 def agreement(model, judge, split, seed):
     """The judge's reading of one image per caption of ``split`` against what the caption names."""
     captions = data.load_captions("shapes/captions", split=split, num_examples=NUM_CAPTIONS)
     z = callbacks.fixed_latent(seed + 5, len(captions), model.latent_dim)
     generated = np.concatenate([keras.ops.convert_to_numpy(model.generate(z[i:i + 250], captions[i:i + 250]))
                                 for i in range(0, len(captions), 250)])
-    return {name: round(float(value), 4) for name, value in caption_agreement(judge, generated, captions).items()}
+    return {name: round(float(value), 4) for name, value in judges.caption_agreement(judge, generated,
+                                                                                      captions).items()}
 
 
 def style_and_content(model, judge, seed):
@@ -175,7 +143,7 @@ def style_and_content(model, judge, seed):
     report, rows = {}, []
     for caption in STYLE_CAPTIONS:
         generated = keras.ops.convert_to_numpy(model.generate(z, caption))
-        read = caption_agreement(judge, generated, [caption] * len(z))
+        read = judges.caption_agreement(judge, generated, [caption] * len(z))
         corners = images.to_uint8(generated)[:, [0, 0, -1, -1], [0, -1, 0, -1]].mean(axis=1)  # [64, 3]
         report[caption] = {"all_attributes_read": read["all"],
                            "background_spread": float(np.mean(np.abs(corners - corners.mean(axis=0))))}
@@ -244,10 +212,7 @@ def main():
     if args.no_measures:
         return
 
-    if hasattr(judges, "train_shapes_judge"):
-        judge, judge_name = judges.train_shapes_judge(image_size=run.image_size), "judges.train_shapes_judge"
-    else:
-        judge, judge_name = stand_in_judge(run.image_size, args.seed), "stand_in_judge (this benchmark)"
+    judge, judge_name = judges.train_shapes_judge(image_size=run.image_size), "judges.train_shapes_judge"
     print(json.dumps({"judge": judge_name}), flush=True)
     real = {"configuration": "real images"}
     for split in ("test", "test_unseen"):
@@ -255,7 +220,7 @@ def main():
         batch = next(iter(data.load("shapes/captions", split=split, batch_size=NUM_CAPTIONS, shuffle=False,
                                     image_size=run.image_size, num_examples=NUM_CAPTIONS)))
         real[split] = {name: round(float(value), 4)
-                       for name, value in caption_agreement(judge, batch[0].numpy(), captions).items()}
+                       for name, value in judges.caption_agreement(judge, batch[0].numpy(), captions).items()}
     print(json.dumps(real), flush=True)
     command = (f"python benchmarks/text2image_shapes.py --seed={args.seed} --cpu_minutes={args.cpu_minutes:g} "
                f"--pretrain_steps={args.pretrain_steps}")
