@@ -8,11 +8,15 @@ by default), reads the signature's inputs to learn what to feed, and calls it::
     python apps/generate.py --export_dir=saved_models/cgan --num_classes=10 --output=grid.png
     python apps/generate.py --export_dir=saved_models/cgan --labels=3 --output=threes.png
     python apps/generate.py --export_dir=saved_models/pix2pix --input_images=a.png,b.png --output=out.png
+    python apps/generate.py --export_dir=saved_models/text2image --text="a large blue star in the center" \
+        --text="a small red circle at the top" --output=captions.png
 
 Inputs by name: ``z`` is drawn from a seeded N(0, I) (or U[-1, 1] with
 ``--latent_distribution=uniform``); ``labels`` cycle through ``--labels`` or
 through 0..``--num_classes``-1; ``images`` are read from ``--input_images``
-(then the grid shows each input next to its output, two per row). Otherwise
+(then the grid shows each input next to its output, two per row); ``text``
+is each ``--text`` caption ``--per_caption`` times (then the grid has one row
+per caption, written above it, and the same z in each column). Otherwise
 the grid is ``ceil(sqrt(num_samples))`` images wide.
 """
 
@@ -31,7 +35,7 @@ from keras_gans import images as gan_images  # noqa: E402
 flags.DEFINE_string("export_dir", None, "Export root holding integer version folders.")
 flags.DEFINE_integer("version", None, "Version to load; default the latest.")
 flags.DEFINE_string("signature", "serving_default", "Signature to call.")
-flags.DEFINE_integer("num_samples", 64, "Number of samples (ignored with --input_images).")
+flags.DEFINE_integer("num_samples", 64, "Number of samples (ignored with --input_images and --text).")
 flags.DEFINE_string("output", "grid.png", "PNG file to write.")
 flags.DEFINE_integer("seed", 0, "Seed of the latent draw.")
 flags.DEFINE_enum("latent_distribution", "normal", ["normal", "uniform"],
@@ -39,10 +43,14 @@ flags.DEFINE_enum("latent_distribution", "normal", ["normal", "uniform"],
 flags.DEFINE_list("labels", None, "Class ids for conditional models, cycled over the samples.")
 flags.DEFINE_integer("num_classes", None, "Cycle the labels through 0..num_classes-1.")
 flags.DEFINE_list("input_images", None, "Image files for translation models (inputs named 'images').")
+flags.DEFINE_multi_string("text", None, "A caption for text-to-image models (inputs named 'text'); repeat the flag "
+                                        "for several, one grid row each.")
+flags.DEFINE_integer("per_caption", 8, "Images per --text caption.")
 flags.DEFINE_integer("batch_size", 256, "Samples per call of the signature.")
 flags.mark_flag_as_required("export_dir")
 flags.register_validator("num_samples", lambda v: v > 0, "--num_samples must be a positive integer.")
 flags.register_validator("batch_size", lambda v: v > 0, "--batch_size must be a positive integer.")
+flags.register_validator("per_caption", lambda v: v > 0, "--per_caption must be a positive integer.")
 flags.register_validator("num_classes", lambda v: v is None or v > 0,
                          "--num_classes must be a positive integer.")
 flags.register_validator("labels", lambda v: v is None or all(x.strip().isdigit() for x in v),
@@ -87,15 +95,23 @@ def make_inputs(spec, rng):
         height, width, channels = spec["images"].shape[1:]
         inputs["images"] = np.stack([_read_image(p, height, width, channels) for p in FLAGS.input_images])
         n = len(FLAGS.input_images)
+    columns = n
+    if "text" in spec:
+        if not FLAGS.text:
+            raise app.UsageError('This signature draws captions (it takes \'text\'): pass --text="a caption".')
+        columns = FLAGS.per_caption
+        inputs["text"] = np.repeat(np.asarray(FLAGS.text, dtype=object), columns)
+        n = len(inputs["text"])
     if "z" in spec:
-        shape = (n,) + tuple(spec["z"].shape[1:])  # [n, latent_dim]
+        shape = (columns,) + tuple(spec["z"].shape[1:])  # [columns, latent_dim], tiled over the captions
         if None in shape:
             raise app.UsageError(f"The signature's 'z' has an unknown size {spec['z'].shape}; "
                                  "cannot draw it.")
         if FLAGS.latent_distribution == "uniform":
-            inputs["z"] = rng.uniform(-1.0, 1.0, size=shape).astype(np.float32)
+            z = rng.uniform(-1.0, 1.0, size=shape).astype(np.float32)
         else:
-            inputs["z"] = rng.standard_normal(shape).astype(np.float32)
+            z = rng.standard_normal(shape).astype(np.float32)
+        inputs["z"] = np.tile(z, (n // columns, 1))
     if "labels" in spec:
         if FLAGS.labels:
             cycle = [int(label) for label in FLAGS.labels]
@@ -163,7 +179,11 @@ def main(argv):
             nrow = None
     else:
         nrow = math.ceil(math.sqrt(len(samples)))
-    grid = gan_images.make_grid(gan_images.to_uint8(samples), nrow=nrow)
+    if "text" in inputs:  # one row per caption, written above it
+        grid = gan_images.captioned_rows(samples.reshape((len(FLAGS.text), FLAGS.per_caption) + samples.shape[1:]),
+                                         FLAGS.text)
+    else:
+        grid = gan_images.make_grid(gan_images.to_uint8(samples), nrow=nrow)
     gan_images.save_png(grid, FLAGS.output)
     print(f"Wrote {len(samples)} images from {path} to {FLAGS.output} "
           f"({grid.shape[1]}x{grid.shape[0]}).")

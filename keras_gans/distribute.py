@@ -302,6 +302,42 @@ def replica_mean(value):
     return context.all_reduce(tf.distribute.ReduceOp.MEAN, value)
 
 
+def gather_replicas(value):
+    """The global batch of a per-replica batch: every replica's rows, in replica order, on every replica.
+
+    What a step needs when a row is paired with another row of the global
+    batch (a text-to-image model's mismatched or interpolated captions), so
+    that the pairs are those one device would form. Not for values that need
+    a gradient.
+
+    Args:
+        value: this replica's ``[rows, ...]``.
+
+    Returns:
+        ``[rows * replicas, ...]`` (``value`` itself on one device).
+    """
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return value
+    return context.all_gather(value, axis=0)
+
+
+class SkipsSymbolicBuild:
+    """A ``keras.Model`` mixin for models marked built when made (every game): no symbolic build in ``fit``.
+
+    Under a strategy, Keras's ``fit`` and ``evaluate`` first average the first
+    distributed batch over the replicas to build the model symbolically; that
+    average fails on a batch of strings (captions). A model that is built and
+    whose optimizer is built has nothing to build, so the step is skipped (it
+    read a batch from a throwaway iterator, reset before training).
+    """
+
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        if self.built and (self.optimizer is None or self.optimizer.built):
+            return
+        super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
+
+
 def step_logs(metrics):
     """The logs a train or test step returns: each metric's current result.
 

@@ -4,6 +4,8 @@ Used by ``apps/generate.py`` and the sample-grid callbacks::
 
     grid = make_grid(to_uint8(images))      # images: [n, H, W, C] in [-1, 1]
     save_png(grid, "samples/epoch_001.png")
+
+:func:`captioned_rows` writes each row's caption above it (text-to-image samples).
 """
 
 import math
@@ -11,7 +13,7 @@ import os
 import tempfile
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from keras_gans import checks
 
@@ -136,3 +138,55 @@ def save_png(array, path):
             os.remove(temporary)
         raise
     return path
+
+
+def _wrap(text, font, width):
+    """``text`` broken into lines no wider than ``width`` pixels (a word longer than that keeps its line)."""
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if line and font.getlength(candidate) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return lines + [line] if line else lines or [""]
+
+
+def captioned_rows(rows, captions, padding=2, font_size=11):
+    """Rows of images, each under its caption: the text-to-image sample picture.
+
+    Args:
+        rows: ``[r, k, H, W, C]`` (or ``[r, k, H, W]``): row ``i`` holds the
+            ``k`` images made for ``captions[i]``; uint8, or floats in [-1, 1].
+        captions: ``r`` strings, wrapped to the width of a row.
+        padding: pixels between the images, as :func:`make_grid`.
+        font_size: size of Pillow's default font, in pixels.
+
+    Returns:
+        uint8 ``[height, width, C]``: for each row, its caption (white on
+        black) and then its images.
+
+    Raises:
+        ValueError: when the counts of rows and captions differ.
+    """
+    rows = np.asarray(rows)
+    if rows.ndim == 4:
+        rows = rows[..., np.newaxis]
+    if rows.ndim != 5 or rows.shape[0] == 0 or rows.shape[0] != len(captions):
+        raise ValueError(f"`rows` must be [r, k, H, W, C] with one row per caption; received shape {rows.shape} "
+                         f"and {len(captions)} captions.")
+    font = ImageFont.load_default(size=checks.positive_int("font_size", font_size))
+    line_height = font_size + 3
+    blocks = []
+    for row, caption in zip(rows, captions):
+        images = make_grid(row, nrow=row.shape[0], padding=padding)  # [h, w, C]
+        width, channels = images.shape[1], images.shape[2]
+        lines = _wrap(str(caption), font, width - 2 * padding)
+        band = Image.new("L", (width, len(lines) * line_height + padding), 0)
+        draw = ImageDraw.Draw(band)
+        for number, line in enumerate(lines):
+            draw.text((padding, padding + number * line_height), line, fill=255, font=font)
+        text = np.repeat(np.asarray(band, np.uint8)[..., np.newaxis], channels, axis=2)
+        blocks.extend([text, images[padding:]])  # the band replaces the grid's top padding
+    return np.concatenate([np.zeros_like(blocks[0][:padding])] + blocks, axis=0)

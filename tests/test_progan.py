@@ -1,6 +1,5 @@
 """ProGAN (Karras et al. 2018): the fade-in, the stage as training state, exact resume, files and export."""
 
-import json
 import os
 
 import keras

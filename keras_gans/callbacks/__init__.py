@@ -19,6 +19,8 @@
   input | output | target (or reconstruction) rows.
 - :func:`style_mixing_picture` and :func:`truncation_picture`: StyleGAN's
   style-mixing grid and truncation sweep (Karras et al. 2019).
+- :class:`CaptionGrid` is the text-to-image picture (Reed et al. 2016): one
+  row per caption, written above its images.
 - :class:`Evaluation` measures sample quality (FID, KID, precision/recall,
   ...) every N epochs, for the logs, TensorBoard and ``ModelCheckpoint``.
 
@@ -27,10 +29,12 @@ The fixed z of the sample callbacks comes from NumPy, never from the model's
 stream, and a resumed run would no longer match an unbroken one.
 
 Modules: ``checkpoint`` (:class:`Checkpointer`, :class:`NonFiniteGuard`),
-``pictures`` (the sample callbacks and the pictures they draw), ``style_pictures``, ``evaluation``
+``pictures`` (the sample callbacks and the pictures they draw), ``style_pictures``, ``captions``
+(:class:`CaptionGrid`), ``evaluation``
 (:class:`Evaluation`) and ``logs`` (the keys they share in the epoch logs).
 """
 
+from keras_gans.callbacks.captions import CaptionGrid
 from keras_gans.callbacks.checkpoint import Checkpointer, NonFiniteGuard
 from keras_gans.callbacks.evaluation import Evaluation
 from keras_gans.callbacks.logs import COVERAGE_KEYS, COVERAGE_PREFIX
@@ -38,6 +42,6 @@ from keras_gans.callbacks.pictures import (LatentCodeGrid, SampleGrid, ToyScatte
                                            scatter_image, translation_picture)
 from keras_gans.callbacks.style_pictures import style_mixing_picture, truncation_picture
 
-__all__ = ["COVERAGE_KEYS", "COVERAGE_PREFIX", "Checkpointer", "Evaluation", "LatentCodeGrid", "NonFiniteGuard",
-           "SampleGrid", "ToyScatter", "TranslationGrid", "fixed_latent", "scatter_image", "style_mixing_picture",
-           "translation_picture", "truncation_picture"]
+__all__ = ["COVERAGE_KEYS", "COVERAGE_PREFIX", "CaptionGrid", "Checkpointer", "Evaluation", "LatentCodeGrid",
+           "NonFiniteGuard", "SampleGrid", "ToyScatter", "TranslationGrid", "fixed_latent", "scatter_image",
+           "style_mixing_picture", "translation_picture", "truncation_picture"]

@@ -22,6 +22,8 @@
 * ``tfds:<name>[/<config>][:<split>]``: a TensorFlow Datasets dataset already
   prepared in ``data_dir`` (nothing is ever downloaded).
 * ``folder:<path>``: PNG/JPEG files under a folder, labelled by class subfolder.
+* ``captions:<path>`` and ``captions:tfds:<name>``: images with several
+  captions each, as ``(images, captions)`` batches (``keras_gans.data.captions``).
 * image-to-image translation sets (``keras_gans.data.translation``):
   the embedded ``digits2bold`` and ``digits2rotated`` (unpaired), ``blurred2digits`` and
   ``photos_x4`` (paired), and ``unpaired:tfds:<name>`` (splits
@@ -49,18 +51,19 @@ repeated and then shuffled with a fixed order, the same on every iteration
 Modules: ``registry`` (the one table of names and the dispatch of :func:`load`),
 ``pipeline`` (batching, shuffling and repeating shared by every source),
 ``toy``, ``embedded``, ``shapes`` (with ``shapes_render``, ``shapes_captions``)
-and ``translation`` (the embedded sets), ``tfds_source``
-and ``folder`` (the sources), ``arrays`` (whole splits as arrays).
+and ``translation`` (the embedded sets), ``tfds_source``, ``folder`` and
+``captions`` (the sources), ``arrays`` (whole splits as arrays).
 """
 
-from keras_gans.data.arrays import class_balanced_indices, load_arrays
+from keras_gans.data.arrays import class_balanced_indices, load_arrays, load_captions
 from keras_gans.data.folder import IMAGE_EXTENSIONS
-from keras_gans.data.registry import (EMBEDDED, TRANSLATION_SOURCES, is_known_name, load, num_classes,
-                                      translation_kind)
+from keras_gans.data.registry import (EMBEDDED, TRANSLATION_SOURCES, has_captions, is_known_name, load,
+                                      num_classes, translation_kind)
 from keras_gans.data.toy import TOY_SETS, toy_modes
 from keras_gans.data.translation import (JITTER_RATIO, SR_SCALE, TRANSLATION_SETS, UNPAIRED_DIGIT_SETS, downscale,
                                          jitter_pair, translation_arrays)
 
 __all__ = ["EMBEDDED", "IMAGE_EXTENSIONS", "JITTER_RATIO", "SR_SCALE", "TOY_SETS", "TRANSLATION_SETS",
-           "TRANSLATION_SOURCES", "UNPAIRED_DIGIT_SETS", "class_balanced_indices", "downscale", "is_known_name",
-           "jitter_pair", "load", "load_arrays", "num_classes", "toy_modes", "translation_arrays", "translation_kind"]
+           "TRANSLATION_SOURCES", "UNPAIRED_DIGIT_SETS", "class_balanced_indices", "downscale", "has_captions",
+           "is_known_name", "jitter_pair", "load", "load_arrays", "load_captions", "num_classes", "toy_modes",
+           "translation_arrays", "translation_kind"]

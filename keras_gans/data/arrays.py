@@ -1,9 +1,9 @@
-"""Whole splits as arrays, and the few-label subsets of semi-supervised learning."""
+"""Whole splits as arrays, the captions of a captioned set, and the few-label subsets of semi-supervised learning."""
 
 import numpy as np
 
 from keras_gans import checks
-from keras_gans.data import registry
+from keras_gans.data import captions, registry
 
 
 def load_arrays(name, *, split="train", data_dir=None, image_size=None, num_examples=None):
@@ -33,6 +33,37 @@ def load_arrays(name, *, split="train", data_dir=None, image_size=None, num_exam
     batches = list(dataset.as_numpy_iterator())
     return (np.concatenate([images for images, _ in batches]),
             np.concatenate([labels for _, labels in batches]).astype(np.int32))
+
+
+def load_captions(name, *, split="train", data_dir=None, num_examples=None):
+    """The captions of a captioned set's split (what a text encoder's vocabulary is built from).
+
+    A ``captions:<path>`` folder gives every caption of every image (read
+    from its ``captions.jsonl``); other sets give the caption of each
+    example in their fixed order (read at the smallest image size).
+
+    Args:
+        name: a captioned dataset name (:func:`~keras_gans.data.has_captions`).
+        split: the split, as in :func:`~keras_gans.data.load`.
+        data_dir: where tfds datasets are prepared.
+        num_examples: only the first this many examples.
+
+    Returns:
+        A list of str.
+
+    Raises:
+        ValueError: naming ``name`` when its batches hold no captions.
+    """
+    if not registry.has_captions(name):
+        raise ValueError(f"`name`={name!r} is not a captioned dataset (e.g. captions:<path>).")
+    spec = name[len("captions:"):]
+    if name.startswith("captions:") and not spec.startswith(captions.TFDS_PREFIX):
+        texts = captions.caption_texts(spec, split)
+        return texts if num_examples is None else texts[:num_examples]
+    dataset = registry.load(name, split=split, batch_size=1024, shuffle=False, data_dir=data_dir, image_size=16,
+                            drop_remainder=False, num_examples=num_examples)
+    return [text.decode() for batch in dataset.map(lambda *element: element[1]).as_numpy_iterator()
+            for text in batch]
 
 
 def class_balanced_indices(labels, per_class, *, seed=0):

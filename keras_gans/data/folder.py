@@ -100,6 +100,12 @@ def _channels(modes):
     return 1 if all(mode in _GRAY_MODES for mode in modes) else 3
 
 
+def check_images(root, files):
+    """``(sizes (w, h), channels)`` of ``files`` under ``root``, each opened with PIL (see :func:`image_files`)."""
+    sizes, modes = _inspect_images(root, files)
+    return sizes, _channels(modes)
+
+
 def decode(file, channels):
     """A PNG/JPEG file as a uint8 ``[h, w, channels]`` tensor."""
     return tf.io.decode_image(tf.io.read_file(file), channels=channels, dtype=tf.uint8, expand_animations=False)

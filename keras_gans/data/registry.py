@@ -18,7 +18,7 @@ import dataclasses
 import functools
 from typing import Callable, Optional
 
-from keras_gans.data import embedded, folder, pipeline, shapes, tfds_source, toy, translation
+from keras_gans.data import captions, embedded, folder, pipeline, shapes, tfds_source, toy, translation
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,12 +32,14 @@ class Embedded:
         num_classes: its number of classes, None when unlabelled.
         kind: ``"paired"`` or ``"unpaired"`` for a translation set, else None.
         splits: its splits.
+        captioned: whether its batches hold captions.
     """
 
     load: Callable
     num_classes: Optional[int] = None
     kind: Optional[str] = None
     splits: tuple = pipeline.EMBEDDED_SPLITS
+    captioned: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,11 +86,13 @@ EMBEDDED_SETS = {
     "shapes": Embedded(functools.partial(shapes.load, "shapes"), num_classes=len(shapes.SHAPES)),
     "shapes/shape_color": Embedded(functools.partial(shapes.load, "shapes/shape_color"),
                                    num_classes=len(shapes.SHAPES) * len(shapes.COLORS)),
-    "shapes/captions": Embedded(functools.partial(shapes.load, "shapes/captions"), splits=shapes.CAPTION_SPLITS),
+    "shapes/captions": Embedded(functools.partial(shapes.load, "shapes/captions"), splits=shapes.CAPTION_SPLITS,
+                                captioned=True),
 }
 SOURCES = {
     "tfds:": Source(tfds_source.is_valid, tfds_source.load, tfds_source.num_classes),
     "folder:": Source(folder.is_valid, folder.load, folder.num_classes),
+    "captions:": Source(captions.is_valid, captions.load, captions.num_classes),
 }
 WRAPPERS = {
     "paired:": Wrapper(("folder:",), "paired", translation.load_paired_folder),
@@ -101,8 +105,8 @@ WRAPPERS = {
 EMBEDDED = tuple(EMBEDDED_SETS)
 # Wrappers of a tfds:/folder: source and the sources each accepts.
 TRANSLATION_SOURCES = {prefix: wrapper.sources for prefix, wrapper in WRAPPERS.items()}
-_VALID_FORMS = (f"an embedded set ({', '.join(EMBEDDED)}), tfds:<name>[/<config>][:<split>] "
-                "or folder:<path>")
+_VALID_FORMS = (f"an embedded set ({', '.join(EMBEDDED)}), tfds:<name>[/<config>][:<split>], "
+                "folder:<path> or captions:<path>")
 
 
 def _lookup(name):
@@ -140,7 +144,8 @@ def is_known_name(name):
 
     Returns:
         True for an embedded set, ``tfds:<name>[/<config>][:<split>]``,
-        ``folder:<path>`` with a non-empty path, or a translation wrapper
+        ``folder:<path>`` with a non-empty path, ``captions:<path>``,
+        ``captions:tfds:<name>...``, or a translation wrapper
         (``paired:``, ``paired_reversed:``, ``unpaired:``, ``sr:``) of a source it accepts.
     """
     return _lookup(name) is not None
@@ -165,6 +170,14 @@ def translation_kind(name):
         if name.startswith(prefix):
             return wrapper.kind
     return None
+
+
+def has_captions(name):
+    """Whether the batches of dataset ``name`` hold captions: ``captions:...`` and the captioned embedded sets."""
+    found = _lookup(name)
+    if found is None:
+        return False
+    return found[0] is SOURCES["captions:"] or getattr(found[0], "captioned", False)
 
 
 def num_classes(name, data_dir=None):
@@ -236,15 +249,21 @@ def load(name, *, split="train", batch_size, shuffle=True, seed=0, data_dir=None
       every file is grayscale, else all are converted to RGB; non-square
       images are center-cropped to a square. Without ``image_size`` all files
       must share one size. The whole folder is the ``"train"`` split.
+    * ``captions:<path>``: ``(images, captions)`` (string ``[batch]``; with
+      ``labels`` when the images lie in class subfolders) from a folder of
+      images and its ``captions.jsonl``, several captions per image, one
+      drawn each time the image is read; ``captions:tfds:<name>...``: the
+      same from a tfds set with a text feature (:mod:`keras_gans.data.captions`).
 
     Resizing to ``image_size`` is bilinear (``tf.image.resize``), clipped to
     the input range.
 
     Args:
-        name: an embedded set, ``tfds:...`` or ``folder:...``.
+        name: an embedded set, ``tfds:...``, ``folder:...`` or ``captions:...``.
         split: ``"train"`` or ``"test"`` for embedded sets (and
             ``"test_unseen"`` for ``shapes/captions``); any tfds split
-            (e.g. ``"train[:10%]"``); only ``"train"`` for folders.
+            (e.g. ``"train[:10%]"``); only ``"train"`` for folders; the
+            splits its ``captions.jsonl`` names for a ``captions:`` folder.
         batch_size: positive number of examples per batch.
         shuffle: shuffle (reshuffling every epoch) when True.
         seed: seed of the shuffle order.

@@ -102,11 +102,9 @@ def num_classes(spec, data_dir=None):
     return None if label is None else int(label.num_classes)
 
 
-def load(spec, split, *, data_dir, image_size, num_examples, shuffle, seed, repeat, **finish):
-    """``tfds:<spec>``: its images (with labels when ``label`` is a ClassLabel); a split in ``spec`` overrides ``split``.
-
-    ``**finish`` are the other arguments of :func:`keras_gans.data.pipeline.finish`.
-    """
+def _examples(spec, split, *, data_dir, image_size, num_examples, shuffle, seed, repeat):
+    """``(examples, builder, image_fn, buffer)``: the split's examples, a map of ``example["image"]`` to a
+    uint8 ``[side, side, channels]`` square, and the shuffle buffer its images allow."""
     name = f"tfds:{spec}"
     base, name_split = parse_spec(spec)
     if name_split is not None:
@@ -116,7 +114,6 @@ def load(spec, split, *, data_dir, image_size, num_examples, shuffle, seed, repe
     builder = _builder(base, data_dir)
     height, width, channels = _image_feature(builder, name, image_size, fixed_channels=True)
     side = image_size or min(height, width)
-    label_feature = _label_feature(builder)
 
     known_splits = list(builder.info.splits.keys())
     if known_splits and any(part.split("[")[0].strip() not in known_splits for part in split.split("+")):
@@ -128,24 +125,97 @@ def load(spec, split, *, data_dir, image_size, num_examples, shuffle, seed, repe
     if num_examples is not None:
         dataset = dataset.take(num_examples)
 
-    def select(example):
-        image = example["image"]
+    def image_fn(image):
         if height is None or width is None or height != width:
             image = pipeline.center_crop_square(image)
         if image_size is not None and (height != image_size or width != image_size):
             image = pipeline.resize_uint8(image, image_size)
-        image = tf.ensure_shape(image, [side, side, channels])
+        return tf.ensure_shape(image, [side, side, channels])
+
+    buffer = int(np.clip(_SHUFFLE_BUDGET_BYTES // (side * side * channels), 1024, _SHUFFLE_BUFFER))
+    cardinality = int(dataset.cardinality())
+    if cardinality > 0:
+        buffer = min(buffer, cardinality)
+    return dataset, builder, image_fn, buffer
+
+
+def load(spec, split, *, data_dir, image_size, num_examples, shuffle, seed, repeat, **finish):
+    """``tfds:<spec>``: its images (labels when ``label`` is a ClassLabel); a split in ``spec`` overrides ``split``.
+
+    ``**finish`` are the other arguments of :func:`keras_gans.data.pipeline.finish`.
+    """
+    dataset, builder, image_fn, buffer = _examples(spec, split, data_dir=data_dir, image_size=image_size,
+                                                   num_examples=num_examples, shuffle=shuffle, seed=seed,
+                                                   repeat=repeat)
+    label_feature = _label_feature(builder)
+
+    def select(example):
+        image = image_fn(example["image"])
         if label_feature is None:
             return image
         return image, tf.cast(example["label"], tf.int32)
 
     dataset = dataset.map(select, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-    buffer = int(np.clip(_SHUFFLE_BUDGET_BYTES // (side * side * channels), 1024, _SHUFFLE_BUFFER))
-    cardinality = int(dataset.cardinality())
-    if cardinality > 0:
-        buffer = min(buffer, cardinality)
     return pipeline.finish(dataset, shuffle=shuffle, seed=seed, buffer_size=buffer, batch_fn=pipeline.images_to_float,
                            repeat=repeat, **finish)
+
+
+def _is_text(feature):
+    """Whether a tfds feature holds one string per example (a Text, or a scalar string Tensor)."""
+    if isinstance(feature, tfds.features.Text):
+        return True
+    return (isinstance(feature, tfds.features.Tensor) and tf.as_dtype(feature.dtype) == tf.string
+            and tuple(feature.shape) == ())
+
+
+def _caption_feature(builder, name):
+    """``(key, sub-key or None)`` of the captions: a sequence of texts (or of dicts holding one, as
+    ``coco_captions``' ``captions/text``), else a top-level text that is not a file name.
+
+    Raises:
+        ValueError: naming the dataset when it has no text feature.
+    """
+    features = builder.info.features
+    for key in sorted(features.keys()):
+        feature = features[key]
+        if isinstance(feature, tfds.features.Sequence):
+            inner = feature.feature
+            if _is_text(inner):
+                return key, None
+            if isinstance(inner, tfds.features.FeaturesDict):
+                texts = sorted(k for k, f in inner.items() if _is_text(f))
+                if texts:
+                    return key, texts[0]
+    for key in sorted(features.keys()):
+        if _is_text(features[key]) and "/" not in key and "filename" not in key:
+            return key, None
+    raise ValueError(f"`name`={name!r} has no caption (text) feature (it has {', '.join(sorted(features.keys()))}).")
+
+
+def caption_examples(spec, split, *, data_dir, image_size, num_examples, shuffle, seed, repeat):
+    """``captions:tfds:<spec>``: its examples as ``(uint8 image, captions [k] string[, int32 label])``, unbatched.
+
+    The captions are every text of the example (``k >= 1``; examples without
+    one are skipped); the label is its ``label`` ClassLabel, when it has one.
+
+    Returns:
+        ``(examples, shuffle buffer, whether examples hold labels)``.
+    """
+    dataset, builder, image_fn, buffer = _examples(spec, split, data_dir=data_dir, image_size=image_size,
+                                                   num_examples=num_examples, shuffle=shuffle, seed=seed,
+                                                   repeat=repeat)
+    key, sub_key = _caption_feature(builder, f"captions:tfds:{spec}")
+    label_feature = _label_feature(builder)
+
+    def select(example):
+        texts = example[key] if sub_key is None else example[key][sub_key]
+        texts = tf.reshape(texts, [-1])
+        if label_feature is None:
+            return image_fn(example["image"]), texts
+        return image_fn(example["image"]), texts, tf.cast(example["label"], tf.int32)
+
+    dataset = dataset.map(select, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    return dataset.filter(lambda *element: tf.size(element[1]) > 0), buffer, label_feature is not None
 
 
 def domain(spec, split, *, data_dir, image_size, num_examples, name):

@@ -9,11 +9,11 @@ and list it in a module's ``EXPERIMENTS`` below (``docs/design.md``).
 """
 
 from keras_gans.config import ConfigError
-from keras_gans.experiments import biggan, conditional, energy, objectives, progressive, translation
+from keras_gans.experiments import biggan, conditional, energy, objectives, progressive, text2image, translation
 from keras_gans.experiments.base import Experiment
 
 REGISTRY = {experiment.name: experiment
-            for module in (objectives, energy, conditional, biggan, translation, progressive)
+            for module in (objectives, energy, conditional, biggan, translation, progressive, text2image)
             for experiment in module.EXPERIMENTS}
 
 

@@ -20,13 +20,16 @@ DATA_KINDS = {"images": "images (digits, shapes, tfds:<name>, folder:<path>)",
               "points": "2-D points (ring8, grid25)",
               "paired": "paired images (blurred2digits, photos_x4, paired:folder:<path>, sr:folder:<path>)",
               "unpaired": "unpaired images (digits2bold, digits2rotated, unpaired:tfds:<name>, "
-                          "unpaired:folder:<path>)"}
+                          "unpaired:folder:<path>)",
+              "captions": "captioned images (shapes/captions, captions:<path>, captions:tfds:<name>)"}
 
 
 def data_kind(name):
-    """``"points"``, ``"paired"``, ``"unpaired"`` or ``"images"``: what the batches of dataset ``name`` hold."""
+    """``"points"``, ``"paired"``, ``"unpaired"``, ``"captions"`` or ``"images"``: what the batches of ``name`` hold."""
     if name in data.TOY_SETS:
         return "points"
+    if data.has_captions(name):
+        return "captions"
     return data.translation_kind(name) or "images"
 
 

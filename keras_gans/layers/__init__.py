@@ -29,6 +29,8 @@
   (``conditioning``; BigGAN's conditional BN and hierarchical z, Miyato &
   Koyama 2018's projection discriminator) and :class:`LatentTruncation`
   (``truncation``; BigGAN's truncation trick).
+- :class:`MaskedAverage`, :class:`CaptionKey` and :func:`standardize_text`
+  (``text``): the text side of text-to-image models (Reed et al. 2016).
 - :func:`normalization_layer` and :func:`activation_layer` (``common``): the
   factories the blocks and the network builders share.
 
@@ -50,6 +52,7 @@ from keras_gans.layers.resampling import ReflectionPadding2D, SubPixelUpsampling
 from keras_gans.layers.style import ConstantInput, ModulatedConv2D, NoiseInjection, StyleSelect, Truncation
 from keras_gans.layers.spectral import SNConv2D, SNDense, SNEmbedding
 from keras_gans.layers.truncation import LatentTruncation, truncate_latent, truncated_normal
+from keras_gans.layers.text import CaptionKey, MaskedAverage, standardize_text
 
 __all__ = ["ACTIVATIONS", "LEAKY_RELU_SLOPE", "NORMALIZATIONS", "ClassOneHot", "ConstantInput", "DownsampleBlock",
            "EqualizedConv2D", "EqualizedDense", "FadeIn", "ModulatedConv2D", "NoiseInjection", "PixelNorm",
@@ -58,3 +61,4 @@ __all__ = ["ACTIVATIONS", "LEAKY_RELU_SLOPE", "NORMALIZATIONS", "ClassOneHot", "
            "activation_layer", "checked_class_ids", "normalization_layer"]
 __all__ += ["ClassProjection", "ConditionalBatchNorm", "LatentChunks", "LatentTruncation", "SNConv2D", "SNDense",
             "SNEmbedding", "SelfAttention", "truncate_latent", "truncated_normal"]
+__all__ += ["CaptionKey", "MaskedAverage", "standardize_text"]

@@ -9,6 +9,9 @@
   losses of the semi-supervised K+1-class discriminator.
 - ``regularizers``: ProGAN's drift term and the pure parts of StyleGAN2's
   lazy and path length regularization.
+- ``text``: the matching-aware discriminator loss and the interpolation
+  generator loss of text-to-image GANs, and the joint embedding loss that
+  pre-trains their text encoder (Reed et al. 2016).
 - ``energy``: the autoencoder energy (of samples, or through an autoencoder
   discriminator) and the losses of EBGAN and BEGAN.
 
@@ -31,8 +34,11 @@ from keras_gans.losses.energy import (autoencoder_energies, autoencoder_energy, 
                                       began_discriminator_loss, began_generator_loss, began_k_update, ebgan_discriminator_loss,
                                       ebgan_generator_loss, pull_away_term)
 from keras_gans.losses.regularizers import drift_penalty, lazy_weight, path_length_penalty, update_path_length_mean
+from keras_gans.losses.text import (interpolation_generator_loss, joint_embedding_loss,
+                                    matching_aware_discriminator_loss)
 
-__all__ = ["CROSS_ENTROPY_VARIANTS", "DISTANCES", "VARIANTS", "acgan_discriminator_loss", "acgan_generator_loss",
+__all__ = ["interpolation_generator_loss", "joint_embedding_loss", "matching_aware_discriminator_loss",
+           "CROSS_ENTROPY_VARIANTS", "DISTANCES", "VARIANTS", "acgan_discriminator_loss", "acgan_generator_loss",
            "autoencoder_energies", "autoencoder_energy", "began_convergence", "began_discriminator_loss",
            "began_generator_loss",
            "began_k_update", "drift_penalty", "ebgan_discriminator_loss", "ebgan_generator_loss", "feature_matching_loss",

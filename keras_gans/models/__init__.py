@@ -23,8 +23,9 @@ from keras_gans.models.progan import ProGAN
 from keras_gans.models.sgan import SGAN
 from keras_gans.models.srgan import SRGAN
 from keras_gans.models.stylegan2 import StyleGAN2
+from keras_gans.models.text2image import TextToImageGAN
 from keras_gans.models.translation import PairedTranslator, TwoWayTranslator
 
 __all__ = ["ACGAN", "AdversarialGame", "AdversarialModel", "BEGAN", "BigGAN", "EBGAN", "CGAN", "CycleGAN",
            "DiscoGAN", "GAN", "InfoGAN", "PairedTranslator", "Pix2Pix", "ProGAN", "SGAN", "SRGAN", "StyleGAN2",
-           "TwoWayTranslator"]
+           "TextToImageGAN", "TwoWayTranslator"]

@@ -103,7 +103,7 @@ def reset_optimizer(optimizer):
             variable.assign(ops.zeros_like(variable))
 
 
-class AdversarialGame(keras.Model):
+class AdversarialGame(distribute.SkipsSymbolicBuild, keras.Model):
     """Base of every model: two optimizers, loss trackers and the alternating step.
 
     Subclasses set :attr:`TRACKERS` (the mean metrics a step reports, in log

@@ -1,0 +1,271 @@
+"""GAN, GAN-CLS, GAN-INT and GAN-INT-CLS on the captioned shapes at equal training time (Reed et al. 2016).
+
+    python benchmarks/text2image_shapes.py --out=/tmp/t2i            # 4 x 10 CPU minutes, then the measures
+    python benchmarks/text2image_shapes.py --out=/tmp/t2i --seed=1   # the claim on another seed
+    # the four trainings as two processes, then the measures (the trained models are kept in --out):
+    python benchmarks/text2image_shapes.py --out=/tmp/t2i --only=GAN,GAN-CLS --no_measures &
+    python benchmarks/text2image_shapes.py --out=/tmp/t2i --only=GAN-INT,GAN-INT-CLS --no_measures
+    python benchmarks/text2image_shapes.py --out=/tmp/t2i --record --pictures
+
+One text encoder is pre-trained on the training captions (``--pretrain_steps``)
+and shared by the four configurations, which then train
+``apps/configs/text2image_shapes.cfg`` for the same CPU time each
+(``--cpu_minutes`` of process CPU time, which other jobs on the machine do
+not use up); a configuration already trained in ``--out`` is read back
+(``<configuration>/model.keras``) instead. The shapes judge (trained on real images at the same size)
+then reads one image per caption and is compared with what the caption
+names: shape, colour, position cell and size bin, and all four at once, on
+1,000 held-out captions (``test``: attribute combinations seen in training)
+and, separately, 1,000 captions of the shape-colour pairs left out of
+training (``test_unseen``). Prints one JSON line per configuration and a
+summary; appends them to ``benchmarks/results/text2image_shapes.jsonl``
+(with ``--record``) and writes the pictures of ``docs/text2image/`` (with
+``--pictures``):
+
+- ``<configuration>.png``: held-out and unseen captions above 8 samples each;
+- ``style.png``: a caption fixed and z varied; the summary's ``style``
+  holds, over 64 z per caption, how often the judge reads every named
+  attribute and the spread of the background colour (mean absolute
+  deviation of the corner pixels, in [0, 255] levels);
+- ``z_interpolation.png`` and ``caption_interpolation.png``: z moving
+  between two points at a fixed caption, and phi(t) moving between two
+  captions at a fixed z.
+
+The target (exit status 1 when missed): GAN-INT-CLS, the paper's model,
+reads back at least ``TARGET_ALL`` of held-out captions on all four
+attributes and ``TARGET_UNSEEN`` of unseen ones on shape and colour. The
+paper's claim (the matching-aware D and the interpolation help) is reported
+in the summary (``claim``), not enforced.
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+
+import keras
+import numpy as np
+
+from _common import ROOT  # benchmarks/ is on sys.path when run as a script
+
+sys.path.insert(0, ROOT)
+
+from keras_gans import callbacks, cli, data, experiment, images, judges, text_pretraining  # noqa: E402
+from keras_gans.experiments import text2image  # noqa: E402
+
+CONFIGURATIONS = {"GAN": (0.0, 0.0), "GAN-CLS": (0.5, 0.0), "GAN-INT": (0.0, 1.0), "GAN-INT-CLS": (0.5, 1.0)}
+FLAGFILE = os.path.join(ROOT, "apps", "configs", "text2image_shapes.cfg")
+RESULTS = os.path.join(ROOT, "benchmarks", "results", "text2image_shapes.jsonl")
+PICTURES = os.path.join(ROOT, "docs", "text2image")
+TARGET_ALL, TARGET_UNSEEN = 0.5, 0.5
+NUM_CAPTIONS = 1000
+STYLE_CAPTIONS = ["a large red circle in the center", "a small yellow star at the top left",
+                  "a big blue square on the right"]
+INTERPOLATIONS = [("a large red circle in the center", "a large blue circle in the center"),
+                  ("a medium green triangle in the top left corner",
+                   "a medium green triangle in the bottom right corner"),
+                  ("a small purple heart in the center", "a large purple heart in the center")]
+
+
+class CPUBudget(keras.callbacks.Callback):
+    """Stops training once the process has spent ``seconds`` of CPU time in it (checked after every batch)."""
+
+    def __init__(self, seconds):
+        super().__init__()
+        self.seconds = seconds
+        self.used = 0.0
+
+    def on_train_begin(self, logs=None):
+        self.started = time.process_time()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.used = time.process_time() - self.started
+        if self.used >= self.seconds:
+            self.model.stop_training = True
+
+
+def shapes_configs(seed, out, name, cls_weight, interp_weight, encoder):
+    """The configs of ``text2image_shapes.cfg`` for one configuration, its outputs under ``out/name``."""
+    config, run = cli.configs_from_flagfile(text2image.TextToImageExperiment(), FLAGFILE)
+    config = config.replace(cls_weight=cls_weight, interp_weight=interp_weight, text_encoder=encoder)
+    run = run.replace(seed=seed, model_dir=os.path.join(out, name), export=False, epochs=10_000,
+                      steps_per_epoch=100, sample_every=10_000, resume=False)
+    return config, run
+
+
+class Timed(text2image.TextToImageExperiment):
+    """The app's experiment, stopped after a CPU budget; keeps the model it built."""
+
+    def __init__(self, cpu_seconds):
+        self.budget = CPUBudget(cpu_seconds)
+        self.model = None
+
+    def callbacks(self, ctx, model):
+        self.model = model
+        return [self.budget]
+
+
+def train(name, seed, out, encoder, cpu_seconds):
+    """Trains one configuration for ``cpu_seconds`` of CPU time (or reads it back); returns (model, line)."""
+    path, record = os.path.join(out, name, "model.keras"), os.path.join(out, name, "training.json")
+    if os.path.isfile(path) and os.path.isfile(record):
+        with open(record) as file:
+            return keras.saving.load_model(path, compile=False), json.load(file)
+    cls_weight, interp_weight = CONFIGURATIONS[name]
+    config, run = shapes_configs(seed, out, name, cls_weight, interp_weight, encoder)
+    timed = Timed(cpu_seconds)
+    started = time.time()
+    results = experiment.run(config, run, experiment=timed)
+    line = {"configuration": name, "cls_weight": cls_weight, "interp_weight": interp_weight, "seed": seed,
+            "steps": results["steps"], "cpu_seconds": round(timed.budget.used, 1),
+            "wall_seconds": round(time.time() - started, 1)}
+    timed.model.save(path)
+    with open(record, "w") as file:
+        json.dump(line, file)
+    return timed.model, line
+
+
+def agreement(model, judge, split, seed):
+    """The judge's reading of one image per caption of ``split`` against what the caption names."""
+    captions = data.load_captions("shapes/captions", split=split, num_examples=NUM_CAPTIONS)
+    z = callbacks.fixed_latent(seed + 5, len(captions), model.latent_dim)
+    generated = np.concatenate([keras.ops.convert_to_numpy(model.generate(z[i:i + 250], captions[i:i + 250]))
+                                for i in range(0, len(captions), 250)])
+    return {name: round(float(value), 4) for name, value in judges.caption_agreement(judge, generated,
+                                                                                      captions).items()}
+
+
+def style_and_content(model, judge, seed):
+    """With the caption fixed and z varied: how often every named attribute is read, and the background spread."""
+    z = callbacks.fixed_latent(seed + 7, 64, model.latent_dim)
+    report, rows = {}, []
+    for caption in STYLE_CAPTIONS:
+        generated = keras.ops.convert_to_numpy(model.generate(z, caption))
+        read = judges.caption_agreement(judge, generated, [caption] * len(z))
+        corners = images.to_uint8(generated)[:, [0, 0, -1, -1], [0, -1, 0, -1]].mean(axis=1)  # [64, 3]
+        report[caption] = {"all_attributes_read": read["all"],
+                           "background_spread": float(np.mean(np.abs(corners - corners.mean(axis=0))))}
+        rows.append(generated[:8])
+    return report, np.stack(rows)
+
+
+def interpolation_rows(model, seed, steps=8):
+    """Rows of z interpolated at fixed captions, and of phi(t) interpolated at a fixed z."""
+    weights = np.linspace(0.0, 1.0, steps, dtype=np.float32)[:, None]
+    z_ends = callbacks.fixed_latent(seed + 11, 2, model.latent_dim)
+    z_line = (1.0 - weights) * z_ends[0] + weights * z_ends[1]
+    z_rows = [keras.ops.convert_to_numpy(model.generate(z_line, caption)) for caption in STYLE_CAPTIONS]
+    z_fixed = np.repeat(callbacks.fixed_latent(seed + 13, 1, model.latent_dim), steps, axis=0)
+    caption_rows = []
+    for first, last in INTERPOLATIONS:
+        ends = keras.ops.convert_to_numpy(model.encode([first, last]))
+        line = (1.0 - weights) * ends[0] + weights * ends[1]
+        caption_rows.append(keras.ops.convert_to_numpy(model.generate_from_embeddings(z_fixed, line)))
+    return np.stack(z_rows), np.stack(caption_rows)
+
+
+def sample_picture(model, seed):
+    captions = (data.load_captions("shapes/captions", split="test", num_examples=3)
+                + data.load_captions("shapes/captions", split="test_unseen", num_examples=3))
+    z = callbacks.fixed_latent(seed, 8, model.latent_dim)
+    rows = [keras.ops.convert_to_numpy(model.generate(z, caption)) for caption in captions]
+    labels = [f"{caption} (held out)" for caption in captions[:3]] + [f"{caption} (unseen pair)"
+                                                                      for caption in captions[3:]]
+    return images.captioned_rows(np.stack(rows), labels)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cpu_minutes", type=float, default=10.0, help="CPU time of each configuration.")
+    parser.add_argument("--pretrain_steps", type=int, default=1500, help="Steps of the encoder's pre-training.")
+    parser.add_argument("--only", default=",".join(CONFIGURATIONS), help="Configurations to run.")
+    parser.add_argument("--out", default=None, help="Folder for the runs (default: a temporary one).")
+    parser.add_argument("--no_measures", action="store_true", help="Train (and keep in --out) only.")
+    parser.add_argument("--record", action="store_true", help=f"Append the lines to {RESULTS}.")
+    parser.add_argument("--pictures", action="store_true", help=f"Write the pictures to {PICTURES}.")
+    args = parser.parse_args()
+    out = args.out or tempfile.mkdtemp(prefix="text2image_shapes_")
+    names = args.only.split(",")
+    unknown = sorted(set(names) - set(CONFIGURATIONS))
+    if unknown:
+        parser.error(f"--only={args.only}: unknown configurations {unknown}; choose from {list(CONFIGURATIONS)}.")
+
+    config, run = shapes_configs(args.seed, out, "encoder", 0.0, 0.0, None)
+    encoder_path = os.path.join(out, f"text_encoder_seed{args.seed}.keras")
+    if not os.path.isfile(encoder_path):
+        keras.utils.set_random_seed(args.seed)
+        encoder, report = text_pretraining.pretrain(
+            config.replace(pretrain_steps=args.pretrain_steps), run.dataset, image_size=run.image_size,
+            seed=args.seed, content_key=text2image.content_key(run.dataset), evaluation_split="test")
+        os.makedirs(out, exist_ok=True)
+        encoder.save(encoder_path)
+        print(json.dumps({"text_encoder": report}), flush=True)
+    lines, models = [], {}
+    for name in names:
+        model, line = train(name, args.seed, out, encoder_path, args.cpu_minutes * 60)
+        models[name] = model
+        lines.append(line)
+        print(json.dumps(line), flush=True)
+    if args.no_measures:
+        return
+
+    judge, judge_name = judges.train_shapes_judge(image_size=run.image_size), "judges.train_shapes_judge"
+    print(json.dumps({"judge": judge_name}), flush=True)
+    real = {"configuration": "real images"}
+    for split in ("test", "test_unseen"):
+        captions = data.load_captions("shapes/captions", split=split, num_examples=NUM_CAPTIONS)
+        batch = next(iter(data.load("shapes/captions", split=split, batch_size=NUM_CAPTIONS, shuffle=False,
+                                    image_size=run.image_size, num_examples=NUM_CAPTIONS)))
+        real[split] = {name: round(float(value), 4)
+                       for name, value in judges.caption_agreement(judge, batch[0].numpy(), captions).items()}
+    print(json.dumps(real), flush=True)
+    command = (f"python benchmarks/text2image_shapes.py --seed={args.seed} --cpu_minutes={args.cpu_minutes:g} "
+               f"--pretrain_steps={args.pretrain_steps}")
+    for line, name in zip(lines, names):
+        line.update({split: agreement(models[name], judge, split, args.seed) for split in ("test", "test_unseen")},
+                    command=command)
+        print(json.dumps(line), flush=True)
+    summary = {"summary": True, "seed": args.seed, "cpu_minutes": args.cpu_minutes, "judge": judge_name,
+               "command": command}
+    scores = {line["configuration"]: line for line in lines}
+    if "GAN-INT-CLS" in models:
+        style, style_rows = style_and_content(models["GAN-INT-CLS"], judge, args.seed)
+        summary["style"] = style
+        best = scores["GAN-INT-CLS"]
+        summary["targets_met"] = bool(best["test"]["all"] >= TARGET_ALL
+                                      and min(best["test_unseen"]["shape"], best["test_unseen"]["color"])
+                                      >= TARGET_UNSEEN)
+    if len(scores) == len(CONFIGURATIONS):
+        summary["claim"] = {split: {"cls_helps": min(scores["GAN-CLS"][split]["all"] - scores["GAN"][split]["all"],
+                                                     scores["GAN-INT-CLS"][split]["all"]
+                                                     - scores["GAN-INT"][split]["all"]) > 0,
+                                    "int_helps": min(scores["GAN-INT"][split]["all"] - scores["GAN"][split]["all"],
+                                                     scores["GAN-INT-CLS"][split]["all"]
+                                                     - scores["GAN-CLS"][split]["all"]) > 0}
+                            for split in ("test", "test_unseen")}
+    print(json.dumps(summary), flush=True)
+    if args.record:
+        with open(RESULTS, "a") as file:
+            for line in lines + [real, summary]:
+                file.write(json.dumps(line) + "\n")
+    if args.pictures:
+        os.makedirs(PICTURES, exist_ok=True)
+        for name, model in models.items():
+            images.save_png(sample_picture(model, args.seed), os.path.join(PICTURES, f"{name.lower()}.png"))
+        if "GAN-INT-CLS" in models:
+            model = models["GAN-INT-CLS"]
+            images.save_png(images.captioned_rows(style_rows, STYLE_CAPTIONS), os.path.join(PICTURES, "style.png"))
+            z_rows, caption_rows = interpolation_rows(model, args.seed)
+            images.save_png(images.captioned_rows(z_rows, STYLE_CAPTIONS),
+                            os.path.join(PICTURES, "z_interpolation.png"))
+            images.save_png(images.captioned_rows(caption_rows, [f"{a}  ->  {b}" for a, b in INTERPOLATIONS]),
+                            os.path.join(PICTURES, "caption_interpolation.png"))
+    if not summary.get("targets_met", True):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

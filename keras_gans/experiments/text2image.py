@@ -1,0 +1,136 @@
+"""Text to image: GAN, GAN-CLS, GAN-INT and GAN-INT-CLS (Reed et al. 2016) on DCGAN players.
+
+The text encoder phi is pre-trained first (:mod:`keras_gans.text_pretraining`)
+on the training split of the captioned dataset, saved as
+``model_dir/text_encoder.keras`` (a resumed or rebuilt run loads it), or
+read from ``--text_encoder``; it stays frozen while the GAN trains. The
+sample grid shows held-out captions above their images. On
+``shapes/captions``, ``benchmarks/text2image_shapes.py`` measures how the
+shapes judge reads the images generated for held-out captions and for
+captions of attribute combinations never seen in training.
+"""
+
+import dataclasses
+import json
+import os
+
+import keras
+
+from keras_gans import callbacks, data, layers, models, networks, text_pretraining
+from keras_gans.config import ConfigError, amount, count, option
+from keras_gans.data import shapes_captions
+from keras_gans.experiments.base import Experiment, ema_decay_option
+
+ENCODER_FILE = "text_encoder.keras"
+SAMPLE_CAPTIONS = 8  # rows of the sample grid
+
+
+def _unit(value):
+    return 0.0 <= value <= 1.0
+
+
+@dataclasses.dataclass(frozen=True)
+class TextToImageConfig(text_pretraining.TextEncoderSettings):
+    """Reed et al. 2016: G(z, phi(t)) and a matching-aware D(x, phi(t)); phi pre-trained and frozen."""
+
+    latent_dim: int = count(100, "Size of z (100 in the paper).")
+    projection_dim: int = count(128, "Size of phi(t) projected in each player (128 in the paper).")
+    base_filters: int = count(64, "Filters of D's first block (64 in the paper).")
+    generator_filters: int | None = option(None, "Filters of G's last block (128 in the paper); default "
+                                                 "--base_filters.",
+                                           check=lambda v: v > 0, requirement="must be a positive integer")
+    cls_weight: float = option(0.5, "GAN-CLS: weight of (real image, wrong text) in D's loss, the fake term "
+                                    "getting the rest (0.5 in the paper; 0 = no matching-aware D).",
+                               check=_unit, requirement="must be in [0, 1]")
+    interp_weight: float = amount(1.0, "GAN-INT: weight of G's rows of interpolated captions (1 in the paper's "
+                                       "code; 0 = no interpolation).")
+    interp_beta: float = option(0.5, "beta of the interpolation beta t1 + (1 - beta) t2 (0.5 in the paper).",
+                                check=_unit, requirement="must be in [0, 1]")
+    weight_init: str = option("glorot_uniform", "Initial kernels: Keras's default, or the authors' N(0, 0.02).",
+                              choices=networks.dcgan.WEIGHT_INITS)
+    text_encoder: str | None = option(None, "A pre-trained text encoder (.keras, from apps/pretrain_text_encoder.py); "
+                                            "default: pre-train one on --dataset, kept in --model_dir.")
+    ema_decay: float = ema_decay_option()
+
+
+# Cells of the shapes captions, the first named winning: "at the top left" is the top left cell, not the top one.
+SHAPES_CELLS = (("top left",), ("top right",), ("bottom left",), ("bottom right",), ("top",), ("bottom",), ("left",),
+                ("right",), ("center", "centre", "middle"))
+
+
+def content_key(dataset):
+    """The layer telling when two captions of ``dataset`` say the same thing (None: when their texts are equal).
+
+    On ``shapes/captions`` two captions say the same thing when they name the
+    same size bin, colour, shape and position cell, however worded; such a
+    caption is never a wrong text of the other.
+    """
+    if dataset != "shapes/captions":
+        return None
+    groups = [shapes_captions.SIZE_WORDS, shapes_captions.COLOR_WORDS, shapes_captions.SHAPE_WORDS, SHAPES_CELLS]
+    return layers.CaptionKey([[list(words) for words in group] for group in groups], name="content_key")
+
+
+def _read_encoder(path, option_name):
+    try:
+        return keras.saving.load_model(path, compile=False)
+    except (OSError, ValueError) as error:
+        raise ConfigError(option_name, path, f"is not a readable .keras text encoder: {error}") from error
+
+
+class TextToImageExperiment(Experiment):
+    name, Config = "text2image", TextToImageConfig
+    paper = "Reed et al. 2016, Generative Adversarial Text to Image Synthesis"
+    data_kinds = ("captions",)
+    run_defaults = {"dataset": "shapes/captions", "image_size": 32}
+
+    def text_encoder(self, ctx):
+        """phi: ``--text_encoder``, the run's saved one, or one pre-trained now (and saved in the run)."""
+        c, run = ctx.config, ctx.run
+        if c.text_encoder:
+            return _read_encoder(c.text_encoder, "text_encoder")
+        path = os.path.join(ctx.model_dir, ENCODER_FILE) if ctx.model_dir else None
+        if path and os.path.isfile(path):
+            return _read_encoder(path, "model_dir")
+        steps = c.pretrain_steps or min(text_pretraining.DEFAULT_PRETRAIN_STEPS, ctx.total_steps)
+        encoder, report = text_pretraining.pretrain(c.replace(pretrain_steps=steps), run.dataset,
+                                                    data_dir=run.data_dir, image_size=run.image_size,
+                                                    seed=run.seed, content_key=content_key(run.dataset))
+        if path:
+            os.makedirs(ctx.model_dir, exist_ok=True)
+            encoder.save(path)
+            with open(os.path.join(ctx.model_dir, "text_encoder.json"), "w") as file:
+                json.dump(report, file, indent=2)
+        return encoder
+
+    def build(self, ctx):
+        c, spec = ctx.config, ctx.spec
+        encoder = self.text_encoder(ctx)
+        embedding_dim = int(encoder.outputs[0].shape[-1])
+        generator = networks.text2image.generator(c.latent_dim, embedding_dim, spec.sample_shape,
+                                                  projection_dim=c.projection_dim,
+                                                  base_filters=c.generator_filters or c.base_filters,
+                                                  weight_init=c.weight_init)
+        discriminator = networks.text2image.discriminator(spec.sample_shape, embedding_dim,
+                                                          projection_dim=c.projection_dim,
+                                                          base_filters=c.base_filters, weight_init=c.weight_init)
+        return models.TextToImageGAN(generator, discriminator, encoder, c.latent_dim, cls_weight=c.cls_weight,
+                                     interp_weight=c.interp_weight, interp_beta=c.interp_beta,
+                                     content_key=content_key(ctx.run.dataset), ema_decay=c.ema_decay,
+                                     seed=ctx.run.seed)
+
+    def sample_callback(self, ctx, model):
+        return callbacks.CaptionGrid(ctx.model_dir, sample_captions(ctx.run.dataset, ctx.run.data_dir),
+                                     seed=ctx.run.seed, every=ctx.run.sample_every)
+
+
+def sample_captions(dataset, data_dir=None, count=SAMPLE_CAPTIONS):
+    """The first ``count`` distinct captions of the held-out split (``test``), else of the training split."""
+    try:
+        texts = data.load_captions(dataset, split="test", data_dir=data_dir, num_examples=4 * count)
+    except (ValueError, FileNotFoundError):
+        texts = data.load_captions(dataset, split="train", data_dir=data_dir, num_examples=4 * count)
+    return list(dict.fromkeys(texts))[:count]
+
+
+EXPERIMENTS = (TextToImageExperiment(),)

@@ -1,0 +1,128 @@
+"""Layers of the text side of text-to-image models (Reed et al. 2016).
+
+- :class:`MaskedAverage`: the temporal average of a recurrent encoder's hidden
+  states over the words of each caption, the text encoding of the word-level
+  encoders of Reed et al. 2016 ("Learning Deep Representations of
+  Fine-Grained Visual Descriptions", section 3.2).
+- :class:`CaptionKey`: what a caption says, as an int64 key, so that a
+  matching-aware discriminator (Reed et al. 2016, "Generative Adversarial Text
+  to Image Synthesis", section 4.2) never takes a caption with the same
+  content as the "wrong" text of an image.
+"""
+
+import re
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+# What keras.layers.TextVectorization's "lower_and_strip_punctuation" removes.
+PUNCTUATION = r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']'
+_HASH_BUCKETS = 2**62
+
+
+def standardize_text(texts):
+    """Lower-cased texts without punctuation, as ``TextVectorization`` standardizes them."""
+    return tf.strings.regex_replace(tf.strings.lower(texts), PUNCTUATION, "")
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class MaskedAverage(keras.layers.Layer):
+    """The mean over time of ``[N, T, D]`` states, counting only unmasked steps.
+
+    A step is unmasked where the incoming Keras mask (e.g. of
+    ``Embedding(mask_zero=True)``) is True. A sequence with no unmasked step
+    (an empty caption) averages to zeros rather than NaN.
+
+    Args:
+        **kwargs: ``keras.layers.Layer`` arguments.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        if len(input_shape) != 3:
+            raise ValueError(f"MaskedAverage takes sequences [N, T, D]; received input_shape={tuple(input_shape)}.")
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return ops.mean(inputs, axis=1)
+        weights = ops.expand_dims(ops.cast(mask, inputs.dtype), -1)  # [N, T, 1]
+        return ops.sum(inputs * weights, axis=1) / ops.maximum(ops.sum(weights, axis=1), 1.0)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[2])
+
+
+def _check_groups(groups):
+    """``groups`` as a tuple of tuples of tuples of non-empty strings, or ValueError naming it."""
+    try:
+        checked = tuple(tuple(tuple(phrases) for phrases in values) for values in groups)
+    except TypeError:
+        checked = None
+    valid = (checked is not None and checked and all(values for values in checked)
+             and all(phrases and all(isinstance(p, str) and p.strip() for p in phrases)
+                     for values in checked for phrases in values)
+             and all(not isinstance(phrases, str) for values in groups for phrases in values))
+    if not valid:
+        raise ValueError("`groups` must be a non-empty list of attributes, each a non-empty list of values, each a "
+                         f"non-empty list of phrases naming it; received groups={groups!r}.")
+    return checked
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class CaptionKey(keras.layers.Layer):
+    """Maps captions ``[N]`` (strings) to int64 keys: equal keys, same content.
+
+    Without ``groups`` the key is a hash of the standardized caption (lower
+    case, no punctuation, single spaces), so captions that differ only in
+    case or punctuation share a key. With ``groups``, a caption's key is the
+    combination of the attribute values it names: for each attribute, the
+    first value one of whose phrases occurs in the caption as whole words
+    (case-insensitive), or "unnamed". Two captions worded differently ("a
+    small red star at the top", "top: a little red star") then share a key.
+
+    Args:
+        groups: None, or one entry per attribute: a list of its values, each
+            a list of the phrases that name it, e.g. ``[[["red"], ["blue"]],
+            [["star"], ["circle", "disk"]]]``.
+        **kwargs: ``keras.layers.Layer`` arguments.
+    """
+
+    def __init__(self, groups=None, **kwargs):
+        super().__init__(**kwargs)
+        self.groups = None if groups is None else _check_groups(groups)
+
+    def build(self, input_shape):
+        if len(input_shape) != 1:
+            raise ValueError(f"CaptionKey takes a vector of captions [N]; received input_shape={tuple(input_shape)}.")
+
+    def call(self, captions):
+        text = tf.strings.strip(tf.strings.regex_replace(standardize_text(captions), r"\s+", " "))
+        if self.groups is None:
+            return tf.strings.to_hash_bucket_fast(text, _HASH_BUCKETS)
+        lowered = tf.strings.lower(captions)
+        key = tf.zeros_like(captions, dtype=tf.int64)
+        for values in self.groups:
+            found = tf.zeros_like(key)
+            for index in reversed(range(len(values))):  # the first value named wins
+                pattern = r"(?s).*\b(?:" + "|".join(re.escape(p.lower()) for p in values[index]) + r")\b.*"
+                found = tf.where(tf.strings.regex_full_match(lowered, pattern), tf.constant(index + 1, tf.int64), found)
+            key = key * (len(values) + 1) + found
+        return key
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0],)
+
+    def compute_output_spec(self, captions):
+        return keras.KerasTensor(captions.shape, dtype="int64")
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(groups=None if self.groups is None else [[list(p) for p in values] for values in self.groups])
+        return config

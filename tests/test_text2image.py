@@ -1,0 +1,358 @@
+"""Text-to-image GANs (Reed et al. 2016): the losses by hand, the pairs of captions, the frozen encoder, round trips.
+
+GAN-CLS scores three kinds of pairs (Algorithm 1); GAN-INT trains G on
+interpolated embeddings (section 4.3); the encoder tokenizes inside the
+model, so a SavedModel takes raw strings (an empty one and captions of mixed
+lengths included), checked with ``saved_model_cli run`` in a fresh process.
+"""
+
+import dataclasses
+import json
+import math
+import os
+import subprocess
+import sys
+import textwrap
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+
+from keras_gans import config, experiment, export, layers, losses, models, networks
+from keras_gans.data import shapes
+from keras_gans.experiments import text2image
+
+ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+LATENT_DIM, EMBEDDING_DIM, SHAPE = 3, 6, (8, 8, 3)
+# Attributes of the test captions: colour, shape, size, each with synonyms.
+GROUPS = [[["red"], ["blue"]], [["star"], ["circle", "disk"]], [["small", "little"], ["large", "big"]]]
+CAPTIONS = ["a small red star", "a little red star",  # the same content, worded differently
+            "a large blue disk", "a big blue circle",
+            "a small blue star", "a little blue star"]
+
+
+def softplus(x):
+    return math.log1p(math.exp(x))
+
+
+def encoder(vocabulary=None):
+    vocabulary = vocabulary or networks.text_encoder.build_vocabulary(CAPTIONS)
+    return networks.text_encoder.text_encoder(vocabulary, embedding_dim=EMBEDDING_DIM, word_dim=4, units=5,
+                                              max_length=6)
+
+
+def build_model(**options):
+    generator = networks.text2image.generator(LATENT_DIM, EMBEDDING_DIM, SHAPE, projection_dim=4, base_filters=4)
+    discriminator = networks.text2image.discriminator(SHAPE, EMBEDDING_DIM, projection_dim=4, base_filters=4)
+    options.setdefault("content_key", layers.CaptionKey(GROUPS))
+    return models.TextToImageGAN(generator, discriminator, encoder(), LATENT_DIM, seed=5, **options)
+
+
+def batch(captions=CAPTIONS, labels=None):
+    images = np.random.default_rng(0).uniform(-1, 1, (len(captions),) + SHAPE).astype("float32")
+    data = (tf.constant(images), tf.constant(captions))
+    return data if labels is None else data + (tf.constant(labels, tf.int32),)
+
+
+# ------------------------------------------------------------------- losses
+
+
+def test_matching_aware_discriminator_loss_weighs_the_three_pairs_as_algorithm_1():
+    real, wrong, fake = [2.0, 0.0], [1.0, -1.0], [-1.0, 3.0]
+    real_term = (softplus(-2.0) + softplus(0.0)) / 2  # -log s(real): (real image, right text) is real
+    wrong_term = (softplus(1.0) + softplus(-1.0)) / 2  # -log(1 - s(wrong)): (real image, wrong text) is fake
+    fake_term = (softplus(-1.0) + softplus(3.0)) / 2  # -log(1 - s(fake)): (fake image, right text) is fake
+    loss = losses.matching_aware_discriminator_loss(np.array(real), np.array(wrong), np.array(fake))
+    assert float(loss) == pytest.approx(real_term + 0.5 * (wrong_term + fake_term), rel=1e-6)
+    plain = losses.matching_aware_discriminator_loss(np.array(real), None, np.array(fake), wrong_weight=0.0)
+    assert float(plain) == pytest.approx(real_term + fake_term, rel=1e-6)
+    masked = losses.matching_aware_discriminator_loss(np.array(real), np.array(wrong), np.array(fake),
+                                                      wrong_mask=np.array([1.0, 0.0]))
+    assert float(masked) == pytest.approx(real_term + 0.5 * softplus(1.0) / 2 + 0.5 * fake_term, rel=1e-6)
+    with pytest.raises(ValueError, match="wrong_weight=1.5"):
+        losses.matching_aware_discriminator_loss(np.array(real), np.array(wrong), np.array(fake), wrong_weight=1.5)
+
+
+def test_interpolation_generator_loss_averages_real_and_interpolated_rows_as_the_authors_code():
+    fake, interpolated = np.array([0.0, 1.0]), np.array([2.0])
+    assert float(losses.interpolation_generator_loss(fake)) == pytest.approx((softplus(0.0) + softplus(-1.0)) / 2)
+    weighted = losses.interpolation_generator_loss(fake, interpolated, interpolation_weight=0.5)
+    assert float(weighted) == pytest.approx((softplus(0.0) + softplus(-1.0) + 0.5 * softplus(-2.0)) / 3)
+
+
+def test_joint_embedding_loss_by_hand():
+    images = np.array([[1.0, 0.0], [0.0, 1.0]])
+    texts = np.array([[1.0, 0.0], [0.5, 0.5]])
+    # s = [[1, .5], [0, .5]]: image 0 vs text 1: 1 + .5 - 1; image 1 vs text 0: 1 + 0 - .5;
+    # text 0 vs image 1: 1 + 0 - 1 -> 0; text 1 vs image 0: 1 + .5 - .5. Sum 2 over B^2 = 4.
+    assert float(losses.joint_embedding_loss(images, texts)) == pytest.approx(0.5)
+    assert float(losses.joint_embedding_loss(images, texts, np.array([3, 3]))) == 0.0  # one class: no negative
+
+
+# ------------------------------------------------------------------ captions
+
+
+def test_wrong_texts_never_have_the_content_of_the_right_text():
+    model = build_model(cls_weight=0.5)
+    keys = keras.ops.convert_to_numpy(model.content_key(tf.constant(CAPTIONS)))
+    assert len(set(keys.tolist())) == 3 and keys[0] == keys[1] and keys[2] == keys[3]
+    _, embeddings, wrong, mask, _ = model.prepare_batch(batch())  # the step's own path, once
+    assert np.all(keras.ops.convert_to_numpy(mask) == 1.0)
+    embeddings, wrong = keras.ops.convert_to_numpy(embeddings), keras.ops.convert_to_numpy(wrong)
+    assert all(keys[np.flatnonzero(np.all(np.isclose(embeddings, w), axis=1))[0]] != keys[i]
+               for i, w in enumerate(wrong))
+    rows = np.eye(len(CAPTIONS), dtype="float32")  # row i's embedding names caption i
+    partners = [set() for _ in CAPTIONS]
+    for _ in range(40):
+        wrong, _, _ = model._pairs(tf.constant(rows), [tf.constant(keys)])
+        for row, vector in enumerate(keras.ops.convert_to_numpy(wrong)):
+            partners[row].add(int(np.argmax(vector)))
+    for row in range(len(CAPTIONS)):  # every caption of other content, and only those, is drawn
+        assert partners[row] == {j for j in range(len(CAPTIONS)) if keys[j] != keys[row]}
+    # Labels narrow the choice further (the authors' cross-class pairs); a row with no partner is masked.
+    _, mask, _ = model._pairs(tf.constant(rows), [tf.constant(keys), tf.constant([0, 0, 0, 0, 1, 1], "int64")])
+    assert np.all(keras.ops.convert_to_numpy(mask) == 1.0)
+    _, _, _, mask, _ = model.prepare_batch(batch(CAPTIONS[:2]))
+    assert np.all(keras.ops.convert_to_numpy(mask) == 0.0)
+
+
+def test_shapes_captions_share_a_key_exactly_when_they_name_the_same_attributes():
+    captions, attributes = shapes.split_captions("test")[:2000], shapes.split_attributes("test")
+    keys = keras.ops.convert_to_numpy(text2image.content_key("shapes/captions")(tf.constant(captions)))
+    named = np.stack([attributes[name][:2000] for name in ("size_bin", "color", "shape", "cell")], axis=1)
+    same_named = np.all(named[:, None] == named[None, :], axis=2)
+    assert np.count_nonzero(same_named) > 2000  # some captions name the same attributes in other words
+    np.testing.assert_array_equal(keys[:, None] == keys[None, :], same_named)
+    assert text2image.content_key("captions:birds") is None  # elsewhere: equal texts
+
+
+def test_interpolated_embeddings_are_the_convex_combination_of_two_captions():
+    model = build_model(cls_weight=0.0, interp_weight=1.0, interp_beta=0.3)
+    _, embeddings, wrong, _, interpolated = model.prepare_batch(batch())
+    embeddings, interpolated = (keras.ops.convert_to_numpy(x) for x in (embeddings, interpolated))
+    assert wrong is None and interpolated.shape == (3, EMBEDDING_DIM)
+    np.testing.assert_allclose(interpolated, 0.3 * embeddings[:3] + 0.7 * embeddings[3:], rtol=1e-6, atol=1e-7)
+
+
+def test_caption_key_reads_attributes_and_round_trips():
+    key = layers.CaptionKey(GROUPS)
+    texts = tf.constant(["A LITTLE red Star!", "a small red star", "a redstar", "a big blue disk", ""])
+    values = keras.ops.convert_to_numpy(key(texts))
+    assert values[0] == values[1] and values[2] == values[4] == 0  # "redstar" names neither red nor star
+    assert len(set(values.tolist())) == 3
+    copy = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(key))
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(copy(texts)), values)
+    text_only = layers.CaptionKey()
+    hashed = keras.ops.convert_to_numpy(text_only(tf.constant(["A red  star.", "a red star", "a star"])))
+    assert hashed[0] == hashed[1] != hashed[2]
+    with pytest.raises(ValueError, match="groups="):
+        layers.CaptionKey([["red", "blue"]])
+
+
+def test_tokens_outside_the_vocabulary_map_to_the_oov_token_and_empty_captions_encode():
+    text_encoder = encoder()
+    tokens = keras.ops.convert_to_numpy(text_encoder.get_layer("tokens")(
+        tf.constant(["a zebra star", "", "a a a a a a a a a a"])))
+    vocabulary = networks.text_encoder.vocabulary_of(text_encoder)
+    assert tokens[0, 1] == 1 and tokens[0, 0] == vocabulary.index("a") + 2  # 0 pads, 1 is out of vocabulary
+    assert np.all(tokens[1] == 0) and tokens.shape == (3, 6)  # cut to max_length
+    outputs = keras.ops.convert_to_numpy(text_encoder(tf.constant(["", "zebra", "a small red star"])))
+    assert np.all(np.isfinite(outputs))
+    average = layers.MaskedAverage()
+    copy = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(average))
+    states = np.arange(12, dtype="float32").reshape(2, 3, 2)
+    mask = np.array([[True, True, False], [False, False, False]])
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(copy(states, mask=mask)), [[1.0, 2.0], [0.0, 0.0]])
+
+
+# --------------------------------------------------------- training and saving
+
+
+def test_a_step_trains_both_players_and_leaves_the_text_encoder_frozen():
+    model = build_model(cls_weight=0.5, interp_weight=1.0)
+    model.compile(d_optimizer=keras.optimizers.Adam(1e-2), g_optimizer=keras.optimizers.Adam(1e-2), run_eagerly=True)
+    before = {name: [w.numpy().copy() for w in network.weights]
+              for name, network in (("g", model.generator), ("d", model.discriminator), ("t", model.text_encoder))}
+    history = model.fit(tf.data.Dataset.from_tensors(batch()), epochs=1, verbose=0).history
+    assert set(history) == {"d_loss", "g_loss", "d_real", "d_fake", "d_wrong"}
+    moved = {name: max(float(np.max(np.abs(a - b.numpy()))) for a, b in zip(weights, network.weights))
+             for (name, weights), network in zip(before.items(),
+                                                 (model.generator, model.discriminator, model.text_encoder))}
+    assert moved["g"] > 1e-4 and moved["d"] > 1e-4 and moved["t"] == 0.0
+    assert "text_encoder" in model.checkpoint_items()
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """A model with a moving average of G, saved as .keras and exported once."""
+    keras.utils.set_random_seed(3)
+    model = build_model(ema_decay=0.9)
+    root = tmp_path_factory.mktemp("text2image")
+    model.save(root / "model.keras")
+    return model, root, export.export_generator(model, root / "export")
+
+
+def test_keras_file_round_trip_keeps_the_vocabulary_and_the_images(exported):
+    model, root, _ = exported
+    loaded = keras.saving.load_model(root / "model.keras")
+    z = np.random.default_rng(1).standard_normal((3, LATENT_DIM)).astype("float32")
+    texts = ["a small red star", "zebra", ""]
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded.generate(z, texts)),
+                               keras.ops.convert_to_numpy(model.generate(z, texts)), atol=1e-6)
+    assert networks.text_encoder.vocabulary_of(loaded.text_encoder) == networks.text_encoder.vocabulary_of(
+        model.text_encoder)
+    assert (loaded.cls_weight, loaded.interp_weight, loaded.ema_generator is not None) == (0.5, 0.0, True)
+    with pytest.raises(ValueError, match="`text` must be one caption or 3 captions"):
+        model.generate(z, ["a", "b"])
+
+
+def test_export_serves_caption_strings_and_precomputed_embeddings(exported):
+    model, _, version = exported
+    loaded = tf.saved_model.load(version)
+    assert set(loaded.signatures) == {"serving_default", "text_embedding_to_image", "encode_text"}
+    texts = tf.constant(["a large blue disk", "", "a little red star on the very far left of everything"])
+    z = tf.constant(np.random.default_rng(2).standard_normal((3, LATENT_DIM)).astype("float32"))
+    images = loaded.signatures["serving_default"](text=texts, z=z)["images"]
+    embedding = loaded.signatures["encode_text"](text=texts)["text_embedding"]
+    again = loaded.signatures["text_embedding_to_image"](z=z, text_embedding=embedding)["images"]
+    np.testing.assert_allclose(images.numpy(), again.numpy(), atol=1e-6)
+    np.testing.assert_allclose(images.numpy(), keras.ops.convert_to_numpy(model.generate(z, texts)), atol=1e-5)
+
+
+def test_the_experiment_reuses_the_encoder_saved_in_its_run(tmp_path):
+    saved = encoder(["a", "red", "star"])
+    saved.save(tmp_path / text2image.ENCODER_FILE)
+    ctx = experiment.Context(config=text2image.TextToImageConfig(), run=config.RunConfig(dataset="captions:none"),
+                             spec=None, model_dir=str(tmp_path), steps_per_epoch=1)
+    loaded = text2image.TextToImageExperiment().text_encoder(ctx)
+    assert networks.text_encoder.vocabulary_of(loaded) == ["a", "red", "star"]
+    bad = dataclasses.replace(ctx, config=ctx.config.replace(text_encoder=str(tmp_path / "missing.keras")))
+    with pytest.raises(config.ConfigError) as error:
+        text2image.TextToImageExperiment().text_encoder(bad)
+    assert error.value.as_flag().startswith(f"--text_encoder={tmp_path / 'missing.keras'} is not a readable")
+
+
+
+# ------------------------------------------------------- one fresh process
+
+# The one subprocess of these tests: two logical CPUs must be set before TensorFlow starts. It checks that a
+# GAN-INT-CLS step under a 2-replica MirroredStrategy equals one device's (the wrong and interpolated partners are
+# drawn from the global batch, distribute.gather_replicas), then serves captions from the export with
+# ``saved_model_cli run`` and with apps/generate.py, as a user's fresh process would. The players there have no
+# batch norm (whose statistics are per replica) and the encoder is a bag of words, which keeps the tracing short.
+FRESH_PROCESS = textwrap.dedent("""
+    import importlib.util, json, os, sys
+    import numpy as np
+    import tensorflow as tf
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+    import keras
+    from absl import flags
+    from tensorflow.python.tools import saved_model_cli
+    from keras_gans import layers, models
+
+    version, z_file, texts, outdir, app_file, grid = sys.argv[1:]
+
+    captions = ["a red star", "a blue star", "a red disk", "a blue disk", "red", "blue", "star", "disk"] * 2
+    images = np.random.default_rng(0).uniform(-1, 1, (16, 4, 4, 1)).astype("float32")
+
+    def build():
+        text = keras.Input((), dtype="string", name="text")
+        tokens = keras.layers.TextVectorization(vocabulary=["a", "red", "blue", "star", "disk"],
+                                                output_sequence_length=3)(text)
+        encoder = keras.Model(text, keras.layers.GlobalAveragePooling1D()(keras.layers.Embedding(7, 3)(tokens)))
+        z, embedding = keras.Input((2,), name="z"), keras.Input((3,), name="text_embedding")
+        joint = keras.layers.Concatenate()([z, embedding])
+        generator = keras.Model([z, embedding], keras.layers.Reshape((4, 4, 1))(
+            keras.layers.Dense(16, activation="tanh")(joint)))
+        x, embedding = keras.Input((4, 4, 1), name="images"), keras.Input((3,), name="text_embedding")
+        discriminator = keras.Model([x, embedding], keras.layers.Dense(1)(
+            keras.layers.Concatenate()([keras.layers.Flatten()(x), embedding])))
+        return models.TextToImageGAN(generator, discriminator, encoder, 2, cls_weight=0.5, interp_weight=1.0,
+                                     content_key=layers.CaptionKey([[["red"], ["blue"]], [["star"], ["disk"]]]),
+                                     seed=3)
+
+    def train(strategy):
+        keras.utils.set_random_seed(0)  # the same initial weights in both runs
+        with strategy.scope():
+            model = build()
+            model.compile(d_optimizer=keras.optimizers.Adam(1e-2), g_optimizer=keras.optimizers.Adam(1e-2),
+                          run_eagerly=True)  # tracing the distributed step costs more than 2 steps
+        initial = [w.numpy() for w in model.trainable_weights]
+        dataset = tf.data.Dataset.from_tensor_slices((images, captions)).batch(8, drop_remainder=True)
+        history = model.fit(dataset, epochs=1, verbose=0).history
+        return initial, [w.numpy() for w in model.trainable_weights], history
+
+    mirrored = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    initial, replicated, history = train(mirrored)
+    _, single, single_history = train(tf.distribute.get_strategy())
+    report = {"replicas": mirrored.num_replicas_in_sync,
+              "max_move": max(float(np.max(np.abs(a - b))) for a, b in zip(replicated, initial)),
+              "max_weight_diff": max(float(np.max(np.abs(a - b))) for a, b in zip(single, replicated)),
+              "d_wrong": [history["d_wrong"][-1], single_history["d_wrong"][-1]]}
+
+    def exit_status(call):
+        try:
+            call()
+        except SystemExit as stop:
+            return stop.code or 0
+        return 0
+
+    sys.argv = ["saved_model_cli", "run", "--dir", version, "--tag_set", "serve", "--signature_def",
+                "serving_default", "--inputs", f"z={z_file}", "--input_exprs", f"text={texts}", "--outdir", outdir]
+    report["saved_model_cli"] = exit_status(saved_model_cli.main)
+
+    spec = importlib.util.spec_from_file_location("generate", app_file)
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    flags.FLAGS(["generate", f"--export_dir={os.path.dirname(version)}", f"--output={grid}",
+                 "--text=a large blue star in the centre", "--text=", "--per_caption=3"])
+    report["generate"] = exit_status(lambda: generate.main(["generate"]))
+    print(json.dumps(report))
+""")
+SERVED_TEXTS = ["a large blue star in the centre", "", "red"]  # an empty string and mixed lengths
+
+
+@pytest.fixture(scope="module")
+def fresh_process(exported, tmp_path_factory):
+    """Runs FRESH_PROCESS once; returns its report, the z it served and its output folder."""
+    _, _, version = exported
+    folder = tmp_path_factory.mktemp("fresh")
+    z = np.random.default_rng(4).standard_normal((len(SERVED_TEXTS), LATENT_DIM)).astype("float32")
+    np.save(folder / "z.npy", z)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    result = subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(version), str(folder / "z.npy"),
+                             repr(SERVED_TEXTS), str(folder / "out"), os.path.join(root, "apps", "generate.py"),
+                             str(folder / "grid.png")], capture_output=True, text=True, env=ENV, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1]), z, folder, result.stdout
+
+
+def test_a_step_under_two_replicas_matches_one_device(fresh_process):
+    report = fresh_process[0]
+    assert report["replicas"] == 2
+    assert report["max_move"] > 1e-3, report  # training moved the weights: a real comparison
+    assert report["max_weight_diff"] < 1e-5, report
+    assert abs(report["d_wrong"][0] - report["d_wrong"][1]) < 1e-5, report
+
+
+def test_saved_model_cli_runs_a_caption_batch_with_an_empty_string(exported, fresh_process):
+    model = exported[0]
+    report, z, folder, _ = fresh_process
+    assert report["saved_model_cli"] == 0
+    images = np.load(folder / "out" / "images.npy")
+    assert images.shape == (len(SERVED_TEXTS),) + SHAPE
+    np.testing.assert_allclose(images, keras.ops.convert_to_numpy(model.generate(z, SERVED_TEXTS)), atol=1e-5)
+
+
+def test_generate_app_writes_one_captioned_row_per_text(fresh_process):
+    report, _, folder, stdout = fresh_process
+    assert report["generate"] == 0 and "Wrote 6 images" in stdout
+    with Image.open(folder / "grid.png") as picture:
+        grid = np.asarray(picture)
+    assert grid.shape[1] == 3 * 8 + 4 * 2  # three images per caption
+    band = grid[2:14, 2:3 * 8 + 6]  # the first caption, light on black, above its row
+    assert np.count_nonzero(band > 128) >= 10
+    assert grid.shape[0] > 2 * (8 + 2)  # two rows, each under its caption band

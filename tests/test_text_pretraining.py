@@ -1,0 +1,59 @@
+"""Pre-training the text encoder with the symmetric structured joint embedding (Reed et al., CVPR 2016).
+
+What the paper promises of DS-SJE: after training, an image scores the
+captions of its class above the others and a caption the images of its
+class, here on held-out images and captions of a small captioned folder.
+"""
+
+import json
+
+import keras
+import numpy as np
+import pytest
+from PIL import Image
+
+from keras_gans import config, networks, text_pretraining
+
+COLORS = {"red": (255, 0, 0), "green": (0, 255, 0), "blue": (0, 0, 255), "yellow": (255, 255, 0)}
+SETTINGS = dict(embedding_dim=8, word_dim=4, encoder_units=8, max_words=4, pretrain_batch_size=16,
+                pretrain_learning_rate=1e-2, image_encoder_filters=4)
+
+
+@pytest.fixture(scope="module")
+def colors_folder(tmp_path_factory):
+    """Noisy squares of four colours, one class folder each, captioned with their colour; a quarter held out."""
+    root = tmp_path_factory.mktemp("colors")
+    rng = np.random.default_rng(0)
+    lines = []
+    for name, rgb in COLORS.items():
+        (root / name).mkdir()
+        for i in range(16):
+            pixels = np.clip(np.array(rgb) * 0.8 + rng.uniform(0, 50, (8, 8, 3)), 0, 255).astype(np.uint8)
+            Image.fromarray(pixels).save(root / name / f"{i}.png")
+            lines.append({"image": f"{name}/{i}.png", "captions": [f"a {name} square", f"{name}", f"it is {name}"],
+                          "split": "test" if i >= 12 else "train"})
+    (root / "captions.jsonl").write_text("\n".join(json.dumps(line) for line in lines))
+    return root
+
+
+def test_pretraining_aligns_held_out_captions_with_their_images(colors_folder):
+    settings = text_pretraining.TextEncoderSettings(pretrain_steps=30, **SETTINGS)
+    encoder, report = text_pretraining.pretrain(settings, f"captions:{colors_folder}", image_size=8, seed=0,
+                                                evaluation_split="test")
+    # Four classes in a batch of 16: a random embedding retrieves the right class about 1 time in 4.
+    assert report["test"]["image_to_text"] >= 0.75 and report["test"]["text_to_image"] >= 0.75, report
+    assert report["vocabulary_size"] == 8 and not encoder.trainable
+    assert sorted(networks.text_encoder.vocabulary_of(encoder)) == sorted(["a", "square", "it", "is", *COLORS])
+
+
+def test_joint_embedding_round_trips_and_checks_its_encoders():
+    vocabulary = ["a", "red", "square"]
+    text = networks.text_encoder.text_encoder(vocabulary, embedding_dim=4, word_dim=2, units=3)
+    image = networks.text_encoder.image_encoder((8, 8, 3), 4, base_filters=2)
+    trainer = text_pretraining.JointEmbedding(text, image, margin=0.5)
+    copy = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(trainer))
+    assert copy.margin == 0.5 and networks.text_encoder.vocabulary_of(copy.text_encoder) == vocabulary
+    with pytest.raises(ValueError, match="outputs 4 dimensions but `image_encoder` outputs 5"):
+        text_pretraining.JointEmbedding(text, networks.text_encoder.image_encoder((8, 8, 3), 5, base_filters=2))
+    with pytest.raises(config.ConfigError, match="dataset"):
+        text_pretraining.PretrainingRun(dataset="digits")
