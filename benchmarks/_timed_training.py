@@ -3,7 +3,8 @@
 Builds the model exactly as ``python apps/<app>.py <flags>`` would (the
 experiment registry, the same flags), trains it for ``--time_budget_s``
 seconds of training (each traced step excluded: the first step of every fit
-traces the step function), then writes what the parent measures into
+traces the step function) on ``--clock`` (``cpu``: the process's CPU seconds,
+which a shared machine does not change; ``wall``: elapsed seconds), then writes what the parent measures into
 ``--output`` (an ``.npz``): samples from a fixed z, for StyleGAN2 also the
 samples of every truncation psi and the image pairs of the perceptual path
 length in Z and in W. ProGAN's growth is scheduled in time: stage i of n
@@ -15,6 +16,8 @@ in the stage's first steps.
 
 import json
 import time
+
+CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
 
 import keras
 import numpy as np
@@ -32,21 +35,21 @@ class TimeLimit(keras.callbacks.Callback):
     :data:`RATE_STEPS` more steps, with the stage's measured throughput.
     """
 
-    def __init__(self, seconds, batch_size, on_rate=None):
+    def __init__(self, seconds, batch_size, on_rate=None, clock=time.process_time):
         super().__init__()
-        self.seconds, self.batch_size, self.on_rate = seconds, batch_size, on_rate
+        self.seconds, self.batch_size, self.on_rate, self.clock = seconds, batch_size, on_rate, clock
         self.started, self.steps, self.traced_s, self.fit_started = None, 0, 0.0, None
 
     def on_train_begin(self, logs=None):
-        self.fit_started = time.perf_counter()
+        self.fit_started = self.clock()
 
     def elapsed(self):
-        return 0.0 if self.started is None else time.perf_counter() - self.started
+        return 0.0 if self.started is None else self.clock() - self.started
 
     def on_train_batch_end(self, batch, logs=None):
         self.steps += 1
         if self.started is None:
-            self.started = time.perf_counter()
+            self.started = self.clock()
             self.traced_s = self.started - self.fit_started
             return
         if self.on_rate is not None and self.steps == RATE_STEPS + 1:
@@ -68,8 +71,8 @@ def growth_shares(stages):
     return [s / (2 * sum(shares)) for s in shares] + [0.5] if shares else [1.0]
 
 
-def train_for(name, config, run, seconds):
-    """Builds the app's model and trains it for ``seconds``; returns ``(model, record)``."""
+def train_for(name, config, run, seconds, clock=time.process_time):
+    """Builds the app's model and trains it for ``seconds`` of ``clock``; returns ``(model, record)``."""
     exp = experiments.get(name)
     keras.utils.set_random_seed(run.seed)
     phases = exp.phases(run.replace(epochs=10 ** 6), config)  # every stage: the clock, not --epochs, ends them
@@ -83,7 +86,7 @@ def train_for(name, config, run, seconds):
     stages = []
     if len(phases) == 1:
         stream = data.load(run.dataset, batch_size=run.batch_size, image_size=run.image_size, **load)
-        stages.append(_fit(model, stream, TimeLimit(seconds, run.batch_size)))
+        stages.append(_fit(model, stream, TimeLimit(seconds, run.batch_size, clock=clock)))
     else:
         for index, (phase, share) in enumerate(zip(phases, growth_shares(len(phases)))):
             model.enter_phase(index, phase)
@@ -99,7 +102,7 @@ def train_for(name, config, run, seconds):
             if phase.image_size < run.image_size:  # as the runner: the run's images, average-pooled
                 stream = experiment.downscaled(stream, run.image_size // phase.image_size)
             stages.append({"resolution": phase.image_size, "batch_size": phase.batch_size,
-                           **_fit(model, stream, TimeLimit(stage_s, phase.batch_size, on_rate)),
+                           **_fit(model, stream, TimeLimit(stage_s, phase.batch_size, on_rate, clock)),
                            "fade_images": int(model.fade_images.numpy()), "alpha": float(model.alpha())})
     record = {"app": name, "train_s": round(sum(s["train_s"] for s in stages), 1),
               "trace_s": round(sum(s["trace_s"] for s in stages), 1), "steps": sum(s["steps"] for s in stages),
@@ -149,9 +152,9 @@ def write_pictures(model, config, seed, folder):
 
 def main(options):
     config, run = cli.configs_from_args(experiments.get(options.worker), options.flags)
-    model, record = train_for(options.worker, config, run, options.time_budget_s)
+    model, record = train_for(options.worker, config, run, options.time_budget_s, CLOCKS[options.clock])
     np.savez(options.output, **samples(model, options))
     if options.pictures_dir and options.worker == "stylegan2":
         record["pictures"] = write_pictures(model, config, run.seed, options.pictures_dir)
-    record.update(dataset=run.dataset, image_size=run.image_size, seed=run.seed)
+    record.update(dataset=run.dataset, image_size=run.image_size, seed=run.seed, clock=options.clock)
     print(json.dumps(record), flush=True)

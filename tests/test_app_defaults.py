@@ -24,7 +24,15 @@ def test_every_app_trains_and_exports_with_its_defaults(name, tmp_path):
     registered = experiments.get(name)
 
     class Unmeasured(type(registered)):
-        """The app's experiment without its measures after training (they have their own tests)."""
+        """The app's experiment without its measures after training (they have their own tests).
+
+        Its one step runs eagerly: tracing a step costs more than the step itself, and every
+        model's traced step has its own tests.
+        """
+
+        def compile(self, ctx, model):
+            super().compile(ctx, model)
+            model.run_eagerly = True
 
         def evaluate(self, ctx, model):
             return None

@@ -207,7 +207,7 @@ def test_experiment_refuses_sizes_the_networks_cannot_take():
 
     digits = DataSpec("digits", (16, 16, 1), num_classes=10)
     with pytest.raises(ConfigError, match="`attention_resolution`=64 must be 0 or one of"):
-        build(digits)
+        build(digits, attention_resolution=64)  # the paper's place at 128 px
     with pytest.raises(ConfigError, match="`latent_dim`=100 is not a multiple of the 3 chunks"):
         build(digits, latent_dim=100, attention_resolution=8)
     with pytest.raises(ConfigError, match="`image_size`=24"):

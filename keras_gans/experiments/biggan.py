@@ -3,9 +3,10 @@
 The defaults are the paper's ImageNet settings where they are model settings
 (hinge loss, 2 D steps per G step on fresh real batches, orthogonal
 regularization 1e-4, shared 128-d embedding, hierarchical z, EMA 0.9999 from
-step 20k); the learning rates and Adam betas are run settings
-(``--d_learning_rate=2e-4 --g_learning_rate=5e-5 --beta_1=0``, in the
-flagfiles). After training the run re-estimates the batch-norm statistics of
+step 20k), except the widths and the attention resolution, sized for digits at
+16x16 on a CPU (``biggan_imagenet128.cfg`` has the paper's); the learning
+rates and Adam betas are run settings (``--d_learning_rate=2e-4
+--g_learning_rate=5e-5 --beta_1=0``, in the flagfiles). After training the run re-estimates the batch-norm statistics of
 G's moving average (standing statistics), writes ``samples/truncation.png``
 (one row per truncation threshold, the same z and classes in every row),
 reports how the judge classifies 1000 samples, and exports
@@ -35,10 +36,11 @@ class BigGANConfig(Config):
 
     latent_dim: int = count(120, "Size of z (120 at 128 px); with --hierarchical a multiple of G's blocks + 1.")
     num_classes: int | None = count(None, "Number of classes; default (and must equal) the dataset's.")
-    channels: int = count(96, "Width multiplier ch of both players (96 in the paper).")
+    channels: int = count(16, "Width multiplier ch of both players (96 in the paper).")
     shared_dim: int = count(128, "Size of G's shared class embedding; 0 = one-hot class per block.", minimum=0)
     hierarchical: bool = option(True, "Split z across G's blocks (hierarchical latent space).")
-    attention_resolution: int = count(64, "Resolution of the self-attention block in G and D; 0 = none.", minimum=0)
+    attention_resolution: int = count(8, "Resolution of the self-attention block in G and D (64 at 128 px in "
+                                                 "the paper); 0 = none.", minimum=0)
     loss: str = option("hinge", "Adversarial loss (hinge in the paper).", choices=LOSSES)
     orthogonal_weight: float = amount(1e-4, "beta of G's orthogonal regularization (1e-4); 0 = off.")
     d_steps: int = count(2, "D steps per G step, each on a fresh real batch (2 in the paper).")
@@ -53,6 +55,7 @@ class BigGANConfig(Config):
 
 class BigGANExperiment(Experiment):
     name, Config, paper = "biggan", BigGANConfig, "Brock et al. 2019, BigGAN (with SAGAN self-attention)"
+    run_defaults = {"image_size": 16}  # digits at 16x16 on a CPU
 
     def build(self, ctx):
         c, spec = ctx.config, ctx.spec
