@@ -92,6 +92,12 @@ def fraction(default, help):
     return option(default, help, check=lambda value: 0.0 <= value < 1.0, requirement="must be in [0, 1)")
 
 
+def data_dir_option():
+    """The optional folder where tfds datasets are prepared (an existing directory)."""
+    return option(None, "Where tfds datasets are prepared (no download happens).", check=os.path.isdir,
+                  requirement="does not exist or is not a directory")
+
+
 def positive(value):
     return value > 0
 
@@ -176,8 +182,7 @@ class RunConfig(Config):
                           "tfds:<name>[/<config>] or folder:<path>.", check=data.is_known_name,
                           requirement="is not a known dataset: use an embedded set (ring8, grid25, digits, ...), "
                                       "tfds:<name> or folder:<path>")
-    data_dir: str | None = option(None, "Where tfds datasets are prepared (no download happens).",
-                                  check=os.path.isdir, requirement="does not exist or is not a directory")
+    data_dir: str | None = data_dir_option()
     image_size: int | None = option(None, "Resize images to this square size (a power of two).",
                                     check=power_of_two, requirement="must be a power of two >= 4")
     batch_size: int = option(64, "Global batch size, split across replicas.", check=positive,

@@ -27,7 +27,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import checks, data, distribute, layers, losses, networks
-from keras_gans.config import Config, ConfigError, count, option, positive, power_of_two
+from keras_gans.config import Config, ConfigError, count, data_dir_option, option, positive, power_of_two
 
 POSITIVE_RATE = dict(check=positive, requirement="must be > 0")
 DEFAULT_PRETRAIN_STEPS = 1500
@@ -62,8 +62,7 @@ class PretrainingRun(TextEncoderSettings):
                                              "captions:tfds:<name>.", check=data.has_captions,
                           requirement="is not a captioned dataset: use shapes/captions, captions:<path> or "
                                       "captions:tfds:<name>")
-    data_dir: str | None = option(None, "Where tfds datasets are prepared (no download happens).",
-                                  check=os.path.isdir, requirement="does not exist or is not a directory")
+    data_dir: str | None = data_dir_option()
     image_size: int | None = option(32, "Image size of the image side (a power of two).", check=power_of_two,
                                     requirement="must be a power of two >= 4")
     seed: int = option(0, "Seed of the weights and the data order.")
