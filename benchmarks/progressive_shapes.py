@@ -1,6 +1,6 @@
 """DCGAN, ProGAN and StyleGAN2 at equal training time on shapes 64x64; StyleGAN2's truncation and path length.
 
-    nice -n 10 python benchmarks/progressive_shapes.py     # 3 x 480 CPU-s of training, seed 0 (~25 min)
+    nice -n 10 python benchmarks/progressive_shapes.py     # 3 x 480 CPU-s of training, seed 0 (~35 min)
     nice -n 10 python benchmarks/progressive_shapes.py --suite=digits --flags=--image_size=16 \
         --time_budget_s=240 --clock=wall
 
