@@ -4,9 +4,9 @@
                                        [--only=biggan,cgan,acgan] [--keep=DIR]
 
 Each model trains in its own process, all at once, with its flagfile
-(``apps/configs/biggan_<set>.cfg``; ``cgan_digits.cfg`` and
-``acgan_digits.cfg`` for the baselines, with ``--dataset`` and
-``--image_size`` replaced) for the same CPU-time budget (the machine is shared), counted from the
+(``apps/configs/<app>_<set>.cfg``, else ``<app>_digits.cfg``; the
+baselines on shapes use ``cgan_shapes.cfg`` and ``acgan_shapes.cfg``, with
+``--dataset`` and ``--image_size`` replaced) for the same CPU-time budget (the machine is shared), counted from the
 end of the first step so that graph tracing is not charged. Then, with the
 judge trained on the real training split (``judge_for``) and its feature
 layer for "judge FID":

@@ -46,7 +46,7 @@ SWEEP_BASES = 100  # inputs each continuous code is swept from
 SWEEP_VALUES = np.linspace(-1.0, 1.0, 10, dtype=np.float32)
 JUDGE_SEED = 0  # one judge for every run and seed: the instrument stays the same
 # The judge at 64 px reads the shape of real test images with 99.9% accuracy, at 32 px with 86%: smaller
-# images are upsampled to it (real 32-px test images, so upsampled, are read with 97.7%).
+# images are upsampled to it (it reads 97.65% of the first 2000 real 32-px test images so upsampled).
 JUDGE_SIZE = 64
 RESULTS = os.path.join(ROOT, "benchmarks", "results", "conditional_shapes.jsonl")
 
