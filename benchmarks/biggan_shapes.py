@@ -4,9 +4,9 @@
                                        [--only=biggan,cgan,acgan] [--keep=DIR]
 
 Each model trains in its own process, all at once, with its flagfile
-(``apps/configs/biggan_<set>.cfg``; ``cgan_digits.cfg`` and
-``acgan_digits.cfg`` for the baselines, with ``--dataset`` and
-``--image_size`` replaced) for the same CPU-time budget (the machine is shared), counted from the
+(``apps/configs/<app>_<set>.cfg``, else ``<app>_digits.cfg``; the
+baselines on shapes use ``cgan_shapes.cfg`` and ``acgan_shapes.cfg``, with
+``--dataset`` and ``--image_size`` replaced) for the same CPU-time budget (the machine is shared), counted from the
 end of the first step so that graph tracing is not charged. Then, with the
 judge trained on the real training split (``judge_for``) and its feature
 layer for "judge FID":
@@ -41,11 +41,10 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from _common import ROOT  # benchmarks/ is on sys.path when run as a script
+from _shapes_measures import budgeted, judge_for, real_sets, scores
 
 RUNS = {"biggan": "biggan", "cgan": "cgan", "acgan": "acgan"}
 THRESHOLDS = (2.0, 1.5, 1.0, 0.75, 0.5, 0.25, 0.04)
-NUM_SAMPLES = 1000
-JUDGE_CACHE = os.path.join(tempfile.gettempdir(), "keras_gans_judges")
 
 
 def flagfile(app, dataset):
@@ -54,57 +53,24 @@ def flagfile(app, dataset):
     return own if os.path.exists(own) else os.path.join(ROOT, "apps", "configs", f"{app}_digits.cfg")
 
 
-def judge_for(dataset, image_size, seed=0):
-    """The classifier of real training images that judges samples, and its accuracy on the test split.
-
-    On ``shapes``: the shapes judge (``judges.train_shapes_judge``, weights
-    cached in :data:`JUDGE_CACHE`) reduced to its shape head, with
-    its ``features`` layer. Elsewhere: the digit judge trained on ``dataset``.
-    """
-    import keras
-
-    from keras_gans import data, judges
-
-    if dataset == "shapes":
-        full = judges.train_shapes_judge(image_size=image_size, seed=seed,
-                                         cache_dir=JUDGE_CACHE)
-        judge = keras.Model(full.inputs, full.get_layer("shape").output, name=f"{full.name}_shape")
-    else:
-        judge = judges.train_digit_classifier(dataset=dataset, image_size=image_size, seed=seed)
-    images, labels = data.load_arrays(dataset, split="test", image_size=image_size)
-    accuracy = float(np.mean(judges.predict_classes(judge, images) == labels))
-    return judge, accuracy
-
-
 # ------------------------------------------------------------------ child: one training run
 
 
-def budgeted(experiment, seconds, args):
-    """``experiment`` with a CPU-time budget and the benchmark's measures as its evaluation."""
+def evaluation(args):
+    """The benchmark's measures only, with the judge the parent trains meanwhile."""
     import keras
-
-    class StopAfter(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            now = time.process_time()  # CPU time: the machine is shared, wall-clock shares vary
-            self.started = getattr(self, "started", now)  # the clock starts after the first (traced) step
-            if now - self.started > seconds:
-                self.model.stop_training = True
-
-    class Budgeted(type(experiment)):
-        def callbacks(self, ctx, model):
-            return super().callbacks(ctx, model) + [StopAfter()]
-
-        def evaluate(self, ctx, model):  # the benchmark's measures only, with the parent's judge
-            thresholds = (None,) + (THRESHOLDS if isinstance(model, models.BigGAN) else ())
-            while not os.path.exists(args.judge):  # the parent trains it meanwhile
-                time.sleep(5)
-            judge = keras.models.load_model(args.judge)
-            return {"rows": measure(model, judge, args.dataset, args.image_size, thresholds, args.seed,
-                                    standing_of(ctx))}
 
     from keras_gans import models
 
-    return Budgeted()
+    def evaluate(ctx, model):
+        thresholds = (None,) + (THRESHOLDS if isinstance(model, models.BigGAN) else ())
+        while not os.path.exists(args.judge):
+            time.sleep(5)
+        judge = keras.models.load_model(args.judge)
+        return {"rows": measure(model, judge, args.dataset, args.image_size, thresholds, args.seed,
+                                standing_of(ctx))}
+
+    return evaluate
 
 
 def standing_of(ctx):
@@ -121,25 +87,6 @@ def generate(model, z, labels, threshold):
         chunks.append(np.asarray(model.generate(*part, truncation=threshold) if threshold is not None
                                  else model.generate(*part)))
     return np.concatenate(chunks)
-
-
-def real_sets(dataset, image_size, seed):
-    from keras_gans import data
-
-    images, _ = data.load_arrays(dataset, image_size=image_size)
-    order = np.random.default_rng(seed).permutation(len(images))
-    n = min(NUM_SAMPLES, len(images) // 2)
-    return images[order[:n]], images[order[n:2 * n]]
-
-
-def scores(judge, extractor, reference, images, labels=None):
-    from keras_gans import judges, metrics
-
-    row = {"fid": float(metrics.fid(reference, extractor(images))),
-           **metrics.precision_recall(reference, extractor(images), k=3)}
-    if labels is not None:
-        row["class_agreement"] = metrics.generated_class_accuracy(judges.predict_classes(judge, images), labels)
-    return row
 
 
 def measure(model, judge, dataset, image_size, thresholds, seed, standing):
@@ -169,7 +116,7 @@ def child(args):
     config, run = cli.configs_from_flagfile(exp, flagfile(RUNS[args.child], args.dataset))
     run = dataclasses.replace(run, dataset=args.dataset, image_size=args.image_size, epochs=100_000, seed=args.seed,
                               model_dir=args.model_dir, export=False, sample_every=100_000)
-    results = experiment.run(config, run, experiment=budgeted(exp, args.minutes * 60, args))
+    results = experiment.run(config, run, experiment=budgeted(exp, args.minutes * 60, evaluation(args)))
     print(json.dumps(results))
 
 

@@ -37,6 +37,23 @@ def test_attribute_coverage_by_hand():
         metrics.attribute_coverage([0, 1], [0, 3], 2, 3)
 
 
+
+def test_code_attribute_correlation_by_hand():
+    codes = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 1.0]])
+    attributes = {"x": np.array([5.0, 5.0, 5.0]), "y": np.array([3.0, 1.0, 2.0]), "size": np.array([1.0, 1.0, 0.0])}
+    first, second = metrics.code_attribute_correlation(codes, attributes)
+    # Code 0 centred: (-1, 0, 1); y centred: (1, -1, 0) -> r = -1 / (sqrt 2 * sqrt 2) = -0.5;
+    # size centred: (1/3, 1/3, -2/3) -> r = (-1/3 - 2/3) / (sqrt 2 * sqrt(6) / 3) = -sqrt(3) / 2;
+    # x is constant -> 0. Code 1 centred: (-1/3, -1/3, 2/3) = -(size centred) -> r = -1; with y: 0.
+    assert first["r"] == pytest.approx({"x": 0.0, "y": -0.5, "size": -math.sqrt(3) / 2})
+    assert first["best"] == "size" and first["best_abs_r"] == pytest.approx(math.sqrt(3) / 2)
+    assert second["r"] == pytest.approx({"x": 0.0, "y": 0.0, "size": -1.0}, abs=1e-12)
+    assert second["best"] == "size" and second["best_abs_r"] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="`attributes\\['y'\\]`"):
+        metrics.code_attribute_correlation(codes, {"y": np.zeros(2)})
+    with pytest.raises(ValueError, match="`attributes`"):
+        metrics.code_attribute_correlation(codes, {})
+
 def test_judge_targets_and_rotation_error_respect_the_symmetry():
     record = shapes.sample_attributes(4, seed=0, shape=["circle", "square", "triangle", "star"],
                                       rotation=[1.0, 0.1, 0.2, 0.3])

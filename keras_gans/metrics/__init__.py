@@ -14,14 +14,15 @@
   of a categorical code with the classes). The judges are in ``keras_gans.judges``.
 - ``attributes``: measures on a judge's reading of several attributes per
   image (accuracy against the attributes asked for or named by a caption,
-  coverage of combinations such as the shape-colour pairs).
+  coverage of combinations such as the shape-colour pairs, correlation of
+  continuous latent codes with continuous attributes).
 - ``images``: PSNR, mean absolute error and gradient energy (sharpness) of
   image-to-image outputs.
 - ``path_length``: the distances and the outlier-filtered mean of the
   perceptual path length (StyleGAN, Karras et al. 2019).
 """
 
-from keras_gans.metrics.attributes import attribute_accuracy, attribute_coverage
+from keras_gans.metrics.attributes import attribute_accuracy, attribute_coverage, code_attribute_correlation
 from keras_gans.metrics.classes import (class_coverage, class_histogram_kl, code_class_agreement,
                                         generated_class_accuracy)
 from keras_gans.metrics.distribution import (DISTRIBUTION_MEASURES, compare_features, fid, frechet_distance,
@@ -33,7 +34,7 @@ from keras_gans.metrics.neighbours import density_coverage, nearest_training_ima
 from keras_gans.metrics.statistics import FeatureStatistics, feature_statistics
 
 __all__ = ["DISTRIBUTION_MEASURES", "FeatureStatistics", "attribute_accuracy", "attribute_coverage", "class_coverage",
-           "class_histogram_kl", "code_class_agreement", "compare_features", "density_coverage", "feature_statistics", "fid",
+           "class_histogram_kl", "code_attribute_correlation", "code_class_agreement", "compare_features", "density_coverage", "feature_statistics", "fid",
            "filtered_mean",
            "frechet_distance", "generated_class_accuracy", "gradient_energy", "inception_score",
            "kernel_inception_distance", "mean_absolute_error", "mode_coverage", "nearest_training_images",

@@ -1,10 +1,11 @@
-"""Attribute measures on a judge's reading of generated images: accuracy against what was asked, coverage.
+"""Attribute measures on a judge's reading of generated images: accuracy, coverage, code correlation.
 
 For images with several attributes (the ``shapes`` set: shape, colour, size
 bin, position cell) a conditional or text-to-image generator is judged by
 whether the judge reads in each image the attributes it was made for -- the
 attributes asked of a class-conditional model, or those a caption names -- and
-an unconditional one by which combinations it produces at all. The judge is
+an unconditional one by which combinations it produces at all; InfoGAN's
+continuous codes by the attribute each one moves. The judge is
 in ``keras_gans.judges.shapes``.
 """
 
@@ -89,3 +90,48 @@ def attribute_coverage(first, second, num_first, num_second):
     covered = int(np.count_nonzero(counts))
     return {"covered": covered, "total": counts.size, "share": covered / counts.size,
             "missing": [(int(a), int(b)) for a, b in zip(*np.nonzero(counts == 0))], "counts": counts.tolist()}
+
+
+def code_attribute_correlation(codes, attributes):
+    """Which attribute each continuous latent code tracks: Pearson's r of the code with every attribute.
+
+    InfoGAN's continuous codes (Chen et al. 2016, section 7.1) are meant to
+    take over continuous factors of the data, such as a shape's position or
+    size, without being told which. Sweeping a code with the rest of the input
+    fixed and reading the attributes back with a judge, a code that tracks an
+    attribute correlates with it; ``r`` is 0 when the code or the attribute does
+    not vary at all (no linear relation can be read).
+
+    Args:
+        codes: float ``[n, k]`` code values (or ``[n]`` for one code).
+        attributes: ``{name: float [n]}`` read by the judge, e.g. x, y and size.
+
+    Returns:
+        One dict per code: ``{"r": {name: r}, "best": name of the largest
+        |r|, "best_abs_r": that |r|}``.
+
+    Raises:
+        ValueError: for no attributes, fewer than two rows or arrays of different lengths.
+    """
+    codes = np.asarray(codes, np.float64)
+    codes = codes[:, None] if codes.ndim == 1 else codes
+    if codes.ndim != 2 or codes.shape[0] < 2:
+        raise ValueError(f"`codes` must be [n, k] with n >= 2; received shape {codes.shape}.")
+    if not attributes:
+        raise ValueError("`attributes` must name at least one attribute; received an empty dict.")
+    centred = {}
+    for name, values in attributes.items():
+        values = np.asarray(values, np.float64)
+        if values.shape != (codes.shape[0],):
+            raise ValueError(f"`attributes[{name!r}]` must hold {codes.shape[0]} values, one per row of `codes`; "
+                             f"received shape {values.shape}.")
+        centred[name] = values - values.mean()
+    results = []
+    for column in (codes - codes.mean(axis=0)).T:
+        r = {}
+        for name, values in centred.items():
+            scale = np.sqrt(np.sum(column ** 2) * np.sum(values ** 2))
+            r[name] = float(np.sum(column * values) / scale) if scale > 0 else 0.0
+        best = max(r, key=lambda name: abs(r[name]))
+        results.append({"r": r, "best": best, "best_abs_r": abs(r[best])})
+    return results

@@ -1,0 +1,92 @@
+"""What the shapes benchmarks share: the judge, real image sets, the judged measures and a CPU-time budget.
+
+``biggan_shapes.py`` and ``conditional_shapes.py`` train an app in a child
+process for a CPU-time budget (:func:`budgeted`) and measure its samples with
+the shapes judge trained on the real training split (:func:`judge_for`):
+class agreement of its shape head, and judge FID, precision and recall (k = 3)
+in its ``features`` layer (:func:`scores`).
+"""
+
+import os
+import tempfile
+import time
+
+import numpy as np
+
+NUM_SAMPLES = 1000
+JUDGE_CACHE = os.path.join(tempfile.gettempdir(), "keras_gans_judges")
+
+
+def judge_for(dataset, image_size, seed=0):
+    """The classifier of real training images that judges samples, and its accuracy on the test split.
+
+    On ``shapes``: the shapes judge (``judges.train_shapes_judge``, weights
+    cached in :data:`JUDGE_CACHE`) reduced to its shape head, with
+    its ``features`` layer. Elsewhere: the digit judge trained on ``dataset``.
+    """
+    import keras
+
+    from keras_gans import data, judges
+
+    if dataset == "shapes":
+        full = judges.train_shapes_judge(image_size=image_size, seed=seed, cache_dir=JUDGE_CACHE)
+        judge = keras.Model(full.inputs, full.get_layer("shape").output, name=f"{full.name}_shape")
+    else:
+        judge = judges.train_digit_classifier(dataset=dataset, image_size=image_size, seed=seed)
+    images, labels = data.load_arrays(dataset, split="test", image_size=image_size)
+    accuracy = float(np.mean(judges.predict_classes(judge, images) == labels))
+    return judge, accuracy
+
+
+def real_sets(dataset, image_size, seed):
+    """Two disjoint random sets of :data:`NUM_SAMPLES` real training images (fewer for a small set)."""
+    from keras_gans import data
+
+    images, _ = data.load_arrays(dataset, image_size=image_size)
+    order = np.random.default_rng(seed).permutation(len(images))
+    n = min(NUM_SAMPLES, len(images) // 2)
+    return images[order[:n]], images[order[n:2 * n]]
+
+
+def scores(judge, extractor, reference, images, labels=None):
+    """Judge FID, precision and recall (k = 3) of ``images`` against ``reference`` features, and the
+    share the judge labels with ``labels`` (``class_agreement``) when they are given."""
+    from keras_gans import judges, metrics
+
+    row = {"fid": float(metrics.fid(reference, extractor(images))),
+           **metrics.precision_recall(reference, extractor(images), k=3)}
+    if labels is not None:
+        row["class_agreement"] = metrics.generated_class_accuracy(judges.predict_classes(judge, images), labels)
+    return row
+
+
+def budgeted(experiment, seconds, evaluate):
+    """``experiment`` stopped after ``seconds`` of CPU time and evaluated by ``evaluate(ctx, model)``.
+
+    The clock is the process's CPU time (the machine is shared: wall-clock
+    shares vary) and starts after the first step, which traces the step
+    function. The evaluation also holds ``cpu_train_s``, the CPU seconds counted.
+    """
+    import keras
+
+    class StopAfter(keras.callbacks.Callback):
+        started = None
+
+        def on_train_batch_end(self, batch, logs=None):
+            now = time.process_time()
+            if self.started is None:
+                self.started = now
+            elif now - self.started > seconds:
+                self.model.stop_training = True
+
+    stop = StopAfter()
+
+    class Budgeted(type(experiment)):
+        def callbacks(self, ctx, model):
+            return super().callbacks(ctx, model) + [stop]
+
+        def evaluate(self, ctx, model):
+            spent = round(time.process_time() - stop.started, 1)
+            return {"cpu_train_s": spent, **evaluate(ctx, model)}
+
+    return Budgeted()
