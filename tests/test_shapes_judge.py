@@ -37,7 +37,6 @@ def test_attribute_coverage_by_hand():
         metrics.attribute_coverage([0, 1], [0, 3], 2, 3)
 
 
-
 def test_code_attribute_correlation_by_hand():
     codes = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 1.0]])
     attributes = {"x": np.array([5.0, 5.0, 5.0]), "y": np.array([3.0, 1.0, 2.0]), "size": np.array([1.0, 1.0, 0.0])}
@@ -53,6 +52,7 @@ def test_code_attribute_correlation_by_hand():
         metrics.code_attribute_correlation(codes, {"y": np.zeros(2)})
     with pytest.raises(ValueError, match="`attributes`"):
         metrics.code_attribute_correlation(codes, {})
+
 
 def test_judge_targets_and_rotation_error_respect_the_symmetry():
     record = shapes.sample_attributes(4, seed=0, shape=["circle", "square", "triangle", "star"],

@@ -33,10 +33,9 @@ from keras_gans.metrics.path_length import filtered_mean, path_length_distances
 from keras_gans.metrics.neighbours import density_coverage, nearest_training_images, precision_recall
 from keras_gans.metrics.statistics import FeatureStatistics, feature_statistics
 
-__all__ = ["DISTRIBUTION_MEASURES", "FeatureStatistics", "attribute_accuracy", "attribute_coverage", "class_coverage",
-           "class_histogram_kl", "code_attribute_correlation", "code_class_agreement", "compare_features", "density_coverage", "feature_statistics", "fid",
-           "filtered_mean",
-           "frechet_distance", "generated_class_accuracy", "gradient_energy", "inception_score",
-           "kernel_inception_distance", "mean_absolute_error", "mode_coverage", "nearest_training_images",
-           "path_length_distances", "psnr",
+__all__ = ["DISTRIBUTION_MEASURES", "FeatureStatistics", "attribute_accuracy", "attribute_coverage",
+           "class_coverage", "class_histogram_kl", "code_attribute_correlation", "code_class_agreement",
+           "compare_features", "density_coverage", "feature_statistics", "fid", "filtered_mean", "frechet_distance",
+           "generated_class_accuracy", "gradient_energy", "inception_score", "kernel_inception_distance",
+           "mean_absolute_error", "mode_coverage", "nearest_training_images", "path_length_distances", "psnr",
            "precision_recall"]
