@@ -1,7 +1,10 @@
 """Pre-trains the text encoder of apps/text2image.py: a joint embedding of captions and images (DS-SJE).
 
-    python apps/pretrain_text_encoder.py --dataset=shapes/captions --output=runs/text_encoder.keras
-    python apps/text2image.py --flagfile=apps/configs/text2image_shapes.cfg --text_encoder=runs/text_encoder.keras
+    python apps/pretrain_text_encoder.py --flagfile=apps/configs/pretrain_text_encoder_shapes.cfg
+    python apps/text2image.py --flagfile=apps/configs/text2image_shapes.cfg \
+        --text_encoder=runs/text_encoder_shapes.keras
+    python apps/pretrain_text_encoder.py --flagfile=apps/configs/pretrain_text_encoder_cub.cfg \
+        --dataset=captions:<folder>
 
 Reed et al. (CVPR 2016) train a caption encoder and an image encoder into one
 space with the symmetric structured joint embedding loss: each image must

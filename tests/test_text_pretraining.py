@@ -5,14 +5,19 @@ captions of its class above the others and a caption the images of its
 class, here on held-out images and captions of a small captioned folder.
 """
 
+import dataclasses
 import json
+import os
 
 import keras
 import numpy as np
 import pytest
+from absl import flags
 from PIL import Image
 
-from keras_gans import config, networks, text_pretraining
+from keras_gans import cli, config, experiments, networks, text_pretraining
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 COLORS = {"red": (255, 0, 0), "green": (0, 255, 0), "blue": (0, 0, 255), "yellow": (255, 255, 0)}
 SETTINGS = dict(embedding_dim=8, word_dim=4, encoder_units=8, max_words=4, pretrain_batch_size=16,
@@ -57,3 +62,22 @@ def test_joint_embedding_round_trips_and_checks_its_encoders():
         text_pretraining.JointEmbedding(text, networks.text_encoder.image_encoder((8, 8, 3), 5, base_filters=2))
     with pytest.raises(config.ConfigError, match="dataset"):
         text_pretraining.PretrainingRun(dataset="digits")
+
+
+def pretraining_flagfile(name):
+    """The ``PretrainingRun`` of ``apps/configs/<name>.cfg``, parsed as the app parses its flags."""
+    flag_values = flags.FlagValues()
+    cli.define_flags(text_pretraining.PretrainingRun, flag_values)
+    flag_values(["pretrain_text_encoder", f"--flagfile={os.path.join(ROOT, 'apps', 'configs', name + '.cfg')}"])
+    return cli.config_from_flags(text_pretraining.PretrainingRun, flag_values)  # ConfigError on a bad value
+
+
+@pytest.mark.parametrize("suite", ["shapes", "cub"])
+def test_a_pretraining_flagfile_trains_the_encoder_its_text_to_image_flagfile_uses(suite):
+    run = pretraining_flagfile(f"pretrain_text_encoder_{suite}")
+    gan_config, gan_run = cli.configs_from_flagfile(
+        experiments.get("text2image"), os.path.join(ROOT, "apps", "configs", f"text2image_{suite}.cfg"))
+    encoder_fields = [field.name for field in dataclasses.fields(text_pretraining.TextEncoderSettings)]
+    assert {name: getattr(run, name) for name in encoder_fields} == \
+        {name: getattr(gan_config, name) for name in encoder_fields}
+    assert (run.dataset, run.image_size) == (gan_run.dataset, gan_run.image_size)
