@@ -24,18 +24,22 @@ def judge_for(dataset, image_size, seed=0):
     cached in :data:`JUDGE_CACHE`) reduced to its shape head, with
     its ``features`` layer. Elsewhere: the digit judge trained on ``dataset``.
     """
-    import keras
-
     from keras_gans import data, judges
 
     if dataset == "shapes":
-        full = judges.train_shapes_judge(image_size=image_size, seed=seed, cache_dir=JUDGE_CACHE)
-        judge = keras.Model(full.inputs, full.get_layer("shape").output, name=f"{full.name}_shape")
+        judge = shape_head(judges.train_shapes_judge(image_size=image_size, seed=seed, cache_dir=JUDGE_CACHE))
     else:
         judge = judges.train_digit_classifier(dataset=dataset, image_size=image_size, seed=seed)
     images, labels = data.load_arrays(dataset, split="test", image_size=image_size)
     accuracy = float(np.mean(judges.predict_classes(judge, images) == labels))
     return judge, accuracy
+
+
+def shape_head(full_judge):
+    """The shapes judge reduced to its shape classifier, sharing its layers (``features`` included)."""
+    import keras
+
+    return keras.Model(full_judge.inputs, full_judge.get_layer("shape").output, name=f"{full_judge.name}_shape")
 
 
 def real_sets(dataset, image_size, seed):
@@ -53,8 +57,8 @@ def scores(judge, extractor, reference, images, labels=None):
     share the judge labels with ``labels`` (``class_agreement``) when they are given."""
     from keras_gans import judges, metrics
 
-    row = {"fid": float(metrics.fid(reference, extractor(images))),
-           **metrics.precision_recall(reference, extractor(images), k=3)}
+    generated = extractor(images)
+    row = {"fid": float(metrics.fid(reference, generated)), **metrics.precision_recall(reference, generated, k=3)}
     if labels is not None:
         row["class_agreement"] = metrics.generated_class_accuracy(judges.predict_classes(judge, images), labels)
     return row
@@ -67,26 +71,16 @@ def budgeted(experiment, seconds, evaluate):
     shares vary) and starts after the first step, which traces the step
     function. The evaluation also holds ``cpu_train_s``, the CPU seconds counted.
     """
-    import keras
+    from _timed_training import TimeLimit
 
-    class StopAfter(keras.callbacks.Callback):
-        started = None
-
-        def on_train_batch_end(self, batch, logs=None):
-            now = time.process_time()
-            if self.started is None:
-                self.started = now
-            elif now - self.started > seconds:
-                self.model.stop_training = True
-
-    stop = StopAfter()
+    stop = TimeLimit(seconds, batch_size=None, clock=time.process_time)
 
     class Budgeted(type(experiment)):
         def callbacks(self, ctx, model):
             return super().callbacks(ctx, model) + [stop]
 
         def evaluate(self, ctx, model):
-            spent = round(time.process_time() - stop.started, 1)
+            spent = round(stop.elapsed(), 1)
             return {"cpu_train_s": spent, **evaluate(ctx, model)}
 
     return Budgeted()

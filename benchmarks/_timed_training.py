@@ -1,5 +1,8 @@
 """The worker of benchmarks/progressive_shapes.py: one app's model trained for a number of seconds.
 
+Its :class:`TimeLimit` also sets the CPU-time budget of the shapes benchmarks
+(``_shapes_measures.budgeted``).
+
 Builds the model exactly as ``python apps/<app>.py <flags>`` would (the
 experiment registry, the same flags), trains it for ``--time_budget_s``
 seconds of training (each traced step excluded: the first step of every fit

@@ -38,7 +38,7 @@ import tempfile
 import numpy as np
 
 from _common import ROOT, run_quiet  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import JUDGE_CACHE, NUM_SAMPLES, budgeted, judge_for, scores
+from _shapes_measures import JUDGE_CACHE, NUM_SAMPLES, budgeted, scores, shape_head
 
 RUNS = ("dcgan", "cgan", "acgan", "infogan")
 CHUNK = 250  # samples per generator call
@@ -130,21 +130,31 @@ def as_judged(images):
     return np.clip(tf.image.resize(images, (JUDGE_SIZE, JUDGE_SIZE), method="bicubic").numpy(), -1.0, 1.0)
 
 
-def judged(record, arrays, judge_cache):
-    """The run's measures with the judge (trained once, then read from the cache), real images at its size."""
-    from keras_gans import data, features, judges, metrics
+def judge_and_reals(image_size, cache):
+    """The judge (full and shape head), its features of real training images and the real test set at
+    ``image_size``, each made once per benchmark run (``cache``)."""
+    from keras_gans import data, features, judges
 
-    if not judge_cache:
-        judge_cache["shape"], _ = judge_for("shapes", JUDGE_SIZE, JUDGE_SEED)
-        judge_cache["full"] = judges.train_shapes_judge(image_size=JUDGE_SIZE, seed=JUDGE_SEED,
-                                                        cache_dir=JUDGE_CACHE)  # memoized: the same network
-    judge = judge_cache["shape"]
-    extractor = features.LayerFeatures(judge, "features", batch_size=256)
-    real = {split: data.load_arrays("shapes", split=split, image_size=record["image_size"], num_examples=NUM_SAMPLES)
-            for split in ("train", "test")}
-    reference = extractor(as_judged(real["train"][0]))
-    test_images = as_judged(real["test"][0])
-    accuracy = float(np.mean(judges.predict_classes(judge, test_images) == real["test"][1]))
+    if "full" not in cache:
+        cache["full"] = judges.train_shapes_judge(image_size=JUDGE_SIZE, seed=JUDGE_SEED, cache_dir=JUDGE_CACHE)
+        cache["shape"] = shape_head(cache["full"])
+        cache["extractor"] = features.LayerFeatures(cache["shape"], "features", batch_size=256)
+    if image_size not in cache:
+        real = {split: data.load_arrays("shapes", split=split, image_size=image_size, num_examples=NUM_SAMPLES)
+                for split in ("train", "test")}
+        test_images = as_judged(real["test"][0])
+        accuracy = float(np.mean(judges.predict_classes(cache["shape"], test_images) == real["test"][1]))
+        cache[image_size] = (cache["extractor"](as_judged(real["train"][0])), test_images, accuracy)
+    return cache
+
+
+def judged(record, arrays, cache):
+    """The run's measures with the judge, real images at the run's image size (see :func:`judge_and_reals`)."""
+    from keras_gans import judges, metrics
+
+    cache = judge_and_reals(record["image_size"], cache)
+    judge, extractor = cache["shape"], cache["extractor"]
+    reference, test_images, accuracy = cache[record["image_size"]]
     samples = as_judged(arrays["samples"])
     row = {**record, "judge_shape_test_accuracy": accuracy,
            **scores(judge, extractor, reference, samples, arrays.get("labels"))}
@@ -155,7 +165,7 @@ def judged(record, arrays, judge_cache):
         row.update(categorical=metrics.code_class_agreement(arrays["codes"], predicted, judge.output.shape[-1]))
         row["continuous"] = []
         for index in range(sum(key.startswith("sweep_") and key != "sweep_values" for key in arrays)):
-            read = judges.predict_attributes(judge_cache["full"], as_judged(arrays[f"sweep_{index}"]))
+            read = judges.predict_attributes(cache["full"], as_judged(arrays[f"sweep_{index}"]))
             (correlation,) = metrics.code_attribute_correlation(arrays["sweep_values"],
                                                                 {name: read[name] for name in ("x", "y", "size")})
             row["continuous"].append({"code": index, **correlation})
