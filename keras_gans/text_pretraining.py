@@ -207,7 +207,8 @@ def pretrain(settings, dataset, *, data_dir=None, image_size=None, seed=0, conte
     trainer = JointEmbedding(text_encoder, image_encoder, content_key=content_key)
     trainer.compile(optimizer=keras.optimizers.RMSprop(s.pretrain_learning_rate))
     steps = s.pretrain_steps or DEFAULT_PRETRAIN_STEPS
-    history = trainer.fit(stream, epochs=1, steps_per_epoch=steps, verbose=verbose)
+    # The stream shuffles itself; shuffle=False keeps Keras from warning that it would ignore the flag.
+    history = trainer.fit(stream, epochs=1, steps_per_epoch=steps, verbose=verbose, shuffle=False)
     report = {"train": {name: float(values[-1]) for name, values in history.history.items()},
               "steps": steps, "vocabulary_size": len(vocabulary)}
     if evaluation_split is not None:
