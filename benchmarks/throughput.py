@@ -1,10 +1,11 @@
 """Training throughput of a DCGAN step, three ways, on the same networks and data.
 
-    python benchmarks/throughput.py                        # defaults: about 6 minutes on 2 CPU cores
-    python benchmarks/throughput.py --jit_compile=both --image_sizes=32 --batch_sizes=64
-    python benchmarks/throughput.py --mixed_precision      # mixed_float16 (meant for GPUs)
+    python benchmarks/throughput.py                        # XLA off and on: about 15 minutes on 2 CPU cores
+    python benchmarks/throughput.py --jit_compile=on --image_sizes=64 --batch_sizes=64 --players=dcgan
+    python benchmarks/throughput.py --mixed_precision --jit_compile=off  # mixed_float16 (meant for GPUs)
 
-The three ways train the same DCGAN networks (``keras_gans.networks.dcgan``,
+The three ways train the same players (``keras_gans.networks.dcgan`` at each
+image and batch size, and the TensorFlow DCGAN tutorial's at 28x28, batch 64;
 identical initial weights) with the same Adam(2e-4, 0.5) optimizers:
 
 - ``keras_gans``: ``model.fit`` on :class:`keras_gans.models.GAN` (D sees real
@@ -111,9 +112,37 @@ def step_flops(generator, discriminator, batch_size):
     return batch_size * (4 * forward_flops(generator) + 8 * forward_flops(discriminator))
 
 
-def make_networks(image_size, base_filters, seed):
-    """DCGAN G and D with weights fixed by ``seed``."""
+def tutorial_networks():
+    """The players of the TensorFlow DCGAN tutorial (28x28 digits), layer for layer.
+
+    G: Dense 7x7x256 (no bias), batch norm, LeakyReLU, then 5x5 transposed
+    convolutions to 128 (stride 1), 64 and 1 channels (stride 2), each but the
+    last followed by batch norm and LeakyReLU, tanh out. D: two 5x5 stride-2
+    convolutions (64, 128) with LeakyReLU and dropout 0.3, one logit.
+    """
+    layers = keras.layers
+    z = keras.Input((LATENT_DIM,))
+    x = layers.Dense(7 * 7 * 256, use_bias=False)(z)
+    x = layers.LeakyReLU()(layers.BatchNormalization()(x))
+    x = layers.Reshape((7, 7, 256))(x)
+    for filters, strides in ((128, 1), (64, 2)):
+        x = layers.Conv2DTranspose(filters, 5, strides=strides, padding="same", use_bias=False)(x)
+        x = layers.LeakyReLU()(layers.BatchNormalization()(x))
+    images = layers.Conv2DTranspose(1, 5, strides=2, padding="same", use_bias=False, activation="tanh")(x)
+    generator = keras.Model(z, images, name="tutorial_generator")
+    inputs = keras.Input((28, 28, 1))
+    x = inputs
+    for filters in (64, 128):
+        x = layers.Dropout(0.3)(layers.LeakyReLU()(layers.Conv2D(filters, 5, strides=2, padding="same")(x)))
+    discriminator = keras.Model(inputs, layers.Dense(1)(layers.Flatten()(x)), name="tutorial_discriminator")
+    return generator, discriminator
+
+
+def make_networks(players, image_size, base_filters, seed):
+    """G and D (``players``: ``dcgan`` at ``image_size``, or the TF ``tutorial``'s at 28) with weights from ``seed``."""
     keras.utils.set_random_seed(seed)
+    if players == "tutorial":
+        return tutorial_networks()
     shape = (image_size, image_size, 1)
     return (networks.dcgan.generator(LATENT_DIM, shape, base_filters=base_filters),
             networks.dcgan.discriminator(shape, base_filters=base_filters))
@@ -240,9 +269,14 @@ class TrainOnBatchRunner:
 
 
 def digits_batches(image_size, batch_size):
-    """(one fixed batch as NumPy, the repeating tf.data pipeline of the same digits)."""
-    pipeline = data.load("digits", batch_size=batch_size, image_size=image_size, repeat=True, seed=0)
-    pipeline = pipeline.map(lambda images, labels: images)
+    """(one fixed batch as NumPy, the repeating tf.data pipeline of the same digits).
+
+    A size that is not a power of two (the tutorial's 28) is resized from the next power of two.
+    """
+    loaded = 1 << (image_size - 1).bit_length()
+    pipeline = data.load("digits", batch_size=batch_size, image_size=loaded, repeat=True, seed=0)
+    pipeline = pipeline.map(lambda images, labels: images if loaded == image_size
+                            else tf.image.resize(images, (image_size, image_size)))
     batch = next(iter(pipeline)).numpy()
     return batch, pipeline
 
@@ -257,18 +291,18 @@ def pipeline_ms_per_batch(pipeline, batches):
     return (time.perf_counter() - start) / batches * 1e3
 
 
-def measure(image_size, batch_size, args, jit_compile, peak):
+def measure(players, image_size, batch_size, args, jit_compile, peak):
     """Builds the runners for one setting, times them in rounds and prints one JSON line each."""
     real, pipeline = digits_batches(image_size, batch_size)
     in_memory = tf.data.Dataset.from_tensors(real).repeat()
     runners = {}
     for way in args.ways:
-        generator, discriminator = make_networks(image_size, args.base_filters, seed=0)
+        generator, discriminator = make_networks(players, image_size, args.base_filters, seed=0)
         if way == "keras_gans":
             runners[way] = FitRunner(models.GAN(generator, discriminator, LATENT_DIM, seed=0), in_memory,
                                      jit_compile)
             if args.pipeline:
-                generator, discriminator = make_networks(image_size, args.base_filters, seed=0)
+                generator, discriminator = make_networks(players, image_size, args.base_filters, seed=0)
                 runners["keras_gans/pipeline"] = FitRunner(
                     models.GAN(generator, discriminator, LATENT_DIM, seed=0), pipeline, jit_compile)
         elif way == "guide":
@@ -279,19 +313,20 @@ def measure(image_size, batch_size, args, jit_compile, peak):
     for _ in range(args.rounds):
         for name, runner in runners.items():
             times[name].append(runner.run(args.steps))
-    flops = step_flops(*make_networks(image_size, args.base_filters, seed=0), batch_size)
+    flops = step_flops(*make_networks(players, image_size, args.base_filters, seed=0), batch_size)
     # The pipeline keeps up if it alone delivers a batch far faster than a step consumes one.
     pipeline_alone = pipeline_ms_per_batch(pipeline, 200) if "keras_gans/pipeline" in runners else None
     for name, seconds in times.items():
         step = statistics.median(seconds)
         way, _, source = name.partition("/")
         print(json.dumps({
-            "benchmark": "throughput", "way": way, "data": source or "memory",
+            "benchmark": "throughput", "players": players, "way": way, "data": source or "memory",
             "image_size": image_size, "batch_size": batch_size, "base_filters": args.base_filters,
             "jit_compile": jit_compile, "mixed_precision": args.mixed_precision,
             "step_ms": round(step * 1e3, 2), "step_ms_rounds": [round(s * 1e3, 2) for s in seconds],
             "images_per_s": round(batch_size / step, 1), "gflop_per_step": round(flops / 1e9, 3),
             "achieved_gflops": round(flops / step / 1e9, 2), "matmul_gflops": round(peak, 1),
+            "share_of_peak": round(flops / step / 1e9 / peak, 3),
             **({"pipeline_alone_ms_per_batch": round(pipeline_alone, 3)} if source == "pipeline" else {}),
             "machine": machine()}), flush=True)
 
@@ -304,13 +339,19 @@ def main():
     parser.add_argument("--steps", type=int, default=8, help="steps per timed round")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds; the median is reported")
     parser.add_argument("--ways", default=",".join(WAYS), help=f"comma-separated subset of {WAYS}")
-    parser.add_argument("--jit_compile", choices=("off", "on", "both"), default="off",
+    parser.add_argument("--jit_compile", choices=("off", "on", "both"), default="both",
                         help="XLA-compile the train steps")
     parser.add_argument("--mixed_precision", action="store_true", help="mixed_float16 policy")
+    parser.add_argument("--players", default="dcgan,tutorial",
+                        help="comma-separated: dcgan (keras_gans.networks.dcgan at --image_sizes and "
+                             "--batch_sizes), tutorial (the TensorFlow DCGAN tutorial's, 28x28, batch 64)")
     parser.add_argument("--no_pipeline", dest="pipeline", action="store_false",
                         help="skip the keras_gans run fed by the tf.data pipeline")
     args = parser.parse_args()
     args.ways = args.ways.split(",")
+    args.players = args.players.split(",")
+    if not args.players or set(args.players) - {"dcgan", "tutorial"}:
+        parser.error(f"--players: choose from dcgan, tutorial; received {','.join(args.players)}")
     unknown = sorted(set(args.ways) - set(WAYS))
     if unknown:
         parser.error(f"--ways: unknown {unknown}; choose from {WAYS}")
@@ -319,9 +360,12 @@ def main():
     peak = matmul_gflops()
     jit_settings = {"off": [False], "on": [True], "both": [False, True]}[args.jit_compile]
     for jit_compile in jit_settings:
-        for image_size in [int(s) for s in args.image_sizes.split(",")]:
-            for batch_size in [int(b) for b in args.batch_sizes.split(",")]:
-                measure(image_size, batch_size, args, jit_compile, peak)
+        if "dcgan" in args.players:
+            for image_size in [int(s) for s in args.image_sizes.split(",")]:
+                for batch_size in [int(b) for b in args.batch_sizes.split(",")]:
+                    measure("dcgan", image_size, batch_size, args, jit_compile, peak)
+        if "tutorial" in args.players:
+            measure("tutorial", 28, 64, args, jit_compile, peak)
 
 
 if __name__ == "__main__":

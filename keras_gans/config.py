@@ -201,7 +201,13 @@ class RunConfig(Config):
     seed: int = option(0, "Seed of every random draw (weights, data order, z).")
     deterministic: bool = option(False, "Enable TensorFlow op determinism (bitwise-reproducible runs).")
     mixed_precision: bool = option(False, "Train with the mixed_float16 policy (GPU).")
-    jit_compile: bool = option(False, "Compile the train step with XLA.")
+    jit_compile: bool | None = option(None, "Compile the train step with XLA; default on with one replica "
+                                      "for every model whose step XLA compiles, off under a multi-replica "
+                                      "strategy (keras_gans.execution says why).")
+    steps_per_execution: int | None = option(None, "Train steps per call into TensorFlow (fewer Python round "
+                                             "trips for small steps); default 50 for 2-D points, 1 for "
+                                             "images; lowered to divide the steps per epoch.",
+                                             check=positive, requirement="must be a positive integer")
     resume: bool = option(True, "Resume from the last checkpoint in --model_dir.")
     sample_every: int = option(1, "Write a sample grid every N epochs.", check=positive,
                                requirement="must be a positive integer")

@@ -27,7 +27,7 @@ import keras
 import tensorflow as tf
 from absl import logging
 
-from keras_gans import callbacks, data, distribute, experiments, export
+from keras_gans import callbacks, data, distribute, execution, experiments, export
 from keras_gans.config import ConfigError, RunConfig, flag_text
 from keras_gans.experiments.base import Context, DataSpec, class_count, make_optimizers  # noqa: F401 (public)
 
@@ -249,9 +249,12 @@ def _fit_phases(model, phases, run_config, initial_epoch, fit_callbacks):
             continue
         done = max(initial_epoch, start)
         stream = _load(run_config, phase, repeat=True).skip((done - start) * phase_steps)
+        model.steps_per_execution = execution.steps_per_execution(
+            run_config.steps_per_execution, phase_steps, points=run_config.dataset in data.TOY_SETS,
+            replicas=model.distribute_strategy.num_replicas_in_sync)
         if len(phases) > 1:
             model.enter_phase(index, phase)
-            model.make_train_function(force=True)
+        model.make_train_function(force=True)
         # A progress bar in a terminal, one line per epoch in a log file; the stream shuffles itself.
         history = model.fit(stream, epochs=end, steps_per_epoch=phase_steps, initial_epoch=done,
                             callbacks=fit_callbacks, verbose=1 if sys.stdout.isatty() else 2, shuffle=False)

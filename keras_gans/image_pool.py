@@ -23,7 +23,7 @@ state, so they make the same swap decisions, each on its own images.
 import keras
 import tensorflow as tf
 
-from keras_gans import checks
+from keras_gans import checks, draws
 
 SWAP_PROBABILITY = 0.5
 
@@ -73,8 +73,8 @@ class ImagePool(keras.layers.Layer):
             return images
         images = tf.convert_to_tensor(images, dtype=self.images.dtype)
         batch = tf.shape(images)[0]
-        swap_draws = keras.random.uniform((batch,), seed=self.seed_generator)
-        slot_draws = keras.random.randint((batch,), 0, self.pool_size, seed=self.seed_generator)
+        swap_draws = draws.uniform((batch,), seed=self.seed_generator)
+        slot_draws = draws.randint((batch,), 0, self.pool_size, seed=self.seed_generator)
 
         def step(i, pool, count, outputs):
             image = images[i]

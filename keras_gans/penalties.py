@@ -14,7 +14,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import distribute
+from keras_gans import distribute, draws
 
 # Added under the square root so the gradient norm (and its own gradient) stays
 # finite when the critic's input gradient is exactly zero.
@@ -58,7 +58,7 @@ def gradient_penalty(critic, real, fake, seed, *, target_norm=1.0, training=True
     # global batch and sliced per replica, so a distributed step matches one device.
     ones = (1,) * (len(real.shape) - 1)
     alpha = distribute.replica_slice(
-        lambda rows: keras.random.uniform((rows,) + ones, dtype=real.dtype, seed=seed), batch)
+        lambda rows: draws.uniform((rows,) + ones, dtype=real.dtype, seed=seed), batch)
     interpolated = alpha * real + (1.0 - alpha) * fake
     sq_norm = _input_gradient_sq_norm(critic, interpolated, training)
     norm = ops.sqrt(sq_norm + _NORM_EPSILON)
@@ -110,7 +110,7 @@ def path_lengths(synthesis, ws, seed=None, *, projection=None, training=True):
         images = ops.cast(synthesis(ws, training=training), "float32")
         shape = tuple(images.shape[1:])
         if projection is None:
-            projection = distribute.replica_slice(lambda rows: keras.random.normal((rows,) + shape, seed=seed),
+            projection = distribute.replica_slice(lambda rows: draws.normal((rows,) + shape, seed=seed),
                                                   ops.shape(images)[0])
         y = ops.cast(projection, "float32") / math.sqrt(shape[0] * shape[1])
         total = ops.sum(images * y)

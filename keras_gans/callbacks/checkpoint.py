@@ -176,7 +176,10 @@ class NonFiniteGuard(keras.callbacks.Callback):
     to ``"<metric> became <nan|inf> at step <step> (epoch <e>)"``, where the
     step is the model's optimizer iteration count (the generator step of a
     GAN, the step TensorBoard plots against) and the epoch is 1-based, and
-    logs the message as an error. :attr:`message` is None until then.
+    logs the message as an error. :attr:`message` is None until then. With
+    several steps per execution (``steps_per_execution``) Keras reports the
+    logs once per execution: the step named is the last of the execution in
+    which the value appeared.
     """
 
     def __init__(self):

@@ -13,7 +13,7 @@ import dataclasses
 
 import keras
 
-from keras_gans import callbacks, config, data
+from keras_gans import callbacks, config, data, execution
 
 # What a dataset's batches hold, by kind, and a set of each kind to suggest.
 DATA_KINDS = {"images": "images (digits, shapes, tfds:<name>, folder:<path>)",
@@ -149,6 +149,9 @@ class Experiment:
     paper = ""
     data_kinds = ("images",)
     run_defaults = {}
+    # Whether XLA makes the step faster at the app's defaults on a CPU (benchmarks/xla_by_experiment.py);
+    # --jit_compile left unset follows it on images.
+    xla_faster = False
 
     def default_run(self, **settings):
         """The :class:`~keras_gans.config.RunConfig` of this experiment's defaults, with ``settings``."""
@@ -168,7 +171,14 @@ class Experiment:
     def compile(self, ctx, model):
         """Compiles the model with the run's optimizers (called inside the strategy scope)."""
         d_optimizer, g_optimizer = make_optimizers(ctx.run, ctx.total_steps, model.n_critic)
-        model.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=ctx.run.jit_compile)
+        model.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer,
+                      jit_compile=self.jit_compile(ctx, model))
+
+    def jit_compile(self, ctx, model):
+        """Whether the step is XLA-compiled: ``--jit_compile``, else where it was measured faster (the 2-D
+        sets' MLP steps, run 50 to a call, are: ``benchmarks/mode_coverage.py --jit_compile=on|off``)."""
+        faster = ctx.spec.is_toy or self.xla_faster
+        return execution.jit_compile(ctx.run.jit_compile, model, faster=faster)
 
     def sample_callback(self, ctx, model):
         """The chief's per-epoch picture: a scatter over the modes for toy sets, else a sample grid."""

@@ -38,6 +38,7 @@ class CGANConfig(Config):
 
 class CGANExperiment(Experiment):
     name, Config, paper = "cgan", CGANConfig, "Mirza & Osindero 2014, Conditional GANs"
+    xla_faster = True
 
     def build(self, ctx):
         c, spec = ctx.config, ctx.spec
@@ -69,6 +70,7 @@ class ACGANConfig(Config):
 
 class ACGANExperiment(CGANExperiment):
     name, Config, paper = "acgan", ACGANConfig, "Odena et al. 2017, Auxiliary Classifier GANs"
+    xla_faster = False  # CGAN's is faster with XLA, ACGAN's is not
 
     def build(self, ctx):
         c, spec = ctx.config, ctx.spec

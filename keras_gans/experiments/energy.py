@@ -31,6 +31,7 @@ class EBGANConfig(Config):
 
 class EBGANExperiment(Experiment):
     name, Config, paper = "ebgan", EBGANConfig, "Zhao et al. 2017, Energy-based GAN"
+    xla_faster = True
 
     def build(self, ctx):
         c, shape = ctx.config, ctx.spec.sample_shape

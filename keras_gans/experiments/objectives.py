@@ -64,6 +64,7 @@ class DCGANConfig(GANHacks):
 
 class DCGANExperiment(Experiment):
     name, Config, paper = "dcgan", DCGANConfig, "Radford et al. 2016, DCGAN"
+    xla_faster = True
 
     def build(self, ctx):
         c, shape = ctx.config, ctx.spec.sample_shape
@@ -99,6 +100,7 @@ class LSGANConfig(GANHacks):
 
 class LSGANExperiment(Experiment):
     name, Config, paper = "lsgan", LSGANConfig, "Mao et al. 2017, Least Squares GAN"
+    xla_faster = True
     data_kinds = ("images", "points")
 
     def build(self, ctx):
@@ -150,6 +152,7 @@ class WGANGPConfig(GANHacks):
 
 class WGANGPExperiment(Experiment):
     name, Config, paper = "wgan_gp", WGANGPConfig, "Gulrajani et al. 2017, Improved Training of WGANs"
+    xla_faster = True
     data_kinds = ("images", "points")
     run_defaults = {"batch_size": 320}  # 5 critic steps x 64: --split_real_batch deals it
 
@@ -176,6 +179,7 @@ class SNGANConfig(GANHacks):
 
 class SNGANExperiment(Experiment):
     name, Config, paper = "sngan", SNGANConfig, "Miyato et al. 2018, Spectral Normalization"
+    xla_faster = True
     data_kinds = ("images", "points")
 
     def build(self, ctx):

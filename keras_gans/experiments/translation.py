@@ -315,7 +315,8 @@ class CycleGANExperiment(TranslationExperiment):
                 if decay_steps else learning_rate
 
         d_optimizer, g_optimizer = make_optimizers(run, total, schedule=schedule)
-        model.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=run.jit_compile)
+        model.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer,
+                      jit_compile=self.jit_compile(ctx, model))
 
 
 @dataclasses.dataclass(frozen=True)

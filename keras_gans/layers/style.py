@@ -16,7 +16,7 @@ import math
 import keras
 from keras import ops
 
-from keras_gans import checks, distribute
+from keras_gans import checks, distribute, draws
 from keras_gans.layers.equalized import EqualizedDense
 
 
@@ -140,7 +140,7 @@ class NoiseInjection(keras.layers.Layer):
         if self.randomize:
             shape = tuple(inputs.shape[1:3]) + (1,)
             noise = distribute.replica_slice(
-                lambda rows: keras.random.normal((rows,) + shape, seed=self.seed_generator), ops.shape(inputs)[0])
+                lambda rows: draws.normal((rows,) + shape, seed=self.seed_generator), ops.shape(inputs)[0])
         else:
             noise = self.noise_const
         return inputs + ops.cast(self.strength, inputs.dtype) * ops.cast(noise, inputs.dtype)

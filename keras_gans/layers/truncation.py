@@ -20,6 +20,8 @@ import math
 import keras
 from keras import ops
 
+from keras_gans import draws
+
 NO_TRUNCATION = 0.0  # a threshold <= 0 means "no truncation"
 
 
@@ -51,7 +53,7 @@ def truncate_latent(z, threshold):
 
 def truncated_normal(shape, threshold, seed=None):
     """N(0, I) draws ``shape`` with entries beyond ``threshold`` resampled (:func:`truncate_latent`)."""
-    return truncate_latent(keras.random.normal(shape, seed=seed), threshold)
+    return truncate_latent(draws.normal(shape, seed=seed), threshold)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")

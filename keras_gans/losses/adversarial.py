@@ -13,10 +13,9 @@ of logits ``[batch, h, w, 1]`` works like a vector of logits ``[batch, 1]``. A
 discriminator loss is the real term plus the fake term.
 """
 
-import keras
 from keras import ops
 
-from keras_gans import checks
+from keras_gans import checks, draws
 
 VARIANTS = ("minimax", "non_saturating", "least_squares", "wasserstein", "hinge")
 
@@ -45,8 +44,8 @@ def _targets(real_logits, fake_logits, label_smoothing, label_noise, seed):
     if label_noise > 0.0:
         if seed is None:
             raise ValueError("`seed` is required when label_noise > 0 (a keras.random.SeedGenerator).")
-        flip_real = keras.random.uniform(ops.shape(real_logits), seed=seed) < label_noise
-        flip_fake = keras.random.uniform(ops.shape(fake_logits), seed=seed) < label_noise
+        flip_real = draws.uniform(ops.shape(real_logits), seed=seed) < label_noise
+        flip_fake = draws.uniform(ops.shape(fake_logits), seed=seed) < label_noise
         real_targets = ops.where(flip_real, ops.zeros_like(real_targets), real_targets)
         fake_targets = ops.where(flip_fake, ops.full_like(fake_targets, real_value), fake_targets)
     return real_targets, fake_targets

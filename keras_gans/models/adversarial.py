@@ -15,7 +15,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gans import checks, distribute
+from keras_gans import checks, distribute, draws
 from keras_gans.models.game import AdversarialGame
 
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
@@ -136,8 +136,8 @@ class AdversarialModel(AdversarialGame):
     def _draw_latent(self, rows):
         shape = (rows, self.latent_dim)
         if self.latent_distribution == "uniform":
-            return keras.random.uniform(shape, minval=-1.0, maxval=1.0, seed=self.seed_generator)
-        return keras.random.normal(shape, seed=self.seed_generator)
+            return draws.uniform(shape, minval=-1.0, maxval=1.0, seed=self.seed_generator)
+        return draws.normal(shape, seed=self.seed_generator)
 
     def sample_latent(self, batch_size):
         """Draws ``[batch_size, latent_dim]`` latent vectors (this replica's rows of the global batch)."""
@@ -146,7 +146,7 @@ class AdversarialModel(AdversarialGame):
     def random_classes(self, batch_size, num_classes):
         """Uniform int32 class ids ``[batch_size]`` for this replica, from the seed generator."""
         return distribute.replica_slice(
-            lambda rows: ops.cast(keras.random.randint((rows,), 0, num_classes, seed=self.seed_generator),
+            lambda rows: ops.cast(draws.randint((rows,), 0, num_classes, seed=self.seed_generator),
                                   "int32"),
             batch_size)
 

@@ -12,7 +12,7 @@ or out-of-range data.
 import keras
 from keras import ops
 
-from keras_gans import checks, layers, losses
+from keras_gans import checks, draws, layers, losses
 from keras_gans.models.adversarial import AdversarialModel, class_ids_array, real_inputs
 
 
@@ -130,7 +130,7 @@ class ClassConditionalGAN(CodeConditionedGAN):
         """
         z, rows = self.latent_array(z_or_num)
         if labels is None:
-            labels = keras.random.randint((rows,), 0, self.num_classes, seed=self.seed_generator)
+            labels = draws.randint((rows,), 0, self.num_classes, seed=self.seed_generator)
             labels = ops.cast(labels, "int32")
         else:
             labels = ops.convert_to_tensor(class_ids_array("labels", labels, rows, self.num_classes))

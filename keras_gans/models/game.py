@@ -129,6 +129,7 @@ class AdversarialGame(distribute.SkipsSymbolicBuild, keras.Model):
     num_classes = None  # class-conditional models set their class count
     d_optimizer = g_optimizer = None  # set by compile
     seed_generator = None  # models that draw random inputs set theirs
+    xla_unsupported = None  # why XLA cannot compile the model's step, for models where it cannot
 
     def __init__(self, *, n_critic=1, split_real_batch=False, **kwargs):
         super().__init__(**kwargs)

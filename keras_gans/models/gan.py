@@ -14,7 +14,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import checks, distribute, losses, penalties
+from keras_gans import checks, distribute, draws, losses, penalties
 from keras_gans.models.adversarial import AdversarialModel, real_inputs
 from keras_gans.networks.taps import discriminator_with_features
 from keras_gans.packing import pack_samples
@@ -165,7 +165,7 @@ class GAN(AdversarialModel):
             return samples
         shape = tuple(samples.shape[1:])
         noise = distribute.replica_slice(
-            lambda rows: keras.random.normal((rows,) + shape, seed=self.seed_generator),
+            lambda rows: draws.normal((rows,) + shape, seed=self.seed_generator),
             ops.shape(samples)[0])
         return samples + ops.cast(self.instance_noise_stddev(), samples.dtype) * noise
 

@@ -19,7 +19,7 @@ import math
 import keras
 from keras import ops
 
-from keras_gans import checks, distribute, losses
+from keras_gans import checks, distribute, draws, losses
 from keras_gans.models.adversarial import class_ids_array, real_inputs
 from keras_gans.models.conditional import CodeConditionedGAN, check_encoded_classes, input_names
 from keras_gans.models.game import as_float32
@@ -74,7 +74,7 @@ class InfoGAN(CodeConditionedGAN):
     # --------------------------------------------------------------- sampling
 
     def _draw_continuous(self, rows):
-        return keras.random.uniform((rows, self.num_continuous), minval=-1.0, maxval=1.0,
+        return draws.uniform((rows, self.num_continuous), minval=-1.0, maxval=1.0,
                                     seed=self.seed_generator)
 
     def generator_inputs(self, batch_size):
@@ -96,7 +96,7 @@ class InfoGAN(CodeConditionedGAN):
         """
         z, rows = self.latent_array(z_or_num)
         if categorical_code is None:
-            categorical_code = ops.cast(keras.random.randint((rows,), 0, self.num_categories,
+            categorical_code = ops.cast(draws.randint((rows,), 0, self.num_categories,
                                                              seed=self.seed_generator), "int32")
         else:
             categorical_code = ops.convert_to_tensor(

@@ -15,7 +15,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gans import checks, distribute, losses
+from keras_gans import checks, distribute, draws, losses
 from keras_gans.models.adversarial import AdversarialModel, class_ids_array, real_inputs
 from keras_gans.models.game import as_float32
 from keras_gans.networks.taps import discriminator_with_features
@@ -90,7 +90,7 @@ class SGAN(AdversarialModel):
         return self.generator(self.sample_latent(ops.shape(real_inputs(batch))[0]), training=training)
 
     def _labelled_batch(self, batch_size):
-        index = distribute.replica_slice(lambda rows: keras.random.randint((rows,), 0, self.num_labelled,
+        index = distribute.replica_slice(lambda rows: draws.randint((rows,), 0, self.num_labelled,
                                                                 seed=self.seed_generator), batch_size)
         return ops.take(self.labelled_images, index, axis=0), ops.take(self.labelled_labels, index, axis=0)
 

@@ -10,7 +10,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import checks, distribute, latent, losses, penalties
+from keras_gans import checks, distribute, draws, latent, losses, penalties
 from keras_gans.export import Endpoint
 from keras_gans.layers.style import NoiseInjection
 from keras_gans.models.adversarial import AdversarialModel, real_inputs
@@ -219,8 +219,8 @@ class StyleGAN2(AdversarialModel):
             self.truncation.update_average(w_mean, self.w_avg_decay)
         if not mixing:
             return ws
-        mixed = keras.random.uniform((), seed=self.seed_generator) < self.style_mixing
-        drawn = keras.random.randint((), 1, self.num_ws, seed=self.seed_generator)
+        mixed = draws.uniform((), seed=self.seed_generator) < self.style_mixing
+        drawn = draws.randint((), 1, self.num_ws, seed=self.seed_generator)
         cutoff = ops.where(mixed, drawn, self.num_ws)
         layer = ops.arange(self.num_ws)[None, :, None]
         return ops.where(layer < cutoff, ws, other)

@@ -21,7 +21,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import checks, distribute, layers, losses
+from keras_gans import checks, distribute, draws, layers, losses
 from keras_gans.models.adversarial import AdversarialModel
 from keras_gans.models.conditional import input_names
 from keras_gans.models.game import as_float32
@@ -80,6 +80,7 @@ class TextToImageGAN(AdversarialModel):
     """
 
     TRACKERS = ("d_loss", "g_loss", "d_real", "d_fake")
+    xla_unsupported = "its text encoder reads the captions' strings, which XLA cannot compile"
 
     def __init__(self, generator, discriminator, text_encoder, latent_dim, *, cls_weight=0.5, interp_weight=0.0,
                  interp_beta=0.5, content_key=None, **kwargs):
@@ -125,7 +126,7 @@ class TextToImageGAN(AdversarialModel):
             all_keys = [distribute.gather_replicas(key) for key in keys]
             total = ops.shape(everyone)[0]
             scores = distribute.replica_slice(
-                lambda n: keras.random.uniform((n, total), seed=self.seed_generator), rows)  # [rows, total]
+                lambda n: draws.uniform((n, total), seed=self.seed_generator), rows)  # [rows, total]
             allowed = None
             for key, everyone_key in zip(keys, all_keys):
                 differs = ops.not_equal(ops.expand_dims(key, 1), ops.expand_dims(everyone_key, 0))

@@ -1,0 +1,176 @@
+"""Every experiment's train step with and without XLA at its app's defaults: is the default the faster one?
+
+    nice -n 10 python benchmarks/xla_by_experiment.py [--experiments=dcgan,gan] [--steps=40]
+        [--json=benchmarks/results/xla_by_experiment.jsonl]
+    python benchmarks/xla_by_experiment.py --random_numbers   # TensorFlow's random numbers with and without XLA
+
+For each experiment (default: all) and each ``jit_compile`` setting, a fresh
+process runs the app's defaults (``experiment.run`` with the experiment's
+default run config, measures after training off) with ``--warmup`` +
+``--steps`` steps per epoch, up to the first epoch at the full resolution for
+ProGAN, and times the last epoch's ``--steps`` steps after its warm-up (the
+first call traces, and with XLA compiles). One JSON line per
+(experiment, setting): milliseconds per step, the compile-and-first-step
+seconds, and which setting the library picks when ``--jit_compile`` is left
+unset (``Experiment.xla_faster``, :func:`keras_gans.execution.jit_compile`).
+
+Exits 1 when, for some experiment, the setting the library picks is more than
+``--tolerance`` slower per step than the other one. A run that fails or gives
+no result within ``--timeout_s`` (XLA cannot compile the step, or compiles it
+for minutes) counts as slower.
+"""
+
+import argparse
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+from _common import ROOT  # benchmarks/ is on sys.path when run as a script
+
+
+def run_one(name, jit_compile, args):
+    """Trains ``name`` with its defaults in this process; returns its timing record."""
+    import keras
+
+    from keras_gans import experiment, experiments
+
+    registered = experiments.get(name)
+
+    class Clock(keras.callbacks.Callback):
+        """Times the steps of the last epoch after its warm-up steps (a new phase traces its step again)."""
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.begun, self.batches, self.warm = time.perf_counter(), 0, None
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.batches += 1
+            if self.batches == args.warmup:
+                self.warm = time.perf_counter()
+                self.first_seconds = self.warm - self.begun
+            self.end = time.perf_counter()
+
+    clock = Clock()
+    picked = {}
+
+    class Timed(type(registered)):
+        def compile(self, ctx, model):
+            picked["default"] = self.jit_compile(dataclasses.replace(ctx, run=ctx.run.replace(jit_compile=None)),
+                                                 model)
+            super().compile(ctx, model)
+
+        def callbacks(self, ctx, model):
+            return [*super().callbacks(ctx, model), clock]
+
+        def evaluate(self, ctx, model):
+            return None
+
+    with tempfile.TemporaryDirectory() as folder:
+        run_config = registered.default_run(
+            epochs=1, steps_per_epoch=args.warmup + args.steps, model_dir=os.path.join(folder, "run"),
+            export=False, jit_compile=jit_compile, steps_per_execution=1)
+        phases = registered.phases(registered.default_run(), registered.Config())
+        if len(phases) > 1:  # up to the first epoch of the last phase (ProGAN's full resolution)
+            run_config = run_config.replace(epochs=sum(phase.epochs for phase in phases[:-1]) + 1)
+        experiment.run(registered.Config(), run_config, experiment=Timed())
+    return {"experiment": name, "jit_compile": jit_compile, "default": picked["default"],
+            "ms_per_step": round(1000 * (clock.end - clock.warm) / args.steps, 2),
+            "first_steps_s": round(clock.first_seconds, 2), "steps": args.steps}
+
+
+def _measure(name, jit, args):
+    """The record of one worker process; with ``ms_per_step`` None and the reason when it failed or timed out."""
+    command = [sys.executable, os.path.abspath(__file__), f"--worker={name}:{jit}", f"--steps={args.steps}",
+               f"--warmup={args.warmup}"]
+    failed = {"experiment": name, "jit_compile": jit == "on", "default": False, "ms_per_step": None}
+    try:
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=args.timeout_s,
+                                env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    except subprocess.TimeoutExpired:
+        return {**failed, "error": f"no result within {args.timeout_s:g} s (tracing and compiling included)"}
+    if result.returncode:  # e.g. XLA cannot compile the step: the error's last line
+        return {**failed, "error": (result.stderr.strip().splitlines() or ["no output"])[-1][:300]}
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def random_number_rates(shape=(64, 8, 8, 128), calls=50):
+    """Milliseconds to draw ``shape`` uniform numbers, with and without XLA, per algorithm of TensorFlow's
+    stateless random ops (``auto_select`` is what ``keras.random`` and Keras's ``Dropout`` use)."""
+    import tensorflow as tf
+
+    seed = tf.constant([1, 2])
+    for algorithm in ("auto_select", "philox", "threefry"):
+        for jit in (False, True):
+            if algorithm == "threefry" and not jit:
+                continue  # TensorFlow has no ThreeFry kernel outside XLA on a CPU
+
+            @tf.function(jit_compile=jit)
+            def draw(seed):
+                return tf.reduce_sum(tf.random.stateless_uniform(shape, seed=seed, alg=algorithm))
+
+            draw(seed).numpy()
+            begun = time.perf_counter()
+            for _ in range(calls):
+                draw(seed).numpy()
+            print(json.dumps({"algorithm": algorithm, "jit_compile": jit, "numbers": int(np.prod(shape)),
+                              "ms_per_draw": round(1000 * (time.perf_counter() - begun) / calls, 2)}), flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--experiments", default=None, help="comma-separated (default: every experiment)")
+    parser.add_argument("--steps", type=int, default=40, help="timed steps after the warm-up")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed first steps (tracing, compiling)")
+    parser.add_argument("--tolerance", type=float, default=0.10,
+                        help="how much slower per step the default may be than the other setting")
+    parser.add_argument("--timeout_s", type=float, default=300,
+                        help="a run with no result by then counts as failed (XLA compiles some steps for minutes)")
+    parser.add_argument("--json", default=None, help="also append each JSON line to this file")
+    parser.add_argument("--random_numbers", action="store_true",
+                        help="instead: time TensorFlow's random-number algorithms with and without XLA")
+    parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.random_numbers:
+        return random_number_rates()
+    if args.worker:
+        name, jit = args.worker.split(":")
+        print(json.dumps(run_one(name, jit == "on", args)), flush=True)
+        return
+
+    from keras_gans import experiments
+
+    names = args.experiments.split(",") if args.experiments else sorted(experiments.REGISTRY)
+    unknown = [n for n in names if n not in experiments.REGISTRY]
+    if unknown:
+        parser.error(f"--experiments: unknown {unknown}; choose from {', '.join(sorted(experiments.REGISTRY))}")
+    missed = []
+    for name in names:
+        records = {}
+        for jit in ("off", "on"):
+            record = _measure(name, jit, args)
+            records[record["jit_compile"]] = record
+            print(json.dumps(record), flush=True)
+            if args.json:
+                with open(args.json, "a") as f:
+                    f.write(json.dumps(record) + "\n")
+        default = records[False]["default"]  # what the library picks (from the run without XLA)
+        if records[False]["ms_per_step"] is None:
+            sys.exit(f"{name} failed without XLA: {records[False]['error']}")
+        chosen, other = records[default]["ms_per_step"], records[not default]["ms_per_step"]
+        verdict = "ok" if chosen is not None and (other is None or chosen <= other * (1 + args.tolerance)) \
+            else "SLOWER"
+        print(f"{name}: {records[False]['ms_per_step']} ms/step without XLA, {records[True]['ms_per_step']} with; "
+              f"default {'XLA' if default else 'no XLA'}: {verdict}", file=sys.stderr, flush=True)
+        if verdict != "ok":
+            missed.append(name)
+    if missed:
+        sys.exit(f"the default is the slower setting for: {', '.join(missed)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""How a train step runs: XLA compilation and steps per execution, resolved for the model and the strategy.
+
+Two run settings decide how fast a step goes without changing what it
+computes (up to float rounding):
+
+* ``jit_compile``: compile the train step with XLA. Left unset (None) it is
+  on where it is faster: for the experiments whose step XLA makes faster at
+  their app's defaults on a CPU (``Experiment.xla_faster``, measured by
+  ``benchmarks/xla_by_experiment.py``), on one device, for a model whose step
+  XLA can compile (:attr:`~keras_gans.models.game.AdversarialGame.xla_unsupported`
+  is None). The step's own random draws name their algorithm
+  (:mod:`keras_gans.draws`), because XLA on a CPU compiles TensorFlow's
+  default one very slowly; Keras's ``Dropout`` still uses the default, so
+  networks with dropout lose much of what XLA gains.
+  Under a strategy with several replicas it stays off: Keras 3
+  compiles ``strategy.run`` inside the XLA function, and XLA cannot reach the
+  other replicas' variables (on two logical CPUs: "Trying to access resource
+  ... located in device CPU:1 from device CPU:0"; the same on GPUs,
+  keras-team/keras#19005). The run says once why it is off.
+* ``steps_per_execution``: train steps per call from Python into TensorFlow
+  (Keras runs them in one ``tf.while_loop``), which removes the per-step
+  Python round trip that dominates tiny steps (the 2-D sets). Keras runs whole
+  executions, so the value is lowered to the largest divisor of the steps per
+  epoch: an epoch ends where it would with one step per execution, and
+  checkpoints, pictures and a resumed run's batches stay where they were.
+  Callbacks that look at every batch (the non-finite guard) see the logs at
+  the end of each execution. Under a strategy with several replicas it is 1:
+  Keras's loop of several steps fails on a distributed iterator (on two
+  logical CPUs), and the run says so once.
+"""
+
+from absl import logging
+
+from keras_gans import distribute
+from keras_gans.config import ConfigError
+
+# Steps per execution for the 2-D sets' tiny MLP steps; images keep one step per call.
+POINTS_STEPS_PER_EXECUTION = 50
+
+_SAID = set()
+
+
+def _say_once(message):
+    if message not in _SAID:
+        _SAID.add(message)
+        logging.warning(message)
+
+
+def jit_compile(requested, model, faster=True):
+    """Whether ``model``'s train step is compiled with XLA.
+
+    Call it inside the strategy scope the model was built in.
+
+    Args:
+        requested: True or False to force it; None for the default (see the
+            module docstring).
+        model: the model about to be compiled; a model whose step XLA cannot
+            compile names why in ``xla_unsupported`` (forcing XLA on it raises
+            :class:`~keras_gans.config.ConfigError`).
+        faster: whether XLA makes this run's step faster (the experiment's
+            measured ``xla_faster``).
+
+    Returns:
+        The ``jit_compile`` for ``keras.Model.compile``.
+    """
+    if requested and model.xla_unsupported is not None:
+        raise ConfigError("jit_compile", True, f"cannot compile {type(model).__name__}'s step: "
+                                               f"{model.xla_unsupported}")
+    if requested is not None:
+        return bool(requested)
+    if not faster:
+        return False
+    reason = model.xla_unsupported
+    if reason is None and distribute.num_replicas() > 1:
+        reason = (f"the {distribute.num_replicas()} replicas of a tf.distribute strategy (Keras compiles "
+                  "strategy.run inside the XLA function, which cannot reach the other replicas' variables)")
+    if reason is not None:
+        _say_once(f"XLA is off for {type(model).__name__}: {reason}. --jit_compile forces it on.")
+        return False
+    return True
+
+
+def steps_per_execution(requested, steps_per_epoch, points=False, replicas=1):
+    """Train steps per call into TensorFlow: ``requested`` (default by data kind), lowered to divide the epoch.
+
+    Args:
+        requested: the wanted count, or None for the default:
+            :data:`POINTS_STEPS_PER_EXECUTION` for 2-D points, 1 for images.
+        steps_per_epoch: the steps of one epoch (of the phase).
+        points: whether the batches are 2-D points.
+        replicas: replicas of the strategy the model trains under; with more
+            than one, one step per call (Keras's loop of several steps over a
+            distributed iterator fails there: "You must feed a value for
+            placeholder tensor ...", on two logical CPUs).
+
+    Returns:
+        The largest divisor of ``steps_per_epoch`` that is <= the wanted count.
+    """
+    wanted = requested if requested is not None else (POINTS_STEPS_PER_EXECUTION if points else 1)
+    if replicas > 1 and wanted > 1:
+        _say_once(f"One step per execution under the {replicas} replicas of a tf.distribute strategy: Keras's "
+                  "loop of several steps fails on a distributed iterator.")
+        return 1
+    chosen = max(d for d in range(1, min(wanted, steps_per_epoch) + 1) if steps_per_epoch % d == 0)
+    if requested is not None and chosen != requested:
+        _say_once(f"--steps_per_execution={requested} runs {chosen} steps per execution: Keras runs whole "
+                  f"executions, and {chosen} is the largest count that divides the {steps_per_epoch} "
+                  "steps of an epoch.")
+    return chosen
