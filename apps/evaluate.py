@@ -19,7 +19,10 @@ FID"); ``inception_v3`` uses InceptionV3 pool3 with ``--inception_weights``
 (a local file, or ``imagenet`` to download); ``pixels`` compares raw pixels.
 The measures between the real ``--split`` and the ``--reference_split``
 (real against real) are reported too, as the scale of what real data scores
-(with that split's sample size). The common flags (``--dataset``, ``--image_size``,
+(with that split's sample size). Each split is read once and each batch goes
+through the feature network once (features and logits together); with
+``--measures=fid`` no feature rows are kept, only running means and
+covariances. The common flags (``--dataset``, ``--image_size``,
 ``--batch_size``, ``--seed``, ``--model_dir``, ``--export_dir``, ...) are
 those of every app (``keras_gans.config.RunConfig``).
 """
