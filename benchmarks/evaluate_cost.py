@@ -1,7 +1,7 @@
 """Time and peak memory of the evaluate app on the digits, and of the digit judge's training, before and after a change.
 
-    python benchmarks/evaluate_cost.py                       # about 5 minutes on 2 CPU cores
-    python benchmarks/evaluate_cost.py --before=df104b0 --repeats=2 --judge_sizes=16,32
+    python benchmarks/evaluate_cost.py --judge_sizes=16,32      # about 15 minutes on 2 CPU cores
+    python benchmarks/evaluate_cost.py --before=df104b0 --repeats=1 --export_dir=saved_models/dcgan
 
 Trains DCGAN with ``apps/configs/dcgan_digits.cfg`` for ``--epochs`` and exports
 it (or takes ``--export_dir``), then runs ``apps/evaluate.py
@@ -91,7 +91,7 @@ def main():
     parser.add_argument("--before", default=BEFORE, help="git revision (or folder) of the code before the change")
     parser.add_argument("--export_dir", help="an exported digits DCGAN (default: train one here)")
     parser.add_argument("--epochs", type=int, default=1, help="DCGAN training epochs when no --export_dir")
-    parser.add_argument("--repeats", type=int, default=1, help="runs of each measurement, in turns")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each measurement, in turns")
     parser.add_argument("--judge_sizes", default="32", help="comma-separated image sizes of the judge runs")
     parser.add_argument("--cpu_slack", type=float, default=0.05, help="allowed CPU-time excess, after over before")
     options = parser.parse_args()
