@@ -19,7 +19,10 @@ FID"); ``inception_v3`` uses InceptionV3 pool3 with ``--inception_weights``
 (a local file, or ``imagenet`` to download); ``pixels`` compares raw pixels.
 The measures between the real ``--split`` and the ``--reference_split``
 (real against real) are reported too, as the scale of what real data scores
-(with that split's sample size). The common flags (``--dataset``, ``--image_size``,
+(with that split's sample size). Each split is read once and each batch goes
+through the feature network once (features and logits together); with
+``--measures=fid`` no feature rows are kept, only running means and
+covariances. The common flags (``--dataset``, ``--image_size``,
 ``--batch_size``, ``--seed``, ``--model_dir``, ``--export_dir``, ...) are
 those of every app (``keras_gans.config.RunConfig``).
 """
@@ -59,7 +62,7 @@ flags.DEFINE_string("inception_weights", None, "InceptionV3 weights: a local .h5
 flags.DEFINE_bool("inception_include_top", False, "The weights include the classifier (enables IS).")
 flags.DEFINE_list("measures", list(evaluation.DISTRIBUTION_MEASURES), "Measures between feature sets.")
 flags.DEFINE_integer("kept_features", 5000, "Feature rows per set kept for KID, precision/recall, "
-                     "density/coverage (FID uses every row).")
+                     "density/coverage (FID uses every row; --measures=fid keeps none).")
 flags.DEFINE_integer("kid_subsets", 100, "KID subsets.")
 flags.DEFINE_integer("kid_subset_size", 1000, "KID subset size (1000 in Binkowski et al.).")
 flags.DEFINE_enum("interpolation", "slerp", latent.METHODS, "Interpolation of the grid.")
@@ -218,8 +221,8 @@ def first_images(batches, count):
     return np.concatenate(kept)
 
 
-def make_extractors():
-    """``(features, logits or None)`` extractors chosen by ``--features``."""
+def make_extractor():
+    """The feature extractor ``--features`` chooses; it gives logits too when the network has a class head."""
     choice = FLAGS.features
     if choice == "auto":
         choice = "classifier" if FLAGS.dataset.startswith(CLASSIFIER_SETS) else "inception_v3"
@@ -228,23 +231,17 @@ def make_extractors():
             raise app.UsageError(f"--features=classifier needs a labelled --dataset; {FLAGS.dataset} is not.")
         judge = dict(image_size=FLAGS.image_size, dataset=FLAGS.dataset, data_dir=FLAGS.data_dir, seed=FLAGS.seed,
                      epochs=FLAGS.classifier_epochs)
-        return (features.digit_classifier_features(**judge),
-                features.digit_classifier_features(**judge, output="logits"))
+        return features.digit_classifier_features(**judge, with_logits=True)
     if choice == "inception_v3":
         if FLAGS.inception_weights is None:
             raise app.UsageError("--features=inception_v3 needs --inception_weights=<local .h5 file> "
                                  "(or =imagenet to download them).")
         try:
-            pool3 = features.inception_v3_features(FLAGS.inception_weights,
-                                                   include_top=FLAGS.inception_include_top)
+            return features.inception_v3_features(FLAGS.inception_weights, include_top=FLAGS.inception_include_top,
+                                                  with_logits=FLAGS.inception_include_top)
         except ValueError as error:
             raise app.UsageError(f"--inception_weights={FLAGS.inception_weights}: {error}")
-        logits = None
-        if FLAGS.inception_include_top:
-            logits = features.inception_v3_features(FLAGS.inception_weights, include_top=True,
-                                                    output="logits")
-        return pool3, logits
-    return features.PixelFeatures(), None
+    return features.PixelFeatures()
 
 
 def generated_batches(generator):
@@ -260,14 +257,30 @@ def generated_batches(generator):
         yield images
 
 
-def embed(batches, extractor, logits_extractor):
-    """One pass over image batches: feature statistics, class probabilities (or None), the first images."""
-    statistics = evaluation.FeatureStatistics(keep=FLAGS.kept_features, seed=FLAGS.seed)
+def split_batches(split):
+    """The image batches of a real split, in one pass."""
+    return features.image_batches(load_split(split))
+
+
+def embed(batches, extractor, *, logits=False, search=None):
+    """One pass over image batches: feature statistics, class probabilities (or None), the first images.
+
+    With ``logits``, each batch's features and class probabilities come from one forward pass; ``search``
+    (an ``evaluation.NearestImages``) is fed every batch of the same pass. Feature rows are kept only for
+    the measures that need them: FID reads the running mean and covariance alone.
+    """
+    keep = 0 if set(FLAGS.measures) == {"fid"} else FLAGS.kept_features
+    statistics = evaluation.FeatureStatistics(keep=keep, seed=FLAGS.seed)
     probabilities, first = [], []
     for images in batches:
-        statistics.update(extractor(images))
-        if logits_extractor is not None:
-            probabilities.append(softmax(logits_extractor(images).astype(np.float64), axis=1))
+        if logits:
+            batch_features, batch_logits = extractor.features_and_logits(images)
+            probabilities.append(softmax(batch_logits.astype(np.float64), axis=1))
+        else:
+            batch_features = extractor(images)
+        statistics.update(batch_features)
+        if search is not None:
+            search.update(images)
         if sum(map(len, first)) < FLAGS.memorization_samples:
             first.append(images)
     return (statistics, np.concatenate(probabilities) if probabilities else None,
@@ -284,11 +297,11 @@ def measure(real, fake, probabilities):
     return report
 
 
-def memorization(samples, heldout, output_dir):
-    """Nearest training images of the first samples; held-out real images give the baseline distance."""
-    queries = samples if heldout is None else np.concatenate([samples, heldout])
-    found = evaluation.nearest_training_images(queries, features.image_batches(load_split(FLAGS.split)),
-                                               k=FLAGS.nearest)
+def memorization(samples, heldout, found, output_dir):
+    """Nearest training images of the first samples; held-out real images give the baseline distance.
+
+    ``found`` is the search's result for the samples followed by the held-out images.
+    """
     nearest = found["distances"][:, 0]
     n = len(samples)
     rows = np.concatenate([samples[:, np.newaxis], found["images"][:n]], axis=1)  # [n, 1 + k, H, W, C]
@@ -315,10 +328,11 @@ def interpolation(generator, output_dir):
     return gan_images.save_png(grid, os.path.join(output_dir, "interpolation.png"))
 
 
-def arithmetic(generator, logits_extractor, output_dir, per_group=3, pool=512):
+def arithmetic(generator, extractor, output_dir, per_group=3, pool=512):
     """DCGAN's vector arithmetic on groups of ``per_group`` of ``pool`` samples, grouped by predicted class."""
     z = callbacks.fixed_latent(FLAGS.seed + 2, pool, generator.latent_dim, generator.latent_distribution)
-    predicted = np.argmax(logits_extractor(generator.generate(z)), axis=1)
+    _, logits = extractor.features_and_logits(generator.generate(z))
+    predicted = np.argmax(logits, axis=1)
     classes = [int(c) for c in FLAGS.arithmetic]
     groups = [z[predicted == c][:per_group] for c in classes]
     report = {"classes": classes, "group_sizes": [len(g) for g in groups], "grid": None}
@@ -343,26 +357,30 @@ def evaluate():
         raise app.UsageError("Pass --export_dir (an exported generator) or --model_dir (a training run).")
     check_shapes(generator)
 
-    extractor, logits_extractor = make_extractors()
-    if FLAGS.arithmetic and (logits_extractor is None or generator.num_classes is not None):
+    extractor = make_extractor()
+    if FLAGS.arithmetic and (not extractor.has_logits or generator.num_classes is not None):
         raise app.UsageError("--arithmetic needs an unconditional generator and class predictions "
                              "(--features=classifier, or inception_v3 with --inception_include_top).")
-    real, _, _ = embed(features.image_batches(load_split(FLAGS.split)), extractor, None)
-    fake, probabilities, first = embed(generated_batches(generator), extractor, logits_extractor)
+    fake, probabilities, first = embed(generated_batches(generator), extractor, logits=extractor.has_logits)
+    reference, heldout = None, None
+    if FLAGS.reference_split:
+        reference, reference_probabilities, heldout = embed(split_batches(FLAGS.reference_split), extractor,
+                                                            logits=extractor.has_logits)
+    # The samples' nearest training images are searched in the pass that embeds the training split.
+    search = evaluation.NearestImages(first if heldout is None else np.concatenate([first, heldout]),
+                                      k=FLAGS.nearest)
+    real, _, _ = embed(split_batches(FLAGS.split), extractor, search=search)
     report = {"generator": generator.source, "dataset": FLAGS.dataset, "split": FLAGS.split,
               "image_size": FLAGS.image_size, "features": extractor.name, "seed": FLAGS.seed,
               "measures": measure(real, fake, probabilities)}
-    heldout = None
-    if FLAGS.reference_split:
-        reference_batches = features.image_batches(load_split(FLAGS.reference_split))
-        reference, reference_probabilities, heldout = embed(reference_batches, extractor, logits_extractor)
+    if reference is not None:
         report["reference"] = {"split": FLAGS.reference_split,
                                "measures": measure(real, reference, reference_probabilities)}
     os.makedirs(output_dir, exist_ok=True)
-    report["memorization"] = memorization(first, heldout, output_dir)
+    report["memorization"] = memorization(first, heldout, search.result(), output_dir)
     report["interpolation_grid"] = interpolation(generator, output_dir)
     if FLAGS.arithmetic:
-        report["arithmetic"] = arithmetic(generator, logits_extractor, output_dir)
+        report["arithmetic"] = arithmetic(generator, extractor, output_dir)
     report["memorization_grid"] = os.path.join(output_dir, "memorization.png")
     report["wall_time_s"] = round(time.time() - started, 2)
     path = os.path.join(output_dir, "report.json")

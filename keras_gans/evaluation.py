@@ -16,14 +16,15 @@ The feature extractors are in :mod:`keras_gans.features`.
 """
 
 from keras_gans.judges import categorical_code_scores, class_conditional_scores, predict_classes, train_digit_classifier
-from keras_gans.metrics import (DISTRIBUTION_MEASURES, FeatureStatistics, class_coverage, class_histogram_kl,
-                                code_class_agreement, compare_features, density_coverage, feature_statistics, fid,
-                                frechet_distance, generated_class_accuracy, gradient_energy, inception_score,
-                                kernel_inception_distance, mean_absolute_error, mode_coverage,
+from keras_gans.metrics import (DISTRIBUTION_MEASURES, FeatureStatistics, NearestImages, class_coverage,
+                                class_histogram_kl, code_class_agreement, compare_features, density_coverage,
+                                feature_statistics, fid, frechet_distance, generated_class_accuracy, gradient_energy,
+                                inception_score, kernel_inception_distance, mean_absolute_error, mode_coverage,
                                 nearest_training_images, precision_recall, psnr)
 
-__all__ = ["DISTRIBUTION_MEASURES", "FeatureStatistics", "categorical_code_scores", "class_conditional_scores",
-           "class_coverage", "class_histogram_kl", "code_class_agreement", "compare_features", "density_coverage",
-           "feature_statistics", "fid", "frechet_distance", "generated_class_accuracy", "gradient_energy",
-           "inception_score", "kernel_inception_distance", "mean_absolute_error", "mode_coverage",
-           "nearest_training_images", "precision_recall", "predict_classes", "psnr", "train_digit_classifier"]
+__all__ = ["DISTRIBUTION_MEASURES", "FeatureStatistics", "NearestImages", "categorical_code_scores",
+           "class_conditional_scores", "class_coverage", "class_histogram_kl", "code_class_agreement",
+           "compare_features", "density_coverage", "feature_statistics", "fid", "frechet_distance",
+           "generated_class_accuracy", "gradient_energy", "inception_score", "kernel_inception_distance",
+           "mean_absolute_error", "mode_coverage", "nearest_training_images", "precision_recall", "predict_classes",
+           "psnr", "train_digit_classifier"]

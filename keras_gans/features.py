@@ -4,7 +4,10 @@ FID, KID, precision/recall and density/coverage compare two sets of feature
 vectors; what the vectors are is a choice. An extractor is any callable
 ``images [n, H, W, C] in [-1, 1] -> float32 NumPy [n, d]``;
 :class:`FeatureExtractor` adds :meth:`~FeatureExtractor.extract`, which feeds
-it arrays or ``tf.data`` pipelines batch by batch. Provided here:
+it arrays or ``tf.data`` pipelines batch by batch, and
+:meth:`~FeatureExtractor.features_and_logits`, which gives the features and
+the class logits (for the Inception Score) from one forward pass when the
+extractor has them. Provided here:
 
 * :func:`inception_v3_features`: the 2048-d pool3 activations of InceptionV3
   (Szegedy et al. 2016), the space of FID (Heusel et al. 2017, "GANs Trained
@@ -84,9 +87,14 @@ class FeatureExtractor:
     """
 
     name = "features"
+    has_logits = False
 
     def __call__(self, images):
         raise NotImplementedError
+
+    def features_and_logits(self, images):
+        """``(features [n, d], logits [n, K])`` of one batch, from one forward pass (when :attr:`has_logits`)."""
+        raise ValueError(f"{self.name} gives no logits; build it with its logits layer (`logits_layer`).")
 
     def extract(self, source, batch_size=256):
         """Yields the features of ``source`` batch by batch (see :func:`image_batches`).
@@ -119,9 +127,14 @@ class LayerFeatures(FeatureExtractor):
     (``tf.image.resize``, no antialiasing) when the model fixes another height
     and width, and a single channel is repeated when the model takes three.
 
+    With ``logits_layer``, :meth:`features_and_logits` gives the features
+    and that layer's output (class logits, for the Inception Score) from one
+    forward pass of a two-output network.
+
     Args:
         model: a functional ``keras.Model`` taking images in [-1, 1].
         layer_name: the layer whose output is the feature; None for the model's output.
+        logits_layer: the layer whose output :meth:`features_and_logits` also returns (None: none).
         batch_size: images per forward pass.
         name: the extractor's name in reports (default ``"<model>/<layer>"``).
 
@@ -129,7 +142,7 @@ class LayerFeatures(FeatureExtractor):
         ValueError: for a model without one image input or an unknown layer.
     """
 
-    def __init__(self, model, layer_name=None, *, batch_size=64, name=None):
+    def __init__(self, model, layer_name=None, *, logits_layer=None, batch_size=64, name=None):
         if not isinstance(model, keras.Model) or len(getattr(model, "inputs", None) or []) != 1:
             raise ValueError(f"`model` must be a functional keras.Model with one image input; "
                              f"received model={model!r}.")
@@ -140,12 +153,14 @@ class LayerFeatures(FeatureExtractor):
         if layer_name is None:
             self.network = model
         else:
-            names = [layer.name for layer in model.layers]
-            if layer_name not in names:
-                raise ValueError(f"`layer_name`={layer_name!r} is not a layer of {model.name!r}; "
-                                 f"its layers: {names}.")
-            self.network = keras.Model(model.inputs, model.get_layer(layer_name).output,
+            self.network = keras.Model(model.inputs, _layer_output(model, "layer_name", layer_name),
                                        name=f"{model.name}_features")
+        self._with_logits = None
+        if logits_layer is not None:
+            self._with_logits = keras.Model(
+                model.inputs, [self.network.outputs[0], _layer_output(model, "logits_layer", logits_layer)],
+                name=f"{model.name}_features_and_logits")
+        self.has_logits = self._with_logits is not None
         self.input_shape = input_shape
         self.batch_size = checks.positive_int("batch_size", batch_size)
         self.name = name or f"{model.name}/{layer_name or 'output'}"
@@ -160,14 +175,37 @@ class LayerFeatures(FeatureExtractor):
             images = np.repeat(images, 3, axis=-1)  # grayscale [n, H, W, 1] -> RGB [n, H, W, 3]
         return images
 
-    def __call__(self, images):
+    def _run(self, network, images):
+        """The network's outputs on ``images``, batch by batch, each flattened to float32 ``[n, d]``."""
         images = _as_batch(images, rank=4)
-        features = []
+        outputs = []
         for start in range(0, images.shape[0], self.batch_size):
-            batch = self._fit_to_input(images[start:start + self.batch_size])
-            output = np.asarray(self.network.predict_on_batch(batch), dtype=np.float32)
-            features.append(output.reshape(output.shape[0], -1))  # [b, ...] -> [b, d]
-        return np.concatenate(features)
+            batch = network.predict_on_batch(self._fit_to_input(images[start:start + self.batch_size]))
+            outputs.append([np.asarray(output, dtype=np.float32).reshape(len(output), -1)  # [b, ...] -> [b, d]
+                            for output in (batch if isinstance(batch, (list, tuple)) else [batch])])
+        return [np.concatenate(parts) for parts in zip(*outputs)]
+
+    def __call__(self, images):
+        return self._run(self.network, images)[0]
+
+    def features_and_logits(self, images):
+        """``(features [n, d], logits [n, K])`` of ``images`` from one forward pass per batch.
+
+        Raises:
+            ValueError: when the extractor was built without ``logits_layer``.
+        """
+        if self._with_logits is None:
+            return super().features_and_logits(images)
+        features, logits = self._run(self._with_logits, images)
+        return features, logits
+
+
+def _layer_output(model, argument, layer_name):
+    """The output of ``model``'s layer ``layer_name``; ValueError naming ``argument`` when there is none."""
+    names = [layer.name for layer in model.layers]
+    if layer_name not in names:
+        raise ValueError(f"`{argument}`={layer_name!r} is not a layer of {model.name!r}; its layers: {names}.")
+    return model.get_layer(layer_name).output
 
 
 @functools.lru_cache(maxsize=4)
@@ -178,14 +216,15 @@ def _inception_network(weights, include_top):
 
 
 @functools.lru_cache(maxsize=8)
-def _inception_extractor(weights, include_top, output, batch_size):
+def _inception_extractor(weights, include_top, output, batch_size, with_logits):
     network = _inception_network(weights, include_top)
     layer = INCEPTION_LOGITS if output == "logits" else (INCEPTION_POOL3 if include_top else None)
-    return LayerFeatures(network, layer, batch_size=batch_size, name=f"inception_v3/{output}")
+    return LayerFeatures(network, layer, logits_layer=INCEPTION_LOGITS if with_logits else None,
+                         batch_size=batch_size, name=f"inception_v3/{output}")
 
 
-def inception_v3_features(weights=None, *, include_top=False, output="pool3", batch_size=64):
-    """InceptionV3's pool3 features (FID, KID) or logits (Inception Score).
+def inception_v3_features(weights=None, *, include_top=False, output="pool3", with_logits=False, batch_size=64):
+    """InceptionV3's pool3 features (FID, KID) or logits (Inception Score), or both at once.
 
     The network is ``keras.applications.InceptionV3`` at 299x299, built once
     per ``(weights, include_top)`` in a process (the extractor too, per
@@ -201,6 +240,8 @@ def inception_v3_features(weights=None, *, include_top=False, output="pool3", ba
         include_top: build the classification head too (needed for
             ``output="logits"``; the weights file must then hold it).
         output: ``"pool3"`` (2048-d) or ``"logits"`` (1000 ImageNet classes).
+        with_logits: the extractor's :meth:`~LayerFeatures.features_and_logits`
+            also gives the logits, from the same forward pass (needs ``include_top``).
         batch_size: images per forward pass.
 
     Returns:
@@ -208,7 +249,7 @@ def inception_v3_features(weights=None, *, include_top=False, output="pool3", ba
 
     Raises:
         ValueError: for a weights path that is not a file, or ``output="logits"``
-            without ``include_top``.
+            or ``with_logits`` without ``include_top``.
     """
     if weights not in (None, "imagenet") and not (isinstance(weights, (str, os.PathLike))
                                                   and os.path.isfile(weights)):
@@ -218,12 +259,14 @@ def inception_v3_features(weights=None, *, include_top=False, output="pool3", ba
         raise ValueError(f"`output` must be 'pool3' or 'logits'; received output={output!r}.")
     if output == "logits" and not include_top:
         raise ValueError("`output`='logits' needs include_top=True (and weights that include the top).")
+    if with_logits and not include_top:
+        raise ValueError("`with_logits`=True needs include_top=True (and weights that include the top).")
     return _inception_extractor(None if weights is None else os.fspath(weights), bool(include_top), output,
-                                checks.positive_int("batch_size", batch_size))
+                                checks.positive_int("batch_size", batch_size), bool(with_logits))
 
 
 def digit_classifier_features(*, image_size=32, dataset="digits", data_dir=None, seed=0, epochs=10,
-                              output="features", batch_size=256):
+                              output="features", with_logits=False, batch_size=256):
     """The digit judge's 128-d embedding or logits: "classifier FID" for digits and MNIST.
 
     The judge is :func:`keras_gans.judges.train_digit_classifier`, trained
@@ -239,6 +282,8 @@ def digit_classifier_features(*, image_size=32, dataset="digits", data_dir=None,
         epochs: epochs of the judge's training (10 by default, 98.6% held-out
             accuracy on digits; fewer train faster and judge less sharply).
         output: ``"features"`` (the ``"features"`` layer) or ``"logits"``.
+        with_logits: the extractor's :meth:`~LayerFeatures.features_and_logits`
+            also gives the logits, from the same forward pass.
         batch_size: images per forward pass.
 
     Returns:
@@ -248,7 +293,8 @@ def digit_classifier_features(*, image_size=32, dataset="digits", data_dir=None,
         raise ValueError(f"`output` must be 'features' or 'logits'; received output={output!r}.")
     judge = judges.train_digit_classifier(image_size=image_size, dataset=dataset, data_dir=data_dir,
                                           seed=seed, epochs=epochs)
-    return LayerFeatures(judge, output, batch_size=batch_size, name=f"{judge.name}/{output}")
+    return LayerFeatures(judge, output, logits_layer="logits" if with_logits else None, batch_size=batch_size,
+                         name=f"{judge.name}/{output}")
 
 
 def shapes_classifier_features(*, image_size=64, seed=0, num_examples=None, epochs=None, cache_dir=None,

@@ -1,12 +1,14 @@
 """The digit judge (networks.classifier, evaluation.train_digit_classifier) and the class measures."""
 
 import math
+import tracemalloc
 
 import keras
 import numpy as np
 import pytest
 
 from keras_gans import data, evaluation
+from keras_gans.judges import training
 from keras_gans.networks import classifier
 
 
@@ -78,6 +80,61 @@ def test_training_is_deterministic_for_a_seed():
     second = evaluation.train_digit_classifier(image_size=None, split="test", epochs=1, seed=5)
     assert second is not first
     for a, b in zip(first.get_weights(), second.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def concatenated_epochs(images, labels, seed, epochs):
+    """What the judge trained on when every epoch's shifted copy was made up front: the permutations of
+    every epoch, then each epoch shifted in turn, from one seeded generator, one epoch after another."""
+    rng = np.random.default_rng(seed)
+    orders = [rng.permutation(len(labels)) for _ in range(epochs)]
+    return (np.concatenate([training.random_shifts(images[order], rng) for order in orders]),
+            np.concatenate([labels[order] for order in orders]))
+
+
+def test_judge_batches_are_made_as_read_with_the_seeded_shifts_of_every_epoch():
+    images, labels = data.load_arrays("digits", split="test", image_size=32)  # 360 digits, shifts of +-2 px
+    stream = training.shifted_epochs(images, labels, seed=4, epochs=3, batch_size=64, shifts=True)
+    assert stream.cardinality() == math.ceil(3 * 360 / 64)  # batches run across the epochs' boundaries
+    batches = list(stream.as_numpy_iterator())
+    expected_images, expected_labels = concatenated_epochs(images, labels, seed=4, epochs=3)
+    np.testing.assert_array_equal(np.concatenate([b[0] for b in batches]), expected_images)
+    np.testing.assert_array_equal(np.concatenate([b[1] for b in batches]), expected_labels)
+    # Each epoch moves the images afresh; another seed makes another stream.
+    first, second = (expected_images[e * 360:(e + 1) * 360] for e in range(2))
+    assert not np.array_equal(first, second)
+    other = next(training.shifted_epochs(images, labels, seed=5, epochs=3, shifts=True).as_numpy_iterator())
+    assert not np.array_equal(other[0], batches[0][0])
+    # Without shifts, the permuted images themselves.
+    plain = np.concatenate([b[0] for b in training.shifted_epochs(images, labels, seed=4, epochs=1)
+                            .as_numpy_iterator()])
+    np.testing.assert_array_equal(plain, images[np.random.default_rng(4).permutation(360)])
+
+
+def test_judge_stream_never_holds_the_epochs_copies():
+    images, labels = data.load_arrays("digits", split="test", image_size=32)
+    epochs = 100
+    tracemalloc.start()
+    try:
+        stream = training.shifted_epochs(images, labels, seed=0, epochs=epochs, shifts=True)
+        for _ in stream.take(3):
+            pass
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Every epoch's copy would take 100 x 1.5 MB; the stream holds its orders and offsets (24 bytes per
+    # example and epoch, 0.9 MB) and a few batches, besides what building the pipeline allocates.
+    assert peak < epochs * images.nbytes / 10
+
+
+def test_judge_trains_as_on_the_concatenated_shifted_epochs():
+    images, labels = data.load_arrays("digits", split="test", image_size=16)
+    trained = training.train_classifier(images, labels, num_classes=10, seed=2, epochs=2, shifts=True)
+    expected = classifier.digit_classifier((16, 16, 1), 10, seed=2)
+    expected.compile(optimizer=keras.optimizers.Adam(training.LEARNING_RATE),
+                     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    expected.fit(*concatenated_epochs(images, labels, seed=2, epochs=2), batch_size=64, shuffle=False, verbose=0)
+    for a, b in zip(trained.get_weights(), expected.get_weights()):
         np.testing.assert_array_equal(a, b)
 
 

@@ -1,5 +1,6 @@
 """``apps/evaluate.py`` in-process on a DCGAN trained here for a few steps, exported and checkpointed."""
 
+import collections
 import importlib.util
 import json
 import os
@@ -124,6 +125,42 @@ def test_a_runs_last_checkpoint_is_evaluated_with_the_runs_flags(trained, tmp_pa
     real = evaluation.feature_statistics(judge.extract(data.load_arrays("digits", image_size=32)[0]))
     fake = evaluation.feature_statistics([judge(gan.generate(callbacks.fixed_latent(0, 150, LATENT_DIM)))])
     assert report["measures"]["fid"] == pytest.approx(evaluation.fid(real, fake), rel=1e-4)
+
+
+def test_each_split_is_read_once_and_each_batch_embedded_once(trained, tmp_path, monkeypatch):
+    _, _, export_dir = trained
+    read = collections.Counter()  # images read from each real split
+    load_split = evaluate_app.load_split
+
+    class CountedSplit:
+        def __init__(self, split):
+            self.dataset, self.split = load_split(split), split
+            self.element_spec = self.dataset.element_spec
+
+        def __iter__(self):
+            for batch, labels in self.dataset.as_numpy_iterator():
+                read[self.split] += len(batch)
+                yield batch, labels
+
+    kept = []  # the FeatureStatistics the app makes
+
+    class RecordedStatistics(evaluation.FeatureStatistics):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            kept.append(self)
+
+    forward = []  # batch sizes of the judge's forward passes
+    predict = keras.Model.predict_on_batch
+    monkeypatch.setattr(evaluate_app, "load_split", CountedSplit)
+    monkeypatch.setattr(evaluation, "FeatureStatistics", RecordedStatistics)
+    monkeypatch.setattr(keras.Model, "predict_on_batch", lambda self, x: forward.append(len(x)) or predict(self, x))
+    report = run(f"--flagfile={ROOT}/apps/configs/evaluate_digits.cfg", f"--export_dir={export_dir}",
+                 f"--output_dir={tmp_path}", "--measures=fid", *SMALL)
+    assert read == {"train": 1437, "test": 360}  # the training split also served the memorization search
+    # One pass of the judge per batch of 64, giving the features and the IS's logits together.
+    assert forward == [64, 64, 22] + [64] * 5 + [40] + [64] * 22 + [29]  # generated, test, train
+    assert "inception_score" in report["measures"] and "inception_score" in report["reference"]["measures"]
+    assert len(kept) == 3 and all(statistics.keep == 0 for statistics in kept)  # FID alone keeps no rows
 
 
 def test_bad_input_fails_naming_the_flag(trained, tmp_path):

@@ -45,6 +45,28 @@ def test_layer_features_fit_images_to_the_model_and_stream_datasets():
         extractor(np.zeros((3, 64)))
 
 
+def test_features_and_logits_come_from_one_forward_pass_per_batch(monkeypatch):
+    model = small_model()
+    both = features.LayerFeatures(model, "embedding", logits_layer="logits", batch_size=3)
+    images = np.random.default_rng(2).uniform(-1, 1, size=(7, 8, 8, 1)).astype(np.float32)
+    calls = []
+    predict = keras.Model.predict_on_batch
+    monkeypatch.setattr(keras.Model, "predict_on_batch", lambda self, x: calls.append(len(x)) or predict(self, x))
+    embedding, logits = both.features_and_logits(images)
+    assert calls == [3, 3, 1]  # one call per batch of 3 gives both outputs
+    monkeypatch.undo()
+    np.testing.assert_allclose(embedding, features.LayerFeatures(model, "embedding")(images), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(logits, model(images).numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(both(images), embedding, rtol=1e-6, atol=1e-7)  # __call__: the features alone
+    assert both.has_logits and not features.LayerFeatures(model, "embedding").has_logits
+    with pytest.raises(ValueError, match="gives no logits"):
+        features.LayerFeatures(model, "embedding").features_and_logits(images)
+    with pytest.raises(ValueError, match="gives no logits"):
+        features.PixelFeatures().features_and_logits(images)
+    with pytest.raises(ValueError, match="`logits_layer`='scores' is not a layer"):
+        features.LayerFeatures(model, "embedding", logits_layer="scores")
+
+
 def test_pixel_features_flatten_any_batch():
     batch = np.arange(24, dtype=np.float32).reshape(2, 3, 2, 2)
     np.testing.assert_array_equal(features.PixelFeatures()(batch), batch.reshape(2, 12))
@@ -59,6 +81,8 @@ def test_inception_v3_pool3_of_small_grayscale_images():
         features.inception_v3_features("/nowhere/inception_v3.h5")
     with pytest.raises(ValueError, match="include_top=True"):
         features.inception_v3_features(None, output="logits")
+    with pytest.raises(ValueError, match="`with_logits`=True needs include_top=True"):
+        features.inception_v3_features(None, with_logits=True)
     extractor = features.inception_v3_features(None)
     assert extractor.name == "inception_v3/pool3" and extractor.input_shape == (299, 299, 3)
     images = np.random.default_rng(1).uniform(-1, 1, size=(2, 8, 8, 1)).astype(np.float32)

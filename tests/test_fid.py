@@ -124,6 +124,21 @@ def test_streaming_statistics_equal_all_at_once_statistics():
     assert evaluation.fid(streamed, statistics) == pytest.approx(0.0, abs=1e-6)
 
 
+def test_fid_from_streamed_statistics_without_rows_equals_fid_from_all_rows():
+    rng = np.random.default_rng(12)
+    real, fake = rng.standard_normal((700, 16)) + 3.0, rng.standard_normal((500, 16)) * 1.3 + 2.5
+    streamed = [evaluation.FeatureStatistics(keep=0) for _ in range(2)]
+    for statistics, rows in zip(streamed, (real, fake)):
+        for batch in np.array_split(rows, 9):
+            statistics.update(batch)
+        with pytest.raises(ValueError, match="keeps no rows"):
+            _ = statistics.samples
+    # FID computed from every row at once, with NumPy's mean and covariance.
+    direct = evaluation.frechet_distance(real.mean(axis=0), np.cov(real, rowvar=False),
+                                         fake.mean(axis=0), np.cov(fake, rowvar=False))
+    assert evaluation.compare_features(*streamed, ("fid",))["fid"] == pytest.approx(direct, abs=1e-6)
+
+
 def test_statistics_keep_a_uniform_random_subset_of_rows():
     rows = np.arange(20, dtype=np.float64)[:, None]  # row i holds the value i
     inclusion = np.zeros(20)
@@ -299,3 +314,20 @@ def test_nearest_training_images_streams_over_batches():
         evaluation.nearest_training_images(samples, [train[:6]], k=7)
     with pytest.raises(ValueError, match="Training images have shape"):
         evaluation.nearest_training_images(samples, [train[:, :2]])
+
+
+def test_nearest_images_fed_batch_by_batch_equal_one_search_over_all():
+    rng = np.random.default_rng(11)
+    train = rng.uniform(-1, 1, size=(40, 3, 3, 1))
+    samples = rng.uniform(-1, 1, size=(5, 3, 3, 1))
+    search = evaluation.NearestImages(samples, k=3)
+    for batch in np.array_split(train, 7):
+        assert search.update(batch) is search
+    assert search.seen == 40
+    found, whole = search.result(), evaluation.nearest_training_images(samples, [train], k=3)
+    for key in ("distances", "indices", "images"):
+        np.testing.assert_array_equal(found[key], whole[key])
+    brute = np.linalg.norm((samples[:, None] - train[None]).reshape(5, 40, -1), axis=-1)
+    np.testing.assert_array_equal(found["indices"], np.argsort(brute, axis=1)[:, :3])
+    with pytest.raises(ValueError, match="hold 2 image"):
+        evaluation.NearestImages(samples, k=3).update(train[:2]).result()

@@ -9,42 +9,81 @@ from keras_gans import checks
 from keras_gans.networks import classifier
 
 LEARNING_RATE = 1e-3
-# Shifted copies held at once: every epoch of a small set (one fit, as the digits judge always did),
-# a couple of epochs of MNIST (about 245 MB each at 32x32) instead of all of them.
-_CHUNK_BYTES = 256 * 2**20
+
+
+def shift_offsets(count, height, rng):
+    """``[count, 2]`` random ``(dy, dx)`` in ``[0, 2 s]``, ``s = height // 16``; None when s is 0 (no shift)."""
+    limit = height // 16
+    return None if limit == 0 else rng.integers(0, 2 * limit + 1, size=(count, 2))
+
+
+def shift_images(images, offsets, background=-1.0):
+    """Each image moved by ``offsets - s`` whole pixels (``s = height // 16``); the border is ``background``.
+
+    Args:
+        images: ``[n, H, W, C]``.
+        offsets: int ``[n, 2]`` from :func:`shift_offsets`, or None (no shift).
+        background: value of the uncovered border.
+
+    Returns:
+        ``[n, H, W, C]`` of the dtype of ``images``.
+    """
+    if offsets is None:
+        return images
+    height, width = images.shape[1:3]
+    limit = height // 16
+    padded = np.pad(images, ((0, 0), (limit, limit), (limit, limit), (0, 0)), constant_values=background)
+    rows = offsets[:, 0, None] + np.arange(height)  # [n, H]
+    columns = offsets[:, 1, None] + np.arange(width)  # [n, W]
+    return padded[np.arange(len(images))[:, None, None], rows[:, :, None], columns[:, None, :]]
 
 
 def random_shifts(images, rng, background=-1.0):
     """Each image moved by whole pixels in ``[-s, s]`` per axis, ``s = height // 16``; the border is ``background``."""
-    limit = images.shape[1] // 16
-    if limit == 0:
-        return images
-    height, width = images.shape[1:3]
-    padded = np.pad(images, ((0, 0), (limit, limit), (limit, limit), (0, 0)), constant_values=background)
-    offsets = rng.integers(0, 2 * limit + 1, size=(len(images), 2))  # [n, (dy, dx)]
-    return np.stack([image[dy:dy + height, dx:dx + width] for image, (dy, dx) in zip(padded, offsets)])
+    return shift_images(images, shift_offsets(len(images), images.shape[1], rng), background)
 
 
-def _chunks(images, labels, orders, shift_rng, batch_size):
-    """Yields ``(inputs, targets)``: the epochs in their orders, cut into chunks of about ``_CHUNK_BYTES``.
+def shifted_epochs(images, labels, *, seed=0, epochs=10, batch_size=64, shifts=False):
+    """The batches :func:`train_classifier` trains on, made as they are read.
 
-    Together the chunks are the epochs one after another, so training on them
-    in turn sees the batches of the concatenated epochs (they run across epoch
-    boundaries); every chunk but the last is a whole number of batches. Each
-    epoch is shifted (with ``shift_rng``, unless None) when the stream reaches
-    it: the same draws in the same order as shifting every epoch up front.
+    The permutations of every epoch are drawn first, then the shifts epoch
+    by epoch, all from ``np.random.default_rng(seed)``. The epochs follow one
+    another as one stream cut into batches of ``batch_size`` (a batch may
+    span two epochs). Only the orders and offsets of the stream are held
+    (24 bytes per example and epoch); each batch is gathered and shifted
+    when it is read.
+
+    Args:
+        images: ``[n, H, W, C]``.
+        labels: ``[n]`` class ids.
+        seed: seed of the orders and shifts.
+        epochs: passes over the data, >= 1.
+        batch_size: examples per batch.
+        shifts: move the images at random (:func:`random_shifts`).
+
+    Returns:
+        A ``tf.data.Dataset`` of ``(images [b, H, W, C], labels [b])``.
     """
-    held_images, held_labels = [images[:0]], [labels[:0]]
-    for epoch, order in enumerate(orders):
-        held_images.append(images[order] if shift_rng is None else random_shifts(images[order], shift_rng))
-        held_labels.append(labels[order])
-        last = epoch == len(orders) - 1
-        if last or sum(held.nbytes for held in held_images) >= _CHUNK_BYTES:
-            inputs, targets = np.concatenate(held_images), np.concatenate(held_labels)
-            end = len(targets) if last else len(targets) - len(targets) % batch_size
-            if end:
-                yield inputs[:end], targets[:end]
-            held_images, held_labels = [inputs[end:]], [targets[end:]]
+    epochs = checks.positive_int("epochs", epochs)
+    batch_size = checks.positive_int("batch_size", batch_size)
+    rng = np.random.default_rng(seed)
+    order = np.concatenate([rng.permutation(len(labels)) for _ in range(epochs)])  # [epochs * n]
+    drawn = [shift_offsets(len(labels), images.shape[1], rng) for _ in range(epochs)] if shifts else [None]
+    offsets = None if drawn[0] is None else np.concatenate(drawn)  # [epochs * n, 2]
+
+    def read(positions):  # NumPy, once per batch: the arrays are never copied into TensorFlow whole
+        examples = order[positions]
+        return shift_images(images[examples], None if offsets is None else offsets[positions]), labels[examples]
+
+    def batch(positions):
+        dtypes = [tf.as_dtype(images.dtype), tf.as_dtype(labels.dtype)]
+        inputs, targets = tf.numpy_function(read, [positions], dtypes, stateful=False)
+        inputs.set_shape((None, *images.shape[1:]))
+        targets.set_shape((None,))
+        return inputs, targets
+
+    return (tf.data.Dataset.range(len(order)).batch(batch_size)  # positions p: example order[p], offsets[p]
+            .map(batch, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True).prefetch(tf.data.AUTOTUNE))
 
 
 def train_classifier(images, labels, *, num_classes=None, seed=0, epochs=10, batch_size=64, shifts=False,
@@ -53,13 +92,13 @@ def train_classifier(images, labels, *, num_classes=None, seed=0, epochs=10, bat
 
     Adam (1e-3) on the sparse softmax cross-entropy, in batches of
     ``batch_size`` over one fixed NumPy permutation of the examples per epoch;
-    with ``shifts`` every image of every epoch is first moved by a random whole
+    with ``shifts`` every image of every epoch is moved by a random whole
     number of pixels in ``[-s, s]`` along each axis (``s = size // 16``, the
     border filled with the background, -1), which makes the judge tolerant of
-    the small misplacements of generated images. The permutations of every
-    epoch are drawn first, then the shifts epoch by epoch, all from
-    ``np.random.default_rng(seed)``; the initial weights come from ``seed``
-    too, so the same arguments give the same weights.
+    the small misplacements of generated images. The batches are made as
+    they are read (:func:`shifted_epochs`), so no epoch is ever copied whole.
+    The orders and shifts come from ``seed``, the initial weights too, so the
+    same arguments give the same weights.
 
     Args:
         images: float32 ``[n, H, W, C]`` in [-1, 1].
@@ -75,15 +114,12 @@ def train_classifier(images, labels, *, num_classes=None, seed=0, epochs=10, bat
         The trained ``keras.Model`` mapping images in [-1, 1] to logits
         ``[N, K]`` (layer ``"features"``: the embedding).
     """
-    epochs = checks.positive_int("epochs", epochs)
+    batches = shifted_epochs(images, labels, seed=seed, epochs=epochs, batch_size=batch_size, shifts=shifts)
     num_classes = int(np.max(labels)) + 1 if num_classes is None else num_classes
     model = classifier.digit_classifier(images.shape[1:], num_classes, seed=seed, name=name)
     model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    rng = np.random.default_rng(seed)
-    orders = [rng.permutation(len(labels)) for _ in range(epochs)]
-    for inputs, targets in _chunks(images, labels, orders, rng if shifts else None, batch_size):
-        model.fit(inputs, targets, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+    model.fit(batches, epochs=1, shuffle=False, verbose=0)  # the stream has its own order
     return model
 
 

@@ -5,8 +5,8 @@
   :func:`compare_features` (several at once, :data:`DISTRIBUTION_MEASURES`);
   ``statistics``: the streaming :class:`FeatureStatistics` they read;
   ``neighbours``: improved precision/recall, density/coverage and the
-  nearest-neighbour memorization check. The feature extractors are in
-  ``keras_gans.features``.
+  nearest-neighbour memorization check (:class:`NearestImages`, streaming).
+  The feature extractors are in ``keras_gans.features``.
 - ``modes``: :func:`mode_coverage`, the mode-collapse measure of the 2-D
   mixture benchmarks (VEEGAN, Srivastava et al. 2017; PacGAN, Lin et al. 2018).
 - ``classes``: measures on a judge's class predictions (generated-class
@@ -30,11 +30,13 @@ from keras_gans.metrics.distribution import (DISTRIBUTION_MEASURES, compare_feat
 from keras_gans.metrics.images import gradient_energy, mean_absolute_error, psnr
 from keras_gans.metrics.modes import mode_coverage
 from keras_gans.metrics.path_length import filtered_mean, path_length_distances
-from keras_gans.metrics.neighbours import density_coverage, nearest_training_images, precision_recall
+from keras_gans.metrics.neighbours import (NearestImages, density_coverage, nearest_training_images,
+                                           precision_recall)
 from keras_gans.metrics.statistics import FeatureStatistics, feature_statistics
 
-__all__ = ["DISTRIBUTION_MEASURES", "FeatureStatistics", "attribute_accuracy", "attribute_coverage",
-           "class_coverage", "class_histogram_kl", "code_attribute_correlation", "code_class_agreement",
+__all__ = ["DISTRIBUTION_MEASURES", "FeatureStatistics", "NearestImages", "attribute_accuracy",
+           "attribute_coverage", "class_coverage", "class_histogram_kl", "code_attribute_correlation",
+           "code_class_agreement",
            "compare_features", "density_coverage", "feature_statistics", "fid", "filtered_mean", "frechet_distance",
            "generated_class_accuracy", "gradient_energy", "inception_score", "kernel_inception_distance",
            "mean_absolute_error", "mode_coverage", "nearest_training_images", "path_length_distances", "psnr",

@@ -1,4 +1,5 @@
-"""Nearest-neighbour measures: improved precision/recall, density/coverage, and the memorization check.
+"""Nearest-neighbour measures: improved precision/recall, density/coverage, and the memorization check
+(:class:`NearestImages`, :func:`nearest_training_images`).
 
 Pairwise distances are computed in blocks of bounded memory (:data:`_DISTANCE_BLOCK` entries).
 """
@@ -97,6 +98,61 @@ def density_coverage(real, fake, k=5):
             "coverage": float(np.mean(nearest_fake <= radii))}
 
 
+class NearestImages:
+    """The k nearest images of each sample among images fed in batches, in pixel space.
+
+    Only the k best per sample are kept, so the images searched are read once,
+    batch by batch, alongside whatever else reads them (the evaluate app embeds
+    the training split in the same pass).
+
+    Args:
+        samples: ``[n, H, W, C]`` images searched for (any shape ``[n, ...]``).
+        k: neighbours per sample.
+    """
+
+    def __init__(self, samples, k=1):
+        samples = np.asarray(samples, dtype=np.float64)
+        if samples.ndim < 2 or samples.shape[0] == 0:
+            raise ValueError(f"`samples` must be a non-empty batch [n, ...]; received shape {samples.shape}.")
+        self.k = checks.positive_int("k", k)
+        self.shape = samples.shape[1:]
+        self._queries = samples.reshape(samples.shape[0], -1)  # [n, ...] -> [n, D]
+        self._distances = np.empty((samples.shape[0], 0))
+        self._indices = np.empty((samples.shape[0], 0), dtype=np.int64)
+        self._neighbours = np.empty((samples.shape[0], 0) + self.shape)
+        self.seen = 0
+
+    def update(self, batch):
+        """Searches one batch ``[b, H, W, C]`` (positions continue from the earlier batches); returns ``self``."""
+        batch = np.asarray(batch, dtype=np.float64)
+        if batch.shape[1:] != self.shape:
+            raise ValueError(f"Training images have shape {batch.shape[1:]}; `samples` have {self.shape}.")
+        flat = batch.reshape(batch.shape[0], -1)  # [b, ...] -> [b, D]
+        previous = self._distances.shape[1]
+        block = np.concatenate([d for _, d in _distance_blocks(self._queries, flat)])  # [n, b]
+        candidates = np.concatenate([self._distances, block], axis=1)  # [n, previous + b]
+        best = np.argsort(candidates, axis=1, kind="stable")[:, :self.k]  # [n, min(k, previous + b)]
+        chosen = np.empty(best.shape + self.shape)
+        chosen_indices = np.empty(best.shape, dtype=np.int64)
+        for i, j in np.ndindex(best.shape):
+            position = best[i, j]
+            if position < previous:  # kept from earlier batches
+                chosen[i, j], chosen_indices[i, j] = self._neighbours[i, position], self._indices[i, position]
+            else:
+                chosen[i, j], chosen_indices[i, j] = batch[position - previous], self.seen + position - previous
+        self._distances = np.take_along_axis(candidates, best, axis=1)
+        self._neighbours, self._indices = chosen, chosen_indices
+        self.seen += batch.shape[0]
+        return self
+
+    def result(self):
+        """``{"distances": float64 [n, k] (ascending), "indices": int64 [n, k] (positions in the order
+        read), "images": [n, k, H, W, C]}``; ValueError when fewer than k images were searched."""
+        if self.seen < self.k:
+            raise ValueError(f"The batches searched hold {self.seen} image(s); `k`={self.k} needs at least k.")
+        return {"distances": self._distances, "indices": self._indices, "images": self._neighbours}
+
+
 def nearest_training_images(samples, training_batches, k=1):
     """The k nearest training images of each sample, in pixel space: did the model memorize?
 
@@ -104,7 +160,7 @@ def nearest_training_images(samples, training_batches, k=1):
     figure 2) show generated samples next to their nearest training images:
     a sample that is a near copy of one has a much smaller distance than a
     held-out real image has to the training set. The training set is read
-    batch by batch; only the k best per sample are kept.
+    batch by batch (:class:`NearestImages`); only the k best per sample are kept.
 
     Args:
         samples: ``[n, H, W, C]`` generated images (any shape ``[n, ...]``).
@@ -119,36 +175,7 @@ def nearest_training_images(samples, training_batches, k=1):
     Raises:
         ValueError: for mismatched shapes or fewer than k training images.
     """
-    samples = np.asarray(samples, dtype=np.float64)
-    if samples.ndim < 2 or samples.shape[0] == 0:
-        raise ValueError(f"`samples` must be a non-empty batch [n, ...]; received shape {samples.shape}.")
-    k = checks.positive_int("k", k)
-    queries = samples.reshape(samples.shape[0], -1)  # [n, ...] -> [n, D]
-    distances = np.empty((samples.shape[0], 0))
-    indices = np.empty((samples.shape[0], 0), dtype=np.int64)
-    neighbours = np.empty((samples.shape[0], 0) + samples.shape[1:])
-    seen = 0
+    search = NearestImages(samples, k)
     for batch in training_batches:
-        batch = np.asarray(batch, dtype=np.float64)
-        if batch.shape[1:] != samples.shape[1:]:
-            raise ValueError(f"Training images have shape {batch.shape[1:]}; `samples` have "
-                             f"{samples.shape[1:]}.")
-        flat = batch.reshape(batch.shape[0], -1)  # [b, ...] -> [b, D]
-        previous = distances.shape[1]
-        block = np.concatenate([d for _, d in _distance_blocks(queries, flat)])  # [n, b]
-        candidates = np.concatenate([distances, block], axis=1)  # [n, previous + b]
-        best = np.argsort(candidates, axis=1, kind="stable")[:, :k]  # [n, min(k, previous + b)]
-        chosen = np.empty(best.shape + samples.shape[1:])
-        chosen_indices = np.empty(best.shape, dtype=np.int64)
-        for i, j in np.ndindex(best.shape):
-            position = best[i, j]
-            if position < previous:  # kept from earlier batches
-                chosen[i, j], chosen_indices[i, j] = neighbours[i, position], indices[i, position]
-            else:
-                chosen[i, j], chosen_indices[i, j] = batch[position - previous], seen + position - previous
-        distances = np.take_along_axis(candidates, best, axis=1)
-        neighbours, indices = chosen, chosen_indices
-        seen += batch.shape[0]
-    if seen < k:
-        raise ValueError(f"`training_batches` hold {seen} image(s); `k`={k} needs at least k.")
-    return {"distances": distances, "indices": indices, "images": neighbours}
+        search.update(batch)
+    return search.result()
