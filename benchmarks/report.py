@@ -20,7 +20,8 @@ BEGIN, END = "<!-- results:begin (benchmarks/report.py) -->", "<!-- results:end 
 
 # file in benchmarks/results -> the command that wrote it.
 SOURCES = {
-    "throughput.jsonl": "python benchmarks/throughput.py > benchmarks/results/throughput.jsonl",
+    "throughput.jsonl": ("python benchmarks/throughput.py --image_sizes=64 --batch_sizes=64 "
+                         "> benchmarks/results/throughput.jsonl"),
     "throughput_mixed_precision.jsonl": (
         "python benchmarks/throughput.py --mixed_precision --jit_compile=off --image_sizes=32 --batch_sizes=64 "
         "--players=dcgan > benchmarks/results/throughput_mixed_precision.jsonl"),
@@ -154,6 +155,18 @@ def coverage_tables(records):
                                                                            list(mode_coverage.CONFIGS)))
 
 
+def _execution_sentence(records):
+    """How the runs' steps ran (XLA, steps per call), when the records say so."""
+    if any("steps_per_execution" not in r for r in records):
+        return ""
+    settings = {(r["jit_compile"], r["steps_per_execution"]) for r in records}
+    if len(settings) != 1:
+        return ""
+    jit, steps = settings.pop()
+    return (f" Every run used the library's defaults for 2-D points: XLA {'on' if jit else 'off'}, "
+            f"{steps} steps per call into TensorFlow.")
+
+
 def section():
     """The markdown of the Results section."""
     parts = [BEGIN, "", "## Results", "",
@@ -195,7 +208,8 @@ def section():
                       "uniform. *First full coverage* is measured in training seconds "
                       + ("after compilation." if all("compile_time_s" in r for r in records) else
                          "from the start of `fit`, compilation included (an older run, on a machine "
-                         "shared with other jobs)."), "",
+                         "shared with other jobs).")
+                      + _execution_sentence(records), "",
                       coverage_tables(records)]
     parts += [END]
     return "\n".join(parts) + "\n"

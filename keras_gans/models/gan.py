@@ -14,7 +14,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import checks, distribute, draws, losses, penalties
+from keras_gans import checks, distribute, draws, layers, losses, penalties
 from keras_gans.models.adversarial import AdversarialModel, real_inputs
 from keras_gans.networks.taps import discriminator_with_features
 from keras_gans.packing import pack_samples
@@ -143,6 +143,7 @@ class GAN(AdversarialModel):
         if clip_value is not None:
             for variable in discriminator.trainable_variables:
                 variable.constraint = penalties.ClipWeights(clip_value)
+        self._judges_samples_alone = judges_samples_alone(discriminator)
         if self.gradient_penalty_weight:
             self.track("gradient_penalty")
         if self.r1_weight:
@@ -174,6 +175,23 @@ class GAN(AdversarialModel):
         if training:
             samples = self._with_instance_noise(samples)
         return (network or self.discriminator)(pack_samples(samples, self.pack), training=training)
+
+    def _judged_real_and_fake(self, real, fake, training):
+        """D's logits on the real and the fake batch: one call on both when D judges each sample alone.
+
+        One call on the concatenated batch does the work of two with fewer, larger kernels; it gives
+        the same logits when no layer of D looks across the batch or keeps state (batch norm, spectral
+        norm's power iteration, minibatch layers): only its dropout masks are drawn once for both.
+        """
+        if not self._judges_samples_alone:
+            return self._judged(real, training), self._judged(fake, training)
+        if training:
+            real, fake = self._with_instance_noise(real), self._with_instance_noise(fake)
+        packed_real, packed_fake = pack_samples(real, self.pack), pack_samples(fake, self.pack)
+        logits = self.discriminator(ops.concatenate([ops.cast(packed_real, packed_fake.dtype), packed_fake]),
+                                    training=training)
+        rows = ops.shape(packed_real)[0]
+        return logits[:rows], logits[rows:]
 
     def _unrolled_weights(self, real):
         """D's weights after ``unrolled_steps`` gradient steps on ``real`` and fresh fakes, as constants.
@@ -210,8 +228,8 @@ class GAN(AdversarialModel):
 
     def discriminator_loss(self, real, fake, training):
         """The adversarial loss plus the penalties; in evaluation the plain loss, no hack or penalty."""
-        real_logits = ops.cast(self._judged(real, training), "float32")
-        fake_logits = ops.cast(self._judged(fake, training), "float32")
+        real_logits, fake_logits = (ops.cast(logits, "float32")
+                                    for logits in self._judged_real_and_fake(real, fake, training))
         if not training:
             loss = self.d_loss_fn(real_logits, fake_logits)
             return loss, {"d_loss": loss, "d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits)}
@@ -284,6 +302,20 @@ def _check_least_squares_targets(targets, loss):
         raise ValueError(f"`least_squares_targets` must be three finite numbers (a, b, c); "
                          f"received least_squares_targets={targets!r}.")
     return values
+
+
+def judges_samples_alone(discriminator):
+    """Whether D's output for a sample depends on that sample only, and a call changes no state of D.
+
+    True when D's only non-trainable variables are random-seed states (its dropout) and it has no
+    minibatch layer: no batch norm (batch statistics, moving averages), no spectral norm (a power
+    iteration per call), no minibatch discrimination or standard deviation.
+    """
+    seeds_only = all(variable.path.endswith("seed_generator_state")
+                     for variable in discriminator.non_trainable_variables)
+    minibatch = any(isinstance(layer, (layers.MinibatchDiscrimination, layers.MinibatchStdDev))
+                    for layer in discriminator._flatten_layers(include_self=False, recursive=True))
+    return seeds_only and not minibatch
 
 
 def _validate(*, n_critic, gradient_penalty_weight, r1_weight, clip_value,

@@ -1,0 +1,59 @@
+"""Generator steps in equal time: this checkout's mode-coverage runs against an older commit's, interleaved.
+
+    git worktree add --detach /tmp/keras_gans_before df104b0
+    nice -n 10 python benchmarks/steps_vs_commit.py --before=/tmp/keras_gans_before [--time_budget_s=20]
+        [--datasets=ring8] [--seed=0] [--target=2.0]
+
+For each configuration of ``benchmarks/mode_coverage.py`` (each in a fresh
+process, the older checkout's first, then this one's, so both see the same
+load), runs one ``--worker`` of each checkout's own ``mode_coverage.py`` with
+the same budget and seed, each with its library (the older one through
+``PYTHONPATH``) and its defaults. Prints one JSON line per configuration
+(steps before and after, and their ratio) and exits 1 when a ratio is below
+``--target``.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+from _common import ROOT, run_quiet  # benchmarks/ is on sys.path when run as a script
+from mode_coverage import CONFIGS
+
+
+def steps(checkout, dataset, config, seed, budget):
+    """Generator steps one mode-coverage run of ``checkout`` makes in ``budget`` training seconds."""
+    command = [sys.executable, os.path.join(checkout, "benchmarks", "mode_coverage.py"), "--worker",
+               f"--datasets={dataset}", f"--configs={config}", f"--seeds={seed}", f"--time_budget_s={budget}"]
+    os.environ["PYTHONPATH"] = checkout
+    result = run_quiet(command, f"{checkout}: {dataset} {config}")
+    return json.loads(result.stdout.strip().splitlines()[-1])["steps"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", required=True, help="a checkout of the older commit")
+    parser.add_argument("--datasets", default="ring8")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--time_budget_s", type=float, default=20.0)
+    parser.add_argument("--target", type=float, default=2.0, help="the least ratio after / before")
+    args = parser.parse_args()
+    if not os.path.isfile(os.path.join(args.before, "benchmarks", "mode_coverage.py")):
+        parser.error(f"--before={args.before} is not a keras-gans checkout")
+    missed = []
+    for dataset in args.datasets.split(","):
+        for config in CONFIGS:
+            before = steps(os.path.abspath(args.before), dataset, config, args.seed, args.time_budget_s)
+            after = steps(ROOT, dataset, config, args.seed, args.time_budget_s)
+            print(json.dumps({"dataset": dataset, "config": config, "seed": args.seed,
+                              "time_budget_s": args.time_budget_s, "steps_before": before, "steps_after": after,
+                              "ratio": round(after / before, 2)}), flush=True)
+            if after < args.target * before:
+                missed.append(f"{dataset} {config}: {after / before:.2f}x")
+    if missed:
+        sys.exit(f"fewer than {args.target:g}x the steps: {', '.join(missed)}")
+
+
+if __name__ == "__main__":
+    main()
