@@ -70,6 +70,9 @@ CONFIGS = {
     "sngan": dict(gan=dict(loss="hinge"), spectral_norm=True, optimizer=("adam", 1e-3, 0.5, 0.999)),
 }
 
+# --jit_compile: the library's default (None), or forced.
+JIT_SETTINGS = {"default": None, "on": True, "off": False}
+
 SUMMARY_KEYS = ("modes", "high_quality", "reverse_kl", "train_time_s", "first_full_step")
 
 
@@ -98,7 +101,7 @@ def build(config_name, args, seed):
     timed = args.time_budget_s > 0  # then the Probe callback decays the rates over the time budget
     gan.compile(d_optimizer=_optimizer(config["optimizer"], None if timed else args.steps * n_critic),
                 g_optimizer=_optimizer(config["optimizer"], None if timed else args.steps),
-                jit_compile=execution.jit_compile(args.jit_compile, gan, faster=True),  # the 2-D sets' default
+                jit_compile=execution.jit_compile(JIT_SETTINGS[args.jit_compile], gan, faster=True),
                 steps_per_execution=execution.steps_per_execution(
                     args.steps_per_execution, math.gcd(args.eval_every, args.steps), points=True))
     return gan
@@ -241,7 +244,7 @@ def parse_args(argv=None):
     parser.add_argument("--steps_per_execution", type=int, default=None,
                         help="train steps per call into TensorFlow (default the library's for 2-D points, "
                              "lowered to divide --eval_every)")
-    parser.add_argument("--jit_compile", choices=("default", "on", "off"), default="default",
+    parser.add_argument("--jit_compile", choices=tuple(JIT_SETTINGS), default="default",
                         help="XLA (default on, as the experiments on 2-D points)")
     parser.add_argument("--json", default=None, help="also append each run's JSON line to this file")
     parser.add_argument("--markdown", default=None, help="also write the summary tables here")
@@ -265,7 +268,6 @@ def parse_args(argv=None):
     if args.time_budget_s < 0:
         parser.error(f"--time_budget_s must be >= 0; received {args.time_budget_s}")
     args.dataset = args.datasets[0]  # what a --worker run trains on
-    args.jit_compile = {"default": None, "on": True, "off": False}[args.jit_compile]
     return args
 
 
@@ -282,7 +284,7 @@ def main():
     shared = [f"--steps={args.steps}", f"--batch_size={args.batch_size}",
               f"--hidden_units={','.join(map(str, args.hidden_units))}", f"--latent_dim={args.latent_dim}",
               f"--eval_every={args.eval_every}", f"--time_budget_s={args.time_budget_s}",
-              f"--jit_compile={ {None: 'default', True: 'on', False: 'off'}[args.jit_compile]}",
+              f"--jit_compile={args.jit_compile}",
               *([f"--steps_per_execution={args.steps_per_execution}"] if args.steps_per_execution else [])]
     runs = [(d, c, s) for d in args.datasets for c in args.configs for s in args.seeds]
     for index, (dataset, name, seed) in enumerate(runs, 1):

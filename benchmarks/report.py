@@ -26,8 +26,6 @@ SOURCES = {
         "python benchmarks/throughput.py --mixed_precision --jit_compile=off --image_sizes=32 --batch_sizes=64 "
         "--players=dcgan > benchmarks/results/throughput_mixed_precision.jsonl"),
     "serving.jsonl": "python benchmarks/serving.py > benchmarks/results/serving.jsonl",
-    "mode_coverage_default.jsonl": (
-        "python benchmarks/mode_coverage.py --json=benchmarks/results/mode_coverage_default.jsonl"),
     "mode_coverage_60s.jsonl": (
         "python benchmarks/mode_coverage.py --seeds=0,1,2 --time_budget_s=60 "
         "--json=benchmarks/results/mode_coverage_60s.jsonl"),
@@ -67,7 +65,7 @@ def by_setting(records):
 
 
 def throughput_table(records):
-    """One row per (XLA, image size, batch): step time of every way and the ratios that matter."""
+    """One row per (players, XLA, precision, image size, batch): step time of every way and the ratios that matter."""
     lines = ["| players | XLA | mixed precision | image | batch | keras_gans fit (ms/step) | guide train_step | "
              "train_on_batch | keras_gans from tf.data | tf.data alone (ms/batch) | guide / keras_gans | "
              "train_on_batch / keras_gans | keras_gans img/s | GFLOP/s (matmul peak) | share of peak |",
@@ -197,7 +195,6 @@ def section():
                   "generator is also called through `model.predict` and directly.", "",
                   serving_table(serving)]
     for name, title in (("mode_coverage_60s.jsonl", "Mode coverage at equal training time"),
-                        ("mode_coverage_default.jsonl", "Mode coverage, default flags (one seed, 30 s per run)"),
                         ("mode_coverage_grid25.jsonl", "Mode coverage at equal generator steps (grid25, 8000)")):
         records = load(name)
         if records:

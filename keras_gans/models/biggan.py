@@ -24,15 +24,12 @@ from keras_gans import checks, layers, penalties
 from keras_gans.export import Endpoint
 from keras_gans.layers.truncation import NO_TRUNCATION, truncate_latent
 from keras_gans.models.cgan import CGAN
-
-
-def _sublayers(network):
-    return network._flatten_layers(include_self=False, recursive=True)
+from keras_gans.networks.taps import sublayers
 
 
 def orthogonal_targets(generator):
     """G's weights BigGAN regularizes: trainable, with >= 2 axes, not an embedding table."""
-    embedded = {id(weight) for layer in _sublayers(generator) if isinstance(layer, keras.layers.Embedding)
+    embedded = {id(weight) for layer in sublayers(generator) if isinstance(layer, keras.layers.Embedding)
                 for weight in layer.weights}
     return [weight for weight in generator.trainable_weights
             if len(weight.shape) >= 2 and id(weight) not in embedded]
@@ -53,7 +50,7 @@ def standing_statistics(network, inputs_fn, num_batches):
         inputs_fn: ``k -> inputs`` of pass ``k`` (1-based).
         num_batches: number of passes.
     """
-    norms = [layer for layer in _sublayers(network) if isinstance(layer, keras.layers.BatchNormalization)]
+    norms = [layer for layer in sublayers(network) if isinstance(layer, keras.layers.BatchNormalization)]
     moving = {id(weight) for norm in norms for weight in (norm.moving_mean, norm.moving_variance)}
     kept = [(weight, keras.ops.convert_to_numpy(weight)) for weight in network.weights if id(weight) not in moving]
     settings = [(norm.momentum, norm.trainable) for norm in norms]

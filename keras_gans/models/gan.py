@@ -16,7 +16,7 @@ from keras import ops
 
 from keras_gans import checks, distribute, draws, layers, losses, penalties
 from keras_gans.models.adversarial import AdversarialModel, real_inputs
-from keras_gans.networks.taps import discriminator_with_features
+from keras_gans.networks.taps import discriminator_with_features, sublayers
 from keras_gans.packing import pack_samples
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -170,11 +170,15 @@ class GAN(AdversarialModel):
             ops.shape(samples)[0])
         return samples + ops.cast(self.instance_noise_stddev(), samples.dtype) * noise
 
-    def _judged(self, samples, training, network=None):
-        """What D (or ``network``, a view of it) says of samples: with instance noise in training, packed."""
+    def _as_judged(self, samples, training):
+        """What D sees of samples: with instance noise in training, packed."""
         if training:
             samples = self._with_instance_noise(samples)
-        return (network or self.discriminator)(pack_samples(samples, self.pack), training=training)
+        return pack_samples(samples, self.pack)
+
+    def _judged(self, samples, training, network=None):
+        """What D (or ``network``, a view of it) says of samples: with instance noise in training, packed."""
+        return (network or self.discriminator)(self._as_judged(samples, training), training=training)
 
     def _judged_real_and_fake(self, real, fake, training):
         """D's logits on the real and the fake batch: one call on both when D judges each sample alone.
@@ -185,9 +189,7 @@ class GAN(AdversarialModel):
         """
         if not self._judges_samples_alone:
             return self._judged(real, training), self._judged(fake, training)
-        if training:
-            real, fake = self._with_instance_noise(real), self._with_instance_noise(fake)
-        packed_real, packed_fake = pack_samples(real, self.pack), pack_samples(fake, self.pack)
+        packed_real, packed_fake = self._as_judged(real, training), self._as_judged(fake, training)
         logits = self.discriminator(ops.concatenate([ops.cast(packed_real, packed_fake.dtype), packed_fake]),
                                     training=training)
         rows = ops.shape(packed_real)[0]
@@ -314,7 +316,7 @@ def judges_samples_alone(discriminator):
     seeds_only = all(variable.path.endswith("seed_generator_state")
                      for variable in discriminator.non_trainable_variables)
     minibatch = any(isinstance(layer, (layers.MinibatchDiscrimination, layers.MinibatchStdDev))
-                    for layer in discriminator._flatten_layers(include_self=False, recursive=True))
+                    for layer in sublayers(discriminator))
     return seeds_only and not minibatch
 
 

@@ -1,6 +1,11 @@
-"""Views of a built network with an extra output, sharing its layers and weights."""
+"""Views of a built network: every layer inside it, or the network with an extra output sharing its weights."""
 
 import keras
+
+
+def sublayers(network):
+    """Every layer inside ``network``, nested models and the layers of custom blocks included."""
+    return network._flatten_layers(include_self=False, recursive=True)
 
 
 def discriminator_with_features(discriminator, feature_layer):
