@@ -94,6 +94,11 @@ def throughput_table(records):
     return "\n".join(lines) + "\n"
 
 
+def _ms_more(milliseconds):
+    """``"12 ms more"`` or ``"12 ms less"``."""
+    return f"{abs(milliseconds):.0f} ms {'more' if milliseconds >= 0 else 'less'}"
+
+
 def throughput_summary(records):
     """Sentences with the ranges of the ratios across the settings of the table."""
     settings = by_setting(records)
@@ -122,7 +127,7 @@ def throughput_summary(records):
                          f"{min(guide):.2f}–{max(guide):.2f}× the time of a keras_gans step.")
     if tob:
         sentences.append(f"`train_on_batch` takes {min(tob):.2f}–{max(tob):.2f}×, which is "
-                         f"{min(extra):.0f} to {max(extra):.0f} ms more per step.")
+                         f"{_ms_more(min(extra))} to {_ms_more(max(extra))} per step.")
     if feed:
         sentences.append(f"The tf.data pipeline on its own delivers a batch in {100 * min(feed):.1f}–"
                          f"{100 * max(feed):.1f}% of a step's time.")
@@ -179,7 +184,10 @@ def section():
                   f"`{SOURCES['throughput_mixed_precision.jsonl']}`.", "",
                   "Same networks, same Adam(2e-4, 0.5), same data in each row: *dcgan* is "
                   "`keras_gans.networks.dcgan` (base width 32, one channel), *tutorial* the TensorFlow DCGAN "
-                  "tutorial's players (28×28, dropout in D). "
+                  "tutorial's players (28×28, dropout in D), *tutorial_philox* the same with "
+                  "`keras_gans.layers.Dropout` in D (its masks drawn on Philox). The dcgan rows and the tutorial "
+                  "rows come from two runs of the command on different days, the tutorial rows from the later, "
+                  "slower hour (the matmul rate in brackets is each run's). "
                   "Each cell is the median of interleaved timing rounds. *keras_gans from tf.data* reads "
                   "from the real `data.load` pipeline; the other columns use one batch held in memory. "
                   "GFLOP/s is the FLOPs of one step (counted from the layer shapes) divided by the step "

@@ -5,11 +5,13 @@
     python benchmarks/throughput.py --mixed_precision --jit_compile=off  # mixed_float16 (meant for GPUs)
 
 The three ways train the same players (``keras_gans.networks.dcgan`` at each
-image and batch size, and the TensorFlow DCGAN tutorial's at 28x28, batch 64;
+image and batch size, and the TensorFlow DCGAN tutorial's at 28x28, batch 64,
+with Keras's ``Dropout`` in D or, as ``tutorial_philox``, the library's;
 identical initial weights) with the same Adam(2e-4, 0.5) optimizers:
 
 - ``keras_gans``: ``model.fit`` on :class:`keras_gans.models.GAN` (D sees real
-  and fake as separate batches, then one G step);
+  and fake as separate batches when it has batch norm, as one batch
+  otherwise; then one G step);
 - ``guide``: a plain subclassed ``keras.Model`` whose ``train_step`` uses
   ``tf.GradientTape`` the way the Keras DCGAN guide writes it (real and fake
   concatenated into one D batch), also trained with ``model.fit``;
@@ -47,9 +49,11 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from keras_gans import data, models, networks  # noqa: E402
+from keras_gans import layers as kg_layers  # noqa: E402
 
 LATENT_DIM = 100
 WAYS = ("keras_gans", "guide", "train_on_batch")
+TUTORIALS = ("tutorial", "tutorial_philox")
 
 
 def machine():
@@ -117,8 +121,9 @@ def step_flops(generator, discriminator, batch_size):
     return batch_size * (4 * forward_flops(generator) + 8 * forward_flops(discriminator))
 
 
-def tutorial_networks():
-    """The players of the TensorFlow DCGAN tutorial (28x28 digits), layer for layer.
+def tutorial_networks(dropout=keras.layers.Dropout):
+    """The players of the TensorFlow DCGAN tutorial (28x28 digits), layer for layer (``dropout``: D's dropout
+    layer class; ``keras_gans.layers.Dropout`` draws its masks on Philox, fast under XLA).
 
     G: Dense 7x7x256 (no bias), batch norm, LeakyReLU, then 5x5 transposed
     convolutions to 128 (stride 1), 64 and 1 channels (stride 2), each but the
@@ -138,7 +143,7 @@ def tutorial_networks():
     inputs = keras.Input((28, 28, 1))
     x = inputs
     for filters in (64, 128):
-        x = layers.Dropout(0.3)(layers.LeakyReLU()(layers.Conv2D(filters, 5, strides=2, padding="same")(x)))
+        x = dropout(0.3)(layers.LeakyReLU()(layers.Conv2D(filters, 5, strides=2, padding="same")(x)))
     discriminator = keras.Model(inputs, layers.Dense(1)(layers.Flatten()(x)), name="tutorial_discriminator")
     return generator, discriminator
 
@@ -148,6 +153,8 @@ def make_networks(players, image_size, base_filters, seed):
     keras.utils.set_random_seed(seed)
     if players == "tutorial":
         return tutorial_networks()
+    if players == "tutorial_philox":
+        return tutorial_networks(dropout=kg_layers.Dropout)
     shape = (image_size, image_size, 1)
     return (networks.dcgan.generator(LATENT_DIM, shape, base_filters=base_filters),
             networks.dcgan.discriminator(shape, base_filters=base_filters))
@@ -369,16 +376,17 @@ def main():
     parser.add_argument("--mixed_precision", action="store_true", help="mixed_float16 policy")
     parser.add_argument("--share_target", type=float, default=0.75,
                         help="share of the matmul peak the 64x64, batch-64 DCGAN step with XLA should reach")
-    parser.add_argument("--players", default="dcgan,tutorial",
+    parser.add_argument("--players", default="dcgan,tutorial,tutorial_philox",
                         help="comma-separated: dcgan (keras_gans.networks.dcgan at --image_sizes and "
-                             "--batch_sizes), tutorial (the TensorFlow DCGAN tutorial's, 28x28, batch 64)")
+                             "--batch_sizes), tutorial (the TensorFlow DCGAN tutorial's, 28x28, batch 64), "
+                             "tutorial_philox (the same with keras_gans.layers.Dropout in D)")
     parser.add_argument("--no_pipeline", dest="pipeline", action="store_false",
                         help="skip the keras_gans run fed by the tf.data pipeline")
     args = parser.parse_args()
     args.ways = args.ways.split(",")
     args.players = args.players.split(",")
-    if not args.players or set(args.players) - {"dcgan", "tutorial"}:
-        parser.error(f"--players: choose from dcgan, tutorial; received {','.join(args.players)}")
+    if not args.players or set(args.players) - {"dcgan", *TUTORIALS}:
+        parser.error(f"--players: choose from dcgan, {', '.join(TUTORIALS)}; received {','.join(args.players)}")
     unknown = sorted(set(args.ways) - set(WAYS))
     if unknown:
         parser.error(f"--ways: unknown {unknown}; choose from {WAYS}")
@@ -392,8 +400,9 @@ def main():
             for image_size in [int(s) for s in args.image_sizes.split(",")]:
                 for batch_size in [int(b) for b in args.batch_sizes.split(",")]:
                     records += measure("dcgan", image_size, batch_size, args, jit_compile, peak)
-        if "tutorial" in args.players:
-            records += measure("tutorial", 28, 64, args, jit_compile, peak)
+        for players in TUTORIALS:
+            if players in args.players:
+                records += measure(players, 28, 64, args, jit_compile, peak)
     missed = misses(records, args.share_target)
     if missed:
         sys.exit("missed: " + "; ".join(missed))

@@ -119,6 +119,33 @@ def random_number_rates(shape=(64, 8, 8, 128), calls=50):
                 draw(seed).numpy()
             print(json.dumps({"algorithm": algorithm, "jit_compile": jit, "numbers": int(np.prod(shape)),
                               "ms_per_draw": round(1000 * (time.perf_counter() - begun) / calls, 2)}), flush=True)
+    dropout_rates(shape, calls)
+
+
+def dropout_rates(shape, calls):
+    """Milliseconds per training call of Keras's ``Dropout`` and of ``keras_gans.layers.Dropout`` (Philox),
+    with and without XLA."""
+    import keras
+    import tensorflow as tf
+
+    from keras_gans import layers
+
+    inputs = tf.ones(shape)
+    for name, layer_class in (("keras.layers.Dropout", keras.layers.Dropout),
+                              ("keras_gans.layers.Dropout", layers.Dropout)):
+        for jit in (False, True):
+            layer = layer_class(0.3, seed=0)
+
+            @tf.function(jit_compile=jit)
+            def drop():
+                return tf.reduce_sum(layer(inputs, training=True))
+
+            drop().numpy()
+            begun = time.perf_counter()
+            for _ in range(calls):
+                drop().numpy()
+            print(json.dumps({"layer": name, "jit_compile": jit, "units": int(np.prod(shape)),
+                              "ms_per_call": round(1000 * (time.perf_counter() - begun) / calls, 2)}), flush=True)
 
 
 def main():

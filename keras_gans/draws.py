@@ -50,3 +50,15 @@ def randint(shape, minval, maxval, dtype="int32", seed=None):
     drawn = dtype if keras.backend.standardize_dtype(dtype) in ("int32", "int64") else "int64"
     return tf.cast(tf.random.stateless_uniform(shape, minval=minval, maxval=maxval, dtype=drawn,
                                                seed=_seed_pair(seed), alg=_ALGORITHM), dtype)
+
+
+def dropout(inputs, rate, noise_shape=None, seed=None):
+    """``keras.random.dropout`` on Philox: zeroes each unit with probability ``rate``, scales the rest by
+    ``1 / (1 - rate)``; ``noise_shape`` as in ``keras.layers.Dropout`` (None entries follow ``inputs``)."""
+    if not isinstance(seed, keras.random.SeedGenerator) or rate in (0.0, 1.0):
+        return keras.random.dropout(inputs, rate, noise_shape=noise_shape, seed=seed)
+    shape = tf.shape(inputs)
+    if noise_shape is not None:
+        shape = [shape[i] if size is None else size for i, size in enumerate(noise_shape)]
+    return tf.nn.experimental.stateless_dropout(inputs, rate=rate, seed=_seed_pair(seed), rng_alg=_ALGORITHM,
+                                                noise_shape=shape)

@@ -31,6 +31,8 @@
   (``truncation``; BigGAN's truncation trick).
 - :class:`MaskedAverage`, :class:`CaptionKey` and :func:`standardize_text`
   (``text``): the text side of text-to-image models (Reed et al. 2016).
+- :class:`Dropout` and :class:`GaussianNoise` (``stochastic``): Keras's
+  layers with their draws on Philox, fast under XLA (:mod:`keras_gans.draws`).
 - :func:`normalization_layer` and :func:`activation_layer` (``common``): the
   factories the blocks and the network builders share.
 
@@ -49,14 +51,15 @@ from keras_gans.layers.fade import FadeIn
 from keras_gans.layers.minibatch import MinibatchDiscrimination, MinibatchStdDev
 from keras_gans.layers.normalization import PixelNorm
 from keras_gans.layers.resampling import ReflectionPadding2D, SubPixelUpsampling
+from keras_gans.layers.stochastic import Dropout, GaussianNoise
 from keras_gans.layers.style import ConstantInput, ModulatedConv2D, NoiseInjection, StyleSelect, Truncation
 from keras_gans.layers.spectral import SNConv2D, SNDense, SNEmbedding
 from keras_gans.layers.truncation import LatentTruncation, truncate_latent, truncated_normal
 from keras_gans.layers.text import CaptionKey, MaskedAverage, standardize_text
 
 __all__ = ["ACTIVATIONS", "LEAKY_RELU_SLOPE", "NORMALIZATIONS", "ClassOneHot", "ConstantInput", "DownsampleBlock",
-           "EqualizedConv2D", "EqualizedDense", "FadeIn", "ModulatedConv2D", "NoiseInjection", "PixelNorm",
-           "ScaledLeakyReLU", "StyleSelect", "Truncation",
+           "Dropout", "EqualizedConv2D", "EqualizedDense", "FadeIn", "GaussianNoise", "ModulatedConv2D",
+           "NoiseInjection", "PixelNorm", "ScaledLeakyReLU", "StyleSelect", "Truncation",
            "MinibatchDiscrimination", "MinibatchStdDev", "ReflectionPadding2D", "SubPixelUpsampling", "UpsampleBlock",
            "activation_layer", "checked_class_ids", "normalization_layer"]
 __all__ += ["ClassProjection", "ConditionalBatchNorm", "LatentChunks", "LatentTruncation", "SNConv2D", "SNDense",

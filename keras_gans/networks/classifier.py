@@ -17,7 +17,7 @@ import itertools
 
 import keras
 
-from keras_gans import checks
+from keras_gans import checks, layers
 
 FILTERS = (32, 64, 128)
 FEATURES = 128
@@ -65,16 +65,16 @@ def digit_classifier(image_shape, num_classes=10, *, input_noise_std=0.0, dropou
     images = keras.Input(image_shape, name="images")
     x = images
     if input_noise_std:
-        x = keras.layers.GaussianNoise(input_noise_std, seed=layer_seed(), name="input_noise")(x)
+        x = layers.GaussianNoise(input_noise_std, seed=layer_seed(), name="input_noise")(x)
     for i, filters in enumerate(FILTERS):
         x = keras.layers.Conv2D(filters, 3, strides=2, padding="same", kernel_initializer=kernel_init(),
                                 name=f"conv_{i + 1}")(x)  # halves height and width
         x = keras.layers.LeakyReLU(LEAKY_SLOPE, name=f"conv_{i + 1}_leaky_relu")(x)
         if dropout:
-            x = keras.layers.Dropout(dropout, seed=layer_seed(), name=f"conv_{i + 1}_dropout")(x)
+            x = layers.Dropout(dropout, seed=layer_seed(), name=f"conv_{i + 1}_dropout")(x)
     x = keras.layers.Flatten(name="flatten")(x)  # [N, h, w, 128] -> [N, h * w * 128]
     x = keras.layers.Dense(FEATURES, activation="relu", kernel_initializer=kernel_init(), name="features")(x)
     if dropout:
-        x = keras.layers.Dropout(dropout, seed=layer_seed(), name="features_dropout")(x)
+        x = layers.Dropout(dropout, seed=layer_seed(), name="features_dropout")(x)
     logits = keras.layers.Dense(num_classes, kernel_initializer=kernel_init(), name="logits")(x)
     return keras.Model(images, logits, name=name)

@@ -90,7 +90,7 @@ def generator(latent_dim, image_shape, *, base_filters=64, dropout=0.0, weight_i
         x = layers.UpsampleBlock(filters, normalization="batch", activation="relu", kernel_initializer=init,
                                  name=f"up_{i}")(x)
         if dropout:
-            x = keras.layers.Dropout(dropout, name=f"up_{i}_dropout")(x)
+            x = layers.Dropout(dropout, name=f"up_{i}_dropout")(x)
     images = layers.UpsampleBlock(channels, normalization=None, activation="tanh", kernel_initializer=init,
                                   name="to_images")(x)
     return keras.Model(z, images, name=name)

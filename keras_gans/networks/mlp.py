@@ -71,7 +71,7 @@ def generator(latent_dim, output_shape, *, hidden_units=(128, 128), activation="
             x = keras.layers.BatchNormalization(name=f"bn_{i}")(x)
         x = _activation(f"act_{i}", activation)(x)
         if dropout:
-            x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
+            x = layers.Dropout(dropout, name=f"dropout_{i}")(x)
     x = keras.layers.Dense(math.prod(output_shape), activation=output_activation, name="output")(x)
     if len(output_shape) > 1:
         x = keras.layers.Reshape(output_shape, name="reshape")(x)  # [batch, prod] -> [batch, *shape]
@@ -117,7 +117,7 @@ def discriminator(input_shape, *, hidden_units=(128, 128), activation="leaky_rel
         last = i == len(hidden_units) - 1
         x = _activation("features" if last and not dropout else f"act_{i}", activation)(x)
         if dropout:
-            x = keras.layers.Dropout(dropout, name="features" if last else f"dropout_{i}")(x)
+            x = layers.Dropout(dropout, name="features" if last else f"dropout_{i}")(x)
     if minibatch_discrimination:
         x = layers.MinibatchDiscrimination(minibatch_kernels, minibatch_kernel_dim,
                                            name="minibatch_discrimination")(x)

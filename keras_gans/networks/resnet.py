@@ -21,7 +21,7 @@ import math
 
 import keras
 
-from keras_gans import checks
+from keras_gans import checks, layers
 from keras_gans.networks import dcgan
 
 BASE_SIZE = 4  # side of G's first map
@@ -66,7 +66,7 @@ def generator(latent_dim, image_shape, *, filters=128, dropout=0.0, name="resnet
     for i in range(int(math.log2(size // BASE_SIZE))):
         x = _generator_block(x, filters, name=f"up_{i + 1}")
         if dropout:
-            x = keras.layers.Dropout(dropout, name=f"up_{i + 1}_dropout")(x)
+            x = layers.Dropout(dropout, name=f"up_{i + 1}_dropout")(x)
     x = keras.layers.BatchNormalization(name="out_bn")(x)
     x = keras.layers.ReLU(name="out_relu")(x)
     x = keras.layers.Conv2D(channels, 3, padding="same", name="to_images")(x)

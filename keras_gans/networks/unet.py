@@ -69,7 +69,7 @@ def generator(image_shape, *, output_channels=None, base_filters=64, max_filters
         x = layers.UpsampleBlock(filters_at(level), kernel_size=4, strides=2, normalization=normalization,
                                  activation="relu", name=f"up_{level + 1}")(x)
         if dropout and step < DROPOUT_BLOCKS:
-            x = keras.layers.Dropout(dropout, name=f"up_{level + 1}_dropout")(x)
+            x = layers.Dropout(dropout, name=f"up_{level + 1}_dropout")(x)
         x = keras.layers.Concatenate(name=f"skip_{level + 1}")([x, skips[level]])  # channels add up
     outputs = layers.UpsampleBlock(channels_out, kernel_size=4, strides=2, normalization=None,
                                    activation="tanh", name="to_images")(x)
