@@ -1,10 +1,10 @@
 """The conditional models on the embedded shapes, judged by the shapes judge: DCGAN, CGAN, ACGAN and InfoGAN.
 
     python benchmarks/conditional_shapes.py [--only=dcgan,cgan,acgan,infogan] [--seed=0] [--cpu_minutes=5]
-                                            [--keep=DIR]
+                                            [--keep=DIR] [--flags='--base_filters=64 --batch_size=64']
 
-Each run trains its app from ``apps/configs/<app>_shapes.cfg`` in a fresh
-process, one after another, for ``--cpu_minutes`` of CPU time counted after
+Each run trains its app from ``apps/configs/<app>_shapes.cfg`` (with
+``--flags`` appended, if given) in a fresh process, one after another, for ``--cpu_minutes`` of CPU time counted after
 the first (traced) step, and is then measured with the shapes judge trained
 on the real training split (seed 0, at 64 px; real and generated images of a
 smaller size are upsampled to 64 px bicubically before it reads them):
@@ -93,7 +93,8 @@ def child(args):
     from keras_gans import cli, experiment, experiments
 
     exp = experiments.get(args.child)
-    config, run = cli.configs_from_flagfile(exp, os.path.join(ROOT, flagfile(args.child)))
+    config, run = cli.configs_from_args(exp, [f"--flagfile={os.path.join(ROOT, flagfile(args.child))}",
+                                              *args.flags.split()])
     run = dataclasses.replace(run, epochs=100_000, seed=args.seed, model_dir=args.model_dir, export=False,
                               sample_every=100_000)
 
@@ -111,10 +112,11 @@ def child(args):
 
 def train_and_sample(name, args, workdir):
     command = [sys.executable, os.path.abspath(__file__), f"--child={name}", f"--seed={args.seed}",
-               f"--cpu_minutes={args.cpu_minutes}", f"--model_dir={os.path.join(workdir, name)}"]
+               f"--cpu_minutes={args.cpu_minutes}", f"--model_dir={os.path.join(workdir, name)}",
+               f"--flags={args.flags}"]
     results = json.loads(run_quiet(command, name).stdout.strip().splitlines()[-1])
     evaluation = results["evaluation"]
-    record = {"run": name, "flagfile": flagfile(name), "seed": args.seed, "steps": results["steps"],
+    record = {"run": name, "flagfile": flagfile(name), "flags": args.flags, "seed": args.seed, "steps": results["steps"],
               "cpu_train_s": evaluation["cpu_train_s"], "train_wall_time_s": results["wall_time_s"],
               "image_size": evaluation["image_size"]}
     return record, dict(np.load(evaluation["samples_file"]))
@@ -190,6 +192,7 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cpu_minutes", type=float, default=5.0, help="CPU-time training budget of every model")
     parser.add_argument("--keep", default=None, help="keep the run folders here (default: a temporary folder)")
+    parser.add_argument("--flags", default="", help="flags appended to every flagfile, space-separated")
     parser.add_argument("--child", default=None, choices=RUNS, help=argparse.SUPPRESS)
     parser.add_argument("--model_dir", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
