@@ -116,9 +116,9 @@ def train_and_sample(name, args, workdir):
                f"--flags={args.flags}"]
     results = json.loads(run_quiet(command, name).stdout.strip().splitlines()[-1])
     evaluation = results["evaluation"]
-    record = {"run": name, "flagfile": flagfile(name), "flags": args.flags, "seed": args.seed, "steps": results["steps"],
-              "cpu_train_s": evaluation["cpu_train_s"], "train_wall_time_s": results["wall_time_s"],
-              "image_size": evaluation["image_size"]}
+    record = {"run": name, "flagfile": flagfile(name), "flags": args.flags, "seed": args.seed,
+              "steps": results["steps"], "cpu_train_s": evaluation["cpu_train_s"],
+              "train_wall_time_s": results["wall_time_s"], "image_size": evaluation["image_size"]}
     return record, dict(np.load(evaluation["samples_file"]))
 
 
