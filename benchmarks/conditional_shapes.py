@@ -4,8 +4,8 @@
                                             [--keep=DIR] [--flags='--base_filters=64 --batch_size=64']
 
 Each run trains its app from ``apps/configs/<app>_shapes.cfg`` (with
-``--flags`` appended, if given) in a fresh process, one after another, for ``--cpu_minutes`` of CPU time counted after
-the first (traced) step, and is then measured with the shapes judge trained
+``--flags`` appended, if given) in a fresh process, one after another, for
+``--cpu_minutes`` of CPU time counted after the first (traced) step, and is then measured with the shapes judge trained
 on the real training split (seed 0, at 64 px; real and generated images of a
 smaller size are upsampled to 64 px bicubically before it reads them):
 

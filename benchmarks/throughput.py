@@ -53,7 +53,7 @@ from keras_gans import layers as kg_layers  # noqa: E402
 
 LATENT_DIM = 100
 WAYS = ("keras_gans", "guide", "train_on_batch")
-TUTORIALS = ("tutorial", "tutorial_philox")
+TUTORIALS = {"tutorial": keras.layers.Dropout, "tutorial_philox": kg_layers.Dropout}  # players -> D's dropout
 
 
 def machine():
@@ -149,12 +149,11 @@ def tutorial_networks(dropout=keras.layers.Dropout):
 
 
 def make_networks(players, image_size, base_filters, seed):
-    """G and D (``players``: ``dcgan`` at ``image_size``, or the TF ``tutorial``'s at 28) with weights from ``seed``."""
+    """G and D (``players``: ``dcgan`` at ``image_size``, or one of :data:`TUTORIALS` at 28) with weights from
+    ``seed``."""
     keras.utils.set_random_seed(seed)
-    if players == "tutorial":
-        return tutorial_networks()
-    if players == "tutorial_philox":
-        return tutorial_networks(dropout=kg_layers.Dropout)
+    if players in TUTORIALS:
+        return tutorial_networks(dropout=TUTORIALS[players])
     shape = (image_size, image_size, 1)
     return (networks.dcgan.generator(LATENT_DIM, shape, base_filters=base_filters),
             networks.dcgan.discriminator(shape, base_filters=base_filters))

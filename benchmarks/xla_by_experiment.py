@@ -98,6 +98,15 @@ def _measure(name, jit, args):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def _ms_per_call(function, calls):
+    """Milliseconds per call of ``function()`` (its result read back) after one untimed call that traces it."""
+    function().numpy()
+    begun = time.perf_counter()
+    for _ in range(calls):
+        function().numpy()
+    return round(1000 * (time.perf_counter() - begun) / calls, 2)
+
+
 def random_number_rates(shape=(64, 8, 8, 128), calls=50):
     """Milliseconds to draw ``shape`` uniform numbers, with and without XLA, per algorithm of TensorFlow's
     stateless random ops (``auto_select`` is what ``keras.random`` and Keras's ``Dropout`` use)."""
@@ -110,15 +119,11 @@ def random_number_rates(shape=(64, 8, 8, 128), calls=50):
                 continue  # TensorFlow has no ThreeFry kernel outside XLA on a CPU
 
             @tf.function(jit_compile=jit)
-            def draw(seed):
+            def draw():
                 return tf.reduce_sum(tf.random.stateless_uniform(shape, seed=seed, alg=algorithm))
 
-            draw(seed).numpy()
-            begun = time.perf_counter()
-            for _ in range(calls):
-                draw(seed).numpy()
             print(json.dumps({"algorithm": algorithm, "jit_compile": jit, "numbers": int(np.prod(shape)),
-                              "ms_per_draw": round(1000 * (time.perf_counter() - begun) / calls, 2)}), flush=True)
+                              "ms_per_draw": _ms_per_call(draw, calls)}), flush=True)
     dropout_rates(shape, calls)
 
 
@@ -140,12 +145,8 @@ def dropout_rates(shape, calls):
             def drop():
                 return tf.reduce_sum(layer(inputs, training=True))
 
-            drop().numpy()
-            begun = time.perf_counter()
-            for _ in range(calls):
-                drop().numpy()
             print(json.dumps({"layer": name, "jit_compile": jit, "units": int(np.prod(shape)),
-                              "ms_per_call": round(1000 * (time.perf_counter() - begun) / calls, 2)}), flush=True)
+                              "ms_per_call": _ms_per_call(drop, calls)}), flush=True)
 
 
 def main():
