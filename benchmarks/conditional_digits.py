@@ -9,7 +9,10 @@ line per run:
 - ``cgan``, ``acgan``: generated-class accuracy of 1000 samples (100 per
   class) judged by ``evaluation.train_digit_classifier`` (held out: trained on
   the real training split), classes produced, KL of the class histogram to
-  uniform. Targets: accuracy >= 0.9, coverage 10.
+  uniform. Targets: accuracy >= 0.9 (CGAN) and >= 0.97 (ACGAN), coverage 10.
+- ``acgan_paper_class_loss``: ACGAN with the paper's class term, D's class
+  head also trained on generated images (``--fake_class_weight=1``; the
+  flagfile trains it on real images only). Reported, not gated.
 - ``infogan`` and ``infogan_plain`` (the same networks and budget with both
   code weights 0: a plain GAN fed the codes, the paper's "regular GAN"
   contrast): agreement of the categorical code with the judge's class under
@@ -20,7 +23,7 @@ line per run:
 - ``judge``: the judge's own accuracy on the held-out test digits.
 
 The last line is a summary with ``"targets_met"``; the exit status is 1 when a
-target is missed. All eight runs take about 30 minutes on 2 CPU cores
+target is missed. All nine runs take about 35 minutes on 2 CPU cores
 (``--only=cgan,acgan``: about 8).
 """
 
@@ -36,6 +39,7 @@ from _common import ROOT, run_quiet  # benchmarks/ is on sys.path when run as a 
 RUNS = {
     "cgan": ("cgan", []),
     "acgan": ("acgan", []),
+    "acgan_paper_class_loss": ("acgan", ["--fake_class_weight=1"]),
     "infogan": ("infogan", []),
     "infogan_plain": ("infogan", ["--categorical_weight=0", "--continuous_weight=0"]),
     "sgan": ("sgan", []),
@@ -73,9 +77,9 @@ def judge_accuracy(image_size):
 
 def targets(lines):
     checks = {}
-    for name in ("cgan", "acgan"):
+    for name, accuracy in (("cgan", 0.9), ("acgan", 0.97)):
         if name in lines:
-            checks[name] = lines[name]["accuracy"] >= 0.9 and lines[name]["coverage"] == 10
+            checks[name] = lines[name]["accuracy"] >= accuracy and lines[name]["coverage"] == 10
     if "infogan" in lines:
         checks["infogan"] = lines["infogan"]["agreement"] >= 0.7
         if "infogan_plain" in lines:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gans import callbacks, config, experiment, export, layers, losses, models, networks
+from keras_gans import callbacks, config, experiment, experiments, export, layers, losses, models, networks
 
 SHAPE = (8, 8, 1)
 LATENT = 4
@@ -59,6 +59,34 @@ def test_acgan_loss_of_the_first_row_worked_out():
     d = losses.acgan_discriminator_loss(np.array([[2.0, 0.0], [0.0, 0.0]]), np.array([0, 1]),
                                         np.array([[0.0, 1.0]]), np.array([1]))
     assert float(d) == pytest.approx((0.126928 + 0.693147) / 2 + 0.313262, abs=1e-6)
+
+
+@pytest.mark.parametrize("fake_class_weight", [1.0, 0.0])
+def test_acgan_class_term_of_a_step_counts_the_fakes_by_their_weight(fake_class_weight):
+    """D's logged class term is the cross-entropy of its own class logits on the real images plus
+    ``fake_class_weight`` times that on the fakes, labelled with the classes G was asked for."""
+    model = models.ACGAN(networks.conditional.generator(LATENT, SHAPE, K, base_filters=4),
+                         networks.conditional.auxiliary_classifier_discriminator(SHAPE, K, base_filters=4),
+                         LATENT, K, fake_class_weight=fake_class_weight, seed=0)
+    rng = np.random.default_rng(3)
+    images = rng.uniform(-1, 1, (4,) + SHAPE).astype(np.float32)
+    labels, fake_labels = np.array([0, 1, 2, 1], np.int32), np.array([2, 2, 0, 1], np.int32)
+    fake_images = rng.uniform(-1, 1, (4,) + SHAPE).astype(np.float32)
+    fakes = {"images": tf.constant(fake_images), "inputs": [tf.zeros((4, LATENT)), tf.constant(fake_labels)]}
+    _, logs = model.discriminator_loss((tf.constant(images), tf.constant(labels)), fakes, training=False)
+    real_logits = model.discriminator(images, training=False)[1].numpy().tolist()
+    fake_logits = model.discriminator(fake_images, training=False)[1].numpy().tolist()
+    real = np.mean([ce(l, y) for l, y in zip(real_logits, labels)])
+    fake = np.mean([ce(l, y) for l, y in zip(fake_logits, fake_labels)])
+    assert float(logs["d_class_loss"]) == pytest.approx(real + fake_class_weight * fake, rel=1e-5)
+
+
+def test_the_acgan_app_passes_fake_class_weight_to_the_model(tmp_path):
+    exp = experiments.get("acgan")
+    run_config = config.RunConfig(dataset="digits", image_size=8, model_dir=str(tmp_path), export=False)
+    model = experiment.rebuild(exp, exp.Config(base_filters=4, fake_class_weight=0.25), run_config)
+    assert model.fake_class_weight == 0.25
+    assert models.ACGAN.from_config(model.get_config()).fake_class_weight == 0.25
 
 
 # ----------------------------------------------------------------------------- plumbing

@@ -172,11 +172,11 @@ def test_mlp_gan_covers_the_ring_of_eight_gaussians():
     """Goodfellow 2014's MLP players on VEEGAN's ring8 (std 0.01): >= 7 modes, >= 80% high quality."""
     from keras_gans import data, evaluation
 
-    dataset = data.load("ring8", batch_size=512, seed=0).repeat()
-    generator = networks.mlp.generator(2, (2,), hidden_units=(256, 256), output_activation=None)
-    discriminator = networks.mlp.discriminator((2,), hidden_units=(256, 256))
+    dataset = data.load("ring8", batch_size=256, seed=0).repeat()
+    generator = networks.mlp.generator(2, (2,), hidden_units=(128, 128), output_activation=None)
+    discriminator = networks.mlp.discriminator((2,), hidden_units=(128, 128))
     gan = models.GAN(generator, discriminator, 2, seed=0)
-    steps = 2000
+    steps = 3000
 
     def adam():  # fast, then cosine-decayed to 0 so samples settle onto the modes
         return keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(1e-3, steps, alpha=0.0),

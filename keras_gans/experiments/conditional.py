@@ -64,6 +64,8 @@ class ACGANConfig(Config):
     loss: str = option("non_saturating", "Adversarial loss of the source (real/fake) term.",
                        choices=CROSS_ENTROPY_AND_OTHERS)
     class_weight: float = amount(1.0, "Weight of the class terms L_C (1 in the paper).")
+    fake_class_weight: float = amount(1.0, "Weight of the generated images in D's class term (1 in the paper; "
+                                           "0 trains D's class head on real images only).")
     spectral_norm: bool = option(False, "Spectral normalization in D instead of batch norm.")
     ema_decay: float = ema_decay_option()
 
@@ -80,7 +82,8 @@ class ACGANExperiment(CGANExperiment):
         discriminator = networks.conditional.auxiliary_classifier_discriminator(
             spec.sample_shape, num_classes, base_filters=c.base_filters, spectral_norm=c.spectral_norm)
         return models.ACGAN(generator, discriminator, c.latent_dim, num_classes, loss=c.loss,
-                            class_weight=c.class_weight, ema_decay=c.ema_decay, seed=ctx.run.seed)
+                            class_weight=c.class_weight, fake_class_weight=c.fake_class_weight,
+                            ema_decay=c.ema_decay, seed=ctx.run.seed)
 
 
 @dataclasses.dataclass(frozen=True)
