@@ -30,6 +30,12 @@ Every ``--eval_every`` generator steps, and at the end, the run measures
 reverse KL of their mode histogram to uniform) and notes when all modes are
 first covered, in steps and in training seconds.
 
+Targets (:data:`TARGETS`): on ring8 every mode with >= 95% high-quality
+samples within 30 training seconds, on grid25 >= 90% within 60 s, each on
+each of at least 5 seeds, for at least one configuration. The last line is a
+JSON summary naming the configurations that meet them; the exit status is 1
+when a dataset's target is met by none (fewer seeds than 5 never meet it).
+
 Output: one JSON line per run (config, dataset, seed, steps, modes,
 high_quality, reverse_kl, wall_time_s, train_time_s, first_full_step,
 first_full_time_s, trace), also appended to ``--json``, then a summary table per
@@ -69,6 +75,11 @@ CONFIGS = {
     # (their setting C, at the same rate as the others).
     "sngan": dict(gan=dict(loss="hinge"), spectral_norm=True, optimizer=("adam", 1e-3, 0.5, 0.999)),
 }
+
+# The targets: every mode with at least this share of high-quality samples, on each of at least
+# TARGET_SEEDS seeds, within this many training seconds, for at least one configuration.
+TARGETS = {"ring8": (0.95, 30.0), "grid25": (0.90, 60.0)}
+TARGET_SEEDS = 5
 
 # --jit_compile: the library's default (None), or forced.
 JIT_SETTINGS = {"default": None, "on": True, "off": False}
@@ -315,16 +326,32 @@ def dataset_tables(records, datasets, configs):
     return tables
 
 
+def meets_target(rows, num_modes, dataset):
+    """Whether one configuration's runs meet :data:`TARGETS` on each of at least :data:`TARGET_SEEDS` seeds."""
+    quality, seconds = TARGETS[dataset]
+    good = {r["seed"] for r in rows if r["modes"] == num_modes and r["high_quality"] >= quality
+            and r["train_time_s"] <= seconds * 1.05}  # 5% for the last call into TensorFlow
+    return len(good) >= TARGET_SEEDS and good == {r["seed"] for r in rows}
+
+
 def _report(records, args):
-    tables = []
+    from keras_gans import data
+
+    tables, met = [], {}
     for dataset, rows, table in dataset_tables(records, args.datasets, args.configs):
         budget = {r["time_budget_s"] for r in rows}
         tables.append(f"{dataset} (time budget per run: {', '.join(f'{b:g} s' for b in budget)})\n\n" + table)
+        num_modes = len(data.toy_modes(dataset)[0])
+        passing = [c for c in args.configs if meets_target([r for r in rows if r["config"] == c], num_modes, dataset)]
+        met[dataset] = {"target": dict(zip(("high_quality", "train_time_s"), TARGETS[dataset]),
+                                       seeds=TARGET_SEEDS), "met_by": passing}
     text = "\n".join(tables)
     print(text)
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write(text)
+    print(json.dumps({"run": "summary", "targets": met}), flush=True)
+    sys.exit(0 if all(entry["met_by"] for entry in met.values()) else 1)
 
 
 if __name__ == "__main__":
