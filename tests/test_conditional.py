@@ -21,12 +21,13 @@ def ce(logits, label):
     return -(logits[label] - math.log(sum(math.exp(v) for v in logits)))
 
 
-def tiny(kind):
+def tiny(kind, **options):
     generator = networks.conditional.generator(LATENT, SHAPE, K, base_filters=4)
     if kind == "cgan":
-        return models.CGAN(generator, networks.conditional.discriminator(SHAPE, K, base_filters=4), LATENT, K, seed=0)
+        return models.CGAN(generator, networks.conditional.discriminator(SHAPE, K, base_filters=4), LATENT, K, seed=0,
+                           **options)
     discriminator = networks.conditional.auxiliary_classifier_discriminator(SHAPE, K, base_filters=4)
-    return models.ACGAN(generator, discriminator, LATENT, K, seed=0)
+    return models.ACGAN(generator, discriminator, LATENT, K, seed=0, **options)
 
 
 def labelled(labels, batch=4):
@@ -65,9 +66,7 @@ def test_acgan_loss_of_the_first_row_worked_out():
 def test_acgan_class_term_of_a_step_counts_the_fakes_by_their_weight(fake_class_weight):
     """D's logged class term is the cross-entropy of its own class logits on the real images plus
     ``fake_class_weight`` times that on the fakes, labelled with the classes G was asked for."""
-    model = models.ACGAN(networks.conditional.generator(LATENT, SHAPE, K, base_filters=4),
-                         networks.conditional.auxiliary_classifier_discriminator(SHAPE, K, base_filters=4),
-                         LATENT, K, fake_class_weight=fake_class_weight, seed=0)
+    model = tiny("acgan", fake_class_weight=fake_class_weight)
     rng = np.random.default_rng(3)
     images = rng.uniform(-1, 1, (4,) + SHAPE).astype(np.float32)
     labels, fake_labels = np.array([0, 1, 2, 1], np.int32), np.array([2, 2, 0, 1], np.int32)
