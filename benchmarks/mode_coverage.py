@@ -1,8 +1,12 @@
 """Mode coverage of the objective family on the 2-D mixtures (VEEGAN / PacGAN protocol).
 
-    nice -n 10 python benchmarks/mode_coverage.py          # ring8 and grid25, 5 configs, seed 0, 30 s each (~8 min)
+    nice -n 10 python benchmarks/mode_coverage.py          # ring8 and grid25, 11 configs, seed 0, 30 s each (~17 min)
+    nice -n 10 python benchmarks/mode_coverage.py --datasets=ring8 --batch_size=128 --seeds=0,1,2 \
+        --json=benchmarks/results/mode_coverage_ring8_30s_b128.jsonl  # the README's ring8 table at 30 s (~25 min)
+    nice -n 10 python benchmarks/mode_coverage.py --datasets=ring8 --configs=lsgan,pacgan2 --batch_size=128 \
+        --seeds=0,1,2,3,4,5,6,7,8,9                         # the ring8 target, on 10 seeds (~15 min)
     nice -n 10 python benchmarks/mode_coverage.py --seeds=0,1,2 --time_budget_s=60 \
-        --json=benchmarks/results/mode_coverage_60s.jsonl  # the README's equal-time table (~35 min)
+        --json=benchmarks/results/mode_coverage_60s.jsonl  # the README's equal-time table (~60 min)
     nice -n 10 python benchmarks/mode_coverage.py --datasets=grid25 --time_budget_s=0 --steps=8000 \
         --seeds=0,1,2                                       # the README's equal-steps table
     nice -n 10 python benchmarks/mode_coverage.py --summarize benchmarks/results/mode_coverage_60s.jsonl
@@ -10,10 +14,12 @@
 Every configuration trains the same MLP players (``--hidden_units``, z of size
 ``--latent_dim``) on the same batch size (the real samples each discriminator
 update sees); only what the paper changes differs: the loss, the critic steps,
-the Lipschitz constraint (weight clipping, gradient penalty, spectral norm)
-and the paper's optimizer (:data:`CONFIGS`). Each (dataset, configuration,
-seed) runs in its own fresh process, one after the other, so runs do not share
-a TF session or compete for the CPU.
+the Lipschitz constraint (weight clipping, gradient penalty, spectral norm),
+packing (PacGAN), an unrolled D, and the paper's optimizer (:data:`CONFIGS`).
+The ``published_*`` configurations instead train the players, optimizer and
+batch of the PacGAN authors' 2-D code (:mod:`keras_gans.networks.published_2d`).
+Each (dataset, configuration, seed) runs in its own fresh process, one after
+the other, so runs do not share a TF session or compete for the CPU.
 
 Two budgets:
 
@@ -74,6 +80,21 @@ CONFIGS = {
     # Miyato et al. 2018: spectral norm on every D layer, hinge loss, n_dis = 1 and Adam(0.5, 0.999)
     # (their setting C, at the same rate as the others).
     "sngan": dict(gan=dict(loss="hinge"), spectral_norm=True, optimizer=("adam", 1e-3, 0.5, 0.999)),
+    # Lin et al. 2018: D judges packs of m samples (m = 2 on their 2D-ring, 4 on their 2D-grid); G and the
+    # rest as "gan". A batch of B samples makes B / m packs.
+    "pacgan2": dict(gan=dict(loss="non_saturating", pack=2), optimizer=("adam", 1e-3, 0.5, 0.999)),
+    "pacgan4": dict(gan=dict(loss="non_saturating", pack=4), optimizer=("adam", 1e-3, 0.5, 0.999)),
+    # Metz et al. 2017: G's loss against D unrolled 5 steps ahead (5 more D passes per G step).
+    "unrolled": dict(gan=dict(loss="non_saturating", unrolled_steps=5), optimizer=("adam", 1e-3, 0.5, 0.999)),
+    # The published players and optimizer (Adam 1e-4, beta_1 0.8) of the PacGAN code
+    # (keras_gans.networks.published_2d) on its batches of 100 packs (G draws 100 x m samples a step);
+    # --hidden_units and --batch_size do not apply.
+    "published_gan": dict(gan=dict(loss="non_saturating"), players="published_2d", batch_size=100,
+                          optimizer="published_2d"),
+    "published_pacgan2": dict(gan=dict(loss="non_saturating", pack=2), players="published_2d", batch_size=200,
+                              optimizer="published_2d"),
+    "published_pacgan4": dict(gan=dict(loss="non_saturating", pack=4), players="published_2d", batch_size=400,
+                              optimizer="published_2d"),
 }
 
 # The targets: every mode with at least this share of high-quality samples, on each of at least
@@ -85,6 +106,15 @@ TARGET_SEEDS = 5
 JIT_SETTINGS = {"default": None, "on": True, "off": False}
 
 SUMMARY_KEYS = ("modes", "high_quality", "reverse_kl", "train_time_s", "first_full_step")
+
+
+def optimizer_spec(config_name):
+    """(name, learning rate, beta_1, beta_2) of a configuration's optimizer."""
+    spec = CONFIGS[config_name]["optimizer"]
+    if spec == "published_2d":
+        from keras_gans.networks import published_2d
+        return published_2d.OPTIMIZER
+    return spec
 
 
 def _optimizer(spec, steps):
@@ -105,13 +135,16 @@ def build(config_name, args, seed):
     from keras_gans.networks import players
 
     config = CONFIGS[config_name]
-    generator, discriminator = players.build("mlp", args.latent_dim, (2,), hidden_units=args.hidden_units,
-                                             spectral_norm=config.get("spectral_norm", False))
+    architecture = config.get("players", "mlp")
+    options = dict(hidden_units=args.hidden_units, spectral_norm=config.get("spectral_norm", False)) \
+        if architecture == "mlp" else {}
+    generator, discriminator = players.build(architecture, args.latent_dim, (2,), pack=config["gan"].get("pack", 1),
+                                             **options)
     gan = models.GAN(generator, discriminator, args.latent_dim, seed=seed, **config["gan"])
     n_critic = config["gan"].get("n_critic", 1)
     timed = args.time_budget_s > 0  # then the Probe callback decays the rates over the time budget
-    gan.compile(d_optimizer=_optimizer(config["optimizer"], None if timed else args.steps * n_critic),
-                g_optimizer=_optimizer(config["optimizer"], None if timed else args.steps),
+    gan.compile(d_optimizer=_optimizer(optimizer_spec(config_name), None if timed else args.steps * n_critic),
+                g_optimizer=_optimizer(optimizer_spec(config_name), None if timed else args.steps),
                 jit_compile=execution.jit_compile(JIT_SETTINGS[args.jit_compile], gan, faster=True),
                 steps_per_execution=execution.steps_per_execution(
                     args.steps_per_execution, math.gcd(args.eval_every, args.steps), points=True))
@@ -133,7 +166,8 @@ def run_one(config_name, args, seed):
     gan_options = CONFIGS[config_name]["gan"]
     # --batch_size is what each critic step sees; a split batch feeds n_critic critic steps.
     per_step = gan_options.get("n_critic", 1) if gan_options.get("split_real_batch") else 1
-    dataset = data.load(args.dataset, batch_size=args.batch_size * per_step, seed=seed, repeat=True)
+    batch_size = CONFIGS[config_name].get("batch_size", args.batch_size)
+    dataset = data.load(args.dataset, batch_size=batch_size * per_step, seed=seed, repeat=True)
 
     class Probe(keras.callbacks.Callback):
         """Measures coverage every eval_every steps; under a time budget, sets the rates and stops."""
@@ -168,7 +202,7 @@ def run_one(config_name, args, seed):
         def on_train_batch_begin(self, batch, logs=None):
             if args.time_budget_s:  # cosine from the paper's rate to 0 over the training seconds
                 progress = min(1.0, self.train_time() / args.time_budget_s)
-                rate = CONFIGS[config_name]["optimizer"][1] * 0.5 * (1.0 + math.cos(math.pi * progress))
+                rate = optimizer_spec(config_name)[1] * 0.5 * (1.0 + math.cos(math.pi * progress))
                 gan.d_optimizer.learning_rate = rate
                 gan.g_optimizer.learning_rate = rate
 
@@ -196,7 +230,8 @@ def run_one(config_name, args, seed):
         "wall_time_s": round(time.perf_counter() - started, 2), "train_time_s": final["train_time_s"],
         "compile_time_s": round(probe.compile_time, 2),
         "first_full_step": first.get("step"), "first_full_time_s": first.get("train_time_s"),
-        "hidden_units": list(args.hidden_units), "batch_size": args.batch_size,
+        "players": CONFIGS[config_name].get("players", "mlp"),
+        "hidden_units": list(args.hidden_units), "batch_size": batch_size,
         "time_budget_s": args.time_budget_s, "trace": probe.trace,
         "jit_compile": bool(gan.jit_compile), "steps_per_execution": gan.steps_per_execution,
         "finite": bool(np.isfinite(final["reverse_kl"]) or final["modes"] == 0),

@@ -32,6 +32,15 @@ SOURCES = {
     "mode_coverage_grid25.jsonl": (
         "python benchmarks/mode_coverage.py --datasets=grid25 --time_budget_s=0 --steps=8000 --seeds=0,1,2 "
         "--json=benchmarks/results/mode_coverage_grid25.jsonl"),
+    "mode_coverage_ring8_30s_b128.jsonl": (
+        "python benchmarks/mode_coverage.py --datasets=ring8 --batch_size=128 --seeds=0,1,2 "
+        "--json=benchmarks/results/mode_coverage_ring8_30s_b128.jsonl && "
+        "python benchmarks/mode_coverage.py --datasets=ring8 --batch_size=128 --configs=pacgan2,lsgan "
+        "--seeds=3,4,5,6,7,8,9 --json=benchmarks/results/mode_coverage_ring8_30s_b128.jsonl"),
+    "mode_coverage_grid25_60s_packed.jsonl": (
+        "python benchmarks/mode_coverage.py --datasets=grid25 --time_budget_s=60 --seeds=0,1,2 "
+        "--configs=pacgan2,pacgan4,unrolled,published_gan,published_pacgan4 "
+        "--json=benchmarks/results/mode_coverage_grid25_60s_packed.jsonl"),
 }
 
 
@@ -203,6 +212,9 @@ def section():
                   "generator is also called through `model.predict` and directly.", "",
                   serving_table(serving)]
     for name, title in (("mode_coverage_60s.jsonl", "Mode coverage at equal training time"),
+                        ("mode_coverage_ring8_30s_b128.jsonl", "Mode coverage on ring8 at 30 s, batches of 128"),
+                        ("mode_coverage_grid25_60s_packed.jsonl",
+                         "Mode coverage on grid25 at 60 s: PacGAN, unrolled, the published players"),
                         ("mode_coverage_grid25.jsonl", "Mode coverage at equal generator steps (grid25, 8000)")):
         records = load(name)
         if records:

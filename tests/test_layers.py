@@ -238,6 +238,31 @@ def test_spectral_norm_of_a_transposed_convolution_normalizes_its_own_matricizat
 
 
 # ----------------------------------------------------------------------------
+# Maxout
+
+
+def test_maxout_takes_the_largest_of_each_units_pieces():
+    """Goodfellow et al. 2013, section 3: h_i(x) = max_j (x W_ij + b_ij), written out for 2 units x 3 pieces."""
+    layer = layers.Maxout(2, 3)
+    layer.build((None, 2))
+    # Columns i * 3 + j are piece j of unit i.
+    kernel = np.array([[1, 0, -1, 2, 0, 0], [0, 1, 1, 0, -2, 0]], "float32")
+    bias = np.array([0, 0, 0, 0, 0, 5], "float32")
+    layer.kernel.assign(kernel)
+    layer.bias.assign(bias)
+    x = np.array([[3, -1], [-1, 4], [1, 1]], "float32")
+    # Unit 0 pieces: x1, x2, x2 - x1; unit 1 pieces: 2 x1, -2 x2, 5.
+    expected = [[max(3, -1, -4), max(6, 2, 5)], [max(-1, 4, 5), max(-2, -8, 5)], [max(1, 1, 0), max(2, -2, 5)]]
+    np.testing.assert_array_equal(numpy(layer(x)), expected)
+    assert layer.compute_output_shape((None, 2)) == (None, 2)
+
+
+def test_maxout_rejects_other_ranks():
+    with pytest.raises(ValueError, match=r"Maxout takes \[batch, features\].*input_shape=\(2, 3, 4\)"):
+        layers.Maxout(2, 2)(np.zeros((2, 3, 4), "float32"))
+
+
+# ----------------------------------------------------------------------------
 # Serialization
 
 
@@ -249,6 +274,7 @@ LAYERS = [
     (lambda: layers.MinibatchDiscrimination(3, 2), (5,)),
     (lambda: layers.MinibatchStdDev(2), (4, 4, 2)),
     (lambda: layers.MinibatchStdDev(4, epsilon=0.0), (5,)),
+    (lambda: layers.Maxout(3, 4, kernel_initializer=keras.initializers.RandomNormal(stddev=0.5)), (5,)),
 ]
 
 
@@ -282,6 +308,8 @@ def test_layers_round_trip_through_config_and_keras_files(make, shape, tmp_path)
     (lambda: layers.MinibatchStdDev(group_size=True), "group_size=True"),
     (lambda: layers.MinibatchStdDev(group_size=0), "group_size=0"),
     (lambda: layers.MinibatchStdDev(epsilon=-1.0), "epsilon=-1.0"),
+    (lambda: layers.Maxout(0, 5), "units=0"),
+    (lambda: layers.Maxout(3, -2), "pieces=-2"),
 ])
 def test_bad_arguments_are_named(make, match):
     with pytest.raises(ValueError, match=match):

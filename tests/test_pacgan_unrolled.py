@@ -1,6 +1,6 @@
 """PacGAN (Lin et al. 2018) and the unrolled discriminator (Metz et al. 2017) as GAN options,
 checked by hand with the fixed players of tests/test_objectives.py: G always outputs (-1, -1) and
-a real sample is (1, 1)."""
+a real sample is (1, 1); and the published 2-D players of the PacGAN experiments."""
 
 import math
 
@@ -8,7 +8,8 @@ import keras
 import numpy as np
 import pytest
 
-from keras_gans import models, packing
+from keras_gans import config, experiment, experiments, layers, models, packing
+from keras_gans.networks import players as players_module
 
 REAL = np.ones((64, 2), "float32")
 
@@ -83,3 +84,40 @@ def test_pack_and_unrolling_are_checked_and_serialized():
     gan = frozen_gan(4, pack=2, unrolled_steps=3)
     clone = models.GAN.from_config(gan.get_config())
     assert (clone.pack, clone.unrolled_steps, clone.unrolled_learning_rate) == (2, 3, None)
+
+
+# ----------------------------------------------------------------------------- the published 2-D players
+
+
+def test_the_published_2d_players_are_those_of_the_pacgan_code():
+    """PacGAN's 2-D experiments: G has four batch-normalized ReLU layers of 400 (no bias) and a linear output,
+    D three maxout layers of 200 units x 5 pieces over the packed input; weights from N(0, 0.02)."""
+    generator, discriminator = players_module.build("published_2d", 2, (2,), pack=4)
+    dense = [layer for layer in generator.layers if isinstance(layer, keras.layers.Dense)]
+    assert [(layer.units, layer.use_bias) for layer in dense] == [(400, False)] * 4 + [(2, True)]
+    assert sum(isinstance(layer, keras.layers.BatchNormalization) for layer in generator.layers) == 4
+    assert dense[-1].activation is keras.activations.linear
+    maxout = [layer for layer in discriminator.layers if isinstance(layer, layers.Maxout)]
+    assert [(layer.units, layer.pieces) for layer in maxout] == [(200, 5)] * 3
+    assert discriminator.input_shape == (None, 8) and discriminator.output_shape == (None, 1)
+    kernel = np.asarray(dense[1].kernel)  # 160,000 draws
+    assert abs(kernel.std() - 0.02) < 0.001
+    with pytest.raises(ValueError, match=r"vector samples and no options but `pack`.*\{'spectral_norm': True\}"):
+        players_module.build("published_2d", 2, (2,), spectral_norm=True)
+    with pytest.raises(ValueError, match=r"sample_shape=\(8, 8, 1\)"):
+        players_module.build("published_2d", 2, (8, 8, 1))
+
+
+def test_the_gan_app_builds_the_published_players_on_points_only(tmp_path):
+    exp = experiments.get("gan")
+    run_config = config.RunConfig(dataset="ring8", model_dir=str(tmp_path), export=False)
+    model = experiment.rebuild(exp, exp.Config(players="published_2d", pack=2), run_config)
+    assert model.pack == 2 and model.discriminator.input_shape == (None, 4)
+    assert isinstance(model.discriminator.get_layer("features"), layers.Maxout)
+    images = config.RunConfig(dataset="digits", image_size=8, model_dir=str(tmp_path), export=False)
+    with pytest.raises(config.ConfigError) as error:
+        experiment.rebuild(exp, exp.Config(players="published_2d"), images)
+    assert "--players=published_2d are for the 2-D point sets; --dataset=digits holds images" in error.value.as_flag()
+    with pytest.raises(config.ConfigError) as error:
+        experiment.rebuild(exp, exp.Config(players="published_2d", g_dropout=0.1), run_config)
+    assert "--g_dropout=0.1 does not apply to the published_2d players" in error.value.as_flag()

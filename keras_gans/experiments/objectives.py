@@ -10,7 +10,7 @@ convolutional players on images. Every config has the GAN hacks
 import dataclasses
 
 from keras_gans import models, networks
-from keras_gans.config import amount, count, fraction, option, positive
+from keras_gans.config import ConfigError, amount, count, fraction, option, positive
 from keras_gans.experiments.base import Experiment
 from keras_gans.experiments.hacks import GANHacks, gan_options, player_options
 from keras_gans.networks import players
@@ -31,6 +31,9 @@ class GANConfig(GANHacks):
     loss: str = option("non_saturating", "Goodfellow et al.'s minimax game or its non-saturating generator loss.",
                        choices=("minimax", "non_saturating"))
     d_dropout: float = fraction(0.0, "Dropout in D (the paper trains D with dropout).")
+    players: str = option("mlp", "The MLP pair sized by --hidden_units, or the fixed 2-D pair of the PacGAN and VEEGAN "
+                                 "experiments (G 4x400 batch-normalized ReLU, D 3x200 maxout; 2-D point sets only).",
+                          choices=("mlp", "published_2d"))
 
 
 class GANExperiment(Experiment):
@@ -39,6 +42,8 @@ class GANExperiment(Experiment):
 
     def build(self, ctx):
         c, spec = ctx.config, ctx.spec
+        if c.players == "published_2d":
+            return self._published_2d(ctx)
         options = player_options(c, "mlp")
         output_activation = None if spec.is_toy else "tanh"  # toy points are not in [-1, 1]
         generator = networks.mlp.generator(c.latent_dim, spec.sample_shape, hidden_units=c.hidden_units,
@@ -46,6 +51,19 @@ class GANExperiment(Experiment):
         discriminator = networks.mlp.discriminator(
             packed_shape(spec.sample_shape, c.pack), hidden_units=c.hidden_units, dropout=c.d_dropout,
             minibatch_discrimination=options["minibatch_discrimination"])
+        return models.GAN(generator, discriminator, c.latent_dim, loss=c.loss, seed=ctx.run.seed,
+                          **gan_options(c, c.loss))
+
+    def _published_2d(self, ctx):
+        """The PacGAN/VEEGAN 2-D players (:mod:`keras_gans.networks.published_2d`), which have no options."""
+        c, spec = ctx.config, ctx.spec
+        if not spec.is_toy:
+            raise ConfigError("players", c.players, f"are for the 2-D point sets; --dataset={spec.name} holds images")
+        for name in ("d_dropout", "g_dropout"):
+            if getattr(c, name):
+                raise ConfigError(name, getattr(c, name), "does not apply to the published_2d players")
+        generator, discriminator = players.build("published_2d", c.latent_dim, spec.sample_shape,
+                                                 **player_options(c, "published_2d"))
         return models.GAN(generator, discriminator, c.latent_dim, loss=c.loss, seed=ctx.run.seed,
                           **gan_options(c, c.loss))
 

@@ -7,6 +7,8 @@
   spectral normalization (Miyato et al. 2018, "Spectral Normalization for GANs").
 - :class:`MinibatchDiscrimination` (``minibatch``; Salimans et al. 2016,
   "Improved Techniques for Training GANs", section 3.2).
+- :class:`Maxout` (``maxout``; Goodfellow et al. 2013, "Maxout Networks"),
+  the unit of the VEEGAN/PacGAN 2-D discriminators.
 - :class:`MinibatchStdDev` (``minibatch``; Karras et al. 2018, "Progressive
   Growing of GANs", section 3).
 - :class:`EqualizedDense`, :class:`EqualizedConv2D`, :class:`ScaledLeakyReLU`
@@ -48,6 +50,7 @@ from keras_gans.layers.conditioning import ClassProjection, ConditionalBatchNorm
 from keras_gans.layers.conv_blocks import DownsampleBlock, UpsampleBlock
 from keras_gans.layers.equalized import EqualizedConv2D, EqualizedDense, ScaledLeakyReLU
 from keras_gans.layers.fade import FadeIn
+from keras_gans.layers.maxout import Maxout
 from keras_gans.layers.minibatch import MinibatchDiscrimination, MinibatchStdDev
 from keras_gans.layers.normalization import PixelNorm
 from keras_gans.layers.resampling import ReflectionPadding2D, SubPixelUpsampling
@@ -64,4 +67,4 @@ __all__ = ["ACTIVATIONS", "LEAKY_RELU_SLOPE", "NORMALIZATIONS", "ClassOneHot", "
            "activation_layer", "checked_class_ids", "normalization_layer"]
 __all__ += ["ClassProjection", "ConditionalBatchNorm", "LatentChunks", "LatentTruncation", "SNConv2D", "SNDense",
             "SNEmbedding", "SelfAttention", "truncate_latent", "truncated_normal"]
-__all__ += ["CaptionKey", "MaskedAverage", "standardize_text"]
+__all__ += ["CaptionKey", "MaskedAverage", "Maxout", "standardize_text"]

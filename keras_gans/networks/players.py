@@ -3,12 +3,13 @@
 LSGAN, WGAN, WGAN-GP and SNGAN change the objective, not the players: each app
 picks ``"mlp"`` on the 2-D toy sets and a convolutional pair on images, with
 the options its paper needs (spectral norm, no batch norm in the critic).
+``"published_2d"`` is the fixed pair of the PacGAN/VEEGAN 2-D experiments.
 """
 
-from keras_gans.networks import dcgan, mlp, resnet
+from keras_gans.networks import dcgan, mlp, published_2d, resnet
 from keras_gans.packing import packed_shape
 
-ARCHITECTURES = ("mlp", "dcgan", "resnet")
+ARCHITECTURES = ("mlp", "dcgan", "resnet", "published_2d")
 
 
 def build(architecture, latent_dim, sample_shape, *, hidden_units=(128, 128), filters=64,
@@ -18,7 +19,8 @@ def build(architecture, latent_dim, sample_shape, *, hidden_units=(128, 128), fi
     Args:
         architecture: ``"mlp"`` (:mod:`~keras_gans.networks.mlp`, linear output
             for unbounded 2-D points when ``sample_shape`` is a vector, tanh
-            for images), ``"dcgan"`` (:mod:`~keras_gans.networks.dcgan`) or
+            for images), ``"published_2d"`` (:mod:`~keras_gans.networks.published_2d`,
+            vectors only, no options but ``pack``), ``"dcgan"`` (:mod:`~keras_gans.networks.dcgan`) or
             ``"resnet"`` (:mod:`~keras_gans.networks.resnet`).
         latent_dim: size of z.
         sample_shape: shape of one sample.
@@ -49,6 +51,14 @@ def build(architecture, latent_dim, sample_shape, *, hidden_units=(128, 128), fi
         raise ValueError("`minibatch_discrimination` applies to the mlp and dcgan discriminators; received "
                          f"minibatch_discrimination={minibatch_discrimination!r} with architecture='resnet'.")
     judged_shape = packed_shape(sample_shape, pack)
+    if architecture == "published_2d":
+        options = dict(spectral_norm=spectral_norm, g_dropout=g_dropout,
+                       minibatch_discrimination=minibatch_discrimination)
+        if len(sample_shape) != 1 or any(options.values()):
+            chosen = {k: v for k, v in options.items() if v}
+            raise ValueError(f"the published_2d players take vector samples and no options but `pack`; received "
+                             f"sample_shape={tuple(sample_shape)}" + (f" and {chosen}" if chosen else "") + ".")
+        return published_2d.generator(latent_dim, sample_shape[0]), published_2d.discriminator(judged_shape[0])
     if architecture == "mlp":
         units = tuple(int(u) for u in hidden_units)
         output_activation = None if len(sample_shape) == 1 else "tanh"  # toy points are not in [-1, 1]
