@@ -86,15 +86,12 @@ CONFIGS = {
     "pacgan4": dict(gan=dict(loss="non_saturating", pack=4), optimizer=("adam", 1e-3, 0.5, 0.999)),
     # Metz et al. 2017: G's loss against D unrolled 5 steps ahead (5 more D passes per G step).
     "unrolled": dict(gan=dict(loss="non_saturating", unrolled_steps=5), optimizer=("adam", 1e-3, 0.5, 0.999)),
-    # The published players and optimizer (Adam 1e-4, beta_1 0.8) of the PacGAN code
-    # (keras_gans.networks.published_2d) on its batches of 100 packs (G draws 100 x m samples a step);
-    # --hidden_units and --batch_size do not apply.
-    "published_gan": dict(gan=dict(loss="non_saturating"), players="published_2d", batch_size=100,
-                          optimizer="published_2d"),
-    "published_pacgan2": dict(gan=dict(loss="non_saturating", pack=2), players="published_2d", batch_size=200,
-                              optimizer="published_2d"),
-    "published_pacgan4": dict(gan=dict(loss="non_saturating", pack=4), players="published_2d", batch_size=400,
-                              optimizer="published_2d"),
+    # The published players, optimizer (Adam 1e-4, beta_1 0.8) and batch of 100 packs of the PacGAN code
+    # (keras_gans.networks.published_2d; G draws 100 x m samples a step): --hidden_units and --batch_size
+    # do not apply.
+    "published_gan": dict(gan=dict(loss="non_saturating"), players="published_2d"),
+    "published_pacgan2": dict(gan=dict(loss="non_saturating", pack=2), players="published_2d"),
+    "published_pacgan4": dict(gan=dict(loss="non_saturating", pack=4), players="published_2d"),
 }
 
 # The targets: every mode with at least this share of high-quality samples, on each of at least
@@ -110,11 +107,19 @@ SUMMARY_KEYS = ("modes", "high_quality", "reverse_kl", "train_time_s", "first_fu
 
 def optimizer_spec(config_name):
     """(name, learning rate, beta_1, beta_2) of a configuration's optimizer."""
-    spec = CONFIGS[config_name]["optimizer"]
-    if spec == "published_2d":
+    if CONFIGS[config_name].get("players") == "published_2d":
         from keras_gans.networks import published_2d
         return published_2d.OPTIMIZER
-    return spec
+    return CONFIGS[config_name]["optimizer"]
+
+
+def batch_size_of(config_name, args):
+    """Samples each discriminator step sees: ``--batch_size``, or the published code's packs times the pack."""
+    config = CONFIGS[config_name]
+    if config.get("players") == "published_2d":
+        from keras_gans.networks import published_2d
+        return published_2d.BATCH_SIZE * config["gan"].get("pack", 1)
+    return args.batch_size
 
 
 def _optimizer(spec, steps):
@@ -166,7 +171,7 @@ def run_one(config_name, args, seed):
     gan_options = CONFIGS[config_name]["gan"]
     # --batch_size is what each critic step sees; a split batch feeds n_critic critic steps.
     per_step = gan_options.get("n_critic", 1) if gan_options.get("split_real_batch") else 1
-    batch_size = CONFIGS[config_name].get("batch_size", args.batch_size)
+    batch_size = batch_size_of(config_name, args)
     dataset = data.load(args.dataset, batch_size=batch_size * per_step, seed=seed, repeat=True)
 
     class Probe(keras.callbacks.Callback):

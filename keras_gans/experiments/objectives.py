@@ -41,9 +41,15 @@ class GANExperiment(Experiment):
     data_kinds = ("images", "points")
 
     def build(self, ctx):
+        c = ctx.config
+        generator, discriminator = self._published_2d(ctx) if c.players == "published_2d" else self._mlp(ctx)
+        return models.GAN(generator, discriminator, c.latent_dim, loss=c.loss, seed=ctx.run.seed,
+                          **gan_options(c, c.loss))
+
+    @staticmethod
+    def _mlp(ctx):
+        """MLP players sized by ``--hidden_units``, with D's dropout and the hacks that belong to the networks."""
         c, spec = ctx.config, ctx.spec
-        if c.players == "published_2d":
-            return self._published_2d(ctx)
         options = player_options(c, "mlp")
         output_activation = None if spec.is_toy else "tanh"  # toy points are not in [-1, 1]
         generator = networks.mlp.generator(c.latent_dim, spec.sample_shape, hidden_units=c.hidden_units,
@@ -51,10 +57,10 @@ class GANExperiment(Experiment):
         discriminator = networks.mlp.discriminator(
             packed_shape(spec.sample_shape, c.pack), hidden_units=c.hidden_units, dropout=c.d_dropout,
             minibatch_discrimination=options["minibatch_discrimination"])
-        return models.GAN(generator, discriminator, c.latent_dim, loss=c.loss, seed=ctx.run.seed,
-                          **gan_options(c, c.loss))
+        return generator, discriminator
 
-    def _published_2d(self, ctx):
+    @staticmethod
+    def _published_2d(ctx):
         """The PacGAN/VEEGAN 2-D players (:mod:`keras_gans.networks.published_2d`), which have no options."""
         c, spec = ctx.config, ctx.spec
         if not spec.is_toy:
@@ -62,10 +68,7 @@ class GANExperiment(Experiment):
         for name in ("d_dropout", "g_dropout"):
             if getattr(c, name):
                 raise ConfigError(name, getattr(c, name), "does not apply to the published_2d players")
-        generator, discriminator = players.build("published_2d", c.latent_dim, spec.sample_shape,
-                                                 **player_options(c, "published_2d"))
-        return models.GAN(generator, discriminator, c.latent_dim, loss=c.loss, seed=ctx.run.seed,
-                          **gan_options(c, c.loss))
+        return players.build("published_2d", c.latent_dim, spec.sample_shape, **player_options(c, "published_2d"))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -10,5 +10,5 @@ from keras_gans.networks import discogan, patchgan, resnet_translator, srresnet,
 from keras_gans.networks import progan, published_2d, stylegan2, text2image, text_encoder
 
 __all__ = ["attributes", "autoencoder", "biggan", "classifier", "conditional", "dcgan", "discogan", "infogan", "mlp",
-           "patchgan", "players", "progan", "published_2d", "resnet", "resnet_translator", "srresnet", "stylegan2", "text2image",
-           "text_encoder", "unet", "vgg_features"]
+           "patchgan", "players", "progan", "published_2d", "resnet", "resnet_translator", "srresnet", "stylegan2",
+           "text2image", "text_encoder", "unet", "vgg_features"]
