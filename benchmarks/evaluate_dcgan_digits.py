@@ -39,8 +39,16 @@ def main():
     parser.add_argument("--target", type=float, default=3.0,
                         help="the last stage's FID must be at most this many times the real floor")
     options, app_flags = parser.parse_known_args()
+    try:
+        stages = [int(e) for e in options.epochs.split(",")]
+    except ValueError:
+        parser.error(f"--epochs={options.epochs} must be comma-separated whole numbers (e.g. 20,60,150)")
+    if stages[0] < 1 or any(b <= a for a, b in zip(stages, stages[1:])):
+        parser.error(f"--epochs={options.epochs} must be increasing epoch counts >= 1 (e.g. 20,60,150)")
+    if options.target <= 0:
+        parser.error(f"--target={options.target} must be > 0")
     with tempfile.TemporaryDirectory() as workdir:
-        for version, epochs in enumerate(int(e) for e in options.epochs.split(",")):
+        for version, epochs in enumerate(stages):
             train_s = run("dcgan", "--flagfile=apps/configs/dcgan_digits.cfg", f"--epochs={epochs}",
                           f"--seed={options.seed}", f"--model_dir={workdir}/run", f"--export_dir={workdir}/export",
                           *app_flags)
