@@ -148,8 +148,9 @@ def build(config_name, args, seed):
     gan = models.GAN(generator, discriminator, args.latent_dim, seed=seed, **config["gan"])
     n_critic = config["gan"].get("n_critic", 1)
     timed = args.time_budget_s > 0  # then the Probe callback decays the rates over the time budget
-    gan.compile(d_optimizer=_optimizer(optimizer_spec(config_name), None if timed else args.steps * n_critic),
-                g_optimizer=_optimizer(optimizer_spec(config_name), None if timed else args.steps),
+    spec = optimizer_spec(config_name)
+    gan.compile(d_optimizer=_optimizer(spec, None if timed else args.steps * n_critic),
+                g_optimizer=_optimizer(spec, None if timed else args.steps),
                 jit_compile=execution.jit_compile(JIT_SETTINGS[args.jit_compile], gan, faster=True),
                 steps_per_execution=execution.steps_per_execution(
                     args.steps_per_execution, math.gcd(args.eval_every, args.steps), points=True))
@@ -172,6 +173,7 @@ def run_one(config_name, args, seed):
     # --batch_size is what each critic step sees; a split batch feeds n_critic critic steps.
     per_step = gan_options.get("n_critic", 1) if gan_options.get("split_real_batch") else 1
     batch_size = batch_size_of(config_name, args)
+    peak_rate = optimizer_spec(config_name)[1]  # the time schedule's starting rate, read once off the hot path
     dataset = data.load(args.dataset, batch_size=batch_size * per_step, seed=seed, repeat=True)
 
     class Probe(keras.callbacks.Callback):
@@ -207,7 +209,7 @@ def run_one(config_name, args, seed):
         def on_train_batch_begin(self, batch, logs=None):
             if args.time_budget_s:  # cosine from the paper's rate to 0 over the training seconds
                 progress = min(1.0, self.train_time() / args.time_budget_s)
-                rate = optimizer_spec(config_name)[1] * 0.5 * (1.0 + math.cos(math.pi * progress))
+                rate = peak_rate * 0.5 * (1.0 + math.cos(math.pi * progress))
                 gan.d_optimizer.learning_rate = rate
                 gan.g_optimizer.learning_rate = rate
 
