@@ -84,6 +84,8 @@ CONFIGS = {
     # rest as "gan". A batch of B samples makes B / m packs.
     "pacgan2": dict(gan=dict(loss="non_saturating", pack=2), optimizer=("adam", 1e-3, 0.5, 0.999)),
     "pacgan4": dict(gan=dict(loss="non_saturating", pack=4), optimizer=("adam", 1e-3, 0.5, 0.999)),
+    # PacGAN2's packing with LSGAN's least squares in place of the log loss.
+    "lsgan_pack2": dict(gan=dict(loss="least_squares", pack=2), optimizer=("adam", 1e-3, 0.5, 0.999)),
     # Metz et al. 2017: G's loss against D unrolled 5 steps ahead (5 more D passes per G step).
     "unrolled": dict(gan=dict(loss="non_saturating", unrolled_steps=5), optimizer=("adam", 1e-3, 0.5, 0.999)),
     # The published players, optimizer (Adam 1e-4, beta_1 0.8) and batch of 100 packs of the PacGAN code

@@ -40,7 +40,9 @@ SOURCES = {
     "mode_coverage_grid25_60s_packed.jsonl": (
         "python benchmarks/mode_coverage.py --datasets=grid25 --time_budget_s=60 --seeds=0,1,2 "
         "--configs=pacgan2,pacgan4,unrolled,published_gan,published_pacgan4 "
-        "--json=benchmarks/results/mode_coverage_grid25_60s_packed.jsonl"),
+        "--json=benchmarks/results/mode_coverage_grid25_60s_packed.jsonl && "
+        "python benchmarks/mode_coverage.py --datasets=grid25 --time_budget_s=60 --seeds=0,1,2,3,4 "
+        "--configs=lsgan_pack2 --json=benchmarks/results/mode_coverage_grid25_60s_packed.jsonl"),
 }
 
 
