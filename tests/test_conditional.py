@@ -80,12 +80,29 @@ def test_acgan_class_term_of_a_step_counts_the_fakes_by_their_weight(fake_class_
     assert float(logs["d_class_loss"]) == pytest.approx(real + fake_class_weight * fake, rel=1e-5)
 
 
-def test_the_acgan_app_passes_fake_class_weight_to_the_model(tmp_path):
+def test_the_acgan_app_passes_fake_class_weight_and_the_trunk_to_the_model(tmp_path):
     exp = experiments.get("acgan")
     run_config = config.RunConfig(dataset="digits", image_size=8, model_dir=str(tmp_path), export=False)
-    model = experiment.rebuild(exp, exp.Config(base_filters=4, fake_class_weight=0.25), run_config)
+    model = experiment.rebuild(exp, exp.Config(base_filters=4, fake_class_weight=0.25, d_trunk="pooled"), run_config)
     assert model.fake_class_weight == 0.25
-    assert models.ACGAN.from_config(model.get_config()).fake_class_weight == 0.25
+    clone = models.ACGAN.from_config(model.get_config())
+    assert clone.fake_class_weight == 0.25
+    assert clone.discriminator.get_layer("acgan_discriminator_features").get_layer("conv_1_pool") is not None
+    with pytest.raises(config.ConfigError, match="d_trunk"):
+        exp.Config(d_trunk="strided")
+
+
+def test_the_pooled_trunk_convolves_at_every_resolution_and_pools_to_4x4():
+    trunk = networks.conditional.pooled_features((32, 32, 3), base_filters=4)
+    convolutions = [layer for layer in trunk.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert [(c.filters, c.kernel_size, c.strides) for c in convolutions] == [
+        (4, (3, 3), (1, 1)), (8, (3, 3), (1, 1)), (16, (3, 3), (1, 1))]
+    assert tuple(trunk.output.shape) == (None, 4 * 4 * 16)
+    assert [type(layer).__name__ for layer in trunk.layers].count("MaxPooling2D") == 3
+    with_sn = networks.conditional.pooled_features((16, 16, 1), base_filters=4, spectral_norm=True)
+    assert sum(isinstance(layer, keras.layers.SpectralNormalization) for layer in with_sn.layers) == 2
+    with pytest.raises(ValueError, match="trunk='strided'"):
+        networks.conditional.auxiliary_classifier_discriminator((16, 16, 1), 3, trunk="strided")
 
 
 # ----------------------------------------------------------------------------- plumbing

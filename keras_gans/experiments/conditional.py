@@ -67,6 +67,9 @@ class ACGANConfig(Config):
     fake_class_weight: float = amount(1.0, "Weight of the generated images in D's class term (1 in the paper; "
                                            "0 trains D's class head on real images only).")
     spectral_norm: bool = option(False, "Spectral normalization in D instead of batch norm.")
+    d_trunk: str = option("dcgan", "D's shared features: the paper's stride-2 DCGAN blocks, or 'pooled' 3x3 "
+                                   "convolutions and max pools at every resolution (the shapes judge's).",
+                          choices=("dcgan", "pooled"))
     ema_decay: float = ema_decay_option()
 
 
@@ -80,7 +83,8 @@ class ACGANExperiment(CGANExperiment):
         generator = networks.conditional.generator(c.latent_dim, spec.sample_shape, num_classes,
                                                    base_filters=c.base_filters)
         discriminator = networks.conditional.auxiliary_classifier_discriminator(
-            spec.sample_shape, num_classes, base_filters=c.base_filters, spectral_norm=c.spectral_norm)
+            spec.sample_shape, num_classes, base_filters=c.base_filters, spectral_norm=c.spectral_norm,
+            trunk=c.d_trunk)
         return models.ACGAN(generator, discriminator, c.latent_dim, num_classes, loss=c.loss,
                             class_weight=c.class_weight, fake_class_weight=c.fake_class_weight,
                             ema_decay=c.ema_decay, seed=ctx.run.seed)

@@ -12,7 +12,8 @@ section 4.1):
 * :func:`auxiliary_classifier_discriminator`: ``images -> [logit, class_logits]``;
   the ACGAN discriminator (Odena et al. 2017, "Conditional Image Synthesis
   with Auxiliary Classifier GANs", section 3) sees no label and predicts it
-  with a second head on the shared DCGAN features.
+  with a second head on the shared DCGAN features, or on
+  :func:`pooled_features` (``trunk="pooled"``).
 
 Inputs are named ``"z"``, ``"labels"`` (int32 ``[N]``) and ``"images"``, so an
 exported generator serves ``z`` and ``labels``.
@@ -44,6 +45,41 @@ def dcgan_features(image_shape, *, base_filters=64, spectral_norm=False, name="d
     full = dcgan.discriminator(image_shape, base_filters=base_filters, spectral_norm=spectral_norm,
                                name=f"{name}_full")
     return keras.Model(full.inputs, full.get_layer("features").output, name=name)
+
+
+def pooled_features(image_shape, *, base_filters=64, spectral_norm=False, name="pooled_features"):
+    """A trunk that convolves at every resolution and max-pools, up to its flattened 4x4 map (``"features"``).
+
+    Blocks of a 3x3 convolution (stride 1, LeakyReLU 0.2) and a 2x2 max pool,
+    the filters doubling from ``base_filters``: the shapes judge's trunk
+    (:mod:`keras_gans.networks.attributes`), which tells outlines apart in far
+    fewer steps than the DCGAN discriminator's stride-2 convolutions.
+
+    Args:
+        image_shape: ``(size, size, channels)``, size a power of two in [8, 256].
+        base_filters: channels of the first block.
+        spectral_norm: spectral-normalize every convolution.
+        name: model name.
+
+    Returns:
+        A functional ``keras.Model`` ``images -> [N, 16 * filters of the last block]``.
+    """
+    base_filters = checks.positive_int("base_filters", base_filters)
+    size, _, _ = dcgan.check_image_shape(image_shape)
+    images = keras.Input(tuple(image_shape), name="images")
+    x, filters, block = images, base_filters, 0
+    while size > 4:
+        block += 1
+        convolution = keras.layers.Conv2D(filters, 3, padding="same", name=f"conv_{block}")
+        if checks.boolean("spectral_norm", spectral_norm):
+            convolution = keras.layers.SpectralNormalization(convolution, name=f"conv_{block}_sn")
+        x = keras.layers.LeakyReLU(0.2, name=f"conv_{block}_leaky_relu")(convolution(x))
+        x = keras.layers.MaxPooling2D(name=f"conv_{block}_pool")(x)  # halves height and width
+        size, filters = size // 2, filters * 2
+    return keras.Model(images, keras.layers.Flatten(name="features")(x), name=name)
+
+
+TRUNKS = {"dcgan": dcgan_features, "pooled": pooled_features}
 
 
 def logit_layer(units, name, spectral_norm=False):
@@ -106,7 +142,7 @@ def discriminator(image_shape, num_classes, *, base_filters=64, spectral_norm=Fa
 
 
 def auxiliary_classifier_discriminator(image_shape, num_classes, *, base_filters=64, spectral_norm=False,
-                                       name="acgan_discriminator"):
+                                       trunk="dcgan", name="acgan_discriminator"):
     """Builds the ACGAN discriminator ``images -> [logit, class_logits]``.
 
     Args:
@@ -114,6 +150,8 @@ def auxiliary_classifier_discriminator(image_shape, num_classes, *, base_filters
         num_classes: number of classes K, >= 2.
         base_filters: as :func:`keras_gans.networks.dcgan.discriminator`.
         spectral_norm: spectral normalization instead of batch normalization.
+        trunk: the shared features: ``"dcgan"`` (:func:`dcgan_features`, the
+            paper's) or ``"pooled"`` (:func:`pooled_features`).
         name: model name.
 
     Returns:
@@ -122,8 +160,10 @@ def auxiliary_classifier_discriminator(image_shape, num_classes, *, base_filters
         read from the same features.
     """
     num_classes = checks.positive_int("num_classes", num_classes, minimum=2)
-    features = dcgan_features(image_shape, base_filters=base_filters, spectral_norm=spectral_norm,
-                              name=f"{name}_features")
+    if trunk not in TRUNKS:
+        raise ValueError(f"`trunk` must be one of {sorted(TRUNKS)}; received trunk={trunk!r}.")
+    features = TRUNKS[trunk](image_shape, base_filters=base_filters, spectral_norm=spectral_norm,
+                             name=f"{name}_features")
     images = keras.Input(tuple(features.inputs[0].shape[1:]), name="images")
     shared = features(images)
     logit = logit_layer(1, "logit", spectral_norm)(shared)
