@@ -23,6 +23,28 @@ LEAKY_SLOPE = 0.2
 FINAL_SIZE = 4
 
 
+def conv_pool_blocks(x, widths, kernel_initializer=lambda: "glorot_uniform", spectral_norm=False):
+    """One block per width: a 3x3 convolution (stride 1, LeakyReLU 0.2), then a 2x2 max pool.
+
+    Args:
+        x: a 4-D Keras tensor.
+        widths: the filters of each block's convolution.
+        kernel_initializer: called once per convolution, in order, for its initializer.
+        spectral_norm: spectral-normalize every convolution.
+
+    Returns:
+        ``x`` after the blocks, its height and width halved once per block.
+    """
+    for i, width in enumerate(widths):
+        convolution = keras.layers.Conv2D(width, 3, padding="same", kernel_initializer=kernel_initializer(),
+                                          name=f"conv_{i + 1}")
+        if spectral_norm:
+            convolution = keras.layers.SpectralNormalization(convolution, name=f"conv_{i + 1}_sn")
+        x = keras.layers.LeakyReLU(LEAKY_SLOPE, name=f"conv_{i + 1}_leaky_relu")(convolution(x))
+        x = keras.layers.MaxPooling2D(name=f"conv_{i + 1}_pool")(x)  # halves height and width
+    return x
+
+
 def attribute_classifier(image_shape, heads, *, base_filters=16, max_filters=128, features=256, seed=None,
                          name="attribute_classifier"):
     """Builds ``images in [-1, 1] -> {head: outputs [N, units]}``.
@@ -62,12 +84,8 @@ def attribute_classifier(image_shape, heads, *, base_filters=16, max_filters=128
         return "glorot_uniform" if seeds is None else keras.initializers.GlorotUniform(seed=next(seeds))
 
     images = keras.Input(image_shape, name="images")
-    x = images
-    for i in range(int(math.log2(height // FINAL_SIZE))):
-        x = keras.layers.Conv2D(min(base_filters * 2**i, max_filters), 3, padding="same",
-                                kernel_initializer=kernel_init(), name=f"conv_{i + 1}")(x)
-        x = keras.layers.LeakyReLU(LEAKY_SLOPE, name=f"conv_{i + 1}_leaky_relu")(x)
-        x = keras.layers.MaxPooling2D(name=f"conv_{i + 1}_pool")(x)  # halves height and width
+    widths = [min(base_filters * 2**i, max_filters) for i in range(int(math.log2(height // FINAL_SIZE)))]
+    x = conv_pool_blocks(images, widths, kernel_init)
     what = keras.layers.GlobalMaxPooling2D(name="max_pool")(x)  # [N, C]: what is there, wherever it is
     where = keras.layers.Flatten(name="flatten")(x)  # [N, 4, 4, C] -> [N, 16 C]: where things are
     what = keras.layers.Dense(features // 2, activation="relu", kernel_initializer=kernel_init(), name="what")(what)

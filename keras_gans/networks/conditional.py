@@ -19,10 +19,12 @@ Inputs are named ``"z"``, ``"labels"`` (int32 ``[N]``) and ``"images"``, so an
 exported generator serves ``z`` and ``labels``.
 """
 
+import math
+
 import keras
 
 from keras_gans import checks, layers
-from keras_gans.networks import dcgan
+from keras_gans.networks import attributes, dcgan
 
 
 def labels_input(name="labels"):
@@ -67,15 +69,8 @@ def pooled_features(image_shape, *, base_filters=64, spectral_norm=False, name="
     base_filters = checks.positive_int("base_filters", base_filters)
     size, _, _ = dcgan.check_image_shape(image_shape)
     images = keras.Input(tuple(image_shape), name="images")
-    x, filters, block = images, base_filters, 0
-    while size > 4:
-        block += 1
-        convolution = keras.layers.Conv2D(filters, 3, padding="same", name=f"conv_{block}")
-        if checks.boolean("spectral_norm", spectral_norm):
-            convolution = keras.layers.SpectralNormalization(convolution, name=f"conv_{block}_sn")
-        x = keras.layers.LeakyReLU(0.2, name=f"conv_{block}_leaky_relu")(convolution(x))
-        x = keras.layers.MaxPooling2D(name=f"conv_{block}_pool")(x)  # halves height and width
-        size, filters = size // 2, filters * 2
+    widths = [base_filters * 2**i for i in range(int(math.log2(size // attributes.FINAL_SIZE)))]
+    x = attributes.conv_pool_blocks(images, widths, spectral_norm=checks.boolean("spectral_norm", spectral_norm))
     return keras.Model(images, keras.layers.Flatten(name="features")(x), name=name)
 
 
