@@ -283,16 +283,30 @@ def _umask():
 
 
 def _write_saved_model(endpoints, path):
-    archive = keras.export.ExportArchive()
-    endpoints = {name: _as_endpoint(endpoint) for name, endpoint in endpoints.items()}
-    tracked = []
-    for endpoint in endpoints.values():
-        if not any(endpoint.network is other for other in tracked):
-            archive.track(endpoint.network)
-            tracked.append(endpoint.network)
-    # serving_default first: ExportArchive aliases the first endpoint as the default.
-    names = [DEFAULT_SIGNATURE] + sorted(n for n in endpoints if n != DEFAULT_SIGNATURE)
-    for name in names:
-        serve, signature = _serving_fn(endpoints[name])
-        archive.add_endpoint(name, serve, input_signature=signature)
-    archive.write_out(path, verbose=False)
+    """Writes ``endpoints`` as the signatures of one SavedModel at ``path``.
+
+    Each distinct endpoint is one ``tf.function``, traced once, inside the
+    save; it is also an attribute of the root (``loaded.<name>(...)``, whose
+    optional inputs may be left out). The root holds nothing else but what the
+    endpoints use: their networks' variables and lookup tables (text
+    vocabularies). (``keras.export.ExportArchive`` traces each endpoint three
+    times, and the networks' own call functions too.)
+    """
+    functions = []  # (endpoint, tf.function): an endpoint served under two names is one function
+    root = tf.Module()
+    for name, value in endpoints.items():
+        endpoint = _as_endpoint(value)
+        function = next((fn for other, fn in functions
+                         if other.network is endpoint.network and other.defaults == endpoint.defaults), None)
+        if function is None:
+            serve, signature = _serving_fn(endpoint)
+            function = tf.function(serve, input_signature=signature, autograph=False)
+            functions.append((endpoint, function))
+        setattr(root, name, function)
+    networks = list({id(endpoint.network): endpoint.network for endpoint, _ in functions}.values())
+    # The tf.Variables behind the Keras variables: what a session-based loader (TensorFlow Serving) restores.
+    root.served_variables = list({id(v): v.value for network in networks for v in network.variables}.values())
+    root.lookup_tables = list({id(resource): resource for network in networks
+                               for resource in tf.train.TrackableView(network).descendants()
+                               if isinstance(resource, tf.saved_model.experimental.TrackableResource)}.values())
+    tf.saved_model.save(root, path, signatures={name: getattr(root, name) for name in endpoints})

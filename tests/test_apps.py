@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 import pytest
+from absl import flags
 
 from keras_gans import cli, config, experiment, experiments
 
@@ -54,14 +55,14 @@ def assert_same_state(a, b, atol=0.0):
 
 
 def test_ring8_quickstart_writes_its_outputs(tmp_path):
-    """The README quickstart cut to 2 epochs of 100 steps. Its promise of 8 covered
+    """The README quickstart cut to 2 epochs of 25 steps. Its promise of 8 covered
     modes is checked by ``benchmarks/ring8_quickstart.py`` (the full 8,000 steps)
     and, at equal time, by ``benchmarks/mode_coverage.py --configs=pacgan2``."""
-    result = run_app("gan", "--flagfile=apps/configs/gan_ring8.cfg", "--epochs=2", "--steps_per_epoch=100",
+    result = run_app("gan", "--flagfile=apps/configs/gan_ring8.cfg", "--epochs=2", "--steps_per_epoch=25",
                      f"--model_dir={tmp_path / 'run'}", f"--export_dir={tmp_path / 'export'}")
     assert result.returncode == 0, result.stderr[-3000:]
     results = json.loads((tmp_path / "run" / "results.json").read_text())
-    assert results["steps"] == 200
+    assert results["steps"] == 50
     assert 1 <= results["mode_coverage"]["modes"] <= 8, results
     assert set(results["mode_coverage"]) == {"modes", "high_quality", "reverse_kl"}
     samples = sorted(os.listdir(tmp_path / "run" / "samples"))
@@ -129,21 +130,20 @@ def test_two_worker_multi_worker_mirrored_run_on_localhost(tmp_path):
         tf_config = {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
         env = dict(ENV, TF_CONFIG=json.dumps(tf_config))
         processes.append(subprocess.Popen(
-            app_command("gan", *SHORT, "--strategy=multi_worker", f"--model_dir={tmp_path / 'run'}",
-                        f"--export_dir={tmp_path / 'export'}"),
+            app_command("gan", *SHORT, "--steps_per_epoch=10", "--strategy=multi_worker",
+                        f"--model_dir={tmp_path / 'run'}", f"--export_dir={tmp_path / 'export'}"),
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     outputs = [p.communicate(timeout=300) for p in processes]
     for process, (_, stderr) in zip(processes, outputs):
         assert process.returncode == 0, stderr[-3000:]
     results = json.loads((tmp_path / "run" / "results.json").read_text())  # written by the chief only
-    assert results["steps"] == 2 * 40
+    assert results["steps"] == 2 * 10
     assert np.isfinite(results["metrics"]["d_loss"])
     assert os.listdir(tmp_path / "export") == ["1"]
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--flagfile=apps/configs/no_such.cfg"], "no_such.cfg"),  # refused by the flag parser
-    (["--epoch=3"], "Did you mean: epochs"),
+    (["--epoch=3"], "Did you mean: epochs"),  # refused by the flag parser
     (["--dataset=digits2bold"], "--dataset=digits2bold holds unpaired data"),  # refused by a config check
 ])
 def test_bad_input_gets_a_clear_error_and_exit_status(tmp_path, args, message):
@@ -152,6 +152,12 @@ def test_bad_input_gets_a_clear_error_and_exit_status(tmp_path, args, message):
     assert message in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr  # the one line, no usage text
+
+
+def test_a_missing_flagfile_is_refused_by_the_flag_parser_naming_it():
+    """A flag parser error, which the app prints as its one line (as the typo above shows)."""
+    with pytest.raises(flags.Error, match="no_such.cfg"):
+        cli.configs_from_args(experiments.get("gan"), [*IN_PROCESS, "--flagfile=apps/configs/no_such.cfg"])
 
 
 @pytest.mark.parametrize("args,message", [

@@ -254,3 +254,31 @@ def test_input_signature_names_each_spec_after_its_input():
     model = keras.Model([a, b], keras.layers.Add()([a, b]))
     specs = export.input_signature(model)
     assert [s.name for s in specs] == ["z", "w"] and specs[0].shape.as_list() == [None, 2]
+
+
+class _CountedCalls(keras.layers.Layer):
+    """Identity that counts its calls: a traced or symbolic call runs the Python body once."""
+
+    calls = 0
+
+    def call(self, x):
+        type(self).calls += 1
+        return x
+
+
+def test_each_distinct_endpoint_is_traced_once_and_callable_by_name(tmp_path):
+    z = keras.Input((LATENT_DIM,), name="z")
+    forward = keras.Model(z, keras.layers.Dense(2)(_CountedCalls()(z)))
+    backward = keras.Model(z, keras.layers.Dense(2)(_CountedCalls()(z)))
+
+    class TwoWay:  # a translation model's shape: serving_default is a_to_b under a second name
+        def serving_endpoints(self):
+            return {"serving_default": forward, "a_to_b": forward, "b_to_a": backward}
+
+    _CountedCalls.calls = 0
+    loaded = tf.saved_model.load(export.export_generator(TwoWay(), tmp_path))
+    assert _CountedCalls.calls == 2
+    x = latent(3)
+    for name, network in (("serving_default", forward), ("a_to_b", forward), ("b_to_a", backward)):
+        np.testing.assert_allclose(loaded.signatures[name](z=tf.constant(x))["images"], network(x), atol=1e-6)
+        np.testing.assert_allclose(getattr(loaded, name)(tf.constant(x))["images"], network(x), atol=1e-6)

@@ -314,9 +314,9 @@ class _Lookup:
 def test_digit_identity_tells_translating_from_copying():
     """A copier keeps every digit but never reaches the other domain; the true translation does both."""
     test = data.translation_arrays("digits2bold", split="test", image_size=16)
-    copier = translation_runs.digit_identity(_Lookup(), image_size=16, epochs=4)
+    copier = translation_runs.digit_identity(_Lookup(), image_size=16, epochs=3)
     oracle = translation_runs.digit_identity(_Lookup((test["a"], test["b"], "a_to_b"),
-                                                     (test["b"], test["a"], "b_to_a")), image_size=16, epochs=4)
+                                                     (test["b"], test["a"], "b_to_a")), image_size=16, epochs=3)
     assert copier["judge_domain"] > 0.95 and copier["a_to_b"] > 0.6  # the copy still reads as the digit
     for direction in ("a_to_b", "b_to_a"):
         assert copier[f"{direction}_in_domain"] < 0.1 and copier[f"{direction}_both"] < 0.1
