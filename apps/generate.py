@@ -17,11 +17,15 @@ through 0..``--num_classes``-1; ``images`` are read from ``--input_images``
 (then the grid shows each input next to its output, two per row); ``text``
 is each ``--text`` caption ``--per_caption`` times (then the grid has one row
 per caption, written above it, and the same z in each column). Otherwise
-the grid is ``ceil(sqrt(num_samples))`` images wide.
+the grid is ``ceil(sqrt(num_samples))`` images wide. A flag the signature
+has no input for (``--labels`` for an unconditional generator, ...), an input
+the export refuses (a label outside its classes) or an ``--output`` that is
+not a writable ``.png`` path ends the app with one line naming it.
 """
 
 import math
 import os
+import re
 
 from keras_gans import cli  # first: it quiets TensorFlow's console before TensorFlow loads
 
@@ -51,6 +55,7 @@ flags.mark_flag_as_required("export_dir")
 flags.register_validator("num_samples", lambda v: v > 0, "--num_samples must be a positive integer.")
 flags.register_validator("batch_size", lambda v: v > 0, "--batch_size must be a positive integer.")
 flags.register_validator("per_caption", lambda v: v > 0, "--per_caption must be a positive integer.")
+flags.register_validator("seed", lambda v: v >= 0, "--seed must be a non-negative integer.")
 flags.register_validator("num_classes", lambda v: v is None or v > 0,
                          "--num_classes must be a positive integer.")
 flags.register_validator("labels", lambda v: v is None or all(x.strip().isdigit() for x in v),
@@ -124,6 +129,12 @@ def make_inputs(spec, rng):
     unknown = sorted(set(spec) - set(inputs))
     if unknown:
         raise app.UsageError(f"Don't know how to feed the signature inputs {unknown}.")
+    for flag, name in (("labels", "labels"), ("num_classes", "labels"), ("input_images", "images"), ("text", "text")):
+        if FLAGS[flag].value and name not in spec:
+            value = FLAGS[flag].value
+            given = ",".join(map(str, value)) if isinstance(value, list) else value
+            raise app.UsageError(f"--{flag}={given} is for signatures that take '{name}'; "
+                                 f"--signature={FLAGS.signature} takes {sorted(spec)}.")
     # The signature's dtypes (e.g. int64 labels, float16 z) are fed as they are declared.
     return {name: value.astype(spec[name].dtype.as_numpy_dtype) for name, value in inputs.items()}
 
@@ -146,19 +157,54 @@ def _read_image(path, height, width, channels):
 
 
 def generate(signature, inputs, batch_size):
-    """Calls the signature on batches of the inputs; returns the images [n, H, W, C]."""
+    """Calls the signature on batches of the inputs; returns the images [n, H, W, C].
+
+    Raises:
+        app.UsageError: the export refused an input (e.g. a label outside its classes).
+    """
     n = len(next(iter(inputs.values())))
     outputs = []
     for start in range(0, n, batch_size):
         batch = {k: tf.constant(v[start:start + batch_size]) for k, v in inputs.items()}
-        outputs.append(signature(**batch)["images"].numpy())
+        try:
+            outputs.append(signature(**batch)["images"].numpy())
+        except tf.errors.InvalidArgumentError as error:
+            raise app.UsageError(f"--signature={FLAGS.signature} refused the inputs made from the flags: "
+                                 f"{_reason(error)}.") from None
     return np.concatenate(outputs)
+
+
+def _reason(error):
+    """An op error's own words on one line: an assertion's message, without TensorFlow's node names."""
+    assertion = re.search(r"assertion failed: \[(.*?)\]", error.message)
+    if assertion:
+        return assertion.group(1)
+    text = re.sub(r"\{\{.*?\}\}|\[\[.*?\]\]|\[Op:.*?\]", " ", error.message, flags=re.DOTALL)
+    # A graph error opens with where it was detected; what went wrong is its last line.
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1].rstrip(".") if lines else "an invalid argument"
+
+
+def check_output(path):
+    """Refuses an ``--output`` that cannot become a PNG file, before anything is generated."""
+    if os.path.isdir(path):
+        raise app.UsageError(f"--output={path} is a directory; name a .png file in it.")
+    if not path.lower().endswith(".png"):
+        raise app.UsageError(f"--output={path} must name a .png file.")
+
+
+def save(grid, path):
+    try:
+        gan_images.save_png(grid, path)
+    except OSError as error:
+        raise app.UsageError(f"--output={path} cannot be written: {error.strerror or error}.") from None
 
 
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
     path = resolve_version(FLAGS.export_dir, FLAGS.version)
+    check_output(FLAGS.output)
     loaded = tf.saved_model.load(path)
     if FLAGS.signature not in loaded.signatures:
         raise app.UsageError(f"--signature={FLAGS.signature} is not in {path}; available: "
@@ -184,7 +230,7 @@ def main(argv):
                                          FLAGS.text)
     else:
         grid = gan_images.make_grid(gan_images.to_uint8(samples), nrow=nrow)
-    gan_images.save_png(grid, FLAGS.output)
+    save(grid, FLAGS.output)
     print(f"Wrote {len(samples)} images from {path} to {FLAGS.output} "
           f"({grid.shape[1]}x{grid.shape[0]}).")
 

@@ -75,17 +75,21 @@ def runs(tmp_path_factory):
         export.export_generator(generator, folder / "mlp")
     conditional = conditional_generator()
     export.export_generator(conditional, folder / "cgan")
-    outputs = {case: folder / case for case in ("latest", "bad_version", "missing", "conditional")}
     cases = {
         "latest": [f"--export_dir={folder / 'mlp'}", "--num_samples=16", "--seed=3"],
         "bad_version": [f"--export_dir={folder / 'mlp'}", "--version=7"],
         "missing": [f"--export_dir={folder / 'nowhere'}"],
         "conditional": [f"--export_dir={folder / 'cgan'}", "--num_samples=9", "--num_classes=3", "--seed=0"],
+        "labels_unused": [f"--export_dir={folder / 'mlp'}", "--labels=3"],
+        "label_out_of_range": [f"--export_dir={folder / 'cgan'}", "--labels=0,5"],
     }
+    outputs = {case: folder / case for case in cases}
     for case, output in outputs.items():
         output.mkdir()
         cases[case].append(f"--output={output / 'grid.png'}")
     cases["latest"][-1] = f"--output={outputs['latest'] / 'new' / 'grid.png'}"  # a folder the app creates
+    cases["output_is_a_folder"] = [f"--export_dir={folder / 'mlp'}", f"--output={outputs['latest']}"]
+    outputs["output_is_a_folder"] = outputs["latest"]
     result = subprocess.run([sys.executable, "-c", DRIVER, os.path.join(ROOT, "apps", "generate.py"),
                              json.dumps(list(cases.values()))], capture_output=True, text=True, cwd=ROOT, env=ENV,
                             timeout=300)
@@ -145,3 +149,16 @@ def test_conditional_export_cycles_labels_through_num_classes(runs):
     # The labels were used: all zeros would give other pixels.
     zeros = images.make_grid(images.to_uint8(generator([z, np.zeros(9, np.int32)])), nrow=3)[..., 0]
     assert np.abs(grid.astype(int) - zeros).max() > 5
+
+
+@pytest.mark.parametrize("case,message", [
+    ("labels_unused", "--labels=3 is for signatures that take 'labels'; --signature=serving_default takes ['z']"),
+    ("label_out_of_range", "--signature=serving_default refused the inputs made from the flags: indices"),
+    ("output_is_a_folder", "is a directory; name a .png file in it"),
+])
+def test_flags_the_export_cannot_use_fail_in_one_line_before_writing(runs, case, message):
+    result, output = runs[3][case]
+    assert result["returncode"] == 1
+    assert message in result["stderr"], result["stderr"]
+    assert len(result["stderr"].strip().splitlines()) == 1, result["stderr"]
+    assert not any(name.endswith(".png") for name in os.listdir(output))
