@@ -361,6 +361,10 @@ def evaluate():
     if FLAGS.arithmetic and (not extractor.has_logits or generator.num_classes is not None):
         raise app.UsageError("--arithmetic needs an unconditional generator and class predictions "
                              "(--features=classifier, or inception_v3 with --inception_include_top).")
+    try:  # before the measures, which take minutes
+        os.makedirs(output_dir, exist_ok=True)
+    except OSError as error:
+        raise app.UsageError(f"--output_dir={output_dir} cannot be created: {error.strerror or error}.") from None
     fake, probabilities, first = embed(generated_batches(generator), extractor, logits=extractor.has_logits)
     reference, heldout = None, None
     if FLAGS.reference_split:
@@ -376,7 +380,6 @@ def evaluate():
     if reference is not None:
         report["reference"] = {"split": FLAGS.reference_split,
                                "measures": measure(real, reference, reference_probabilities)}
-    os.makedirs(output_dir, exist_ok=True)
     report["memorization"] = memorization(first, heldout, search.result(), output_dir)
     report["interpolation_grid"] = interpolation(generator, output_dir)
     if FLAGS.arithmetic:

@@ -162,7 +162,9 @@ def usage_error(error):
 
 def fail(message):
     """Ends the app with one line on stderr and exit status 1: what is wrong, and where help is."""
-    sys.stderr.write(f"{os.path.basename(sys.argv[0])}: error: {message.rstrip('.')}. (--help lists the flags.)\n")
+    message = message.rstrip(".")
+    end = "" if message.endswith(("?", "!")) else "."
+    sys.stderr.write(f"{os.path.basename(sys.argv[0])}: error: {message}{end} (--help lists the flags.)\n")
     sys.exit(1)
 
 

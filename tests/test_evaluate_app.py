@@ -174,3 +174,6 @@ def test_bad_input_fails_naming_the_flag(trained, tmp_path):
         run(f"--export_dir={export_dir}", "--image_size=32", "--features=inception_v3",
             f"--output_dir={tmp_path}")
     assert not os.listdir(tmp_path)
+    (tmp_path / "a_file").write_text("in the way")
+    with pytest.raises(app.UsageError, match="--output_dir=.*a_file/report cannot be created: Not a directory"):
+        run(f"--export_dir={export_dir}", f"--output_dir={tmp_path / 'a_file' / 'report'}")
