@@ -92,6 +92,11 @@ def fraction(default, help):
     return option(default, help, check=lambda value: 0.0 <= value < 1.0, requirement="must be in [0, 1)")
 
 
+def seed_option(help):
+    """A seed: an integer in [0, 2**32), what NumPy and TensorFlow both take."""
+    return option(0, help, check=lambda value: 0 <= value < 2**32, requirement="must be an integer in [0, 2**32)")
+
+
 def data_dir_option():
     """The optional folder where tfds datasets are prepared (an existing directory)."""
     return option(None, "Where tfds datasets are prepared (no download happens).", check=os.path.isdir,
@@ -198,7 +203,7 @@ class RunConfig(Config):
     virtual_cpus: int = option(0, "Split the CPU into this many logical devices, to try --strategy=mirrored "
                                "without GPUs (0 = leave the CPU whole).", check=non_negative,
                                requirement="must be >= 0")
-    seed: int = option(0, "Seed of every random draw (weights, data order, z).")
+    seed: int = seed_option("Seed of every random draw (weights, data order, z).")
     deterministic: bool = option(False, "Enable TensorFlow op determinism (bitwise-reproducible runs).")
     mixed_precision: bool = option(False, "Train with the mixed_float16 policy (GPU).")
     jit_compile: bool | None = option(None, "Compile the train step with XLA; default on with one replica "
@@ -216,8 +221,8 @@ class RunConfig(Config):
     optimizer: str = option("adam", "Optimizer of both players.", choices=OPTIMIZERS)
     d_learning_rate: float = option(2e-4, "Discriminator learning rate.", check=positive, requirement="must be > 0")
     g_learning_rate: float = option(2e-4, "Generator learning rate.", check=positive, requirement="must be > 0")
-    beta_1: float = option(0.5, "Adam beta_1 (0.5 as in DCGAN).")
-    beta_2: float = option(0.999, "Adam beta_2.")
+    beta_1: float = fraction(0.5, "Adam beta_1 (0.5 as in DCGAN).")
+    beta_2: float = fraction(0.999, "Adam beta_2.")
     lr_decay_to: float = option(1.0, "Cosine-decay the learning rates to this fraction of their initial value "
                                 "over the run (1 = constant).", check=lambda v: 0.0 <= v <= 1.0,
                                 requirement="must be in [0, 1]")

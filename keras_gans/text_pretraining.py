@@ -27,7 +27,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import checks, data, distribute, layers, losses, networks
-from keras_gans.config import Config, ConfigError, count, data_dir_option, option, positive, power_of_two
+from keras_gans.config import Config, ConfigError, count, data_dir_option, option, positive, power_of_two, seed_option
 
 POSITIVE_RATE = dict(check=positive, requirement="must be > 0")
 DEFAULT_PRETRAIN_STEPS = 1500
@@ -65,7 +65,7 @@ class PretrainingRun(TextEncoderSettings):
     data_dir: str | None = data_dir_option()
     image_size: int | None = option(32, "Image size of the image side (a power of two).", check=power_of_two,
                                     requirement="must be a power of two >= 4")
-    seed: int = option(0, "Seed of the weights and the data order.")
+    seed: int = seed_option("Seed of the weights and the data order.")
     evaluation_split: str = option("test", "Split the retrieval accuracies are reported on.")
     output: str = option("text_encoder.keras", "The .keras file the encoder is written to; its report goes "
                                                "next to it (.json).")

@@ -12,7 +12,7 @@ section 5; Odena 2016) reports its discriminator's test accuracy.
 import dataclasses
 
 from keras_gans import callbacks, data, judges, metrics, models, networks
-from keras_gans.config import ConfigError, Config, amount, count, fraction, option, positive
+from keras_gans.config import ConfigError, Config, amount, count, fraction, option, positive, seed_option
 from keras_gans.experiments.base import Experiment, class_count, ema_decay_option
 from keras_gans.experiments.objectives import CROSS_ENTROPY_AND_OTHERS
 
@@ -136,7 +136,7 @@ class SGANConfig(Config):
     num_classes: int | None = count(None, "Number of classes; default (and must equal) the dataset's.")
     num_labelled: int = option(100, "Labelled training examples, split evenly across classes (100 in the paper).",
                                check=positive, requirement="must be positive")
-    labelled_seed: int = option(0, "Seed choosing the labelled examples.")
+    labelled_seed: int = seed_option("Seed choosing the labelled examples.")
     base_filters: int = count(64, "Filters of G's last block.")
     input_noise_std: float = amount(0.3, "Std of the Gaussian noise on D's input (the paper adds it).")
     dropout: float = fraction(0.5, "Dropout in D (the paper's D uses dropout).")
