@@ -1,5 +1,6 @@
-"""What the benchmark scripts share: the repository root and running a step in a quiet child process."""
+"""What the benchmark scripts share: the repository root, a step in a quiet child process, the one-line report."""
 
+import json
 import os
 import subprocess
 import sys
@@ -25,3 +26,10 @@ def run_quiet(command, label):
     if result.returncode != 0:
         sys.exit(f"{label} failed:\n{result.stderr[-3000:]}")
     return result
+
+
+def print_and_exit(report, targets):
+    """Prints ``report`` and its ``targets`` ({name: met}) as one JSON line; exits 1 if any target was missed."""
+    print(json.dumps({**report, "targets": targets}), flush=True)
+    if not all(targets.values()):
+        sys.exit(1)

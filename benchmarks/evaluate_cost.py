@@ -35,7 +35,7 @@ import tarfile
 import tempfile
 import time
 
-from _common import ROOT, run_quiet  # benchmarks/ is on sys.path when run as a script
+from _common import ROOT, print_and_exit, run_quiet  # benchmarks/ is on sys.path when run as a script
 
 BEFORE = "df104b0"  # the last commit whose evaluate app embedded twice and whose judge held every epoch
 IMPORT = "import keras_gans.judges, keras_gans.features"
@@ -130,10 +130,7 @@ def main():
                "same_measures": reports["before"] == reports["after"]}
     targets.update({f"{name}_peak_rss": f["after"]["peak_rss_mb"] < f["before"]["peak_rss_mb"]
                     for name, f in figures.items() if name.startswith("judge_")})
-    print(json.dumps({"before": options.before, "repeats": options.repeats, **figures, "targets": targets}),
-          flush=True)
-    if not all(targets.values()):
-        sys.exit(1)
+    print_and_exit({"before": options.before, "repeats": options.repeats, **figures}, targets)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ see: tag ``serve``, signature ``serving_default`` with input ``z`` and output
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 
@@ -67,14 +66,45 @@ def test_export_writes_version_1_and_returns_its_path(exported):
     assert os.path.isdir(os.path.join(version, "variables"))
 
 
-def test_saved_model_cli_shows_serve_tag_and_serving_default(exported):
+FRESH_PROCESS = """
+import contextlib, io, sys
+import numpy as np
+import tensorflow as tf
+from tensorflow.python.tools import saved_model_cli
+
+version, z_file, images_file, show_file = sys.argv[1:]
+serve = tf.saved_model.load(version).signatures["serving_default"]
+out = serve(z=tf.constant(np.load(z_file)))
+assert sorted(out) == ["images"], sorted(out)
+np.save(images_file, out["images"].numpy())
+sys.argv = ["saved_model_cli", "show", "--all", "--dir", version]
+shown = io.StringIO()
+with contextlib.redirect_stdout(shown):
+    try:
+        saved_model_cli.main()
+    except SystemExit as stop:
+        assert not stop.code, stop.code
+with open(show_file, "w") as file:
+    file.write(shown.getvalue())
+"""
+
+
+@pytest.fixture(scope="module")
+def fresh_process(exported, tmp_path_factory):
+    """One new interpreter loads the export, serves a z batch and runs ``saved_model_cli show --all`` on it."""
     _, _, version = exported
-    cli = shutil.which("saved_model_cli")
-    command = [cli] if cli else [sys.executable, "-m", "tensorflow.python.tools.saved_model_cli"]
-    result = subprocess.run(command + ["show", "--all", "--dir", version], capture_output=True,
-                            text=True, env=ENV, timeout=120)
+    folder = tmp_path_factory.mktemp("fresh")
+    z = latent(6)
+    np.save(folder / "z.npy", z)
+    result = subprocess.run([sys.executable, "-c", FRESH_PROCESS, version, str(folder / "z.npy"),
+                             str(folder / "images.npy"), str(folder / "show.txt")],
+                            capture_output=True, text=True, env=ENV, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
-    out = result.stdout
+    return z, np.load(folder / "images.npy"), (folder / "show.txt").read_text()
+
+
+def test_saved_model_cli_shows_serve_tag_and_serving_default(fresh_process):
+    out = fresh_process[2]
     assert "MetaGraphDef with tag-set: 'serve'" in out
     block = out[out.index("signature_def['serving_default']"):]
     block = block[:block.index("Method name is")]
@@ -86,20 +116,9 @@ def test_saved_model_cli_shows_serve_tag_and_serving_default(exported):
     assert block.count("inputs[") == 1 and block.count("outputs[") == 1
 
 
-def test_fresh_process_reproduces_the_generator_in_inference_mode(exported, tmp_path):
-    generator, _, version = exported
-    z = latent(6)
-    np.save(tmp_path / "z.npy", z)
-    script = ("import sys, numpy as np, tensorflow as tf\n"
-              "serve = tf.saved_model.load(sys.argv[1]).signatures['serving_default']\n"
-              "out = serve(z=tf.constant(np.load(sys.argv[2])))\n"
-              "assert sorted(out) == ['images'], sorted(out)\n"
-              "np.save(sys.argv[3], out['images'].numpy())\n")
-    result = subprocess.run([sys.executable, "-c", script, version, str(tmp_path / "z.npy"),
-                             str(tmp_path / "images.npy")], capture_output=True, text=True, env=ENV,
-                            timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
-    images = np.load(tmp_path / "images.npy")
+def test_fresh_process_reproduces_the_generator_in_inference_mode(exported, fresh_process):
+    generator = exported[0]
+    z, images, _ = fresh_process
     assert images.dtype == np.float32 and images.shape == (6,) + SHAPE
     np.testing.assert_allclose(images, generator(z, training=False).numpy(), atol=1e-6, rtol=0)
     # Batchnorm ran on its moving statistics, not on the batch's: training mode differs.
