@@ -1,16 +1,12 @@
 """``tf.distribute`` strategies from a name, CPU splitting and TF_CONFIG facts."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 import tensorflow as tf
 
 from keras_gans import distribute
 
-ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
 TWO_WORKERS = {"cluster": {"worker": ["host1:12345", "host2:12345"]},
                "task": {"type": "worker", "index": 1}}
 
@@ -105,27 +101,16 @@ def test_split_cpu_validates_the_count(count):
         distribute.split_cpu(count)
 
 
-def test_mirrored_over_two_logical_cpus_in_a_fresh_process():
-    script = """
-from keras_gans import distribute
-names = distribute.split_cpu(2)
-assert names == ["/cpu:0", "/cpu:1"], names
-strategy = distribute.get_strategy("mirrored", devices=names)
-auto = distribute.get_strategy("auto", devices=names)
-print("replicas", strategy.num_replicas_in_sync, type(auto).__name__, auto.num_replicas_in_sync)
-print("again", distribute.split_cpu(2))  # same count after initialization: a no-op
-try:
-    distribute.split_cpu(3)
-except RuntimeError as error:
-    print("error", error)
-"""
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            env=ENV, timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
-    lines = dict(line.split(" ", 1) for line in result.stdout.strip().splitlines())
-    assert lines["replicas"] == "2 MirroredStrategy 2"
-    assert lines["again"] == "['/cpu:0', '/cpu:1']"
-    message = lines["error"]
+def test_mirrored_over_the_two_logical_cpus_of_this_process():
+    """tests/conftest.py split this process's CPU with ``split_cpu(2)`` before TensorFlow started."""
+    names = distribute.split_cpu(2)  # the same count after initialization: a no-op
+    assert names == ["/cpu:0", "/cpu:1"], names
+    assert distribute.get_strategy("mirrored", devices=names).num_replicas_in_sync == 2
+    auto = distribute.get_strategy("auto", devices=names)
+    assert isinstance(auto, tf.distribute.MirroredStrategy) and auto.num_replicas_in_sync == 2
+    with pytest.raises(RuntimeError) as error:
+        distribute.split_cpu(3)
+    message = str(error.value)
     assert "split_cpu(num_devices=3)" in message
     assert "after TensorFlow initialized its devices (2 logical CPU device(s) exist)" in message
     assert "fresh process" in message
