@@ -9,8 +9,9 @@ with no flags (untrained: the export does not depend on the weights) and times
 does so with this checkout's code ("after") and with the code of ``--before``
 (a git revision, extracted with ``git archive``, or a folder holding a
 checkout), in turns; with ``--repeats`` the least times are kept. Before,
-``keras.export.ExportArchive`` traced each endpoint three times and the
-networks' own call functions; after, each distinct endpoint is traced once.
+``keras.export.ExportArchive`` traced each endpoint twice (to list its
+variables, then inside the save) and each network's call function once more;
+after, each distinct endpoint is traced once.
 
 Prints one JSON line, with each experiment's CPU-time ratio before/after.
 Exits 1 unless every experiment's export takes less CPU time than before.

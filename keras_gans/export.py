@@ -289,8 +289,9 @@ def _write_saved_model(endpoints, path):
     save; it is also an attribute of the root (``loaded.<name>(...)``, whose
     optional inputs may be left out). The root holds nothing else but what the
     endpoints use: their networks' variables and lookup tables (text
-    vocabularies). (``keras.export.ExportArchive`` traces each endpoint three
-    times, and the networks' own call functions too.)
+    vocabularies). (``keras.export.ExportArchive`` traces each endpoint twice,
+    to list its variables and again inside the save, and each network's own
+    call function once more.)
     """
     functions = []  # (endpoint, tf.function): an endpoint served under two names is one function
     root = tf.Module()
