@@ -30,11 +30,9 @@ from evaluate_cost import checkout
 BEFORE = "af7013d"  # the last commit that exported through keras.export.ExportArchive
 CHILD = """
 import json, sys, tempfile, time
-from keras_gans import cli, data, experiment, experiments, export
+from keras_gans import cli, experiment, experiments, export
 exp = experiments.get(sys.argv[1])
-config, run = cli.configs_from_args(exp, [])
-spec = experiment.data_spec(data.load(run.dataset, batch_size=8, image_size=run.image_size), run)
-model = exp.build(experiment.Context(config=config, run=run, spec=spec, model_dir="", steps_per_epoch=1))
+model = experiment.rebuild(exp, *cli.configs_from_args(exp, []))
 wall, cpu = time.perf_counter(), time.process_time()
 export.export_generator(model, tempfile.mkdtemp())
 print(json.dumps({"wall_s": round(time.perf_counter() - wall, 2), "cpu_s": round(time.process_time() - cpu, 2),

@@ -173,8 +173,9 @@ def test_mlp_gan_covers_the_ring_of_eight_gaussians():
 
     Over five seeds (0-3 and 1234, each seeding Keras, the data and the GAN) these 2,000 steps found all
     8 modes with a reverse KL of 0.0006-0.06, but 39-81% high-quality samples: how close the samples sit
-    to the modes when the rate reaches 0 depends on the seed, so that share is held to 30% here. ``benchmarks/mode_coverage.py`` measures
-    the LSGAN setting of ``apps/configs/lsgan_ring8.cfg`` at >= 95% on ten seeds.
+    to the modes when the rate reaches 0 depends on the seed, so that share is held to 30% here.
+    ``benchmarks/mode_coverage.py`` measures the LSGAN setting of ``apps/configs/lsgan_ring8.cfg`` at
+    >= 95% on ten seeds.
     """
     from keras_gans import data, evaluation
 

@@ -69,7 +69,7 @@ class ACGANConfig(Config):
     spectral_norm: bool = option(False, "Spectral normalization in D instead of batch norm.")
     d_trunk: str = option("dcgan", "D's shared features: the paper's stride-2 DCGAN blocks, or 'pooled' 3x3 "
                                    "convolutions and max pools at every resolution (the shapes judge's).",
-                          choices=("dcgan", "pooled"))
+                          choices=tuple(networks.conditional.TRUNKS))
     ema_decay: float = ema_decay_option()
 
 
