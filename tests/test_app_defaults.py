@@ -73,11 +73,13 @@ def built(name, args):
 def test_the_gan_hacks_are_flags_that_reach_the_model():
     model = built("dcgan", ["--label_smoothing=0.1", "--instance_noise_std=0.2", "--instance_noise_decay_steps=50",
                             "--latent_distribution=uniform", "--feature_matching", "--ema_decay=0.9",
-                            "--minibatch_discrimination", "--g_dropout=0.3", "--image_size=16"])
+                            "--minibatch_discrimination", "--g_dropout=0.3", "--diff_augment=color,cutout",
+                            "--image_size=16"])
     assert (model.label_smoothing, model.instance_noise_std, model.instance_noise_decay_steps) == (0.1, 0.2, 50)
     assert model.latent_distribution == "uniform" and model.feature_matching and model.ema_generator is not None
     assert any(isinstance(layer, layers.MinibatchDiscrimination) for layer in model.discriminator.layers)
     assert [layer.rate for layer in model.generator.layers if isinstance(layer, keras.layers.Dropout)] == [0.3]
+    assert model.diff_augment == ("color", "cutout")
     noisy = built("gan", ["--dataset=ring8", "--label_noise=0.25", "--pack=4", "--unrolled_steps=2"])
     assert noisy.label_noise == 0.25 and (noisy.pack, noisy.unrolled_steps) == (4, 2)
     assert noisy.discriminator.inputs[0].shape == (None, 8)  # four 2-D points side by side
@@ -85,10 +87,19 @@ def test_the_gan_hacks_are_flags_that_reach_the_model():
     assert packed_critic.discriminator.inputs[0].shape == (None, 8, 8, 2)
 
 
+def test_diff_augment_is_a_flag_of_every_app_whose_model_has_it():
+    for name in ("dcgan", "wgan_gp", "cgan", "biggan", "stylegan2"):
+        model = built(name, ["--diff_augment=translation,cutout", "--image_size=16"])
+        assert model.diff_augment == ("translation", "cutout"), name
+
+
 @pytest.mark.parametrize("name,args,message", [
     ("dcgan", ["--loss=hinge", "--label_noise=0.1"], "--label_noise=0.1 applies to the cross-entropy losses"),
     ("wgan", ["--label_smoothing=0.1"], "--label_smoothing=0.1 applies to the cross-entropy losses"),
     ("wgan_gp", ["--minibatch_discrimination"], "--minibatch_discrimination=True applies to the mlp and dcgan"),
+    ("gan", ["--dataset=ring8", "--diff_augment=translation"],
+     "--diff_augment=translation transforms images; --dataset=ring8 holds 2-D points"),
+    ("dcgan", ["--diff_augment=zoom"], "--diff_augment=zoom must name each of color, translation, cutout at most once"),
 ])
 def test_a_hack_the_model_cannot_use_is_refused_naming_the_flag(name, args, message):
     with pytest.raises(config.ConfigError) as error:

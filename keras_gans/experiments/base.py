@@ -13,7 +13,7 @@ import dataclasses
 
 import keras
 
-from keras_gans import callbacks, config, data, execution
+from keras_gans import callbacks, config, data, diff_augment, execution
 
 # What a dataset's batches hold, by kind, and a set of each kind to suggest.
 DATA_KINDS = {"images": "images (digits, shapes, tfds:<name>, folder:<path>)",
@@ -102,6 +102,15 @@ class Context:
 def ema_decay_option():
     """The ``ema_decay`` setting of every experiment whose model keeps a moving average of G."""
     return config.fraction(0.0, "Moving average of G's weights for sampling and export (0 = off).")
+
+
+def diff_augment_option():
+    """The ``diff_augment`` setting of every experiment whose model can augment what D judges (DiffAugment)."""
+    names = diff_augment.POLICIES
+    return config.option((), f"DiffAugment (Zhao et al. 2020): transforms of every image D judges in training, real "
+                             f"or generated, from {','.join(names)} (empty = off).",
+                         check=lambda chosen: set(chosen) <= set(names) and len(set(chosen)) == len(chosen),
+                         requirement=f"must name each of {', '.join(names)} at most once")
 
 
 def make_optimizers(run, total_steps, d_steps_per_step=1, schedule=None):

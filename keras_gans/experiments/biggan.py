@@ -20,7 +20,7 @@ import numpy as np
 
 from keras_gans import images, judges, models, networks
 from keras_gans.config import Config, ConfigError, amount, count, fraction, option
-from keras_gans.experiments.base import Experiment, class_count
+from keras_gans.experiments.base import Experiment, class_count, diff_augment_option
 
 LOSSES = ("hinge", "non_saturating", "least_squares", "wasserstein")
 SWEEP_COLUMNS_PER_CLASS = 2
@@ -48,6 +48,7 @@ class BigGANConfig(Config):
     ema_start: int = count(20000, "G steps before the moving average starts (20k in the authors' code).", minimum=0)
     standing_batches: int = count(16, "Forward passes averaged by the standing statistics.")
     standing_batch_size: int = count(64, "Samples per standing-statistics pass.")
+    diff_augment: tuple[str, ...] = diff_augment_option()
     truncation_sweep: tuple[float, ...] = option((2.0, 1.0, 0.5, 0.04), "Thresholds of samples/truncation.png "
                                                  "(the paper's fig. 2a), below an untruncated row.",
                                                  check=_thresholds, requirement="must be positive numbers")
@@ -68,7 +69,8 @@ class BigGANExperiment(Experiment):
                                                       attention_resolution=c.attention_resolution)
         return models.BigGAN(generator, discriminator, c.latent_dim, num_classes, loss=c.loss,
                              orthogonal_weight=c.orthogonal_weight, n_critic=c.d_steps, split_real_batch=True,
-                             ema_decay=c.ema_decay, ema_start=c.ema_start, seed=ctx.run.seed)
+                             ema_decay=c.ema_decay, ema_start=c.ema_start, diff_augment=c.diff_augment,
+                             seed=ctx.run.seed)
 
     def evaluate(self, ctx, model):
         c = ctx.config

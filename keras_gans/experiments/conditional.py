@@ -13,7 +13,7 @@ import dataclasses
 
 from keras_gans import callbacks, data, judges, metrics, models, networks
 from keras_gans.config import ConfigError, Config, amount, count, fraction, option, positive, seed_option
-from keras_gans.experiments.base import Experiment, class_count, ema_decay_option
+from keras_gans.experiments.base import Experiment, class_count, diff_augment_option, ema_decay_option
 from keras_gans.experiments.objectives import CROSS_ENTROPY_AND_OTHERS
 
 
@@ -34,6 +34,7 @@ class CGANConfig(Config):
     loss: str = option("non_saturating", "Adversarial loss.", choices=CROSS_ENTROPY_AND_OTHERS)
     spectral_norm: bool = option(False, "Spectral normalization in D instead of batch norm.")
     ema_decay: float = ema_decay_option()
+    diff_augment: tuple[str, ...] = diff_augment_option()
 
 
 class CGANExperiment(Experiment):
@@ -48,7 +49,7 @@ class CGANExperiment(Experiment):
         discriminator = networks.conditional.discriminator(spec.sample_shape, num_classes,
                                                            base_filters=c.base_filters, spectral_norm=c.spectral_norm)
         return models.CGAN(generator, discriminator, c.latent_dim, num_classes, loss=c.loss, ema_decay=c.ema_decay,
-                           seed=ctx.run.seed)
+                           diff_augment=c.diff_augment, seed=ctx.run.seed)
 
     def evaluate(self, ctx, model):
         return judges.class_conditional_scores(model, _digit_judge(ctx), seed=ctx.run.seed)

@@ -7,7 +7,8 @@ feature matching and minibatch discrimination (Salimans et al. 2016,
 sections 3.1 and 3.2), dropout in G (Isola et al. 2017 use it as G's noise),
 a moving average of G (Yazici et al. 2019), and two remedies for mode
 collapse: packing (PacGAN, Lin et al. 2018) and an unrolled discriminator
-(Metz et al. 2017). :class:`GANHacks` adds them
+(Metz et al. 2017), and, for small training sets, DiffAugment (Zhao et al.
+2020). :class:`GANHacks` adds them
 to a config; :func:`gan_options` and :func:`player_options` hand them to the
 model and the network builders, refusing, with a message naming the flag,
 a combination the model cannot use rather than ignoring it.
@@ -17,7 +18,7 @@ import dataclasses
 
 from keras_gans import losses
 from keras_gans.config import Config, ConfigError, amount, count, fraction, option
-from keras_gans.experiments.base import ema_decay_option
+from keras_gans.experiments.base import diff_augment_option, ema_decay_option
 
 MINIBATCH_DISCRIMINATION = ("mlp", "dcgan")  # the discriminators that have it
 
@@ -41,14 +42,23 @@ class GANHacks(Config):
                          "multiple of it (1 = off).")
     unrolled_steps: int = count(0, "Unrolled GAN (Metz et al. 2017): G is judged by D unrolled this many steps "
                                    "ahead (0 = off).", minimum=0)
+    diff_augment: tuple[str, ...] = diff_augment_option()
 
 
-def gan_options(config, loss):
+def gan_options(config, loss, spec):
     """The :class:`keras_gans.models.GAN` keyword arguments of a :class:`GANHacks` config.
 
+    Args:
+        config: the experiment's config.
+        loss: the adversarial loss the experiment trains with.
+        spec: the dataset's :class:`keras_gans.experiments.base.DataSpec`.
+
     Raises:
-        ConfigError: label smoothing or noise with a loss that has no labels.
+        ConfigError: label smoothing or noise with a loss that has no labels; DiffAugment on 2-D points.
     """
+    if config.diff_augment and spec.is_toy:
+        raise ConfigError("diff_augment", config.diff_augment, f"transforms images; --dataset={spec.name} holds "
+                                                               f"2-D points")
     for name in ("label_smoothing", "label_noise"):
         value = getattr(config, name)
         if value and loss not in losses.CROSS_ENTROPY_VARIANTS:
@@ -58,7 +68,8 @@ def gan_options(config, loss):
                 instance_noise_std=config.instance_noise_std,
                 instance_noise_decay_steps=config.instance_noise_decay_steps,
                 latent_distribution=config.latent_distribution, feature_matching=config.feature_matching,
-                ema_decay=config.ema_decay, pack=config.pack, unrolled_steps=config.unrolled_steps)
+                ema_decay=config.ema_decay, pack=config.pack, unrolled_steps=config.unrolled_steps,
+                diff_augment=config.diff_augment)
 
 
 def player_options(config, architecture):

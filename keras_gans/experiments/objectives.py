@@ -44,7 +44,7 @@ class GANExperiment(Experiment):
         c = ctx.config
         generator, discriminator = self._published_2d(ctx) if c.players == "published_2d" else self._mlp(ctx)
         return models.GAN(generator, discriminator, c.latent_dim, loss=c.loss, seed=ctx.run.seed,
-                          **gan_options(c, c.loss))
+                          **gan_options(c, c.loss, ctx.spec))
 
     @staticmethod
     def _mlp(ctx):
@@ -96,7 +96,7 @@ class DCGANExperiment(Experiment):
                                                      minibatch_discrimination=c.minibatch_discrimination,
                                                      weight_init=c.weight_init)
         return models.GAN(generator, discriminator, c.latent_dim, loss=c.loss, seed=ctx.run.seed,
-                          **gan_options(c, c.loss))
+                          **gan_options(c, c.loss, ctx.spec))
 
 
 def _players(ctx, architecture, **options):
@@ -129,7 +129,7 @@ class LSGANExperiment(Experiment):
         generator, discriminator = _players(ctx, "dcgan", filters=c.filters)
         return models.GAN(generator, discriminator, c.latent_dim, loss="least_squares",
                           least_squares_targets=(c.a, c.b, c.c), seed=ctx.run.seed,
-                          **gan_options(c, "least_squares"))
+                          **gan_options(c, "least_squares", ctx.spec))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,7 +156,7 @@ class WGANExperiment(Experiment):
         generator, discriminator = _players(ctx, "dcgan", filters=c.filters)
         return models.GAN(generator, discriminator, c.latent_dim, loss="wasserstein", clip_value=c.clip_value,
                           n_critic=c.n_critic, split_real_batch=c.split_real_batch, seed=ctx.run.seed,
-                          **gan_options(c, "wasserstein"))
+                          **gan_options(c, "wasserstein", ctx.spec))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -184,7 +184,8 @@ class WGANGPExperiment(Experiment):
         generator, discriminator = _players(ctx, "resnet", filters=c.filters, critic_normalization=normalization)
         return models.GAN(generator, discriminator, c.latent_dim, loss="wasserstein",
                           gradient_penalty_weight=c.gp_weight, n_critic=c.n_critic,
-                          split_real_batch=c.split_real_batch, seed=ctx.run.seed, **gan_options(c, "wasserstein"))
+                          split_real_batch=c.split_real_batch, seed=ctx.run.seed,
+                          **gan_options(c, "wasserstein", ctx.spec))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -208,7 +209,7 @@ class SNGANExperiment(Experiment):
         c = ctx.config
         generator, discriminator = _players(ctx, c.architecture, filters=c.filters, spectral_norm=True)
         return models.GAN(generator, discriminator, c.latent_dim, loss=c.loss, n_critic=c.n_critic,
-                          seed=ctx.run.seed, **gan_options(c, c.loss))
+                          seed=ctx.run.seed, **gan_options(c, c.loss, ctx.spec))
 
 
 EXPERIMENTS = (GANExperiment(), DCGANExperiment(), LSGANExperiment(), WGANExperiment(), WGANGPExperiment(),

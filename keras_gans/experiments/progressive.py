@@ -17,7 +17,7 @@ from absl import logging
 
 from keras_gans import callbacks, images, models, networks
 from keras_gans.config import Config, ConfigError, amount, count, fraction, option
-from keras_gans.experiments.base import Experiment, Phase
+from keras_gans.experiments.base import Experiment, Phase, diff_augment_option
 
 STYLE_PICTURES = ("style_mixing.png", "truncation_sweep.png")
 TRUNCATION_SWEEP = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -130,6 +130,7 @@ class StyleGAN2Config(Config):
     style_mixing: float = option(0.9, "Probability of style mixing a training minibatch (0.9).",
                                  check=lambda value: 0.0 <= value <= 1.0, requirement="must be in [0, 1]")
     ema_kimg: float = amount(10.0, "Half-life of G's moving average in thousands of images (10; 0 = off).")
+    diff_augment: tuple[str, ...] = diff_augment_option()
     truncation_psi: float = option(0.5, "Truncation of the style-mixing picture (0.5 as the authors' sampling).",
                                    check=lambda value: 0.0 <= value <= 1.0, requirement="must be in [0, 1]")
     mixing_cutoff: int = count(4, "First layer of the style-mixing picture whose styles come from the column "
@@ -157,7 +158,7 @@ class StyleGAN2Experiment(Experiment):
         return models.StyleGAN2(generator, discriminator, c.latent_dim, r1_gamma=c.r1_gamma,
                                 r1_interval=c.r1_interval, path_length_weight=c.path_length_weight,
                                 path_length_interval=c.path_length_interval, style_mixing=c.style_mixing,
-                                ema_decay=ema_decay, seed=ctx.run.seed)
+                                ema_decay=ema_decay, diff_augment=c.diff_augment, seed=ctx.run.seed)
 
     def evaluate(self, ctx, model):
         """Writes the style-mixing grid and the truncation sweep to ``samples/``; returns their paths."""

@@ -15,6 +15,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import checks, distribute, draws, layers, losses, penalties
+from keras_gans.diff_augment import augment, check_policy
 from keras_gans.models.adversarial import AdversarialModel, real_inputs
 from keras_gans.networks.taps import discriminator_with_features, sublayers
 from keras_gans.packing import pack_samples
@@ -45,6 +46,9 @@ class GAN(AdversarialModel):
     ``instance_noise_decay_steps`` (annealed to 0), ``feature_matching``,
     ``ema_decay`` (a moving average of G for sampling and export); minibatch
     discrimination and dropout in G are options of the network builders.
+    ``diff_augment`` augments every image D judges in training, real or
+    generated, in both players' steps (DiffAugment, Zhao et al. 2020), for
+    small training sets.
 
     Args:
         generator: ``keras.Model`` mapping ``z`` ``[batch, latent_dim]`` to samples.
@@ -89,6 +93,11 @@ class GAN(AdversarialModel):
             constants for G's gradient (the first-order surrogate). 0 = off.
         unrolled_learning_rate: the lookahead's step size; None = D's optimizer's
             current learning rate.
+        diff_augment: DiffAugment's policy: names from
+            :data:`keras_gans.diff_augment.POLICIES` (``"color"``,
+            ``"translation"``, ``"cutout"``), applied in the order given to
+            every image D judges in training, after any instance noise; the
+            penalties are taken on the images as drawn. Empty = off.
         latent_distribution: ``"normal"`` (N(0, I)) or ``"uniform"`` (U[-1, 1]).
         ema_decay: decay of the moving average of G's weights; 0 = off
             (see :class:`AdversarialModel`).
@@ -103,8 +112,8 @@ class GAN(AdversarialModel):
                  label_smoothing=0.0, label_noise=0.0, instance_noise_std=0.0,
                  instance_noise_decay_steps=0, feature_matching=False,
                  feature_layer="features", least_squares_targets=None, split_real_batch=False, pack=1,
-                 unrolled_steps=0, unrolled_learning_rate=None, latent_distribution="normal", ema_decay=0.0,
-                 seed=None, **kwargs):
+                 unrolled_steps=0, unrolled_learning_rate=None, diff_augment=(), latent_distribution="normal",
+                 ema_decay=0.0, seed=None, **kwargs):
         d_loss_fn, g_loss_fn = losses.get(loss)
         _validate(n_critic=n_critic, gradient_penalty_weight=gradient_penalty_weight,
                   r1_weight=r1_weight, clip_value=clip_value, instance_noise_std=instance_noise_std,
@@ -135,6 +144,7 @@ class GAN(AdversarialModel):
         self.feature_matching = bool(feature_matching)
         self.feature_layer = feature_layer
         self.pack = checks.positive_int("pack", pack)
+        self.diff_augment = check_policy(diff_augment)
         self.unrolled_steps = checks.positive_int("unrolled_steps", unrolled_steps, minimum=0)
         self.unrolled_learning_rate = (None if unrolled_learning_rate is None
                                        else checks.positive_number("unrolled_learning_rate", unrolled_learning_rate))
@@ -171,13 +181,13 @@ class GAN(AdversarialModel):
         return samples + ops.cast(self.instance_noise_stddev(), samples.dtype) * noise
 
     def _as_judged(self, samples, training):
-        """What D sees of samples: with instance noise in training, packed."""
+        """What D sees of samples: with instance noise and DiffAugment in training, packed."""
         if training:
-            samples = self._with_instance_noise(samples)
+            samples = augment(self._with_instance_noise(samples), self.diff_augment, self.seed_generator)
         return pack_samples(samples, self.pack)
 
     def _judged(self, samples, training, network=None):
-        """What D (or ``network``, a view of it) says of samples: with instance noise in training, packed."""
+        """What D (or ``network``, a view of it) says of samples: as :meth:`_as_judged` makes them."""
         return (network or self.discriminator)(self._as_judged(samples, training), training=training)
 
     def _judged_real_and_fake(self, real, fake, training):
@@ -266,8 +276,8 @@ class GAN(AdversarialModel):
             return loss, {"g_loss": loss}
         if self.unrolled_steps:
             trainable, non_trainable = self._unrolled_weights(real)
-            fake_logits, _ = self.discriminator.stateless_call(
-                trainable, non_trainable, pack_samples(self._with_instance_noise(fake), self.pack), training=True)
+            fake_logits, _ = self.discriminator.stateless_call(trainable, non_trainable,
+                                                               self._as_judged(fake, True), training=True)
         else:
             fake_logits = self._judged(fake, training=True)
         loss = self.g_loss_fn(ops.cast(fake_logits, "float32"))
@@ -285,7 +295,7 @@ class GAN(AdversarialModel):
             instance_noise_decay_steps=self.instance_noise_decay_steps,
             feature_matching=self.feature_matching, feature_layer=self.feature_layer,
             split_real_batch=self.split_real_batch, pack=self.pack, unrolled_steps=self.unrolled_steps,
-            unrolled_learning_rate=self.unrolled_learning_rate,
+            unrolled_learning_rate=self.unrolled_learning_rate, diff_augment=list(self.diff_augment),
             least_squares_targets=(None if self.least_squares_targets is None
                                    else list(self.least_squares_targets)))
         return config

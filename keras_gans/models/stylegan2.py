@@ -11,6 +11,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import checks, distribute, draws, latent, losses, penalties
+from keras_gans.diff_augment import augment, check_policy
 from keras_gans.export import Endpoint
 from keras_gans.layers.style import NoiseInjection
 from keras_gans.models.adversarial import AdversarialModel, real_inputs
@@ -72,6 +73,11 @@ class StyleGAN2(AdversarialModel):
         style_mixing: probability of mixing a minibatch (0.9).
         w_avg_decay: decay of the tracked average w (0.995).
         ema_decay: decay of G's moving average (0.5 ** (batch / 10,000) in the paper).
+        diff_augment: DiffAugment's policy (Zhao et al. 2020; names from
+            :data:`keras_gans.diff_augment.POLICIES`): every image D judges in
+            training, real or generated, is transformed, and R1 is taken on the
+            transformed real images (the authors' StyleGAN2 loss
+            ``ns_r1_DiffAugment``). Empty = off.
         seed: seed of the model's ``keras.random.SeedGenerator``.
         **kwargs: passed to ``keras.Model``.
     """
@@ -80,7 +86,7 @@ class StyleGAN2(AdversarialModel):
 
     def __init__(self, generator, discriminator, latent_dim, *, r1_gamma=10.0, r1_interval=16, path_length_weight=2.0,
                  path_length_interval=4, path_length_decay=0.01, path_length_batch_shrink=2, style_mixing=0.9,
-                 w_avg_decay=0.995, ema_decay=0.0, seed=None, **kwargs):
+                 w_avg_decay=0.995, ema_decay=0.0, diff_augment=(), seed=None, **kwargs):
         self.r1_gamma = checks.weight("r1_gamma", r1_gamma)
         self.r1_interval = checks.positive_int("r1_interval", r1_interval)
         self.path_length_weight = checks.weight("path_length_weight", path_length_weight)
@@ -89,6 +95,7 @@ class StyleGAN2(AdversarialModel):
         self.path_length_batch_shrink = checks.positive_int("path_length_batch_shrink", path_length_batch_shrink)
         self.style_mixing = _unit_interval("style_mixing", style_mixing, closed_top=True)
         self.w_avg_decay = _unit_interval("w_avg_decay", w_avg_decay, closed_top=False)
+        self.diff_augment = check_policy(diff_augment)
         names = {layer.name for layer in getattr(generator, "layers", [])}
         if not {"mapping", "truncation", "synthesis"} <= names:
             raise ValueError("`generator` must have layers 'mapping', 'truncation' and 'synthesis' "
@@ -229,7 +236,12 @@ class StyleGAN2(AdversarialModel):
         ws = self._mixed_ws(ops.shape(batch)[0], training, update_average=training)
         return self.synthesis(ws, training=training)
 
+    def _as_judged(self, images, training):
+        """What D sees of images: DiffAugment's transforms in training."""
+        return augment(images, self.diff_augment, self.seed_generator) if training else images
+
     def discriminator_loss(self, real, fake, training):
+        real, fake = self._as_judged(real, training), self._as_judged(fake, training)
         real_logits = ops.cast(self.discriminator(real, training=training), "float32")
         fake_logits = ops.cast(self.discriminator(fake, training=training), "float32")
         loss = losses.non_saturating_discriminator_loss(real_logits, fake_logits)
@@ -248,7 +260,8 @@ class StyleGAN2(AdversarialModel):
         return penalties.path_lengths(self.synthesis, ws, self.seed_generator)
 
     def generator_loss(self, real, fake, training):
-        loss = losses.non_saturating_generator_loss(ops.cast(self.discriminator(fake, training=training), "float32"))
+        fake_logits = self.discriminator(self._as_judged(fake, training), training=training)
+        loss = losses.non_saturating_generator_loss(ops.cast(fake_logits, "float32"))
         logs = {"g_loss": loss}
         if not training or not self.path_length_weight:
             return loss, logs
@@ -271,5 +284,6 @@ class StyleGAN2(AdversarialModel):
         config.update(r1_gamma=self.r1_gamma, r1_interval=self.r1_interval,
                       path_length_weight=self.path_length_weight, path_length_interval=self.path_length_interval,
                       path_length_decay=self.path_length_decay, path_length_batch_shrink=self.path_length_batch_shrink,
-                      style_mixing=self.style_mixing, w_avg_decay=self.w_avg_decay)
+                      style_mixing=self.style_mixing, w_avg_decay=self.w_avg_decay,
+                      diff_augment=list(self.diff_augment))
         return config
