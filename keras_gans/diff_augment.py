@@ -1,12 +1,12 @@
 """DiffAugment: one random, differentiable augmentation of every image the discriminator sees.
 
 Zhao et al. 2020, "Differentiable Augmentation for Data-Efficient GAN
-Training" (NeurIPS), section 3: with few training images D memorizes them and
+Training" (NeurIPS 2020): with few training images D memorizes them and
 G's quality stalls. Augmenting only the real images teaches G to draw the
 augmentations; augmenting real and generated images only in D's step
 unbalances the players. DiffAugment transforms every image D judges, real or
 generated, in D's step and in G's step, with transforms G's gradient flows
-through. The policies (their section 3.2 and code):
+through. The three transforms of the paper and its code:
 
 - ``"color"``: per image, brightness ``+ U[-0.5, 0.5)``, saturation (the
   distance from the pixel's channel mean) ``x U[0, 2)``, contrast (the
@@ -87,8 +87,9 @@ def cut_out(images, centres):
     """Sets to 0 the :func:`cutout_size` rectangle centred at ``centres[i]`` (row, column) of image ``i``.
 
     The rectangle is clipped where it leaves the image. ``centres`` is int32
-    ``[batch, 2]``; :func:`augment` draws them in ``[0, side]`` for an even
-    cutout side, ``[0, side - 1]`` for an odd one, as the paper's code does.
+    ``[batch, 2]``; :func:`augment` draws each coordinate from ``0`` to the
+    image's side along that axis when the rectangle's side is even, to one
+    less when it is odd, as the paper's code does.
     """
     height, width = images.shape[1], images.shape[2]
     size = cutout_size(images)
