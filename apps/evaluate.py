@@ -167,7 +167,7 @@ def load_checkpoint():
     checkpoint_path = tf.train.latest_checkpoint(os.path.join(model_dir, "checkpoints"))
     if checkpoint_path is None:
         raise app.UsageError(f"--model_dir={model_dir} holds no checkpoint.")
-    spec = experiment.DataSpec(FLAGS.dataset, image_shape(FLAGS.split), data.num_classes(FLAGS.dataset, FLAGS.data_dir))
+    spec = experiment.DataSpec(FLAGS.dataset, image_shape(), data.num_classes(FLAGS.dataset, FLAGS.data_dir))
     model = experiment.rebuild(exp, run_settings, config.RunConfig.from_dict(
         {**run_config.to_dict(), "dataset": FLAGS.dataset, "image_size": FLAGS.image_size,
          "data_dir": FLAGS.data_dir}), checkpoint_path, spec=spec)
@@ -183,23 +183,27 @@ def load_checkpoint():
                      model.num_classes if conditional else None, checkpoint_path)
 
 
-def load_split(split):
+def load_split(flag):
+    """The real split the flag ``--<flag>`` names (``split`` or ``reference_split``), or a UsageError naming it."""
+    split = FLAGS[flag].value
     try:
         return data.load(FLAGS.dataset, split=split, batch_size=FLAGS.batch_size, shuffle=False,
                          data_dir=FLAGS.data_dir, image_size=FLAGS.image_size, drop_remainder=False)
     except (ValueError, FileNotFoundError) as error:
-        raise app.UsageError(str(error))
+        message, named = str(error), f"`split`={split!r} "
+        raise app.UsageError(f"--{flag}={split} {message[len(named):]}" if message.startswith(named)
+                             else message) from None
 
 
-def image_shape(split):
-    """``(H, W, C)`` of the images of a real split."""
-    element = load_split(split).element_spec
+def image_shape(flag="split"):
+    """``(H, W, C)`` of the images of the real split ``--<flag>`` names."""
+    element = load_split(flag).element_spec
     return tuple((element[0] if isinstance(element, tuple) else element).shape[1:])
 
 
 def check_shapes(generator):
     """UsageError unless the generator makes images of the real split's shape."""
-    real_shape = image_shape(FLAGS.split)
+    real_shape = image_shape()
     if len(real_shape) != 3:
         raise app.UsageError(f"--dataset={FLAGS.dataset} does not hold images (for the 2-D toy sets, "
                              "apps/gan.py reports the mode coverage).")
@@ -257,9 +261,9 @@ def generated_batches(generator):
         yield images
 
 
-def split_batches(split):
-    """The image batches of a real split, in one pass."""
-    return features.image_batches(load_split(split))
+def split_batches(flag):
+    """The image batches of the real split ``--<flag>`` names, in one pass."""
+    return features.image_batches(load_split(flag))
 
 
 def embed(batches, extractor, *, logits=False, search=None):
@@ -356,6 +360,8 @@ def evaluate():
     else:
         raise app.UsageError("Pass --export_dir (an exported generator) or --model_dir (a training run).")
     check_shapes(generator)
+    if FLAGS.reference_split:
+        image_shape("reference_split")  # a bad name fails now, not after the generated images are measured
 
     extractor = make_extractor()
     if FLAGS.arithmetic and (not extractor.has_logits or generator.num_classes is not None):
@@ -368,12 +374,12 @@ def evaluate():
     fake, probabilities, first = embed(generated_batches(generator), extractor, logits=extractor.has_logits)
     reference, heldout = None, None
     if FLAGS.reference_split:
-        reference, reference_probabilities, heldout = embed(split_batches(FLAGS.reference_split), extractor,
+        reference, reference_probabilities, heldout = embed(split_batches("reference_split"), extractor,
                                                             logits=extractor.has_logits)
     # The samples' nearest training images are searched in the pass that embeds the training split.
     search = evaluation.NearestImages(first if heldout is None else np.concatenate([first, heldout]),
                                       k=FLAGS.nearest)
-    real, _, _ = embed(split_batches(FLAGS.split), extractor, search=search)
+    real, _, _ = embed(split_batches("split"), extractor, search=search)
     report = {"generator": generator.source, "dataset": FLAGS.dataset, "split": FLAGS.split,
               "image_size": FLAGS.image_size, "features": extractor.name, "seed": FLAGS.seed,
               "measures": measure(real, fake, probabilities)}

@@ -133,8 +133,8 @@ def test_each_split_is_read_once_and_each_batch_embedded_once(trained, tmp_path,
     load_split = evaluate_app.load_split
 
     class CountedSplit:
-        def __init__(self, split):
-            self.dataset, self.split = load_split(split), split
+        def __init__(self, flag):  # "split" or "reference_split"
+            self.dataset, self.split = load_split(flag), FLAGS[flag].value
             self.element_spec = self.dataset.element_spec
 
         def __iter__(self):
@@ -173,6 +173,10 @@ def test_bad_input_fails_naming_the_flag(trained, tmp_path):
     with pytest.raises(app.UsageError, match="--inception_weights"):
         run(f"--export_dir={export_dir}", "--image_size=32", "--features=inception_v3",
             f"--output_dir={tmp_path}")
+    for flag, name in (("split", "validation"), ("reference_split", "valid")):  # before any image is measured
+        with pytest.raises(app.UsageError, match=f"^--{flag}={name} is not a split of digits: use one of train, "
+                                                 f"test.$"):
+            run(f"--export_dir={export_dir}", "--image_size=32", f"--{flag}={name}", f"--output_dir={tmp_path}")
     assert not os.listdir(tmp_path)
     (tmp_path / "a_file").write_text("in the way")
     with pytest.raises(app.UsageError, match="--output_dir=.*a_file/report cannot be created: Not a directory"):
