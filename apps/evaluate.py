@@ -360,8 +360,8 @@ def evaluate():
     else:
         raise app.UsageError("Pass --export_dir (an exported generator) or --model_dir (a training run).")
     check_shapes(generator)
-    if FLAGS.reference_split:
-        image_shape("reference_split")  # a bad name fails now, not after the generated images are measured
+    # Made now, so that a bad name fails before the generated images are measured; read once, later.
+    reference_split = load_split("reference_split") if FLAGS.reference_split else None
 
     extractor = make_extractor()
     if FLAGS.arithmetic and (not extractor.has_logits or generator.num_classes is not None):
@@ -373,8 +373,8 @@ def evaluate():
         raise app.UsageError(f"--output_dir={output_dir} cannot be created: {error.strerror or error}.") from None
     fake, probabilities, first = embed(generated_batches(generator), extractor, logits=extractor.has_logits)
     reference, heldout = None, None
-    if FLAGS.reference_split:
-        reference, reference_probabilities, heldout = embed(split_batches("reference_split"), extractor,
+    if reference_split is not None:
+        reference, reference_probabilities, heldout = embed(features.image_batches(reference_split), extractor,
                                                             logits=extractor.has_logits)
     # The samples' nearest training images are searched in the pass that embeds the training split.
     search = evaluation.NearestImages(first if heldout is None else np.concatenate([first, heldout]),

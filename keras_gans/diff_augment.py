@@ -28,6 +28,12 @@ from keras_gans import distribute, draws
 POLICIES = ("color", "translation", "cutout")
 # The "color" factors' ranges: brightness (added), saturation and contrast (multiplied).
 COLOR_RANGES = ((-0.5, 0.5), (0.0, 2.0), (0.5, 1.5))
+REQUIREMENT = f"must name each of {', '.join(POLICIES)} at most once"
+
+
+def is_policy(names):
+    """Whether the sequence of strings ``names`` names each of :data:`POLICIES` at most once."""
+    return all(name in POLICIES for name in names) and len(set(names)) == len(names)
 
 
 def check_policy(policy):
@@ -41,9 +47,8 @@ def check_policy(policy):
         names = tuple(names)
     except TypeError:
         names = None
-    if names is None or not all(name in POLICIES for name in names) or len(set(names)) != len(names):
-        raise ValueError(f"`diff_augment` must name each of {', '.join(POLICIES)} at most once; received "
-                         f"diff_augment={policy!r}.")
+    if names is None or not is_policy(names):
+        raise ValueError(f"`diff_augment` {REQUIREMENT}; received diff_augment={policy!r}.")
     return names
 
 

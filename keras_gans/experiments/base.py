@@ -106,11 +106,9 @@ def ema_decay_option():
 
 def diff_augment_option():
     """The ``diff_augment`` setting of every experiment whose model can augment what D judges (DiffAugment)."""
-    names = diff_augment.POLICIES
     return config.option((), f"DiffAugment (Zhao et al. 2020): transforms of every image D judges in training, real "
-                             f"or generated, from {','.join(names)} (empty = off).",
-                         check=lambda chosen: set(chosen) <= set(names) and len(set(chosen)) == len(chosen),
-                         requirement=f"must name each of {', '.join(names)} at most once")
+                             f"or generated, from {','.join(diff_augment.POLICIES)} (empty = off).",
+                         check=diff_augment.is_policy, requirement=diff_augment.REQUIREMENT)
 
 
 def make_optimizers(run, total_steps, d_steps_per_step=1, schedule=None):
