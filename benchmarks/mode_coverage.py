@@ -15,7 +15,7 @@ Every configuration trains the same MLP players (``--hidden_units``, z of size
 ``--latent_dim``) on the same batch size (the real samples each discriminator
 update sees); only what the paper changes differs: the loss, the critic steps,
 the Lipschitz constraint (weight clipping, gradient penalty, spectral norm),
-packing (PacGAN), an unrolled D, and the paper's optimizer (:data:`CONFIGS`).
+packing (PacGAN), an unrolled D, top-k training of G, and the paper's optimizer (:data:`CONFIGS`).
 The ``published_*`` configurations instead train the players, optimizer and
 batch of the PacGAN authors' 2-D code (:mod:`keras_gans.networks.published_2d`).
 Each (dataset, configuration, seed) runs in its own fresh process, one after
@@ -86,6 +86,12 @@ CONFIGS = {
     "pacgan4": dict(gan=dict(loss="non_saturating", pack=4), optimizer=("adam", 1e-3, 0.5, 0.999)),
     # PacGAN2's packing with LSGAN's least squares in place of the log loss.
     "lsgan_pack2": dict(gan=dict(loss="least_squares", pack=2), optimizer=("adam", 1e-3, 0.5, 0.999)),
+    # Sinha et al. 2020: G's loss over the share of the batch D scores highest, decaying from 1 by gamma 0.99
+    # every 50 generator steps to nu (0.5 or 0.75), reached in the first 3,450 (nu 0.5) or 1,450 steps.
+    "topk50": dict(gan=dict(loss="non_saturating", top_k_fraction=0.5, top_k_decay=0.99, top_k_decay_steps=50),
+                   optimizer=("adam", 1e-3, 0.5, 0.999)),
+    "topk75": dict(gan=dict(loss="non_saturating", top_k_fraction=0.75, top_k_decay=0.99, top_k_decay_steps=50),
+                   optimizer=("adam", 1e-3, 0.5, 0.999)),
     # Metz et al. 2017: G's loss against D unrolled 5 steps ahead (5 more D passes per G step).
     "unrolled": dict(gan=dict(loss="non_saturating", unrolled_steps=5), optimizer=("adam", 1e-3, 0.5, 0.999)),
     # The published players, optimizer (Adam 1e-4, beta_1 0.8) and batch of 100 packs of the PacGAN code

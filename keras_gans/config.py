@@ -92,6 +92,11 @@ def fraction(default, help):
     return option(default, help, check=lambda value: 0.0 <= value < 1.0, requirement="must be in [0, 1)")
 
 
+def share(default, help):
+    """A real option in (0, 1] (a share of the batch, a factor that shrinks it)."""
+    return option(default, help, check=lambda value: 0.0 < value <= 1.0, requirement="must be in (0, 1]")
+
+
 def seed_option(help):
     """A seed: an integer in [0, 2**32), what NumPy and TensorFlow both take."""
     return option(0, help, check=lambda value: 0 <= value < 2**32, requirement="must be an integer in [0, 2**32)")

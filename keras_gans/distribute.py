@@ -258,6 +258,14 @@ def num_replicas():
     return tf.distribute.get_strategy().num_replicas_in_sync
 
 
+def replica_id():
+    """The index of the current replica in its sync group (0 on one device or outside a replica context)."""
+    context = tf.distribute.get_replica_context()
+    if context is None:
+        return 0
+    return context.replica_id_in_sync_group
+
+
 def replica_slice(draw, batch_size):
     """Draws a random tensor for the global batch and returns this replica's rows.
 
@@ -276,9 +284,8 @@ def replica_slice(draw, batch_size):
     replicas = num_replicas()
     if replicas == 1:
         return draw(batch_size)
-    replica_id = tf.distribute.get_replica_context().replica_id_in_sync_group
     full = draw(batch_size * replicas)
-    return full[replica_id * batch_size:(replica_id + 1) * batch_size]
+    return full[replica_id() * batch_size:(replica_id() + 1) * batch_size]
 
 
 def scale_for_replicas(loss):

@@ -80,8 +80,10 @@ def test_the_gan_hacks_are_flags_that_reach_the_model():
     assert any(isinstance(layer, layers.MinibatchDiscrimination) for layer in model.discriminator.layers)
     assert [layer.rate for layer in model.generator.layers if isinstance(layer, keras.layers.Dropout)] == [0.3]
     assert model.diff_augment == ("color", "cutout")
-    noisy = built("gan", ["--dataset=ring8", "--label_noise=0.25", "--pack=4", "--unrolled_steps=2"])
+    noisy = built("gan", ["--dataset=ring8", "--label_noise=0.25", "--pack=4", "--unrolled_steps=2",
+                          "--top_k_fraction=0.5", "--top_k_decay=0.9", "--top_k_decay_steps=20"])
     assert noisy.label_noise == 0.25 and (noisy.pack, noisy.unrolled_steps) == (4, 2)
+    assert (noisy.top_k_fraction, noisy.top_k_decay, noisy.top_k_decay_steps) == (0.5, 0.9, 20)
     assert noisy.discriminator.inputs[0].shape == (None, 8)  # four 2-D points side by side
     packed_critic = built("wgan_gp", ["--pack=2", "--image_size=8", "--filters=8"])
     assert packed_critic.discriminator.inputs[0].shape == (None, 8, 8, 2)
@@ -99,6 +101,8 @@ def test_diff_augment_is_a_flag_of_every_app_whose_model_has_it():
     ("wgan_gp", ["--minibatch_discrimination"], "--minibatch_discrimination=True applies to the mlp and dcgan"),
     ("gan", ["--dataset=ring8", "--diff_augment=translation"],
      "--diff_augment=translation transforms images; --dataset=ring8 holds 2-D points"),
+    ("lsgan", ["--dataset=ring8", "--top_k_fraction=0.5", "--feature_matching"],
+     "--top_k_fraction=0.5 keeps the samples D scores highest in G's adversarial loss, which --feature_matching"),
     ("dcgan", ["--diff_augment=zoom"], "--diff_augment=zoom must name each of color, translation, cutout at most once"),
 ])
 def test_a_hack_the_model_cannot_use_is_refused_naming_the_flag(name, args, message):

@@ -166,6 +166,7 @@ def test_a_missing_flagfile_is_refused_by_the_flag_parser_naming_it():
     (["--epochs=-1"], "--epochs=-1 must be >= 0"),
     (["--seed=-1"], "--seed=-1 must be an integer in [0, 2**32)"),  # NumPy's and TensorFlow's seeds
     (["--beta_1=1.0"], "--beta_1=1.0 must be in [0, 1)"),
+    (["--top_k_fraction=0"], "--top_k_fraction=0.0 must be in (0, 1]"),
     (["--batch_size=63", "--strategy=mirrored", "--virtual_cpus=2"], "--batch_size=63 is not divisible"),
     (["--export_dir=/proc/keras_gans_export"], "--export_dir=/proc/keras_gans_export is not writable"),
 ])

@@ -63,3 +63,10 @@ def test_two_replica_pacgan_with_an_unrolled_discriminator_matches_single_device
     # gradients are the replicas' mean: the global batch's.
     report = run_case({"pack": 2, "unrolled_steps": 2}, mirrored)
     assert report["max_weight_diff"] < 1e-5, report
+
+
+def test_two_replica_top_k_training_matches_single_device(mirrored):
+    # The fakes are ranked over the global batch: each replica keeps the samples one device would, and
+    # returns its share of the global mean over them.
+    report = run_case({"top_k_fraction": 0.3, "top_k_decay": 0.5, "top_k_decay_steps": 1}, mirrored)
+    assert report["max_weight_diff"] < 1e-5, report

@@ -7,8 +7,8 @@ feature matching and minibatch discrimination (Salimans et al. 2016,
 sections 3.1 and 3.2), dropout in G (Isola et al. 2017 use it as G's noise),
 a moving average of G (Yazici et al. 2019), and two remedies for mode
 collapse: packing (PacGAN, Lin et al. 2018) and an unrolled discriminator
-(Metz et al. 2017), and, for small training sets, DiffAugment (Zhao et al.
-2020). :class:`GANHacks` adds them
+(Metz et al. 2017), top-k training of G (Sinha et al. 2020), and, for small
+training sets, DiffAugment (Zhao et al. 2020). :class:`GANHacks` adds them
 to a config; :func:`gan_options` and :func:`player_options` hand them to the
 model and the network builders, refusing, with a message naming the flag,
 a combination the model cannot use rather than ignoring it.
@@ -17,7 +17,7 @@ a combination the model cannot use rather than ignoring it.
 import dataclasses
 
 from keras_gans import losses
-from keras_gans.config import Config, ConfigError, amount, count, fraction, option
+from keras_gans.config import Config, ConfigError, amount, count, fraction, option, share
 from keras_gans.experiments.base import diff_augment_option, ema_decay_option
 
 MINIBATCH_DISCRIMINATION = ("mlp", "dcgan")  # the discriminators that have it
@@ -42,6 +42,11 @@ class GANHacks(Config):
                          "multiple of it (1 = off).")
     unrolled_steps: int = count(0, "Unrolled GAN (Metz et al. 2017): G is judged by D unrolled this many steps "
                                    "ahead (0 = off).", minimum=0)
+    top_k_fraction: float = share(1.0, "Top-k training (Sinha et al. 2020): G's loss keeps the samples D scores "
+                                       "highest, a share decaying from 1 to this floor (1 = off).")
+    top_k_decay: float = share(0.99, "Top-k training: the kept share is multiplied by this every "
+                                     "--top_k_decay_steps generator steps.")
+    top_k_decay_steps: int = count(1000, "Top-k training: generator steps between two decays of the kept share.")
     diff_augment: tuple[str, ...] = diff_augment_option()
 
 
@@ -54,11 +59,16 @@ def gan_options(config, loss, spec):
         spec: the dataset's :class:`keras_gans.experiments.base.DataSpec`.
 
     Raises:
-        ConfigError: label smoothing or noise with a loss that has no labels; DiffAugment on 2-D points.
+        ConfigError: label smoothing or noise with a loss that has no labels; DiffAugment on 2-D points;
+            top-k training with feature matching.
     """
     if config.diff_augment and spec.is_toy:
         raise ConfigError("diff_augment", config.diff_augment, f"transforms images; --dataset={spec.name} holds "
                                                                f"2-D points")
+    if config.top_k_fraction < 1.0 and config.feature_matching:
+        raise ConfigError("top_k_fraction", config.top_k_fraction, "keeps the samples D scores highest in G's "
+                                                                   "adversarial loss, which --feature_matching "
+                                                                   "replaces")
     for name in ("label_smoothing", "label_noise"):
         value = getattr(config, name)
         if value and loss not in losses.CROSS_ENTROPY_VARIANTS:
@@ -69,7 +79,8 @@ def gan_options(config, loss, spec):
                 instance_noise_decay_steps=config.instance_noise_decay_steps,
                 latent_distribution=config.latent_distribution, feature_matching=config.feature_matching,
                 ema_decay=config.ema_decay, pack=config.pack, unrolled_steps=config.unrolled_steps,
-                diff_augment=config.diff_augment)
+                top_k_fraction=config.top_k_fraction, top_k_decay=config.top_k_decay,
+                top_k_decay_steps=config.top_k_decay_steps, diff_augment=config.diff_augment)
 
 
 def player_options(config, architecture):

@@ -12,6 +12,8 @@
 - ``text``: the matching-aware discriminator loss and the interpolation
   generator loss of text-to-image GANs, and the joint embedding loss that
   pre-trains their text encoder (Reed et al. 2016).
+- ``top_k``: G's loss over the samples D scores highest (top-k training,
+  Sinha et al. 2020) and the share of the batch it keeps.
 - ``energy``: the autoencoder energy (of samples, or through an autoencoder
   discriminator) and the losses of EBGAN and BEGAN.
 
@@ -34,6 +36,7 @@ from keras_gans.losses.energy import (autoencoder_energies, autoencoder_energy, 
                                       began_discriminator_loss, began_generator_loss, began_k_update, ebgan_discriminator_loss,
                                       ebgan_generator_loss, pull_away_term)
 from keras_gans.losses.regularizers import drift_penalty, lazy_weight, path_length_penalty, update_path_length_mean
+from keras_gans.losses.top_k import top_k_generator_loss, top_k_share
 from keras_gans.losses.text import (interpolation_generator_loss, joint_embedding_loss,
                                     matching_aware_discriminator_loss)
 
@@ -48,5 +51,5 @@ __all__ = ["interpolation_generator_loss", "joint_embedding_loss", "matching_awa
            "minimax_discriminator_loss", "minimax_generator_loss", "mse_loss", "non_saturating_discriminator_loss",
            "non_saturating_generator_loss", "path_length_penalty", "pull_away_term", "semi_supervised_generator_loss",
            "semi_supervised_labelled_loss", "semi_supervised_unlabelled_loss", "translation_generator_loss",
-           "update_path_length_mean", "wasserstein_discriminator_loss",
+           "top_k_generator_loss", "top_k_share", "update_path_length_mean", "wasserstein_discriminator_loss",
            "wasserstein_generator_loss"]

@@ -98,6 +98,15 @@ class GAN(AdversarialModel):
             ``"translation"``, ``"cutout"``), applied in the order given to
             every image D judges in training, after any instance noise; the
             penalties are taken on the images as drawn. Empty = off.
+        top_k_fraction: top-k training (Sinha et al. 2020): G's loss is taken
+            over the samples (or packs) D scores highest, a share of the
+            batch that starts at 1 and is multiplied by ``top_k_decay`` every
+            ``top_k_decay_steps`` generator steps down to this floor (the
+            paper's nu); the rest give no gradient
+            (:mod:`keras_gans.losses.top_k`; ranked over the global batch in
+            a distributed run). 1 = off.
+        top_k_decay: the paper's gamma, in (0, 1].
+        top_k_decay_steps: generator steps between two decays (the paper: an epoch).
         latent_distribution: ``"normal"`` (N(0, I)) or ``"uniform"`` (U[-1, 1]).
         ema_decay: decay of the moving average of G's weights; 0 = off
             (see :class:`AdversarialModel`).
@@ -112,7 +121,8 @@ class GAN(AdversarialModel):
                  label_smoothing=0.0, label_noise=0.0, instance_noise_std=0.0,
                  instance_noise_decay_steps=0, feature_matching=False,
                  feature_layer="features", least_squares_targets=None, split_real_batch=False, pack=1,
-                 unrolled_steps=0, unrolled_learning_rate=None, diff_augment=(), latent_distribution="normal",
+                 unrolled_steps=0, unrolled_learning_rate=None, diff_augment=(), top_k_fraction=1.0,
+                 top_k_decay=0.99, top_k_decay_steps=1000, latent_distribution="normal",
                  ema_decay=0.0, seed=None, **kwargs):
         d_loss_fn, g_loss_fn = losses.get(loss)
         _validate(n_critic=n_critic, gradient_penalty_weight=gradient_penalty_weight,
@@ -145,6 +155,13 @@ class GAN(AdversarialModel):
         self.feature_layer = feature_layer
         self.pack = checks.positive_int("pack", pack)
         self.diff_augment = check_policy(diff_augment)
+        self.top_k_fraction = _unit_share("top_k_fraction", top_k_fraction)
+        self.top_k_decay = _unit_share("top_k_decay", top_k_decay)
+        self.top_k_decay_steps = checks.positive_int("top_k_decay_steps", top_k_decay_steps)
+        if self.top_k_fraction < 1.0 and feature_matching:
+            raise ValueError(f"`top_k_fraction` keeps the samples D scores highest in G's adversarial loss, which "
+                             f"feature matching replaces; received top_k_fraction={top_k_fraction!r} with "
+                             f"feature_matching=True.")
         self.unrolled_steps = checks.positive_int("unrolled_steps", unrolled_steps, minimum=0)
         self.unrolled_learning_rate = (None if unrolled_learning_rate is None
                                        else checks.positive_number("unrolled_learning_rate", unrolled_learning_rate))
@@ -280,7 +297,12 @@ class GAN(AdversarialModel):
                                                                self._as_judged(fake, True), training=True)
         else:
             fake_logits = self._judged(fake, training=True)
-        loss = self.g_loss_fn(ops.cast(fake_logits, "float32"))
+        if self.top_k_fraction < 1.0:
+            share = losses.top_k_share(self.g_optimizer.iterations, fraction=self.top_k_fraction,
+                                       decay=self.top_k_decay, decay_steps=self.top_k_decay_steps)
+            loss = losses.top_k_generator_loss(self.g_loss_fn, fake_logits, share)
+        else:
+            loss = self.g_loss_fn(ops.cast(fake_logits, "float32"))
         return loss, {"g_loss": loss}
 
     # ---------------------------------------------------------- serialization
@@ -296,6 +318,8 @@ class GAN(AdversarialModel):
             feature_matching=self.feature_matching, feature_layer=self.feature_layer,
             split_real_batch=self.split_real_batch, pack=self.pack, unrolled_steps=self.unrolled_steps,
             unrolled_learning_rate=self.unrolled_learning_rate, diff_augment=list(self.diff_augment),
+            top_k_fraction=self.top_k_fraction, top_k_decay=self.top_k_decay,
+            top_k_decay_steps=self.top_k_decay_steps,
             least_squares_targets=(None if self.least_squares_targets is None
                                    else list(self.least_squares_targets)))
         return config
@@ -314,6 +338,13 @@ def _check_least_squares_targets(targets, loss):
         raise ValueError(f"`least_squares_targets` must be three finite numbers (a, b, c); "
                          f"received least_squares_targets={targets!r}.")
     return values
+
+
+def _unit_share(name, value):
+    """``float(value)`` for a number in (0, 1], else ValueError naming it."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 < value <= 1.0:
+        raise ValueError(f"`{name}` must be a number in (0, 1]; received {name}={value!r}.")
+    return float(value)
 
 
 def judges_samples_alone(discriminator):
