@@ -4,7 +4,8 @@ Improving GAN Performance by Throwing Away Bad Samples").
 G's update takes its loss over the k samples of the batch that D scores as
 most realistic; the others contribute no gradient. k starts at the batch size
 and is multiplied by ``decay`` (gamma) every ``decay_steps`` generator steps
-(an epoch in the paper), down to ``fraction`` (nu) of the batch.
+(StudioGAN's implementation does it once an epoch), down to ``fraction``
+(nu) of the batch.
 """
 
 from keras import ops
@@ -32,8 +33,8 @@ def top_k_generator_loss(g_loss_fn, fake_logits, share):
     """G's loss ``g_loss_fn`` over the ``k = ceil(share * n)`` highest of the ``n`` logits of the global batch.
 
     Every generator loss of :mod:`keras_gans.losses.adversarial` is the mean of
-    one function f of each logit, so the sum of f over the kept logits is
-    ``n * g_loss_fn(kept or 0) - (n - kept) * f(0)``, with the dropped logits
+    one function f of each logit, so the sum of f over this replica's ``m``
+    kept logits (of its ``n``) is ``n * g_loss_fn(kept or 0) - (n - m) * f(0)``, with the dropped logits
     replaced by the constant 0: their gradient is exactly zero, and the shapes
     stay static, which XLA needs (a top-k of a varying k does not compile
     well). Under ``tf.distribute`` the logits are ranked among every replica's,

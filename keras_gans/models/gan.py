@@ -106,7 +106,7 @@ class GAN(AdversarialModel):
             (:mod:`keras_gans.losses.top_k`; ranked over the global batch in
             a distributed run). 1 = off.
         top_k_decay: the paper's gamma, in (0, 1].
-        top_k_decay_steps: generator steps between two decays (the paper: an epoch).
+        top_k_decay_steps: generator steps between two decays (an epoch in StudioGAN's implementation).
         latent_distribution: ``"normal"`` (N(0, I)) or ``"uniform"`` (U[-1, 1]).
         ema_decay: decay of the moving average of G's weights; 0 = off
             (see :class:`AdversarialModel`).
