@@ -43,6 +43,9 @@ SOURCES = {
         "--json=benchmarks/results/mode_coverage_grid25_60s_packed.jsonl && "
         "python benchmarks/mode_coverage.py --datasets=grid25 --time_budget_s=60 --seeds=0,1,2,3,4 "
         "--configs=lsgan_pack2 --json=benchmarks/results/mode_coverage_grid25_60s_packed.jsonl"),
+    "mode_coverage_ring8_30s_topk.jsonl": (
+        "python benchmarks/mode_coverage.py --datasets=ring8 --batch_size=128 --seeds=0,1,2 "
+        "--configs=gan,topk50,topk75 --json=benchmarks/results/mode_coverage_ring8_30s_topk.jsonl"),
     "mode_coverage_grid25_60s_topk.jsonl": (
         "python benchmarks/mode_coverage.py --datasets=grid25 --time_budget_s=60 --seeds=0,1,2 "
         "--configs=gan,topk50,topk75 --json=benchmarks/results/mode_coverage_grid25_60s_topk.jsonl"),
@@ -224,6 +227,8 @@ def section():
                         ("mode_coverage_grid25_60s_packed.jsonl",
                          "Mode coverage on grid25 at 60 s: PacGAN, unrolled, the published players"),
                         ("mode_coverage_grid25.jsonl", "Mode coverage at equal generator steps (grid25, 8000)"),
+                        ("mode_coverage_ring8_30s_topk.jsonl",
+                         "Top-k training on ring8 at 30 s, batches of 128, beside the plain GAN on the same day"),
                         ("mode_coverage_grid25_60s_topk.jsonl",
                          "Top-k training on grid25 at 60 s, beside the plain GAN on the same day"),
                         ("mode_coverage_grid25_topk.jsonl",
