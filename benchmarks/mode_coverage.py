@@ -1,6 +1,6 @@
 """Mode coverage of the objective family on the 2-D mixtures (VEEGAN / PacGAN protocol).
 
-    nice -n 10 python benchmarks/mode_coverage.py          # ring8 and grid25, 11 configs, seed 0, 30 s each (~17 min)
+    nice -n 10 python benchmarks/mode_coverage.py          # ring8 and grid25, all 14 configs, seed 0, 30 s each (~25 min)
     nice -n 10 python benchmarks/mode_coverage.py --datasets=ring8 --batch_size=128 --seeds=0,1,2 \
         --json=benchmarks/results/mode_coverage_ring8_30s_b128.jsonl  # the README's ring8 table at 30 s (~25 min)
     nice -n 10 python benchmarks/mode_coverage.py --datasets=ring8 --configs=lsgan,pacgan2 --batch_size=128 \
