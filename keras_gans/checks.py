@@ -109,6 +109,16 @@ def rate(name, value, upper=1.0, *, typed=True):
     return float(value) if typed else value
 
 
+def share(name, value):
+    """``float(value)`` for a number in (0, 1] (a share of a batch, a factor that shrinks it), else ValueError.
+
+    The message names the argument, as every check here does.
+    """
+    if not _is_number(value, any_real=False) or not 0.0 < value <= 1.0:
+        raise ValueError(f"`{name}` must be a number in (0, 1]; received {name}={value!r}.")
+    return float(value)
+
+
 def image_shape(value, *, divisible_by=1, name="image_shape"):
     """``(height, width, channels)`` as ints, height and width multiples of ``divisible_by``.
 

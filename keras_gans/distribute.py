@@ -284,8 +284,8 @@ def replica_slice(draw, batch_size):
     replicas = num_replicas()
     if replicas == 1:
         return draw(batch_size)
-    full = draw(batch_size * replicas)
-    return full[replica_id() * batch_size:(replica_id() + 1) * batch_size]
+    first = replica_id() * batch_size
+    return draw(batch_size * replicas)[first:first + batch_size]
 
 
 def scale_for_replicas(loss):

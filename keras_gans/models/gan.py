@@ -155,8 +155,8 @@ class GAN(AdversarialModel):
         self.feature_layer = feature_layer
         self.pack = checks.positive_int("pack", pack)
         self.diff_augment = check_policy(diff_augment)
-        self.top_k_fraction = _unit_share("top_k_fraction", top_k_fraction)
-        self.top_k_decay = _unit_share("top_k_decay", top_k_decay)
+        self.top_k_fraction = checks.share("top_k_fraction", top_k_fraction)
+        self.top_k_decay = checks.share("top_k_decay", top_k_decay)
         self.top_k_decay_steps = checks.positive_int("top_k_decay_steps", top_k_decay_steps)
         if self.top_k_fraction < 1.0 and feature_matching:
             raise ValueError(f"`top_k_fraction` keeps the samples D scores highest in G's adversarial loss, which "
@@ -338,13 +338,6 @@ def _check_least_squares_targets(targets, loss):
         raise ValueError(f"`least_squares_targets` must be three finite numbers (a, b, c); "
                          f"received least_squares_targets={targets!r}.")
     return values
-
-
-def _unit_share(name, value):
-    """``float(value)`` for a number in (0, 1], else ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 < value <= 1.0:
-        raise ValueError(f"`{name}` must be a number in (0, 1]; received {name}={value!r}.")
-    return float(value)
 
 
 def judges_samples_alone(discriminator):
