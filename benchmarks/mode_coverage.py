@@ -246,7 +246,7 @@ def run_one(config_name, args, seed):
         "compile_time_s": round(probe.compile_time, 2),
         "first_full_step": first.get("step"), "first_full_time_s": first.get("train_time_s"),
         "players": CONFIGS[config_name].get("players", "mlp"),
-        "hidden_units": list(args.hidden_units), "batch_size": batch_size,
+        "hidden_units": list(args.hidden_units), "latent_dim": args.latent_dim, "batch_size": batch_size,
         "time_budget_s": args.time_budget_s, "trace": probe.trace,
         "jit_compile": bool(gan.jit_compile), "steps_per_execution": gan.steps_per_execution,
         "finite": bool(np.isfinite(final["reverse_kl"]) or final["modes"] == 0),
