@@ -74,12 +74,12 @@ def test_the_gan_hacks_are_flags_that_reach_the_model():
     model = built("dcgan", ["--label_smoothing=0.1", "--instance_noise_std=0.2", "--instance_noise_decay_steps=50",
                             "--latent_distribution=uniform", "--feature_matching", "--ema_decay=0.9",
                             "--minibatch_discrimination", "--g_dropout=0.3", "--diff_augment=color,cutout",
-                            "--image_size=16"])
+                            "--r1_weight=0.5", "--image_size=16"])
     assert (model.label_smoothing, model.instance_noise_std, model.instance_noise_decay_steps) == (0.1, 0.2, 50)
     assert model.latent_distribution == "uniform" and model.feature_matching and model.ema_generator is not None
     assert any(isinstance(layer, layers.MinibatchDiscrimination) for layer in model.discriminator.layers)
     assert [layer.rate for layer in model.generator.layers if isinstance(layer, keras.layers.Dropout)] == [0.3]
-    assert model.diff_augment == ("color", "cutout")
+    assert model.diff_augment == ("color", "cutout") and model.r1_weight == 0.5
     noisy = built("gan", ["--dataset=ring8", "--label_noise=0.25", "--pack=4", "--unrolled_steps=2",
                           "--top_k_fraction=0.5", "--top_k_decay=0.9", "--top_k_decay_steps=20"])
     assert noisy.label_noise == 0.25 and (noisy.pack, noisy.unrolled_steps) == (4, 2)

@@ -56,6 +56,8 @@ FIXED_CASES = [
     # WGAN-GP: grad f = (1, 1) everywhere, so the penalty is (sqrt(2) - 1)^2 at every interpolate.
     ({"loss": "wasserstein", "gradient_penalty_weight": 10.0, "n_critic": 5},
      {"d_loss": -4.0, "g_loss": 2.0, "gradient_penalty": (math.sqrt(2.0) - 1.0) ** 2}),
+    # R1 (Mescheder et al. 2018): grad D = (1, 1) at every real sample, so ||grad D||^2 = 2.
+    ({"r1_weight": 4.0}, {"d_loss": 2 * SPM2, "g_loss": SP2, "r1_penalty": 2.0}),
     # SNGAN's hinge: relu(1 - 2) + relu(1 - 2) = 0; G: -E[D(G(z))] = 2.
     ({"loss": "hinge"}, {"d_loss": 0.0, "g_loss": 2.0}),
     # Feature matching: || mean f(real) - mean f(fake) ||^2 = |(1, 1) - (-1, -1)|^2.

@@ -7,8 +7,9 @@ feature matching and minibatch discrimination (Salimans et al. 2016,
 sections 3.1 and 3.2), dropout in G (Isola et al. 2017 use it as G's noise),
 a moving average of G (Yazici et al. 2019), and two remedies for mode
 collapse: packing (PacGAN, Lin et al. 2018) and an unrolled discriminator
-(Metz et al. 2017), top-k training of G (Sinha et al. 2020), and, for small
-training sets, DiffAugment (Zhao et al. 2020). :class:`GANHacks` adds them
+(Metz et al. 2017), top-k training of G (Sinha et al. 2020), the R1 penalty
+on D's gradient at the data (Mescheder et al. 2018), and, for small training
+sets, DiffAugment (Zhao et al. 2020). :class:`GANHacks` adds them
 to a config; :func:`gan_options` and :func:`player_options` hand them to the
 model and the network builders, refusing, with a message naming the flag,
 a combination the model cannot use rather than ignoring it.
@@ -48,6 +49,8 @@ class GANHacks(Config):
                                      "--top_k_decay_steps generator steps.")
     top_k_decay_steps: int = count(1000, "Top-k training: generator steps between two decays of the kept share.")
     diff_augment: tuple[str, ...] = diff_augment_option()
+    r1_weight: float = amount(0.0, "R1 (Mescheder et al. 2018): gamma; D's loss adds gamma/2 times the squared "
+                                   "norm of its gradient on real data (0 = off).")
 
 
 def gan_options(config, loss, spec):
@@ -80,7 +83,8 @@ def gan_options(config, loss, spec):
                 latent_distribution=config.latent_distribution, feature_matching=config.feature_matching,
                 ema_decay=config.ema_decay, pack=config.pack, unrolled_steps=config.unrolled_steps,
                 top_k_fraction=config.top_k_fraction, top_k_decay=config.top_k_decay,
-                top_k_decay_steps=config.top_k_decay_steps, diff_augment=config.diff_augment)
+                top_k_decay_steps=config.top_k_decay_steps, diff_augment=config.diff_augment,
+                r1_weight=config.r1_weight)
 
 
 def player_options(config, architecture):
