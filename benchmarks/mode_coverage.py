@@ -1,10 +1,12 @@
 """Mode coverage of the objective family on the 2-D mixtures (VEEGAN / PacGAN protocol).
 
-    nice -n 10 python benchmarks/mode_coverage.py          # ring8 and grid25, all 14 configs, seed 0, 30 s each (~25 min)
+    nice -n 10 python benchmarks/mode_coverage.py          # ring8 and grid25, every config, seed 0, 30 s each (~30 min)
     nice -n 10 python benchmarks/mode_coverage.py --datasets=ring8 --batch_size=128 --seeds=0,1,2 \
         --json=benchmarks/results/mode_coverage_ring8_30s_b128.jsonl  # the README's ring8 table at 30 s (~25 min)
     nice -n 10 python benchmarks/mode_coverage.py --datasets=ring8 --configs=lsgan,pacgan2 --batch_size=128 \
         --seeds=0,1,2,3,4,5,6,7,8,9                         # the ring8 target, on 10 seeds (~15 min)
+    nice -n 10 python benchmarks/mode_coverage.py --datasets=grid25 --configs=gan_r1_0.3 --batch_size=128 \
+        --time_budget_s=60 --seeds=0,1,2,3,4,5,6,7,8,9      # the grid25 target, on 10 seeds (~12 min)
     nice -n 10 python benchmarks/mode_coverage.py --seeds=0,1,2 --time_budget_s=60 \
         --json=benchmarks/results/mode_coverage_60s.jsonl  # the README's equal-time table (~60 min)
     nice -n 10 python benchmarks/mode_coverage.py --datasets=grid25 --time_budget_s=0 --steps=8000 \
@@ -15,7 +17,7 @@ Every configuration trains the same MLP players (``--hidden_units``, z of size
 ``--latent_dim``) on the same batch size (the real samples each discriminator
 update sees); only what the paper changes differs: the loss, the critic steps,
 the Lipschitz constraint (weight clipping, gradient penalty, spectral norm),
-packing (PacGAN), an unrolled D, top-k training of G, and the paper's optimizer (:data:`CONFIGS`).
+packing (PacGAN), an unrolled D, top-k training of G, the R1 penalty, and the paper's optimizer (:data:`CONFIGS`).
 The ``published_*`` configurations instead train the players, optimizer and
 batch of the PacGAN authors' 2-D code (:mod:`keras_gans.networks.published_2d`).
 Each (dataset, configuration, seed) runs in its own fresh process, one after
@@ -62,7 +64,7 @@ from _common import run_quiet  # benchmarks/ is on sys.path when run as a script
 # "optimizer": (name, learning rate, beta_1, beta_2); the rate is cosine-decayed
 # to 0 over the run, which lets samples settle onto the narrow modes.
 CONFIGS = {
-    # Goodfellow et al. 2014 with the non-saturating G loss; Adam as apps/configs/gan_grid25.cfg.
+    # Goodfellow et al. 2014 with the non-saturating G loss; Adam as apps/configs/gan_ring8.cfg.
     "gan": dict(gan=dict(loss="non_saturating"), optimizer=("adam", 1e-3, 0.5, 0.999)),
     # Mao et al. 2017: least squares with the 0-1 coding (a, b, c) = (0, 1, 1).
     "lsgan": dict(gan=dict(loss="least_squares"), optimizer=("adam", 1e-3, 0.5, 0.999)),
@@ -92,6 +94,12 @@ CONFIGS = {
                    optimizer=("adam", 1e-3, 0.5, 0.999)),
     "topk75": dict(gan=dict(loss="non_saturating", top_k_fraction=0.75, top_k_decay=0.99, top_k_decay_steps=50),
                    optimizer=("adam", 1e-3, 0.5, 0.999)),
+    # Mescheder et al. 2018: D's loss adds gamma/2 times its squared gradient norm at the real points. With
+    # --batch_size=128 every gamma measured kept all 25 grid modes that the plain GAN lost at that batch;
+    # gamma 0.3 is apps/configs/gan_grid25.cfg.
+    "gan_r1_0.01": dict(gan=dict(loss="non_saturating", r1_weight=0.01), optimizer=("adam", 1e-3, 0.5, 0.999)),
+    "gan_r1_0.1": dict(gan=dict(loss="non_saturating", r1_weight=0.1), optimizer=("adam", 1e-3, 0.5, 0.999)),
+    "gan_r1_0.3": dict(gan=dict(loss="non_saturating", r1_weight=0.3), optimizer=("adam", 1e-3, 0.5, 0.999)),
     # Metz et al. 2017: G's loss against D unrolled 5 steps ahead (5 more D passes per G step).
     "unrolled": dict(gan=dict(loss="non_saturating", unrolled_steps=5), optimizer=("adam", 1e-3, 0.5, 0.999)),
     # The published players, optimizer (Adam 1e-4, beta_1 0.8) and batch of 100 packs of the PacGAN code

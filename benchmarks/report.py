@@ -43,6 +43,12 @@ SOURCES = {
         "--json=benchmarks/results/mode_coverage_grid25_60s_packed.jsonl && "
         "python benchmarks/mode_coverage.py --datasets=grid25 --time_budget_s=60 --seeds=0,1,2,3,4 "
         "--configs=lsgan_pack2 --json=benchmarks/results/mode_coverage_grid25_60s_packed.jsonl"),
+    "mode_coverage_grid25_60s_r1.jsonl": (
+        "python benchmarks/mode_coverage.py --datasets=grid25 --time_budget_s=60 --batch_size=128 --seeds=0,1,2 "
+        "--configs=gan,lsgan,gan_r1_0.01,gan_r1_0.1,gan_r1_0.3 "
+        "--json=benchmarks/results/mode_coverage_grid25_60s_r1.jsonl && "
+        "python benchmarks/mode_coverage.py --datasets=grid25 --time_budget_s=60 --batch_size=128 "
+        "--seeds=3,4,5,6,7,8,9 --configs=gan_r1_0.3 --json=benchmarks/results/mode_coverage_grid25_60s_r1.jsonl"),
     "mode_coverage_ring8_30s_topk.jsonl": (
         "python benchmarks/mode_coverage.py --datasets=ring8 --batch_size=128 --seeds=0,1,2 "
         "--configs=gan,topk50,topk75 --json=benchmarks/results/mode_coverage_ring8_30s_topk.jsonl"),
@@ -224,6 +230,8 @@ def section():
                   serving_table(serving)]
     for name, title in (("mode_coverage_60s.jsonl", "Mode coverage at equal training time"),
                         ("mode_coverage_ring8_30s_b128.jsonl", "Mode coverage on ring8 at 30 s, batches of 128"),
+                        ("mode_coverage_grid25_60s_r1.jsonl",
+                         "Mode coverage on grid25 at 60 s, batches of 128: the R1 penalty"),
                         ("mode_coverage_grid25_60s_packed.jsonl",
                          "Mode coverage on grid25 at 60 s: PacGAN, unrolled, the published players"),
                         ("mode_coverage_grid25.jsonl", "Mode coverage at equal generator steps (grid25, 8000)"),
