@@ -70,18 +70,18 @@ def built(name, args):
         model_dir="", steps_per_epoch=1))
 
 
-
 def test_the_grid25_flagfile_is_the_measured_configuration():
     """``gan_grid25.cfg`` is what ``benchmarks/mode_coverage.py`` measured as ``gan_r1_0.3`` with
     ``--batch_size=128`` (all 25 modes at >= 90% high quality on 10 seeds in 60 s): the same players,
     loss, R1 gamma, batch, Adam rate and betas, and a rate decayed to 0."""
     import sys
 
-    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+    benchmarks = os.path.join(ROOT, "benchmarks")
+    sys.path.insert(0, benchmarks)  # mode_coverage imports its neighbours as top-level modules
     try:
         import mode_coverage
     finally:
-        sys.path.remove(os.path.join(ROOT, "benchmarks"))
+        sys.path.remove(benchmarks)
     measured = mode_coverage.CONFIGS["gan_r1_0.3"]
     defaults = mode_coverage.parse_args([])
     config, run_config = configs_of("gan", [f"--flagfile={os.path.join(ROOT, 'apps', 'configs', 'gan_grid25.cfg')}"])
@@ -94,6 +94,7 @@ def test_the_grid25_flagfile_is_the_measured_configuration():
     assert (run_config.d_learning_rate, run_config.g_learning_rate) == (rate, rate)
     assert (run_config.beta_1, run_config.beta_2) == (beta_1, beta_2) and name == run_config.optimizer == "adam"
     assert run_config.lr_decay_to == 0.0
+
 
 def test_the_gan_hacks_are_flags_that_reach_the_model():
     model = built("dcgan", ["--label_smoothing=0.1", "--instance_noise_std=0.2", "--instance_noise_decay_steps=50",
