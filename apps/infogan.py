@@ -10,7 +10,10 @@ the columns (the paper's figure 2). ``results.json`` holds, under
 trained on real data sees (agreement under the best code-to-class matching),
 plus the classes produced and the KL of their histogram to uniform.
 ``--categorical_weight=0 --continuous_weight=0`` trains the same networks as
-a plain GAN, the paper's "regular GAN" contrast.
+a plain GAN, the paper's "regular GAN" contrast. ``--code_augment=warp,stroke``
+(the digits flagfile) has Q read the categorical code from a randomly warped,
+restroked copy of each sample, so the code follows the digit rather than its
+slant or stroke width.
 """
 
 from keras_gans import cli

@@ -46,6 +46,27 @@ def one_of(name, value, choices):
     return value
 
 
+def names_each_once(names, choices):
+    """Whether the sequence of strings ``names`` names each of ``choices`` at most once."""
+    return all(name in choices for name in names) and len(set(names)) == len(names)
+
+
+def policy(name, value, choices):
+    """``value`` (names, or one comma-separated string) as a tuple naming each of ``choices`` at most once.
+
+    Raises:
+        ValueError: naming ``name``, for an unknown or repeated name.
+    """
+    names = tuple(part for part in value.split(",") if part) if isinstance(value, str) else value
+    try:
+        names = tuple(names)
+    except TypeError:
+        names = None
+    if names is None or not names_each_once(names, choices):
+        raise ValueError(f"`{name}` must name each of {', '.join(choices)} at most once; received {name}={value!r}.")
+    return names
+
+
 def _is_number(value, any_real):
     """An int or float (NumPy's float64 is one), or with ``any_real`` any real scalar; never a bool."""
     return not isinstance(value, bool) and isinstance(value, numbers.Real if any_real else (int, float))

@@ -23,7 +23,7 @@ its own parameters.
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import distribute, draws
+from keras_gans import checks, distribute, draws
 
 POLICIES = ("color", "translation", "cutout")
 # The "color" factors' ranges: brightness (added), saturation and contrast (multiplied).
@@ -33,7 +33,7 @@ REQUIREMENT = f"must name each of {', '.join(POLICIES)} at most once"
 
 def is_policy(names):
     """Whether the sequence of strings ``names`` names each of :data:`POLICIES` at most once."""
-    return all(name in POLICIES for name in names) and len(set(names)) == len(names)
+    return checks.names_each_once(names, POLICIES)
 
 
 def check_policy(policy):
@@ -42,14 +42,7 @@ def check_policy(policy):
     Raises:
         ValueError: naming ``diff_augment``, for an unknown or repeated name.
     """
-    names = tuple(name for name in policy.split(",") if name) if isinstance(policy, str) else policy
-    try:
-        names = tuple(names)
-    except TypeError:
-        names = None
-    if names is None or not is_policy(names):
-        raise ValueError(f"`diff_augment` {REQUIREMENT}; received diff_augment={policy!r}.")
-    return names
+    return checks.policy("diff_augment", policy, POLICIES)
 
 
 def adjust_color(images, brightness, saturation, contrast):
@@ -130,7 +123,7 @@ def augment(images, policy, seed):
     batch = ops.shape(images)[0]
     for name in policy:
         if name == "color":
-            images = adjust_color(images, *(_uniform(batch, low, high, seed) for low, high in COLOR_RANGES))
+            images = adjust_color(images, *(uniform_per_image(batch, low, high, seed) for low, high in COLOR_RANGES))
         elif name == "translation":
             images = translate(images, _integers(batch, [(-m, m + 1) for m in translation_margins(images)], seed))
         else:
@@ -139,7 +132,7 @@ def augment(images, policy, seed):
     return images
 
 
-def _uniform(batch, low, high, seed):
+def uniform_per_image(batch, low, high, seed):
     """``[batch]`` floats from ``U[low, high)``: this replica's rows of the global batch's draw."""
     return distribute.replica_slice(lambda rows: draws.uniform((rows,), low, high, seed=seed), batch)
 

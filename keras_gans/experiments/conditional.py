@@ -11,7 +11,7 @@ section 5; Odena 2016) reports its discriminator's test accuracy.
 
 import dataclasses
 
-from keras_gans import callbacks, data, judges, metrics, models, networks
+from keras_gans import callbacks, checks, data, judges, metrics, models, networks, style_augment
 from keras_gans.config import ConfigError, Config, amount, count, fraction, option, positive, seed_option
 from keras_gans.experiments.base import Experiment, class_count, diff_augment_option, ema_decay_option
 from keras_gans.experiments.objectives import CROSS_ENTROPY_AND_OTHERS
@@ -103,6 +103,11 @@ class InfoGANConfig(Config):
     loss: str = option("non_saturating", "Adversarial loss.", choices=CROSS_ENTROPY_AND_OTHERS)
     categorical_weight: float = amount(1.0, "lambda of the categorical code term (1 in the paper).")
     continuous_weight: float = amount(1.0, "lambda of the continuous code term.")
+    code_augment: tuple[str, ...] = option(
+        (), f"Transforms of the copy of G(z, c) Q reads the categorical code from, from "
+            f"{','.join(style_augment.POLICIES)} (empty = the paper: G(z, c) as is).",
+        check=lambda names: checks.names_each_once(names, style_augment.POLICIES),
+        requirement=style_augment.REQUIREMENT)
     ema_decay: float = ema_decay_option()
 
 
@@ -117,7 +122,8 @@ class InfoGANExperiment(Experiment):
                                                        base_filters=c.base_filters)
         return models.InfoGAN(generator, discriminator, c.latent_dim, c.num_categories, c.num_continuous,
                               loss=c.loss, categorical_weight=c.categorical_weight,
-                              continuous_weight=c.continuous_weight, ema_decay=c.ema_decay, seed=ctx.run.seed)
+                              continuous_weight=c.continuous_weight, code_augment=c.code_augment,
+                              ema_decay=c.ema_decay, seed=ctx.run.seed)
 
     def sample_callback(self, ctx, model):
         return callbacks.LatentCodeGrid(ctx.model_dir, seed=ctx.run.seed, every=ctx.run.sample_every)

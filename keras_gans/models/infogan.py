@@ -12,6 +12,12 @@ body, whose update carries Q's head) minimize the code losses of
 ``categorical_weight``) and :func:`keras_gans.losses.infogan_continuous_loss`
 (weight ``continuous_weight``). The paper sets lambda = 1 for discrete codes
 and a smaller weight for continuous ones.
+
+With ``code_augment`` Q reads the categorical code from a randomly warped or
+restroked copy of G(z, c) (:mod:`keras_gans.style_augment`), in D's step and
+in G's, so that a code splitting the data by slant or stroke width, which the
+mutual-information term alone accepts, stops being recoverable and the class
+becomes the split the code settles on.
 """
 
 import math
@@ -19,7 +25,7 @@ import math
 import keras
 from keras import ops
 
-from keras_gans import checks, distribute, draws, losses
+from keras_gans import checks, distribute, draws, losses, style_augment
 from keras_gans.models.adversarial import class_ids_array, real_inputs
 from keras_gans.models.conditional import CodeConditionedGAN, check_encoded_classes, input_names
 from keras_gans.models.game import as_float32
@@ -48,17 +54,22 @@ class InfoGAN(CodeConditionedGAN):
         loss: adversarial loss variant.
         categorical_weight: lambda of the categorical code term (1 in the paper).
         continuous_weight: lambda of the continuous code term.
+        code_augment: transforms of :data:`keras_gans.style_augment.POLICIES`
+            (``"warp"``, ``"stroke"``) applied to the images Q reads the
+            categorical code from, in training; empty = Q reads G(z, c) as is
+            (the paper). Costs one more pass of D per step.
         **kwargs: ``latent_distribution``, ``ema_decay``, ``seed``, ``name``.
     """
 
     TRACKERS = ("d_loss", "g_loss", "categorical_loss", "continuous_loss", "mutual_information")
 
     def __init__(self, generator, discriminator, latent_dim, num_categories, num_continuous, *,
-                 loss="non_saturating", categorical_weight=1.0, continuous_weight=1.0, **kwargs):
+                 loss="non_saturating", categorical_weight=1.0, continuous_weight=1.0, code_augment=(), **kwargs):
         self.num_categories = checks.positive_int("num_categories", num_categories, minimum=2)
         self.num_continuous = checks.positive_int("num_continuous", num_continuous)
         self.categorical_weight = checks.weight("categorical_weight", categorical_weight, any_real=True)
         self.continuous_weight = checks.weight("continuous_weight", continuous_weight, any_real=True)
+        self.code_augment = style_augment.check_policy(code_augment)
         if input_names(generator) != CODE_INPUTS:
             raise ValueError(f"The InfoGAN generator must take inputs {CODE_INPUTS}; {generator.name!r} "
                              f"takes {input_names(generator)}.")
@@ -112,6 +123,15 @@ class InfoGAN(CodeConditionedGAN):
 
     # --------------------------------------------------------------- training
 
+    def _judge_fakes(self, fakes, training):
+        """D's ``(logit, categorical_logits, continuous_mean)`` for the fakes, the categorical ones read from
+        their augmented copy when ``code_augment`` is set and in training."""
+        logit, categorical_logits, continuous_mean = as_float32(self.discriminator(fakes["images"], training=training))
+        if self.code_augment and training:
+            augmented = style_augment.augment(fakes["images"], self.code_augment, self.seed_generator)
+            categorical_logits = as_float32(self.discriminator(augmented, training=training))[1]
+        return logit, categorical_logits, continuous_mean
+
     def _code_losses(self, inputs, categorical_logits, continuous_mean):
         categorical = losses.infogan_categorical_loss(categorical_logits, inputs[1])
         continuous = losses.infogan_continuous_loss(inputs[2], continuous_mean)
@@ -120,15 +140,13 @@ class InfoGAN(CodeConditionedGAN):
 
     def discriminator_loss(self, batch, fakes, training):
         real_logit = as_float32(self.discriminator(real_inputs(batch), training=training))[0]
-        fake_logit, categorical_logits, continuous_mean = as_float32(
-            self.discriminator(fakes["images"], training=training))
+        fake_logit, categorical_logits, continuous_mean = self._judge_fakes(fakes, training)
         weighted, _, _ = self._code_losses(fakes["inputs"], categorical_logits, continuous_mean)
         adversarial = self.d_loss_fn(real_logit, fake_logit)
         return adversarial + weighted, {"d_loss": adversarial}
 
     def generator_loss(self, batch, fakes, training):
-        fake_logit, categorical_logits, continuous_mean = as_float32(
-            self.discriminator(fakes["images"], training=training))
+        fake_logit, categorical_logits, continuous_mean = self._judge_fakes(fakes, training)
         weighted, categorical, continuous = self._code_losses(fakes["inputs"], categorical_logits,
                                                               continuous_mean)
         adversarial = self.g_loss_fn(fake_logit)
@@ -139,5 +157,6 @@ class InfoGAN(CodeConditionedGAN):
     def get_config(self):
         config = super().get_config()
         config.update(num_categories=self.num_categories, num_continuous=self.num_continuous,
-                      categorical_weight=self.categorical_weight, continuous_weight=self.continuous_weight)
+                      categorical_weight=self.categorical_weight, continuous_weight=self.continuous_weight,
+                      code_augment=list(self.code_augment))
         return config
