@@ -12,8 +12,8 @@ plus the classes produced and the KL of their histogram to uniform.
 ``--categorical_weight=0 --continuous_weight=0`` trains the same networks as
 a plain GAN, the paper's "regular GAN" contrast. ``--code_augment=warp,stroke``
 (the digits flagfile) has Q read the categorical code from a randomly warped,
-restroked copy of each sample, so the code follows the digit rather than its
-slant or stroke width.
+restroked copy of each sample, so that slant and stroke width cannot carry
+the code.
 """
 
 from keras_gans import cli
