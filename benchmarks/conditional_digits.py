@@ -27,8 +27,8 @@ line per run:
 
 With several seeds every run is made once per seed and every seed's targets
 are checked (named ``seed<N>/<target>``). The last line is a summary with
-``"targets_met"``; the exit status is 1 when a target is missed. All ten runs take about 40 minutes on 2 CPU cores
-(``--only=cgan,acgan``: about 8).
+``"targets_met"``; the exit status is 1 when a target is missed. All ten runs
+take about 40 minutes on 2 CPU cores (``--only=cgan,acgan``: about 8).
 """
 
 import argparse

@@ -51,6 +51,11 @@ def names_each_once(names, choices):
     return all(name in choices for name in names) and len(set(names)) == len(names)
 
 
+def policy_requirement(choices):
+    """What a policy of ``choices`` must be, for error messages: "must name each of ... at most once"."""
+    return f"must name each of {', '.join(choices)} at most once"
+
+
 def policy(name, value, choices):
     """``value`` (names, or one comma-separated string) as a tuple naming each of ``choices`` at most once.
 
@@ -63,7 +68,7 @@ def policy(name, value, choices):
     except TypeError:
         names = None
     if names is None or not names_each_once(names, choices):
-        raise ValueError(f"`{name}` must name each of {', '.join(choices)} at most once; received {name}={value!r}.")
+        raise ValueError(f"`{name}` {policy_requirement(choices)}; received {name}={value!r}.")
     return names
 
 

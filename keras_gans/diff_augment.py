@@ -28,7 +28,7 @@ from keras_gans import checks, distribute, draws
 POLICIES = ("color", "translation", "cutout")
 # The "color" factors' ranges: brightness (added), saturation and contrast (multiplied).
 COLOR_RANGES = ((-0.5, 0.5), (0.0, 2.0), (0.5, 1.5))
-REQUIREMENT = f"must name each of {', '.join(POLICIES)} at most once"
+REQUIREMENT = checks.policy_requirement(POLICIES)
 
 
 def is_policy(names):

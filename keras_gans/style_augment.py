@@ -30,7 +30,6 @@ from keras_gans import checks
 from keras_gans.diff_augment import uniform_per_image
 
 POLICIES = ("warp", "stroke")
-REQUIREMENT = f"must name each of {', '.join(POLICIES)} at most once"
 # (low, high) of the "warp" parameters: rotation (radians), shear, scale per axis, shift per axis (pixels).
 WARP_RANGES = {"rotation": (-0.3, 0.3), "shear": (-0.3, 0.3), "scale": (0.85, 1.15), "shift": (-1.0, 1.0)}
 

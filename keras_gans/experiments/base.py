@@ -13,7 +13,7 @@ import dataclasses
 
 import keras
 
-from keras_gans import callbacks, config, data, diff_augment, execution
+from keras_gans import callbacks, checks, config, data, diff_augment, execution
 
 # What a dataset's batches hold, by kind, and a set of each kind to suggest.
 DATA_KINDS = {"images": "images (digits, shapes, tfds:<name>, folder:<path>)",
@@ -104,11 +104,16 @@ def ema_decay_option():
     return config.fraction(0.0, "Moving average of G's weights for sampling and export (0 = off).")
 
 
+def policy_option(help, policies):
+    """A setting naming each of ``policies`` at most once (a comma-separated flag), empty by default."""
+    return config.option((), help, check=lambda names: checks.names_each_once(names, policies),
+                         requirement=checks.policy_requirement(policies))
+
+
 def diff_augment_option():
     """The ``diff_augment`` setting of every experiment whose model can augment what D judges (DiffAugment)."""
-    return config.option((), f"DiffAugment (Zhao et al. 2020): transforms of every image D judges in training, real "
-                             f"or generated, from {','.join(diff_augment.POLICIES)} (empty = off).",
-                         check=diff_augment.is_policy, requirement=diff_augment.REQUIREMENT)
+    return policy_option(f"DiffAugment (Zhao et al. 2020): transforms of every image D judges in training, real "
+                         f"or generated, from {','.join(diff_augment.POLICIES)} (empty = off).", diff_augment.POLICIES)
 
 
 def make_optimizers(run, total_steps, d_steps_per_step=1, schedule=None):

@@ -11,9 +11,10 @@ section 5; Odena 2016) reports its discriminator's test accuracy.
 
 import dataclasses
 
-from keras_gans import callbacks, checks, data, judges, metrics, models, networks, style_augment
+from keras_gans import callbacks, data, judges, metrics, models, networks, style_augment
 from keras_gans.config import ConfigError, Config, amount, count, fraction, option, positive, seed_option
-from keras_gans.experiments.base import Experiment, class_count, diff_augment_option, ema_decay_option
+from keras_gans.experiments.base import (Experiment, class_count, diff_augment_option, ema_decay_option,
+                                         policy_option)
 from keras_gans.experiments.objectives import CROSS_ENTROPY_AND_OTHERS
 
 
@@ -103,11 +104,9 @@ class InfoGANConfig(Config):
     loss: str = option("non_saturating", "Adversarial loss.", choices=CROSS_ENTROPY_AND_OTHERS)
     categorical_weight: float = amount(1.0, "lambda of the categorical code term (1 in the paper).")
     continuous_weight: float = amount(1.0, "lambda of the continuous code term.")
-    code_augment: tuple[str, ...] = option(
-        (), f"Transforms of the copy of G(z, c) Q reads the categorical code from, from "
-            f"{','.join(style_augment.POLICIES)} (empty = the paper: G(z, c) as is).",
-        check=lambda names: checks.names_each_once(names, style_augment.POLICIES),
-        requirement=style_augment.REQUIREMENT)
+    code_augment: tuple[str, ...] = policy_option(
+        f"Transforms of the copy of G(z, c) Q reads the categorical code from, from "
+        f"{','.join(style_augment.POLICIES)} (empty = the paper: G(z, c) as is).", style_augment.POLICIES)
     ema_decay: float = ema_decay_option()
 
 
