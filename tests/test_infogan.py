@@ -1,4 +1,5 @@
-"""InfoGAN: the mutual-information terms by hand, code plumbing, the code grid, saving, export, bad input."""
+"""InfoGAN: the mutual-information and clustering terms by hand, the code warm-up, code plumbing, the code grid,
+saving, export, bad input."""
 
 import math
 
@@ -8,6 +9,7 @@ import pytest
 import tensorflow as tf
 
 from keras_gans import callbacks, evaluation, export, losses, models, networks
+from keras_gans.style_augment import augment
 
 SHAPE = (8, 8, 1)
 LATENT = 4
@@ -15,10 +17,13 @@ K = 3
 D = 2
 
 
-def tiny():
+def tiny_players():
     generator = networks.infogan.generator(LATENT, SHAPE, K, D, base_filters=4)
-    discriminator = networks.infogan.discriminator(SHAPE, K, D, base_filters=4, q_units=8)
-    return models.InfoGAN(generator, discriminator, LATENT, K, D, continuous_weight=0.5, seed=0)
+    return generator, networks.infogan.discriminator(SHAPE, K, D, base_filters=4, q_units=8)
+
+
+def tiny():
+    return models.InfoGAN(*tiny_players(), LATENT, K, D, continuous_weight=0.5, seed=0)
 
 
 def test_categorical_term_is_the_cross_entropy_of_q():
@@ -154,3 +159,94 @@ def test_bad_codes_and_networks_give_clear_errors():
         models.InfoGAN(networks.dcgan.generator(LATENT, SHAPE, base_filters=4), model.discriminator, LATENT, K, D)
     with pytest.raises(ValueError, match="`continuous_weight` must be a number >= 0"):
         models.InfoGAN(model.generator, model.discriminator, LATENT, K, D, continuous_weight=-1.0)
+
+
+CLUSTERING_CASES = [  # Q's probabilities for the images, for their copies, the mutual information I
+    # Confident, agreeing, both clusters used: P = diag(1/2, 1/2), I = log 2.
+    ([[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]], math.log(2.0)),
+    # Every reading uniform: P = 1/4 everywhere, the product of its marginals, I = 0.
+    ([[0.5, 0.5], [0.5, 0.5]], [[1.0, 0.0], [0.0, 1.0]], 0.0),
+    # One cluster for everything: P = [[1, 0], [0, 0]], I = 1 log(1 / (1 * 1)) = 0.
+    ([[1.0, 0.0], [1.0, 0.0]], [[1.0, 0.0], [1.0, 0.0]], 0.0),
+    # Unsure but agreeing: P = [[5/16, 3/16], [3/16, 5/16]], marginals 1/2:
+    # I = 2 (5/16) log(5/4) + 2 (3/16) log(3/4).
+    ([[0.75, 0.25], [0.25, 0.75]], [[0.75, 0.25], [0.25, 0.75]],
+     0.625 * math.log(1.25) + 0.375 * math.log(0.75)),
+]
+
+
+def test_clustering_term_is_minus_the_mutual_information_of_the_two_readings():
+    for readings, copies, information in CLUSTERING_CASES:
+        logits, copy_logits = (np.log(np.maximum(np.array(p), 1e-30)) for p in (readings, copies))
+        value = float(losses.invariant_clustering_loss(logits, copy_logits))
+        assert value == pytest.approx(-information, abs=1e-6)
+
+
+def test_clustering_term_of_two_replicas_is_that_of_their_global_batch(mirrored):
+    logits = 3 * np.random.default_rng(5).normal(size=(2, 8, 3)).astype(np.float32)  # [view, row, K]
+    one_device = float(losses.invariant_clustering_loss(logits[0], logits[1]))
+
+    def per_replica(context):
+        rows = slice(4 * context.replica_id_in_sync_group, 4 * context.replica_id_in_sync_group + 4)
+        return tf.constant(logits[0, rows]), tf.constant(logits[1, rows])
+
+    inputs = mirrored.experimental_distribute_values_from_function(per_replica)
+    values = mirrored.run(lambda pair: losses.invariant_clustering_loss(*pair), args=(inputs,))
+    assert [float(v) for v in mirrored.experimental_local_results(values)] == pytest.approx([one_device] * 2,
+                                                                                             abs=1e-6)
+    halves = [float(losses.invariant_clustering_loss(logits[0, i:i + 4], logits[1, i:i + 4])) for i in (0, 4)]
+    assert all(abs(half - one_device) > 0.05 for half in halves)  # a replica's own rows would give another value
+
+
+def clustering_infogan(weight, code_augment=("warp",)):
+    return models.InfoGAN(*tiny_players(), LATENT, K, D, code_augment=code_augment, clustering_weight=weight,
+                          seed=4)
+
+
+def test_d_step_adds_the_clustering_term_of_real_images_and_their_augmented_copies():
+    model = clustering_infogan(0.5)
+    rng = np.random.default_rng(6)
+    real = tf.constant(rng.uniform(-1, 1, (6, 8, 8, 1)).astype(np.float32))
+    fakes = {"inputs": [tf.zeros((6, LATENT)), tf.constant([0, 1, 2, 0, 1, 2]), tf.zeros((6, D))],
+             "images": tf.constant(rng.uniform(-1, 1, (6, 8, 8, 1)).astype(np.float32))}
+    total, logs = model.discriminator_loss((real,), fakes, training=True)
+    seed = keras.random.SeedGenerator(4)
+    augment(fakes["images"], ["warp"], seed)  # the fakes' copy for the code term draws first
+    copies = model.discriminator(augment(real, ["warp"], seed), training=True)[1]
+    expected = losses.invariant_clustering_loss(model.discriminator(real, training=True)[1], copies)
+    assert float(logs["clustering_information"]) == pytest.approx(-float(expected), abs=1e-5)
+    without = clustering_infogan(0.0)
+    without.set_weights(model.get_weights())
+    plain_total, plain_logs = without.discriminator_loss((real,), fakes, training=True)
+    assert float(total - plain_total) == pytest.approx(0.5 * float(expected), abs=1e-5)
+    assert "clustering_information" not in plain_logs
+    assert "clustering_information" not in model.discriminator_loss((real,), fakes, training=False)[1]
+
+
+def test_clustering_needs_the_augmentation_and_is_kept_in_the_config():
+    model = clustering_infogan(2.0)
+    assert models.InfoGAN.from_config(model.get_config()).clustering_weight == 2.0
+    assert "clustering_information" in model.trackers and "clustering_information" not in tiny().trackers
+    with pytest.raises(ValueError, match=r"`clustering_weight` needs `code_augment`.*clustering_weight=1"):
+        clustering_infogan(1, code_augment=())
+    with pytest.raises(ValueError, match=r"clustering_weight"):
+        clustering_infogan(-1.0)
+
+
+def test_code_weights_rise_linearly_over_the_warmup_then_stay():
+    model = models.InfoGAN(*tiny_players(), LATENT, K, D, code_warmup_steps=4, seed=0)
+    model.compile()
+    fakes = {"inputs": [tf.zeros((3, LATENT)), tf.constant([0, 1, 2]), tf.zeros((3, D))],
+             "images": tf.constant(np.random.default_rng(7).uniform(-1, 1, (3,) + SHAPE).astype(np.float32))}
+    _, categorical_logits, continuous_mean = model.discriminator(fakes["images"], training=False)
+    full = (losses.infogan_categorical_loss(categorical_logits, fakes["inputs"][1])
+            + losses.infogan_continuous_loss(fakes["inputs"][2], continuous_mean))
+    for step, share in ((0, 0.0), (1, 0.25), (3, 0.75), (4, 1.0), (9, 1.0)):
+        model.g_optimizer.iterations.assign(step)
+        total, logs = model.generator_loss(None, fakes, training=False)
+        assert float(total - logs["g_loss"]) == pytest.approx(share * float(full), abs=1e-5), step
+        assert float(logs["categorical_loss"]) == pytest.approx(
+            float(losses.infogan_categorical_loss(categorical_logits, fakes["inputs"][1])), abs=1e-6)
+    assert models.InfoGAN.from_config(model.get_config()).code_warmup_steps == 4
+    with pytest.raises(ValueError, match=r"code_warmup_steps"):
+        models.InfoGAN(*tiny_players(), LATENT, K, D, code_warmup_steps=-1)

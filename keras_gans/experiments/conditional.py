@@ -107,6 +107,12 @@ class InfoGANConfig(Config):
     code_augment: tuple[str, ...] = policy_option(
         f"Transforms of the copy of G(z, c) Q reads the categorical code from, from "
         f"{','.join(style_augment.POLICIES)} (empty = the paper: G(z, c) as is).", style_augment.POLICIES)
+    clustering_weight: float = amount(0.0, "Weight of Invariant Information Clustering on real images: Q's "
+                                           "categorical reading of a real image and of its --code_augment copy "
+                                           "(0 = off, the paper).")
+    code_warmup_steps: int = option(0, "Generator steps over which the code weights rise linearly from 0 "
+                                       "(0 = in force from the start, the paper).", check=lambda v: v >= 0,
+                                    requirement="must be an integer >= 0")
     ema_decay: float = ema_decay_option()
 
 
@@ -115,6 +121,9 @@ class InfoGANExperiment(Experiment):
 
     def build(self, ctx):
         c, shape = ctx.config, ctx.spec.sample_shape
+        if c.clustering_weight and not c.code_augment:
+            raise ConfigError("clustering_weight", c.clustering_weight,
+                              "needs --code_augment (the transforms of the second view of each real image)")
         generator = networks.infogan.generator(c.latent_dim, shape, c.num_categories, c.num_continuous,
                                                base_filters=c.base_filters)
         discriminator = networks.infogan.discriminator(shape, c.num_categories, c.num_continuous,
@@ -122,6 +131,7 @@ class InfoGANExperiment(Experiment):
         return models.InfoGAN(generator, discriminator, c.latent_dim, c.num_categories, c.num_continuous,
                               loss=c.loss, categorical_weight=c.categorical_weight,
                               continuous_weight=c.continuous_weight, code_augment=c.code_augment,
+                              clustering_weight=c.clustering_weight, code_warmup_steps=c.code_warmup_steps,
                               ema_decay=c.ema_decay, seed=ctx.run.seed)
 
     def sample_callback(self, ctx, model):

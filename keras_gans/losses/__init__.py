@@ -5,7 +5,7 @@
   to choose one by name, and feature matching.
 - ``distances``: the L1 and MSE reconstruction losses of the image-to-image
   models and :func:`get_distance`.
-- ``classes``: the class terms of ACGAN, the code terms of InfoGAN and the
+- ``classes``: the class terms of ACGAN, the code and clustering terms of InfoGAN and the
   losses of the semi-supervised K+1-class discriminator.
 - ``regularizers``: ProGAN's drift term and the pure parts of StyleGAN2's
   lazy and path length regularization.
@@ -29,8 +29,9 @@ from keras_gans.losses.adversarial import (CROSS_ENTROPY_VARIANTS, VARIANTS, fea
                                            translation_generator_loss, wasserstein_discriminator_loss,
                                            wasserstein_generator_loss)
 from keras_gans.losses.classes import (acgan_discriminator_loss, acgan_generator_loss, infogan_categorical_loss,
-                                       infogan_continuous_loss, semi_supervised_generator_loss,
-                                       semi_supervised_labelled_loss, semi_supervised_unlabelled_loss)
+                                       infogan_continuous_loss, invariant_clustering_loss,
+                                       semi_supervised_generator_loss, semi_supervised_labelled_loss,
+                                       semi_supervised_unlabelled_loss)
 from keras_gans.losses.distances import DISTANCES, get_distance, l1_loss, mse_loss
 from keras_gans.losses.energy import (autoencoder_energies, autoencoder_energy, began_convergence,
                                       began_discriminator_loss, began_generator_loss, began_k_update, ebgan_discriminator_loss,
@@ -47,7 +48,7 @@ __all__ = ["interpolation_generator_loss", "joint_embedding_loss", "matching_awa
            "began_k_update", "drift_penalty", "ebgan_discriminator_loss", "ebgan_generator_loss", "feature_matching_loss",
            "get",
            "get_distance", "hinge_discriminator_loss", "hinge_generator_loss", "infogan_categorical_loss",
-           "infogan_continuous_loss", "l1_loss", "lazy_weight", "least_squares_discriminator_loss", "least_squares_generator_loss",
+           "infogan_continuous_loss", "invariant_clustering_loss", "l1_loss", "lazy_weight", "least_squares_discriminator_loss", "least_squares_generator_loss",
            "minimax_discriminator_loss", "minimax_generator_loss", "mse_loss", "non_saturating_discriminator_loss",
            "non_saturating_generator_loss", "path_length_penalty", "pull_away_term", "semi_supervised_generator_loss",
            "semi_supervised_labelled_loss", "semi_supervised_unlabelled_loss", "translation_generator_loss",

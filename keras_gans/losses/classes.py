@@ -1,14 +1,17 @@
 """Class-conditional, latent-code and semi-supervised losses: pure functions on tensors.
 
 ACGAN's auxiliary classifier (Odena et al. 2017), InfoGAN's mutual-information
-bound (Chen et al. 2016) and the K+1-class discriminator of the semi-supervised
-GAN (Salimans et al. 2016, section 5).
+bound (Chen et al. 2016) with the clustering term its Q can add on real images
+(Ji et al. 2019), and the K+1-class discriminator of the semi-supervised GAN
+(Salimans et al. 2016, section 5).
 """
 
 import math
 
 import keras
 from keras import ops
+
+from keras_gans import distribute
 
 
 def _class_cross_entropy(logits, labels):
@@ -78,6 +81,36 @@ def infogan_categorical_loss(code_logits, codes):
         Scalar ``-mean(log softmax(code_logits)[codes])``.
     """
     return ops.mean(_class_cross_entropy(code_logits, codes))
+
+
+def invariant_clustering_loss(logits, augmented_logits, *, epsilon=1e-8):
+    """Invariant Information Clustering: minus the mutual information of two views' cluster assignments.
+
+    Ji et al. 2019, "Invariant Information Clustering for Unsupervised Image
+    Classification and Segmentation", eq. 3: with ``p = softmax(logits)`` and
+    ``q = softmax(augmented_logits)`` the soft assignments of an image and of
+    a transformed copy, the joint ``P = mean_b p_b q_b^T`` (symmetrized) and
+    its marginals ``P_i``, ``P_j``, ``I = sum_ij P_ij log(P_ij / (P_i P_j))``.
+    It is largest (``log K``) when each image is assigned with certainty, to
+    the same cluster as its copy, and the clusters are equally used. Under
+    ``tf.distribute`` ``P`` is the mean over every replica's rows, so the
+    loss is the one-device loss.
+
+    Args:
+        logits: ``[batch, K]`` cluster logits of the images.
+        augmented_logits: ``[batch, K]`` cluster logits of their transformed copies.
+        epsilon: the floor of ``P`` before the logarithm.
+
+    Returns:
+        Scalar ``-I`` in nats, in ``[-log K, 0]``.
+    """
+    p = ops.softmax(ops.convert_to_tensor(logits), axis=-1)
+    q = ops.softmax(ops.convert_to_tensor(augmented_logits), axis=-1)
+    joint = distribute.replica_mean(ops.mean(p[:, :, None] * q[:, None, :], axis=0))  # [K, K]
+    joint = ops.maximum((joint + ops.transpose(joint)) / 2.0, epsilon)
+    rows = ops.sum(joint, axis=1, keepdims=True)
+    columns = ops.sum(joint, axis=0, keepdims=True)
+    return -ops.sum(joint * (ops.log(joint) - ops.log(rows) - ops.log(columns)))
 
 
 def infogan_continuous_loss(codes, mean, log_std=None):

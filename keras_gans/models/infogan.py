@@ -17,7 +17,14 @@ With ``code_augment`` Q reads the categorical code from a randomly warped or
 restroked copy of G(z, c) (:mod:`keras_gans.style_augment`), in D's step and
 in G's, so that a code splitting the data by slant or stroke width, which the
 mutual-information term alone accepts, stops being recoverable and the class
-becomes the split the code settles on.
+becomes the split the code settles on. With ``clustering_weight`` D's step
+also trains Q as a clusterer of the real images: Invariant Information
+Clustering (Ji et al. 2019, :func:`keras_gans.losses.invariant_clustering_loss`)
+between Q's reading of a real image and of its ``code_augment`` copy, which
+asks for clusters that are confident, kept under the transforms and equally
+used. G must then make each code value an image Q puts in that value's
+cluster of real images, so two code values cannot both draw one kind of
+digit while another kind goes undrawn.
 """
 
 import math
@@ -58,18 +65,29 @@ class InfoGAN(CodeConditionedGAN):
             (``"warp"``, ``"stroke"``) applied to the images Q reads the
             categorical code from, in training; empty = Q reads G(z, c) as is
             (the paper). Costs one more pass of D per step.
+        clustering_weight: weight of the clustering term on real images (0 =
+            off, the paper); needs ``code_augment``. Logged as
+            ``clustering_information``, the mutual information of the two
+            readings in nats (at most ``log K``). Costs one more pass of D in
+            D's step.
         **kwargs: ``latent_distribution``, ``ema_decay``, ``seed``, ``name``.
     """
 
     TRACKERS = ("d_loss", "g_loss", "categorical_loss", "continuous_loss", "mutual_information")
 
     def __init__(self, generator, discriminator, latent_dim, num_categories, num_continuous, *,
-                 loss="non_saturating", categorical_weight=1.0, continuous_weight=1.0, code_augment=(), **kwargs):
+                 loss="non_saturating", categorical_weight=1.0, continuous_weight=1.0, code_augment=(),
+                 clustering_weight=0.0, code_warmup_steps=0, **kwargs):
         self.num_categories = checks.positive_int("num_categories", num_categories, minimum=2)
         self.num_continuous = checks.positive_int("num_continuous", num_continuous)
         self.categorical_weight = checks.weight("categorical_weight", categorical_weight, any_real=True)
         self.continuous_weight = checks.weight("continuous_weight", continuous_weight, any_real=True)
         self.code_augment = style_augment.check_policy(code_augment)
+        self.clustering_weight = checks.weight("clustering_weight", clustering_weight)
+        if self.clustering_weight and not self.code_augment:
+            raise ValueError(f"`clustering_weight` needs `code_augment` (the transforms of the second view); "
+                             f"received clustering_weight={clustering_weight!r} with code_augment=().")
+        self.code_warmup_steps = checks.integer("code_warmup_steps", code_warmup_steps, minimum=0)
         if input_names(generator) != CODE_INPUTS:
             raise ValueError(f"The InfoGAN generator must take inputs {CODE_INPUTS}; {generator.name!r} "
                              f"takes {input_names(generator)}.")
@@ -81,6 +99,8 @@ class InfoGAN(CodeConditionedGAN):
                              f"num_continuous={self.num_continuous}]]; {discriminator.name!r} outputs "
                              f"per-example shapes {shapes}.")
         super().__init__(generator, discriminator, latent_dim, loss=loss, **kwargs)
+        if self.clustering_weight:
+            self.track("clustering_information")
 
     # --------------------------------------------------------------- sampling
 
@@ -132,18 +152,33 @@ class InfoGAN(CodeConditionedGAN):
             categorical_logits = as_float32(self.discriminator(augmented, training=training))[1]
         return logit, categorical_logits, continuous_mean
 
+    def code_weight_scale(self):
+        """The share of the code weights in force: ``min(1, t / code_warmup_steps)`` at generator step t."""
+        if not self.code_warmup_steps:
+            return 1.0
+        step = ops.cast(self.g_optimizer.iterations, "float32")
+        return ops.minimum(1.0, step / float(self.code_warmup_steps))
+
     def _code_losses(self, inputs, categorical_logits, continuous_mean):
         categorical = losses.infogan_categorical_loss(categorical_logits, inputs[1])
         continuous = losses.infogan_continuous_loss(inputs[2], continuous_mean)
         weighted = self.categorical_weight * categorical + self.continuous_weight * continuous
-        return weighted, categorical, continuous
+        return self.code_weight_scale() * weighted, categorical, continuous
 
     def discriminator_loss(self, batch, fakes, training):
-        real_logit = as_float32(self.discriminator(real_inputs(batch), training=training))[0]
+        images = real_inputs(batch)
+        real_logit, real_categorical_logits, _ = as_float32(self.discriminator(images, training=training))
         fake_logit, categorical_logits, continuous_mean = self._judge_fakes(fakes, training)
         weighted, _, _ = self._code_losses(fakes["inputs"], categorical_logits, continuous_mean)
         adversarial = self.d_loss_fn(real_logit, fake_logit)
-        return adversarial + weighted, {"d_loss": adversarial}
+        logs = {"d_loss": adversarial}
+        if self.clustering_weight and training:
+            augmented = style_augment.augment(images, self.code_augment, self.seed_generator)
+            augmented_logits = as_float32(self.discriminator(augmented, training=training))[1]
+            clustering = losses.invariant_clustering_loss(real_categorical_logits, augmented_logits)
+            weighted += self.clustering_weight * clustering
+            logs["clustering_information"] = -clustering
+        return adversarial + weighted, logs
 
     def generator_loss(self, batch, fakes, training):
         fake_logit, categorical_logits, continuous_mean = self._judge_fakes(fakes, training)
@@ -158,5 +193,6 @@ class InfoGAN(CodeConditionedGAN):
         config = super().get_config()
         config.update(num_categories=self.num_categories, num_continuous=self.num_continuous,
                       categorical_weight=self.categorical_weight, continuous_weight=self.continuous_weight,
-                      code_augment=list(self.code_augment))
+                      code_augment=list(self.code_augment), clustering_weight=self.clustering_weight,
+                      code_warmup_steps=self.code_warmup_steps)
         return config
