@@ -121,9 +121,11 @@ def test_diff_augment_is_a_flag_of_every_app_whose_model_has_it():
         assert model.diff_augment == ("translation", "cutout"), name
 
 
-def test_infogans_clustering_weight_reaches_the_model_with_its_augmentation():
-    model = built("infogan", ["--code_augment=warp,stroke", "--clustering_weight=0.5", "--image_size=16"])
+def test_infogans_clustering_and_warmup_reach_the_model_with_its_augmentation():
+    model = built("infogan", ["--code_augment=warp,stroke", "--clustering_weight=0.5", "--code_warmup_steps=30",
+                              "--image_size=16"])
     assert model.code_augment == ("warp", "stroke") and model.clustering_weight == 0.5
+    assert model.code_warmup_steps == 30
 
 
 @pytest.mark.parametrize("name,args,message", [
@@ -136,6 +138,7 @@ def test_infogans_clustering_weight_reaches_the_model_with_its_augmentation():
      "--top_k_fraction=0.5 keeps the samples D scores highest in G's adversarial loss, which --feature_matching"),
     ("dcgan", ["--diff_augment=zoom"], "--diff_augment=zoom must name each of color, translation, cutout at most once"),
     ("infogan", ["--clustering_weight=1"], "--clustering_weight=1.0 needs --code_augment"),
+    ("infogan", ["--code_warmup_steps=-5"], "--code_warmup_steps=-5 must be >= 0"),
 ])
 def test_a_hack_the_model_cannot_use_is_refused_naming_the_flag(name, args, message):
     with pytest.raises(config.ConfigError) as error:

@@ -12,7 +12,8 @@ section 5; Odena 2016) reports its discriminator's test accuracy.
 import dataclasses
 
 from keras_gans import callbacks, data, judges, metrics, models, networks, style_augment
-from keras_gans.config import ConfigError, Config, amount, count, fraction, option, positive, seed_option
+from keras_gans.config import (ConfigError, Config, amount, count, fraction, non_negative, option, positive,
+                               seed_option)
 from keras_gans.experiments.base import (Experiment, class_count, diff_augment_option, ema_decay_option,
                                          policy_option)
 from keras_gans.experiments.objectives import CROSS_ENTROPY_AND_OTHERS
@@ -111,8 +112,8 @@ class InfoGANConfig(Config):
                                            "categorical reading of a real image and of its --code_augment copy "
                                            "(0 = off, the paper).")
     code_warmup_steps: int = option(0, "Generator steps over which the code weights rise linearly from 0 "
-                                       "(0 = in force from the start, the paper).", check=lambda v: v >= 0,
-                                    requirement="must be an integer >= 0")
+                                       "(0 = in force from the start, the paper).", check=non_negative,
+                                    requirement="must be >= 0")
     ema_decay: float = ema_decay_option()
 
 

@@ -23,8 +23,10 @@ Clustering (Ji et al. 2019, :func:`keras_gans.losses.invariant_clustering_loss`)
 between Q's reading of a real image and of its ``code_augment`` copy, which
 asks for clusters that are confident, kept under the transforms and equally
 used. G must then make each code value an image Q puts in that value's
-cluster of real images, so two code values cannot both draw one kind of
-digit while another kind goes undrawn.
+cluster of real images, which works against two code values drawing one kind
+of digit while another kind goes undrawn. ``code_warmup_steps`` raises both
+code weights from 0 over the first generator steps, so that the codes settle
+once Q's clusters of real images have formed.
 """
 
 import math
@@ -70,6 +72,9 @@ class InfoGAN(CodeConditionedGAN):
             ``clustering_information``, the mutual information of the two
             readings in nats (at most ``log K``). Costs one more pass of D in
             D's step.
+        code_warmup_steps: generator steps over which both code weights rise
+            linearly from 0 to their values (0 = in force from the start, the
+            paper).
         **kwargs: ``latent_distribution``, ``ema_decay``, ``seed``, ``name``.
     """
 
