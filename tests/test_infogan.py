@@ -239,14 +239,13 @@ def test_code_weights_rise_linearly_over_the_warmup_then_stay():
     fakes = {"inputs": [tf.zeros((3, LATENT)), tf.constant([0, 1, 2]), tf.zeros((3, D))],
              "images": tf.constant(np.random.default_rng(7).uniform(-1, 1, (3,) + SHAPE).astype(np.float32))}
     _, categorical_logits, continuous_mean = model.discriminator(fakes["images"], training=False)
-    full = (losses.infogan_categorical_loss(categorical_logits, fakes["inputs"][1])
-            + losses.infogan_continuous_loss(fakes["inputs"][2], continuous_mean))
+    categorical = float(losses.infogan_categorical_loss(categorical_logits, fakes["inputs"][1]))
+    full = categorical + float(losses.infogan_continuous_loss(fakes["inputs"][2], continuous_mean))
     for step, share in ((0, 0.0), (1, 0.25), (3, 0.75), (4, 1.0), (9, 1.0)):
         model.g_optimizer.iterations.assign(step)
         total, logs = model.generator_loss(None, fakes, training=False)
-        assert float(total - logs["g_loss"]) == pytest.approx(share * float(full), abs=1e-5), step
-        assert float(logs["categorical_loss"]) == pytest.approx(
-            float(losses.infogan_categorical_loss(categorical_logits, fakes["inputs"][1])), abs=1e-6)
+        assert float(total - logs["g_loss"]) == pytest.approx(share * full, abs=1e-5), step
+        assert float(logs["categorical_loss"]) == pytest.approx(categorical, abs=1e-6)  # logged unscaled
     assert models.InfoGAN.from_config(model.get_config()).code_warmup_steps == 4
     with pytest.raises(ValueError, match=r"code_warmup_steps"):
         models.InfoGAN(*tiny_players(), LATENT, K, D, code_warmup_steps=-1)
