@@ -4,7 +4,9 @@
 process for a CPU-time budget (:func:`budgeted`) and measure its samples with
 the shapes judge trained on the real training split (:func:`judge_for`):
 class agreement of its shape head, and judge FID, precision and recall (k = 3)
-in its ``features`` layer (:func:`scores`).
+in its ``features`` layer (:func:`scores`). ``conditional_shapes.py`` and
+``text2image_shapes.py`` read images smaller than 64 px with the 64-px judge
+after upsampling them (:func:`as_judged`).
 """
 
 import os
@@ -15,6 +17,20 @@ import numpy as np
 
 NUM_SAMPLES = 1000
 JUDGE_CACHE = os.path.join(tempfile.gettempdir(), "keras_gans_judges")
+JUDGE_SEED = 0  # one judge for every run and seed: the instrument stays the same
+# The judge at 64 px reads the shape of real test images with 99.9% accuracy, at 32 px with 86%: smaller
+# images are upsampled to it (it reads 97.65% of the first 2000 real 32-px test images so upsampled).
+JUDGE_SIZE = 64
+
+
+def as_judged(images):
+    """Images in [-1, 1] as the judge sees them: bicubically upsampled to :data:`JUDGE_SIZE` when smaller."""
+    import tensorflow as tf
+
+    images = np.asarray(images, np.float32)
+    if images.shape[1] >= JUDGE_SIZE:
+        return images
+    return np.clip(tf.image.resize(images, (JUDGE_SIZE, JUDGE_SIZE), method="bicubic").numpy(), -1.0, 1.0)
 
 
 def judge_for(dataset, image_size, seed=0):

@@ -38,16 +38,12 @@ import tempfile
 import numpy as np
 
 from _common import ROOT, run_quiet  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import JUDGE_CACHE, NUM_SAMPLES, budgeted, scores, shape_head
+from _shapes_measures import JUDGE_CACHE, JUDGE_SEED, JUDGE_SIZE, NUM_SAMPLES, as_judged, budgeted, scores, shape_head
 
 RUNS = ("dcgan", "cgan", "acgan", "infogan")
 CHUNK = 250  # samples per generator call
 SWEEP_BASES = 100  # inputs each continuous code is swept from
 SWEEP_VALUES = np.linspace(-1.0, 1.0, 10, dtype=np.float32)
-JUDGE_SEED = 0  # one judge for every run and seed: the instrument stays the same
-# The judge at 64 px reads the shape of real test images with 99.9% accuracy, at 32 px with 86%: smaller
-# images are upsampled to it (it reads 97.65% of the first 2000 real 32-px test images so upsampled).
-JUDGE_SIZE = 64
 RESULTS = os.path.join(ROOT, "benchmarks", "results", "conditional_shapes.jsonl")
 
 
@@ -120,16 +116,6 @@ def train_and_sample(name, args, workdir):
               "steps": results["steps"], "cpu_train_s": evaluation["cpu_train_s"],
               "train_wall_time_s": results["wall_time_s"], "image_size": evaluation["image_size"]}
     return record, dict(np.load(evaluation["samples_file"]))
-
-
-def as_judged(images):
-    """Images in [-1, 1] as the judge sees them: bicubically upsampled to :data:`JUDGE_SIZE` when smaller."""
-    import tensorflow as tf
-
-    images = np.asarray(images, np.float32)
-    if images.shape[1] >= JUDGE_SIZE:
-        return images
-    return np.clip(tf.image.resize(images, (JUDGE_SIZE, JUDGE_SIZE), method="bicubic").numpy(), -1.0, 1.0)
 
 
 def judge_and_reals(image_size, cache):
