@@ -67,6 +67,7 @@ PICTURES = os.path.join(ROOT, "docs", "text2image")
 TARGET_ALL, TARGET_UNSEEN = 0.5, 0.5
 NUM_CAPTIONS = 1000
 ATTRIBUTES = ("shape", "color", "size_bin", "cell", "all")
+SPLITS = ("test", "test_unseen")
 STYLE_CAPTIONS = ["a large red circle in the center", "a small yellow star at the top left",
                   "a big blue square on the right"]
 INTERPOLATIONS = [("a large red circle in the center", "a large blue circle in the center"),
@@ -133,14 +134,19 @@ def train(name, seed, out, encoder, cpu_seconds):
     return timed.model, line
 
 
+def read_back(judge, images, captions):
+    """The judge's agreement of ``images`` (upsampled to it) with their ``captions``, rounded for the JSON lines."""
+    return {name: round(float(value), 4)
+            for name, value in judges.caption_agreement(judge, as_judged(images), captions).items()}
+
+
 def agreement(model, judge, split, seed):
     """The judge's reading of one image per caption of ``split`` against what the caption names."""
     captions = data.load_captions("shapes/captions", split=split, num_examples=NUM_CAPTIONS)
     z = callbacks.fixed_latent(seed + 5, len(captions), model.latent_dim)
     generated = np.concatenate([keras.ops.convert_to_numpy(model.generate(z[i:i + 250], captions[i:i + 250]))
                                 for i in range(0, len(captions), 250)])
-    return {name: round(float(value), 4)
-            for name, value in judges.caption_agreement(judge, as_judged(generated), captions).items()}
+    return read_back(judge, generated, captions)
 
 
 def style_and_content(model, judge, seed):
@@ -149,9 +155,9 @@ def style_and_content(model, judge, seed):
     report, rows = {}, []
     for caption in STYLE_CAPTIONS:
         generated = keras.ops.convert_to_numpy(model.generate(z, caption))
-        read = judges.caption_agreement(judge, as_judged(generated), [caption] * len(z))
+        read = read_back(judge, generated, [caption] * len(z))
         corners = images.to_uint8(generated)[:, [0, 0, -1, -1], [0, -1, 0, -1]].mean(axis=1)  # [64, 3]
-        report[caption] = {"read": {name: round(float(read[name]), 4) for name in ATTRIBUTES},
+        report[caption] = {"read": {name: read[name] for name in ATTRIBUTES},
                            "background_spread": round(float(np.mean(np.abs(corners - corners.mean(axis=0)))), 2)}
         rows.append(generated[:8])
     return report, np.stack(rows)
@@ -192,7 +198,7 @@ def claim(scores):
                                             for with_it, without in pairs[option])
                                 for option in pairs}
                     for attribute in ATTRIBUTES}
-            for split in ("test", "test_unseen")}
+            for split in SPLITS}
 
 
 def main():
@@ -235,17 +241,16 @@ def main():
     judge_name = f"judges.train_shapes_judge at {JUDGE_SIZE} px, smaller images upsampled bicubically"
     print(json.dumps({"judge": judge_name}), flush=True)
     real = {"configuration": "real images"}
-    for split in ("test", "test_unseen"):
+    for split in SPLITS:
         captions = data.load_captions("shapes/captions", split=split, num_examples=NUM_CAPTIONS)
         batch = next(iter(data.load("shapes/captions", split=split, batch_size=NUM_CAPTIONS, shuffle=False,
                                     image_size=run.image_size, num_examples=NUM_CAPTIONS)))
-        real[split] = {name: round(float(value), 4)
-                       for name, value in judges.caption_agreement(judge, as_judged(batch[0]), captions).items()}
+        real[split] = read_back(judge, batch[0], captions)
     print(json.dumps(real), flush=True)
     command = (f"python benchmarks/text2image_shapes.py --seed={args.seed} --cpu_minutes={args.cpu_minutes:g} "
                f"--pretrain_steps={args.pretrain_steps}")
     for line, name in zip(lines, names):
-        line.update({split: agreement(models[name], judge, split, args.seed) for split in ("test", "test_unseen")},
+        line.update({split: agreement(models[name], judge, split, args.seed) for split in SPLITS},
                     command=command)
         print(json.dumps(line), flush=True)
     summary = {"summary": True, "seed": args.seed, "cpu_minutes": args.cpu_minutes, "judge": judge_name,
