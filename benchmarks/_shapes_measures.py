@@ -4,7 +4,7 @@
 process for a CPU-time budget (:func:`budgeted`) and measure its samples with
 the shapes judge trained on the real training split (:func:`judge_for`):
 class agreement of its shape head, and judge FID, precision and recall (k = 3)
-in its ``features`` layer (:func:`scores`). ``conditional_shapes.py`` and
+in its ``features`` layer (:func:`scores`). These two and
 ``text2image_shapes.py`` read images smaller than 64 px with the 64-px judge
 after upsampling them (:func:`as_judged`).
 """
@@ -34,21 +34,33 @@ def as_judged(images):
 
 
 def judge_for(dataset, image_size, seed=0):
-    """The classifier of real training images that judges samples, and its accuracy on the test split.
+    """The classifier of real training images that judges samples, its accuracy on the test split, and how
+    images are shown to it.
 
-    On ``shapes``: the shapes judge (``judges.train_shapes_judge``, weights
-    cached in :data:`JUDGE_CACHE`) reduced to its shape head, with
-    its ``features`` layer. Elsewhere: the digit judge trained on ``dataset``.
+    On ``shapes``: the 64-px shapes judge (``judges.train_shapes_judge`` with
+    :data:`JUDGE_SEED`, weights cached in :data:`JUDGE_CACHE`) reduced to its
+    shape head, with its ``features`` layer; images are shown to it through
+    :func:`as_judged`. Elsewhere: the digit judge trained on ``dataset`` at
+    ``image_size`` with ``seed``, shown the images as they are.
+
+    Returns:
+        ``(judge, accuracy, view)``: ``view`` maps images in [-1, 1] to the judge's input.
     """
     from keras_gans import data, judges
 
     if dataset == "shapes":
-        judge = shape_head(judges.train_shapes_judge(image_size=image_size, seed=seed, cache_dir=JUDGE_CACHE))
+        judge = shape_head(judges.train_shapes_judge(image_size=JUDGE_SIZE, seed=JUDGE_SEED, cache_dir=JUDGE_CACHE))
     else:
         judge = judges.train_digit_classifier(dataset=dataset, image_size=image_size, seed=seed)
+    view = judge_view(dataset)
     images, labels = data.load_arrays(dataset, split="test", image_size=image_size)
-    accuracy = float(np.mean(judges.predict_classes(judge, images) == labels))
-    return judge, accuracy
+    accuracy = float(np.mean(judges.predict_classes(judge, view(images)) == labels))
+    return judge, accuracy, view
+
+
+def judge_view(dataset):
+    """How :func:`judge_for`'s judge of ``dataset`` is shown images in [-1, 1]."""
+    return as_judged if dataset == "shapes" else np.asarray
 
 
 def shape_head(full_judge):

@@ -8,8 +8,9 @@ Each model trains in its own process, all at once, with its flagfile
 baselines on shapes use ``cgan_shapes.cfg`` and ``acgan_shapes.cfg``, with
 ``--dataset`` and ``--image_size`` replaced) for the same CPU-time budget (the machine is shared), counted from the
 end of the first step so that graph tracing is not charged. Then, with the
-judge trained on the real training split (``judge_for``) and its feature
-layer for "judge FID":
+judge trained on the real training split (``judge_for``: on shapes the 64-px
+shapes judge, smaller images upsampled to it, as in the other shapes
+benchmarks) and its feature layer for "judge FID":
 
 - every model: class agreement (the share of 1000 samples, equal per class,
   that the judge labels with the requested class), judge FID against 1000
@@ -41,7 +42,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from _common import ROOT  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import budgeted, judge_for, real_sets, scores
+from _shapes_measures import budgeted, judge_for, judge_view, real_sets, scores
 
 RUNS = {"biggan": "biggan", "cgan": "cgan", "acgan": "acgan"}
 THRESHOLDS = (2.0, 1.5, 1.0, 0.75, 0.5, 0.25, 0.04)
@@ -67,8 +68,8 @@ def evaluation(args):
         while not os.path.exists(args.judge):
             time.sleep(5)
         judge = keras.models.load_model(args.judge)
-        return {"rows": measure(model, judge, args.dataset, args.image_size, thresholds, args.seed,
-                                standing_of(ctx))}
+        return {"rows": measure(model, judge, judge_view(args.dataset), args.dataset, args.image_size, thresholds,
+                                args.seed, standing_of(ctx))}
 
     return evaluate
 
@@ -89,12 +90,12 @@ def generate(model, z, labels, threshold):
     return np.concatenate(chunks)
 
 
-def measure(model, judge, dataset, image_size, thresholds, seed, standing):
+def measure(model, judge, view, dataset, image_size, thresholds, seed, standing):
     from keras_gans import features
 
     extractor = features.LayerFeatures(judge, "features", batch_size=256)
     real, _ = real_sets(dataset, image_size, seed)
-    reference = extractor(real)
+    reference = extractor(view(real))
     per_class = len(real) // model.num_classes
     labels = np.repeat(np.arange(model.num_classes, dtype=np.int32), per_class)
     z = np.random.default_rng(seed + 1).standard_normal((len(labels), model.latent_dim)).astype(np.float32)
@@ -103,7 +104,7 @@ def measure(model, judge, dataset, image_size, thresholds, seed, standing):
         if standing is not None:
             model.standing_statistics(truncation=threshold, **standing)
         rows.append({"truncation": threshold,
-                     **scores(judge, extractor, reference, generate(model, z, labels, threshold), labels)})
+                     **scores(judge, extractor, reference, view(generate(model, z, labels, threshold)), labels)})
     if standing is not None:
         model.standing_statistics(**standing)
     return rows
@@ -123,11 +124,11 @@ def child(args):
 # ------------------------------------------------------------------ parent
 
 
-def floor(judge, dataset, image_size, seed):
+def floor(judge, view, dataset, image_size, seed):
     from keras_gans import features
 
     extractor = features.LayerFeatures(judge, "features", batch_size=256)
-    first, second = real_sets(dataset, image_size, seed)
+    first, second = (view(images) for images in real_sets(dataset, image_size, seed))
     return {"run": "real_vs_real", **scores(judge, extractor, extractor(first), second)}
 
 
@@ -222,11 +223,11 @@ def main():
         if os.path.exists(args.judge):
             os.remove(args.judge)
         processes = {name: start(name, args, workdir) for name in names}
-        judge, accuracy = judge_for(args.dataset, args.image_size, args.seed)
+        judge, accuracy, view = judge_for(args.dataset, args.image_size, args.seed)
         judge.save(args.judge + ".part.keras")
         os.replace(args.judge + ".part.keras", args.judge)
         context["judge_test_accuracy"] = accuracy
-        lines = [{**floor(judge, args.dataset, args.image_size, args.seed), **context}]
+        lines = [{**floor(judge, view, args.dataset, args.image_size, args.seed), **context}]
         print(json.dumps(lines[0]), flush=True)
         for name, process in processes.items():
             for row in finish(name, process, args):
