@@ -33,33 +33,34 @@ def as_judged(images):
     return np.clip(tf.image.resize(images, (JUDGE_SIZE, JUDGE_SIZE), method="bicubic").numpy(), -1.0, 1.0)
 
 
+def shapes_judge():
+    """The one shapes judge of the shapes benchmarks: every head, :data:`JUDGE_SIZE` px, :data:`JUDGE_SEED`,
+    weights cached in :data:`JUDGE_CACHE` (trained on the first call of the machine)."""
+    from keras_gans import judges
+
+    return judges.train_shapes_judge(image_size=JUDGE_SIZE, seed=JUDGE_SEED, cache_dir=JUDGE_CACHE)
+
+
 def judge_for(dataset, image_size, seed=0):
-    """The classifier of real training images that judges samples, its accuracy on the test split, and how
-    images are shown to it.
+    """The classifier of real training images that judges samples, and its accuracy on the test split.
 
-    On ``shapes``: the 64-px shapes judge (``judges.train_shapes_judge`` with
-    :data:`JUDGE_SEED`, weights cached in :data:`JUDGE_CACHE`) reduced to its
-    shape head, with its ``features`` layer; images are shown to it through
-    :func:`as_judged`. Elsewhere: the digit judge trained on ``dataset`` at
-    ``image_size`` with ``seed``, shown the images as they are.
-
-    Returns:
-        ``(judge, accuracy, view)``: ``view`` maps images in [-1, 1] to the judge's input.
+    On ``shapes``: :func:`shapes_judge` reduced to its shape head, with its
+    ``features`` layer. Elsewhere: the digit judge trained on ``dataset`` at
+    ``image_size`` with ``seed``. Show it images through :func:`judge_view`.
     """
     from keras_gans import data, judges
 
     if dataset == "shapes":
-        judge = shape_head(judges.train_shapes_judge(image_size=JUDGE_SIZE, seed=JUDGE_SEED, cache_dir=JUDGE_CACHE))
+        judge = shape_head(shapes_judge())
     else:
         judge = judges.train_digit_classifier(dataset=dataset, image_size=image_size, seed=seed)
-    view = judge_view(dataset)
     images, labels = data.load_arrays(dataset, split="test", image_size=image_size)
-    accuracy = float(np.mean(judges.predict_classes(judge, view(images)) == labels))
-    return judge, accuracy, view
+    accuracy = float(np.mean(judges.predict_classes(judge, judge_view(dataset)(images)) == labels))
+    return judge, accuracy
 
 
 def judge_view(dataset):
-    """How :func:`judge_for`'s judge of ``dataset`` is shown images in [-1, 1]."""
+    """How :func:`judge_for`'s judge of ``dataset`` is shown images in [-1, 1]: :func:`as_judged` on shapes."""
     return as_judged if dataset == "shapes" else np.asarray
 
 

@@ -223,11 +223,11 @@ def main():
         if os.path.exists(args.judge):
             os.remove(args.judge)
         processes = {name: start(name, args, workdir) for name in names}
-        judge, accuracy, view = judge_for(args.dataset, args.image_size, args.seed)
+        judge, accuracy = judge_for(args.dataset, args.image_size, args.seed)
         judge.save(args.judge + ".part.keras")
         os.replace(args.judge + ".part.keras", args.judge)
         context["judge_test_accuracy"] = accuracy
-        lines = [{**floor(judge, view, args.dataset, args.image_size, args.seed), **context}]
+        lines = [{**floor(judge, judge_view(args.dataset), args.dataset, args.image_size, args.seed), **context}]
         print(json.dumps(lines[0]), flush=True)
         for name, process in processes.items():
             for row in finish(name, process, args):

@@ -38,7 +38,7 @@ import tempfile
 import numpy as np
 
 from _common import ROOT, run_quiet  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import JUDGE_CACHE, JUDGE_SEED, JUDGE_SIZE, NUM_SAMPLES, as_judged, budgeted, scores, shape_head
+from _shapes_measures import NUM_SAMPLES, as_judged, budgeted, scores, shape_head, shapes_judge
 
 RUNS = ("dcgan", "cgan", "acgan", "infogan")
 CHUNK = 250  # samples per generator call
@@ -124,7 +124,7 @@ def judge_and_reals(image_size, cache):
     from keras_gans import data, features, judges
 
     if "full" not in cache:
-        cache["full"] = judges.train_shapes_judge(image_size=JUDGE_SIZE, seed=JUDGE_SEED, cache_dir=JUDGE_CACHE)
+        cache["full"] = shapes_judge()
         cache["shape"] = shape_head(cache["full"])
         cache["extractor"] = features.LayerFeatures(cache["shape"], "features", batch_size=256)
     if image_size not in cache:

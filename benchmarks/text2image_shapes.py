@@ -53,7 +53,7 @@ import keras
 import numpy as np
 
 from _common import ROOT  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import JUDGE_CACHE, JUDGE_SEED, JUDGE_SIZE, as_judged
+from _shapes_measures import JUDGE_SIZE, as_judged, shapes_judge
 
 sys.path.insert(0, ROOT)
 
@@ -237,7 +237,7 @@ def main():
     if args.no_measures:
         return
 
-    judge = judges.train_shapes_judge(image_size=JUDGE_SIZE, seed=JUDGE_SEED, cache_dir=JUDGE_CACHE)
+    judge = shapes_judge()
     judge_name = f"judges.train_shapes_judge at {JUDGE_SIZE} px, smaller images upsampled bicubically"
     print(json.dumps({"judge": judge_name}), flush=True)
     real = {"configuration": "real images"}
