@@ -7,10 +7,16 @@
     python benchmarks/text2image_shapes.py --out=/tmp/t2i --only=GAN,GAN-CLS --no_measures &
     python benchmarks/text2image_shapes.py --out=/tmp/t2i --only=GAN-INT,GAN-INT-CLS --no_measures
     python benchmarks/text2image_shapes.py --out=/tmp/t2i --record --pictures
+    # one configuration with other settings (flags appended to the flagfile, the encoder's included):
+    python benchmarks/text2image_shapes.py --out=/tmp/t2i_judge --only=GAN-INT-CLS \
+        --flags='--image_encoder=shapes_judge --d_trunk=pooled'
 
 One text encoder is pre-trained on the training captions (``--pretrain_steps``)
-and shared by the four configurations, which then train
-``apps/configs/text2image_shapes.cfg`` for the same CPU time each
+and shared by the four configurations; how well phi(t) alone tells each
+attribute apart is printed (``phi_reads``: the share of held-out captions
+nearer, by cosine, to the mean phi(t) of their own value of the attribute
+than to any other value's). The configurations then train
+``apps/configs/text2image_shapes.cfg`` (``--flags`` appended) for the same CPU time each
 (``--cpu_minutes`` of process CPU time, which other jobs on the machine do
 not use up); a configuration already trained in ``--out`` is read back
 (``<configuration>/model.keras``) instead. The shapes judge (trained on
@@ -58,7 +64,9 @@ from _shapes_measures import JUDGE_SIZE, as_judged, shapes_judge
 sys.path.insert(0, ROOT)
 
 from keras_gans import callbacks, cli, data, experiment, images, judges, text_pretraining  # noqa: E402
+from keras_gans.data import shapes_captions  # noqa: E402
 from keras_gans.experiments import text2image  # noqa: E402
+from keras_gans.networks import text_encoder  # noqa: E402
 
 CONFIGURATIONS = {"GAN": (0.0, 0.0), "GAN-CLS": (0.5, 0.0), "GAN-INT": (0.0, 1.0), "GAN-INT-CLS": (0.5, 1.0)}
 FLAGFILE = os.path.join(ROOT, "apps", "configs", "text2image_shapes.cfg")
@@ -93,9 +101,10 @@ class CPUBudget(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-def shapes_configs(seed, out, name, cls_weight, interp_weight, encoder):
-    """The configs of ``text2image_shapes.cfg`` for one configuration, its outputs under ``out/name``."""
-    config, run = cli.configs_from_flagfile(text2image.TextToImageExperiment(), FLAGFILE)
+def shapes_configs(seed, out, name, cls_weight, interp_weight, encoder, flags=""):
+    """The configs of ``text2image_shapes.cfg`` (``flags`` appended) for one configuration, its outputs under
+    ``out/name``."""
+    config, run = cli.configs_from_args(text2image.TextToImageExperiment(), [f"--flagfile={FLAGFILE}", *flags.split()])
     config = config.replace(cls_weight=cls_weight, interp_weight=interp_weight, text_encoder=encoder)
     run = run.replace(seed=seed, model_dir=os.path.join(out, name), export=False, epochs=10_000,
                       steps_per_epoch=100, sample_every=10_000, resume=False)
@@ -114,14 +123,14 @@ class Timed(text2image.TextToImageExperiment):
         return [self.budget]
 
 
-def train(name, seed, out, encoder, cpu_seconds):
+def train(name, seed, out, encoder, cpu_seconds, flags=""):
     """Trains one configuration for ``cpu_seconds`` of CPU time (or reads it back); returns (model, line)."""
     path, record = os.path.join(out, name, "model.keras"), os.path.join(out, name, "training.json")
     if os.path.isfile(path) and os.path.isfile(record):
         with open(record) as file:
             return keras.saving.load_model(path, compile=False), json.load(file)
     cls_weight, interp_weight = CONFIGURATIONS[name]
-    config, run = shapes_configs(seed, out, name, cls_weight, interp_weight, encoder)
+    config, run = shapes_configs(seed, out, name, cls_weight, interp_weight, encoder, flags)
     timed = Timed(cpu_seconds)
     started = time.time()
     results = experiment.run(config, run, experiment=timed)
@@ -132,6 +141,26 @@ def train(name, seed, out, encoder, cpu_seconds):
     with open(record, "w") as file:
         json.dump(line, file)
     return timed.model, line
+
+
+def phi_reads(encoder_path):
+    """How well phi(t) alone tells each attribute apart, on the 1,000 held-out captions.
+
+    For each attribute, the share of captions whose phi(t) (unit length) is
+    nearer, by cosine, to the mean of the captions naming the same value than
+    to the mean of any other value's: 1 when the attribute dominates phi's
+    geometry, about one over the number of values when phi does not carry it.
+    """
+    encoder = keras.saving.load_model(encoder_path, compile=False)
+    captions = data.load_captions("shapes/captions", split="test", num_examples=NUM_CAPTIONS)
+    phi = text_encoder.encode(encoder, captions)
+    phi /= np.linalg.norm(phi, axis=1, keepdims=True)
+    reads = {}
+    for name, values in shapes_captions.parse_captions(captions).items():
+        kinds = np.unique(values)
+        centres = np.stack([phi[values == kind].mean(axis=0) for kind in kinds])
+        reads[name] = round(float(np.mean(kinds[np.argmax(phi @ centres.T, axis=1)] == values)), 4)
+    return reads
 
 
 def read_back(judge, images, captions):
@@ -211,6 +240,7 @@ def main():
     parser.add_argument("--no_measures", action="store_true", help="Train (and keep in --out) only.")
     parser.add_argument("--record", action="store_true", help=f"Append the lines to {RESULTS}.")
     parser.add_argument("--pictures", action="store_true", help=f"Write the pictures to {PICTURES}.")
+    parser.add_argument("--flags", default="", help="Flags appended to the flagfile, space-separated.")
     args = parser.parse_args()
     out = args.out or tempfile.mkdtemp(prefix="text2image_shapes_")
     names = args.only.split(",")
@@ -218,7 +248,7 @@ def main():
     if unknown:
         parser.error(f"--only={args.only}: unknown configurations {unknown}; choose from {list(CONFIGURATIONS)}.")
 
-    config, run = shapes_configs(args.seed, out, "encoder", 0.0, 0.0, None)
+    config, run = shapes_configs(args.seed, out, "encoder", 0.0, 0.0, None, args.flags)
     encoder_path = os.path.join(out, f"text_encoder_seed{args.seed}.keras")
     if not os.path.isfile(encoder_path):
         keras.utils.set_random_seed(args.seed)
@@ -228,9 +258,11 @@ def main():
         os.makedirs(out, exist_ok=True)
         encoder.save(encoder_path)
         print(json.dumps({"text_encoder": report}), flush=True)
+    reads = phi_reads(encoder_path)
+    print(json.dumps({"phi_reads": reads}), flush=True)
     lines, models = [], {}
     for name in names:
-        model, line = train(name, args.seed, out, encoder_path, args.cpu_minutes * 60)
+        model, line = train(name, args.seed, out, encoder_path, args.cpu_minutes * 60, args.flags)
         models[name] = model
         lines.append(line)
         print(json.dumps(line), flush=True)
@@ -248,13 +280,13 @@ def main():
         real[split] = read_back(judge, batch[0], captions)
     print(json.dumps(real), flush=True)
     command = (f"python benchmarks/text2image_shapes.py --seed={args.seed} --cpu_minutes={args.cpu_minutes:g} "
-               f"--pretrain_steps={args.pretrain_steps}")
+               f"--pretrain_steps={args.pretrain_steps}" + (f" --flags='{args.flags}'" if args.flags else ""))
     for line, name in zip(lines, names):
         line.update({split: agreement(models[name], judge, split, args.seed) for split in SPLITS},
                     command=command)
         print(json.dumps(line), flush=True)
     summary = {"summary": True, "seed": args.seed, "cpu_minutes": args.cpu_minutes, "judge": judge_name,
-               "command": command}
+               "phi_reads": reads, "command": command}
     scores = {line["configuration"]: line for line in lines}
     if "GAN-INT-CLS" in models:
         style, style_rows = style_and_content(models["GAN-INT-CLS"], judge, args.seed)

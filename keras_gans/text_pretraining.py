@@ -8,8 +8,13 @@ are mapped to one space where each image scores its own caption above the
 captions of other classes, and each caption its own image above the images
 of other classes (:func:`keras_gans.losses.joint_embedding_loss`). The GAN
 then keeps phi frozen. Here the image side is a small convolutional encoder
-trained jointly (:func:`keras_gans.networks.text_encoder.image_encoder`;
-the paper fixes GoogLeNet features), and a "class" is a content key: the
+trained jointly (:func:`keras_gans.networks.text_encoder.image_encoder`),
+or, on the shapes, the fixed features of a shapes judge trained at the
+images' size (``image_encoder="shapes_judge"``), as the paper fixes
+GoogLeNet's features. phi learns to tell apart what the image side sees: the
+strided encoder does not see the shapes' outlines in a short pre-training,
+and captions differing only in the shape word then get almost the same phi.
+A "class" is a content key: the
 dataset's labels when it has them, else what the caption says
 (:class:`keras_gans.layers.CaptionKey`).
 
@@ -26,11 +31,12 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import checks, data, distribute, layers, losses, networks
+from keras_gans import checks, data, distribute, judges, layers, losses, networks
 from keras_gans.config import Config, ConfigError, count, data_dir_option, option, positive, power_of_two, seed_option
 
 POSITIVE_RATE = dict(check=positive, requirement="must be > 0")
 DEFAULT_PRETRAIN_STEPS = 1500
+IMAGE_ENCODERS = ("dcgan", "shapes_judge")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,7 +57,11 @@ class TextEncoderSettings(Config):
                                      minimum=2)
     pretrain_learning_rate: float = option(7e-4, "RMSprop learning rate of the pre-training (the paper's 7e-4).",
                                            **POSITIVE_RATE)
-    image_encoder_filters: int = count(32, "Filters of the first convolution of the image side.")
+    image_encoder: str = option("dcgan", "The image side: 'dcgan', a small encoder of DCGAN's strided convolutions "
+                                         "trained with phi, or 'shapes_judge', the fixed features of a shapes judge "
+                                         "trained at the image size with the run's seed (shapes/captions only).",
+                                choices=IMAGE_ENCODERS)
+    image_encoder_filters: int = count(32, "Filters of the first convolution of the 'dcgan' image side.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,6 +179,23 @@ class JointEmbedding(distribute.SkipsSymbolicBuild, keras.Model):
         return cls(**config)
 
 
+def image_side(settings, dataset, image_shape, seed):
+    """The image side named by ``settings.image_encoder`` for images of ``image_shape``.
+
+    Raises:
+        ConfigError: naming ``image_encoder`` when ``shapes_judge`` is asked for another dataset.
+    """
+    if settings.image_encoder == "shapes_judge":
+        if dataset != "shapes/captions":
+            raise ConfigError("image_encoder", settings.image_encoder,
+                              f"reads shapes/captions only; use 'dcgan' for --dataset={dataset}")
+        judge = judges.train_shapes_judge(image_size=image_shape[0], seed=seed)
+        features = keras.Model(judge.inputs, judge.get_layer("features").output, name="shapes_judge_features")
+        return networks.text_encoder.frozen_features_encoder(features, settings.embedding_dim)
+    return networks.text_encoder.image_encoder(image_shape, settings.embedding_dim,
+                                               base_filters=settings.image_encoder_filters)
+
+
 def pretrain(settings, dataset, *, data_dir=None, image_size=None, seed=0, content_key=None, evaluation_split=None,
              verbose=0):
     """Pre-trains a text encoder on a captioned dataset's training split.
@@ -202,9 +229,7 @@ def pretrain(settings, dataset, *, data_dir=None, image_size=None, seed=0, conte
     image_shape = tuple(stream.element_spec[0].shape[1:])
     text_encoder = networks.text_encoder.text_encoder(vocabulary, embedding_dim=s.embedding_dim, word_dim=s.word_dim,
                                                       units=s.encoder_units, max_length=s.max_words)
-    image_encoder = networks.text_encoder.image_encoder(image_shape, s.embedding_dim,
-                                                        base_filters=s.image_encoder_filters)
-    trainer = JointEmbedding(text_encoder, image_encoder, content_key=content_key)
+    trainer = JointEmbedding(text_encoder, image_side(s, dataset, image_shape, seed), content_key=content_key)
     trainer.compile(optimizer=keras.optimizers.RMSprop(s.pretrain_learning_rate))
     steps = s.pretrain_steps or DEFAULT_PRETRAIN_STEPS
     # The stream shuffles itself; shuffle=False keeps Keras from warning that it would ignore the flag.

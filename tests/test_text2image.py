@@ -170,6 +170,23 @@ def test_tokens_outside_the_vocabulary_map_to_the_oov_token_and_empty_captions_e
 # --------------------------------------------------------- training and saving
 
 
+@pytest.mark.parametrize("trunk", ["dcgan", "pooled"])
+def test_the_text_joins_d_at_4x4_after_either_trunk(trunk):
+    discriminator = networks.text2image.discriminator((16, 16, 3), EMBEDDING_DIM, projection_dim=4, base_filters=2,
+                                                      trunk=trunk)
+    features = discriminator.get_layer("text2image_discriminator_trunk")
+    kinds = {type(layer).__name__ for layer in features.layers}
+    # Two blocks bring 16x16 to 4x4, the filters doubling from 2: 4 channels, then the 4 of the projected text.
+    assert tuple(features.outputs[0].shape[1:]) == (4, 4, 4)
+    assert tuple(discriminator.get_layer("features_and_text").output.shape[1:]) == (4, 4, 8)
+    assert ("MaxPooling2D" in kinds) == (trunk == "pooled")
+    assert ("DownsampleBlock" in kinds) == (trunk == "dcgan")  # stride-2 convolutions
+    logits = discriminator([np.zeros((2, 16, 16, 3), "float32"), np.zeros((2, EMBEDDING_DIM), "float32")])
+    assert tuple(logits.shape) == (2, 1)
+    with pytest.raises(ValueError, match="trunk='strided'"):
+        networks.text2image.discriminator((16, 16, 3), EMBEDDING_DIM, trunk="strided")
+
+
 def test_a_step_trains_both_players_and_leaves_the_text_encoder_frozen():
     model = build_model(cls_weight=0.5, interp_weight=1.0)
     model.compile(d_optimizer=keras.optimizers.Adam(1e-2), g_optimizer=keras.optimizers.Adam(1e-2), run_eagerly=True)

@@ -12,6 +12,7 @@ import os
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 from absl import flags
 from PIL import Image
 
@@ -62,6 +63,26 @@ def test_joint_embedding_round_trips_and_checks_its_encoders():
         text_pretraining.JointEmbedding(text, networks.text_encoder.image_encoder((8, 8, 3), 5, base_filters=2))
     with pytest.raises(config.ConfigError, match="dataset"):
         text_pretraining.PretrainingRun(dataset="digits")
+
+
+def test_an_image_side_on_fixed_features_trains_only_its_linear_map(colors_folder):
+    keras.utils.set_random_seed(0)
+    images = keras.Input((8, 8, 3))
+    fixed = keras.Model(images, keras.layers.Dense(5)(keras.layers.Flatten()(images)))
+    before = [w.numpy().copy() for w in fixed.weights]
+    image = networks.text_encoder.frozen_features_encoder(fixed, 4)
+    assert [w.name for w in image.trainable_weights] == ["kernel", "bias"]  # the linear map's only
+    trainer = text_pretraining.JointEmbedding(
+        networks.text_encoder.text_encoder(["a", "red", "blue"], embedding_dim=4, word_dim=2, units=3), image)
+    trainer.compile(optimizer=keras.optimizers.RMSprop(1e-2))
+    pixels = np.random.default_rng(0).uniform(-1, 1, (4, 8, 8, 3)).astype("float32")
+    linear = image.get_layer("image_embedding").kernel.numpy().copy()
+    trainer.fit(tf.data.Dataset.from_tensors((pixels, tf.constant(["a red", "a blue", "red", "blue"]))), verbose=0)
+    assert all(np.array_equal(a, b.numpy()) for a, b in zip(before, fixed.weights))
+    assert not np.array_equal(linear, image.get_layer("image_embedding").kernel.numpy())
+    settings = text_pretraining.TextEncoderSettings(pretrain_steps=1, image_encoder="shapes_judge", **SETTINGS)
+    with pytest.raises(config.ConfigError, match="image_encoder.*reads shapes/captions only"):
+        text_pretraining.pretrain(settings, f"captions:{colors_folder}", image_size=8)
 
 
 def pretraining_flagfile(name):

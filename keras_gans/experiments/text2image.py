@@ -48,6 +48,9 @@ class TextToImageConfig(text_pretraining.TextEncoderSettings):
                                 check=_unit, requirement="must be in [0, 1]")
     weight_init: str = option("glorot_uniform", "Initial kernels: Keras's default, or the authors' N(0, 0.02).",
                               choices=networks.dcgan.WEIGHT_INITS)
+    d_trunk: str = option("dcgan", "D's image features: the paper's stride-2 DCGAN blocks, or 'pooled' 3x3 "
+                                   "convolutions and max pools, which tell small outlines apart sooner.",
+                          choices=tuple(networks.text2image.TRUNKS))
     text_encoder: str | None = option(None, "A pre-trained text encoder (.keras, from apps/pretrain_text_encoder.py); "
                                             "default: pre-train one on --dataset, kept in --model_dir.")
     ema_decay: float = ema_decay_option()
@@ -113,7 +116,8 @@ class TextToImageExperiment(Experiment):
                                                   weight_init=c.weight_init)
         discriminator = networks.text2image.discriminator(spec.sample_shape, embedding_dim,
                                                           projection_dim=c.projection_dim,
-                                                          base_filters=c.base_filters, weight_init=c.weight_init)
+                                                          base_filters=c.base_filters, weight_init=c.weight_init,
+                                                          trunk=c.d_trunk)
         return models.TextToImageGAN(generator, discriminator, encoder, c.latent_dim, cls_weight=c.cls_weight,
                                      interp_weight=c.interp_weight, interp_beta=c.interp_beta,
                                      content_key=content_key(ctx.run.dataset), ema_decay=c.ema_decay,

@@ -13,8 +13,9 @@ all take raw strings. Words outside the vocabulary become the OOV token; an
 empty caption encodes to the output layer's bias.
 
 :func:`image_encoder` is the image side theta(v) of the joint embedding: a
-small convolutional network, trained with the text encoder (the paper keeps
-a pre-trained GoogLeNet fixed instead).
+small convolutional network, trained with the text encoder;
+:func:`frozen_features_encoder` is a linear map on the features of a
+network trained beforehand and kept fixed, as the paper keeps GoogLeNet's.
 """
 
 import collections
@@ -124,10 +125,31 @@ def image_encoder(image_shape, embedding_dim, *, base_filters=32, name="image_en
         A functional ``keras.Model`` with input ``images``.
     """
     embedding_dim = checks.positive_int("embedding_dim", embedding_dim)
-    image_trunk = text2image.trunk(image_shape, base_filters=base_filters, name=f"{name}_trunk")
+    image_trunk = text2image.dcgan_trunk(image_shape, base_filters=base_filters, name=f"{name}_trunk")
     pooled = keras.layers.GlobalAveragePooling2D(name="pool")(image_trunk.outputs[0])
     embedding = keras.layers.Dense(embedding_dim, name="image_embedding")(pooled)
     return keras.Model(image_trunk.inputs, embedding, name=name)
+
+
+def frozen_features_encoder(features, embedding_dim, *, name="image_encoder"):
+    """Builds an image side on fixed features: ``images -> features (frozen) -> linear -> [N, embedding_dim]``.
+
+    Args:
+        features: a ``keras.Model`` from images to ``[N, F]``, already
+            trained; it is frozen and called in inference mode.
+        embedding_dim: size of the shared embedding.
+        name: model name.
+
+    Returns:
+        A functional ``keras.Model`` whose only trainable weights are the linear map's.
+    """
+    if not isinstance(features, keras.Model) or len(features.outputs[0].shape) != 2:
+        raise ValueError(f"`features` must be a keras.Model with [N, F] outputs; received features={features!r}.")
+    features.trainable = False
+    images = keras.Input(tuple(features.inputs[0].shape[1:]), name="images")
+    fixed = features(images, training=False)
+    embedding = keras.layers.Dense(checks.positive_int("embedding_dim", embedding_dim), name="image_embedding")(fixed)
+    return keras.Model(images, embedding, name=name)
 
 
 def encode(encoder, texts, batch_size=1024):

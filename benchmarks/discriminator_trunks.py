@@ -1,0 +1,114 @@
+"""How soon each discriminator trunk can read the shape of a 32-px shapes image, trained as a plain classifier.
+
+    python benchmarks/discriminator_trunks.py                  # seed 0, 1,200 steps per trunk and rate
+    python benchmarks/discriminator_trunks.py --seed=1 --record
+
+No model on the embedded shapes draws the shape it is asked for at the CPU
+budgets of the shapes benchmarks: its samples are coloured blobs. A
+discriminator that cannot tell one outline from another lets blobs pass. This
+measures how fast each trunk of the project's discriminators learns the
+shape when it is given the answer: the ACGAN discriminator
+(:func:`keras_gans.networks.conditional.auxiliary_classifier_discriminator`,
+``base_filters=16``, as ``acgan_shapes.cfg``) with its trunk ``dcgan``
+(stride-2 4x4 convolutions, batch-normalized after the first) or ``pooled``
+(3x3 convolutions and 2x2 max pools, the shapes judge's), each with and
+without spectral normalization, is trained on its class head alone with
+softmax cross-entropy on the real 32-px training images labelled by shape
+(batches of 32, Adam with beta_1 = 0.5, at each ``--learning_rates``); the
+held-out accuracy on the first ``--test_examples`` test images (chance 1/6)
+is read every ``--every`` steps.
+
+Prints one JSON line per trunk and rate, and a summary; appends them to
+``benchmarks/results/discriminator_trunks.jsonl`` with ``--record``. The
+claim checked (exit status 1 when it fails): at the first learning rate, the
+pooled trunk without spectral normalization reads the shape of at least
+``--target`` of the held-out images after the last step, and the DCGAN
+trunk at least 0.3 less.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import keras
+
+from _common import ROOT  # benchmarks/ is on sys.path when run as a script
+
+sys.path.insert(0, ROOT)
+
+from keras_gans import data  # noqa: E402
+from keras_gans.networks import conditional  # noqa: E402
+
+RESULTS = os.path.join(ROOT, "benchmarks", "results", "discriminator_trunks.jsonl")
+TRUNKS = (("dcgan", False), ("dcgan", True), ("pooled", False), ("pooled", True))
+IMAGE_SIZE, BASE_FILTERS, BATCH_SIZE = 32, 16, 32
+
+
+def shape_reader(trunk, spectral_norm, seed):
+    """The ACGAN discriminator's ``images -> class logits`` (its real/fake head left out)."""
+    keras.utils.set_random_seed(seed)
+    full = conditional.auxiliary_classifier_discriminator((IMAGE_SIZE, IMAGE_SIZE, 3), 6, base_filters=BASE_FILTERS,
+                                                          spectral_norm=spectral_norm, trunk=trunk)
+    return keras.Model(full.inputs, full.outputs[1], name=f"{trunk}_shape_reader")
+
+
+def learning_curve(trunk, spectral_norm, learning_rate, options):
+    """Held-out accuracies of one trunk every ``options.every`` steps, and the seconds it took."""
+    reader = shape_reader(trunk, spectral_norm, options.seed)
+    reader.compile(optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
+                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    train = data.load("shapes", batch_size=BATCH_SIZE, image_size=IMAGE_SIZE, seed=options.seed, repeat=True)
+    test = data.load("shapes", split="test", batch_size=500, image_size=IMAGE_SIZE, shuffle=False,
+                     num_examples=options.test_examples)
+    started = time.time()
+    history = reader.fit(train, validation_data=test, epochs=options.steps // options.every,
+                         steps_per_epoch=options.every, verbose=0, shuffle=False)
+    return [round(float(value), 4) for value in history.history["val_accuracy"]], round(time.time() - started, 1)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--steps", type=int, default=1200, help="Training steps per trunk and rate.")
+    parser.add_argument("--every", type=int, default=400, help="Steps between two held-out readings.")
+    parser.add_argument("--learning_rates", default="1e-3,2e-4", help="Adam rates, comma-separated.")
+    parser.add_argument("--test_examples", type=int, default=2000, help="Held-out images read.")
+    parser.add_argument("--target", type=float, default=0.6, help="Held-out accuracy the pooled trunk must reach.")
+    parser.add_argument("--record", action="store_true", help=f"Append the lines to {RESULTS}.")
+    options = parser.parse_args()
+    if options.steps < options.every or options.every < 1:
+        parser.error(f"--steps={options.steps} must be at least --every={options.every} (and --every >= 1).")
+    try:
+        rates = [float(rate) for rate in options.learning_rates.split(",")]
+    except ValueError:
+        parser.error(f"--learning_rates={options.learning_rates} must be numbers separated by commas.")
+    command = (f"python benchmarks/discriminator_trunks.py --seed={options.seed} --steps={options.steps} "
+               f"--learning_rates={options.learning_rates}")
+    lines = []
+    for rate in rates:
+        for trunk, spectral_norm in TRUNKS:
+            accuracies, seconds = learning_curve(trunk, spectral_norm, rate, options)
+            line = {"trunk": trunk, "spectral_norm": spectral_norm, "learning_rate": rate, "seed": options.seed,
+                    "steps": list(range(options.every, options.steps + 1, options.every)),
+                    "held_out_accuracy": accuracies, "seconds": seconds}
+            lines.append(line)
+            print(json.dumps(line), flush=True)
+    final = {(line["trunk"], line["spectral_norm"]): line["held_out_accuracy"][-1]
+             for line in lines if line["learning_rate"] == rates[0]}
+    met = final[("pooled", False)] >= options.target and final[("pooled", False)] - final[("dcgan", False)] >= 0.3
+    summary = {"summary": True, "seed": options.seed, "learning_rate": rates[0], "target": options.target,
+               "pooled": final[("pooled", False)], "dcgan": final[("dcgan", False)], "claim_holds": met,
+               "command": command}
+    print(json.dumps(summary), flush=True)
+    if options.record:
+        with open(RESULTS, "a") as file:
+            for line in lines + [summary]:
+                file.write(json.dumps(line) + "\n")
+    if not met:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
