@@ -42,14 +42,18 @@ from _common import ROOT  # benchmarks/ is on sys.path when run as a script
 
 sys.path.insert(0, ROOT)
 
-from keras_gans import data  # noqa: E402
+from keras_gans import cli, data, experiments  # noqa: E402
 from keras_gans.networks import biggan, conditional  # noqa: E402
 
 RESULTS = os.path.join(ROOT, "benchmarks", "results", "discriminator_trunks.jsonl")
 TRUNKS = {"dcgan": ("dcgan", False), "dcgan_sn": ("dcgan", True), "pooled": ("pooled", False),
           "pooled_sn": ("pooled", True), "biggan": ("biggan", True)}
-IMAGE_SIZE, BASE_FILTERS, BATCH_SIZE = 32, 16, 32
-BIGGAN_CHANNELS, BIGGAN_ATTENTION = 8, 16  # biggan_shapes.cfg
+IMAGE_SIZE = 32
+
+
+def flagfile_config(app):
+    """The ``(config, run)`` of ``apps/configs/<app>_shapes.cfg``: the widths and batch the readers are built with."""
+    return cli.configs_from_flagfile(experiments.get(app), os.path.join(ROOT, "apps", "configs", f"{app}_shapes.cfg"))
 
 
 def shape_reader(trunk, spectral_norm, seed):
@@ -57,12 +61,15 @@ def shape_reader(trunk, spectral_norm, seed):
     discriminator up to its features with a linear class head."""
     keras.utils.set_random_seed(seed)
     if trunk == "biggan":
-        full = biggan.discriminator((IMAGE_SIZE, IMAGE_SIZE, 3), 6, channels=BIGGAN_CHANNELS,
-                                    attention_resolution=BIGGAN_ATTENTION)
+        config, _ = flagfile_config("biggan")
+        full = biggan.discriminator((IMAGE_SIZE, IMAGE_SIZE, 3), 6, channels=config.channels,
+                                    attention_resolution=config.attention_resolution)
         images = full.get_layer("images").output
         logits = keras.layers.Dense(6, name="class_logits")(full.get_layer("features").output)
         return keras.Model(images, logits, name="biggan_shape_reader")
-    full = conditional.auxiliary_classifier_discriminator((IMAGE_SIZE, IMAGE_SIZE, 3), 6, base_filters=BASE_FILTERS,
+    config, _ = flagfile_config("acgan")
+    full = conditional.auxiliary_classifier_discriminator((IMAGE_SIZE, IMAGE_SIZE, 3), 6,
+                                                          base_filters=config.base_filters,
                                                           spectral_norm=spectral_norm, trunk=trunk)
     return keras.Model(full.inputs, full.outputs[1], name=f"{trunk}_shape_reader")
 
@@ -72,7 +79,8 @@ def learning_curve(trunk, spectral_norm, learning_rate, options):
     reader = shape_reader(trunk, spectral_norm, options.seed)
     reader.compile(optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
                    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
-    train = data.load("shapes", batch_size=BATCH_SIZE, image_size=IMAGE_SIZE, seed=options.seed, repeat=True)
+    _, run = flagfile_config("acgan")
+    train = data.load("shapes", batch_size=run.batch_size, image_size=IMAGE_SIZE, seed=options.seed, repeat=True)
     test = data.load("shapes", split="test", batch_size=500, image_size=IMAGE_SIZE, shuffle=False,
                      num_examples=options.test_examples)
     started = time.time()

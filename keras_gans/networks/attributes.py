@@ -23,18 +23,24 @@ LEAKY_SLOPE = 0.2
 FINAL_SIZE = 4
 
 
-def conv_pool_blocks(x, widths, kernel_initializer=lambda: "glorot_uniform", spectral_norm=False):
-    """One block per width: a 3x3 convolution (stride 1, LeakyReLU 0.2), then a 2x2 max pool.
+def conv_pool_blocks(x, base_filters, max_filters=None, kernel_initializer=lambda: "glorot_uniform",
+                     spectral_norm=False):
+    """Blocks of a 3x3 convolution (stride 1, LeakyReLU 0.2) and a 2x2 max pool, down to :data:`FINAL_SIZE`.
 
     Args:
-        x: a 4-D Keras tensor.
-        widths: the filters of each block's convolution.
+        x: a 4-D Keras tensor, its side a power of two >= :data:`FINAL_SIZE`.
+        base_filters: filters of the first convolution, doubled at each block.
+        max_filters: the most filters of any convolution (None: no cap).
         kernel_initializer: called once per convolution, in order, for its initializer.
         spectral_norm: spectral-normalize every convolution.
 
     Returns:
-        ``x`` after the blocks, its height and width halved once per block.
+        ``x`` after the blocks: ``[N, FINAL_SIZE, FINAL_SIZE, filters of the last block]``.
     """
+    blocks = int(math.log2(int(x.shape[1]) // FINAL_SIZE))
+    widths = [base_filters * 2**i for i in range(blocks)]
+    if max_filters is not None:
+        widths = [min(width, max_filters) for width in widths]
     for i, width in enumerate(widths):
         convolution = keras.layers.Conv2D(width, 3, padding="same", kernel_initializer=kernel_initializer(),
                                           name=f"conv_{i + 1}")
@@ -84,8 +90,7 @@ def attribute_classifier(image_shape, heads, *, base_filters=16, max_filters=128
         return "glorot_uniform" if seeds is None else keras.initializers.GlorotUniform(seed=next(seeds))
 
     images = keras.Input(image_shape, name="images")
-    widths = [min(base_filters * 2**i, max_filters) for i in range(int(math.log2(height // FINAL_SIZE)))]
-    x = conv_pool_blocks(images, widths, kernel_init)
+    x = conv_pool_blocks(images, base_filters, max_filters, kernel_init)
     what = keras.layers.GlobalMaxPooling2D(name="max_pool")(x)  # [N, C]: what is there, wherever it is
     where = keras.layers.Flatten(name="flatten")(x)  # [N, 4, 4, C] -> [N, 16 C]: where things are
     what = keras.layers.Dense(features // 2, activation="relu", kernel_initializer=kernel_init(), name="what")(what)

@@ -19,8 +19,6 @@ Inputs are named ``"z"``, ``"labels"`` (int32 ``[N]``) and ``"images"``, so an
 exported generator serves ``z`` and ``labels``.
 """
 
-import math
-
 import keras
 
 from keras_gans import checks, layers
@@ -67,10 +65,10 @@ def pooled_features(image_shape, *, base_filters=64, spectral_norm=False, name="
         A functional ``keras.Model`` ``images -> [N, 16 * filters of the last block]``.
     """
     base_filters = checks.positive_int("base_filters", base_filters)
-    size, _, _ = dcgan.check_image_shape(image_shape)
+    dcgan.check_image_shape(image_shape)
     images = keras.Input(tuple(image_shape), name="images")
-    widths = [base_filters * 2**i for i in range(int(math.log2(size // attributes.FINAL_SIZE)))]
-    x = attributes.conv_pool_blocks(images, widths, spectral_norm=checks.boolean("spectral_norm", spectral_norm))
+    x = attributes.conv_pool_blocks(images, base_filters,
+                                    spectral_norm=checks.boolean("spectral_norm", spectral_norm))
     return keras.Model(images, keras.layers.Flatten(name="features")(x), name=name)
 
 

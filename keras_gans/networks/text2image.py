@@ -19,8 +19,6 @@ The inputs are named ``z``, ``text_embedding`` and ``images``, so an exported
 generator serves ``z`` and ``text_embedding``.
 """
 
-import math
-
 import keras
 
 from keras_gans import checks, layers
@@ -77,11 +75,10 @@ def pooled_trunk(image_shape, *, base_filters=64, spectral_norm=False, weight_in
         A functional ``keras.Model`` with input ``images``.
     """
     base_filters = checks.positive_int("base_filters", base_filters)
-    size, _, _ = dcgan.check_image_shape(image_shape)
+    dcgan.check_image_shape(image_shape)
     init = dcgan.kernel_initializer(weight_init)
     images = keras.Input(tuple(image_shape), name="images")
-    widths = [base_filters * 2**i for i in range(int(math.log2(size // dcgan.BASE_SIZE)))]
-    maps = attributes.conv_pool_blocks(images, widths, kernel_initializer=lambda: init,
+    maps = attributes.conv_pool_blocks(images, base_filters, kernel_initializer=lambda: init,
                                        spectral_norm=checks.boolean("spectral_norm", spectral_norm))
     return keras.Model(images, maps, name=name)
 
