@@ -188,7 +188,8 @@ def run_app(main_fn):
 
     ``main_fn(argv)`` may raise :class:`~keras_gans.config.ConfigError` or
     ``absl.app.UsageError``; either ends the app with one line, no usage text
-    and no traceback.
+    and no traceback. Ctrl-C ends it with one line and exit status 130 (the
+    shell's for SIGINT), saying where a stopped run was saved.
     """
 
     def main(argv):
@@ -201,6 +202,9 @@ def run_app(main_fn):
             fail(error.as_flag())
         except app.UsageError as error:
             fail(str(error))
+        except KeyboardInterrupt as error:
+            sys.stderr.write(f"{os.path.basename(sys.argv[0])}: {str(error) or 'interrupted.'}\n")
+            sys.exit(130)
 
     app.run(main, flags_parser=_parse_flags)
 

@@ -13,6 +13,9 @@ A run writes into ``model_dir`` (default ``runs/<experiment>``):
 model again), ``flags.cfg`` (the same as flags, usable as ``--flagfile``),
 ``results.json``, ``samples/``, ``logs/`` (TensorBoard) and ``checkpoints/``.
 Running again with the same ``model_dir`` resumes from the last checkpoint.
+The first Ctrl-C stops the run at the end of the current step with a
+checkpoint of that step (``checkpoints/interrupted``), from which the same
+command resumes exactly; a second Ctrl-C stops it at once.
 The generator is exported to ``export_dir`` (default
 ``saved_models/<experiment>``) as the next version.
 """
@@ -27,12 +30,13 @@ import keras
 import tensorflow as tf
 from absl import logging
 
-from keras_gans import callbacks, data, distribute, execution, experiments, export
+from keras_gans import callbacks, data, distribute, execution, experiments, export, interrupts
 from keras_gans.config import ConfigError, RunConfig, flag_text
 from keras_gans.experiments.base import Context, DataSpec, class_count, make_optimizers  # noqa: F401 (public)
 
 CONFIG_FILE = "config.json"
 FLAGS_FILE = "flags.cfg"
+STOP_MESSAGE = "Ctrl-C: stopping after this step, once its checkpoint is saved (Ctrl-C again stops at once)."
 
 
 def flag_lines(config):
@@ -164,6 +168,7 @@ def run(config, run_config=None, *, experiment=None):
 
     Raises:
         ConfigError: a setting that cannot work (the message names it).
+        keras_gans.interrupts.TrainingInterrupted: at Ctrl-C, once the step's checkpoint is saved.
     """
     started = time.time()
     exp = experiment or experiments.for_config(config)
@@ -190,11 +195,12 @@ def run(config, run_config=None, *, experiment=None):
 
     checkpointer = callbacks.Checkpointer(model_dir, max_to_keep=run_config.checkpoints_to_keep)
     initial_epoch = checkpointer.restore(model)
-    if initial_epoch and not run_config.resume:
+    if (initial_epoch or checkpointer.epoch_step) and not run_config.resume:
         raise ConfigError("model_dir", model_dir, f"holds checkpoints up to epoch {initial_epoch} and --noresume "
                                                   "was given: choose a new --model_dir")
-    if initial_epoch:
-        logging.info("Resuming from epoch %d of %s", initial_epoch, model_dir)
+    if initial_epoch or checkpointer.epoch_step:
+        logging.info("Resuming from epoch %d (and %d steps of the next) of %s", initial_epoch,
+                     checkpointer.epoch_step, model_dir)
 
     guard = callbacks.NonFiniteGuard()
     sampler = exp.sample_callback(ctx, model)
@@ -208,7 +214,8 @@ def run(config, run_config=None, *, experiment=None):
                           "\n".join(flag_lines(run_config) + flag_lines(config)) + "\n")
 
     phases = [dataclasses.replace(phase, steps_per_epoch=count) for phase, count in zip(phases, steps)]
-    history = _fit_phases(model, phases, run_config, initial_epoch, fit_callbacks)
+    with interrupts.first_sigint_calls(checkpointer.request_stop, message=STOP_MESSAGE):
+        history = _fit_phases(model, phases, run_config, (initial_epoch, checkpointer.epoch_step), fit_callbacks)
     if guard.message:
         raise SystemExit(f"Training stopped: {guard.message}. The last good checkpoint is in "
                          f"{checkpointer.directory}.")
@@ -231,35 +238,49 @@ def run(config, run_config=None, *, experiment=None):
     return results
 
 
-def _fit_phases(model, phases, run_config, initial_epoch, fit_callbacks):
+def _fit_phases(model, phases, run_config, resume_at, fit_callbacks):
     """Fits each phase not yet done, on its own data stream; returns the last ``History``.
 
-    ``phases`` have their ``steps_per_epoch`` filled in.
+    ``phases`` have their ``steps_per_epoch`` filled in; ``resume_at`` is
+    ``(epochs completed, steps of the next epoch already trained)``.
 
     A stream's order is a pure function of the seed and the same for every
     iterator (Keras opens a throwaway one under tf.distribute), so skipping the
-    batches already trained on makes a resumed run see what an unbroken one would.
+    batches already trained on makes a resumed run see what an unbroken one
+    would. An epoch a stop cut short is finished by a fit of its remaining steps.
     """
+    initial_epoch, epoch_step = resume_at
     history, start = None, 0
     for index, phase in enumerate(phases):
-        phase_steps = phase.steps_per_epoch
         end = start + phase.epochs
         if initial_epoch >= end and index < len(phases) - 1:
             start = end
             continue
         done = max(initial_epoch, start)
-        stream = _load(run_config, phase, repeat=True).skip((done - start) * phase_steps)
-        model.steps_per_execution = execution.steps_per_execution(
-            run_config.steps_per_execution, phase_steps, points=run_config.dataset in data.TOY_SETS,
-            replicas=model.distribute_strategy.num_replicas_in_sync)
+        skipped = epoch_step if done == initial_epoch and done < end else 0
         if len(phases) > 1:
             model.enter_phase(index, phase)
-        model.make_train_function(force=True)
-        # A progress bar in a terminal, one line per epoch in a log file; the stream shuffles itself.
-        history = model.fit(stream, epochs=end, steps_per_epoch=phase_steps, initial_epoch=done,
-                            callbacks=fit_callbacks, verbose=1 if sys.stdout.isatty() else 2, shuffle=False)
+        if skipped:  # the rest of the epoch a stop cut short
+            history = _fit_epochs(model, run_config, phase, start, done, done + 1, skipped, fit_callbacks)
+            done += 1
+        if done < end or history is None:
+            history = _fit_epochs(model, run_config, phase, start, done, end, 0, fit_callbacks)
         start = end
     return history
+
+
+def _fit_epochs(model, run_config, phase, phase_start, first, end, skipped, fit_callbacks):
+    """``model.fit`` of epochs ``first`` to ``end`` of a phase that began at epoch ``phase_start``, the first
+    epoch without its ``skipped`` steps already trained."""
+    steps = phase.steps_per_epoch - skipped
+    stream = _load(run_config, phase, repeat=True).skip((first - phase_start) * phase.steps_per_epoch + skipped)
+    model.steps_per_execution = execution.steps_per_execution(
+        run_config.steps_per_execution, steps, points=run_config.dataset in data.TOY_SETS,
+        replicas=model.distribute_strategy.num_replicas_in_sync)
+    model.make_train_function(force=True)
+    # A progress bar in a terminal, one line per epoch in a log file; the stream shuffles itself.
+    return model.fit(stream, epochs=end, steps_per_epoch=steps, initial_epoch=first, callbacks=fit_callbacks,
+                     verbose=1 if sys.stdout.isatty() else 2, shuffle=False)
 
 
 def read_run(model_dir):

@@ -8,9 +8,10 @@ import pytest
 import tensorflow as tf
 from PIL import Image
 
-from keras_gans import config, experiment, export, models, networks
+from keras_gans import config, experiment, export, interrupts, models, networks
 from keras_gans.experiments.progressive import GrowthPhase, ProGANConfig, ProGANExperiment
 from test_apps import assert_same_state, final_state
+from test_interrupts import InterruptAt
 
 RNG = np.random.default_rng(0)
 TINY = dict(fmap_base=16, fmap_max=4)
@@ -121,6 +122,27 @@ def test_a_run_killed_in_the_middle_of_a_fade_in_resumes_at_its_alpha_and_ends_b
     assert tensorboard_scalars(log_dir, "epoch_resolution") == [4.0, 8.0, 8.0]
     grids = [Image.open(tmp_path / "a" / "samples" / f"epoch_{e:04d}.png").size for e in (1, 2)]
     assert grids == [(50, 50), (82, 82)]  # 8 x 8 samples of 4x4, then of 8x8, with 2-pixel padding
+
+
+def test_a_ctrl_c_in_the_middle_of_a_fade_in_epoch_resumes_there_and_ends_bit_identical(tmp_path):
+    # 4x4 for 1 epoch, then 8x8 fading in over 2 epochs, 4 steps each; stopped at step 3 of epoch 2.
+    settings = ProGANConfig(latent_dim=4, fade_epochs=2, stabilize_epochs=1, **TINY)
+
+    class Interrupted(EagerProGAN):
+        def callbacks(self, ctx, model):
+            return [InterruptAt(epoch=1, batch=1)]
+
+    def run_config(name):
+        return config.RunConfig(dataset="digits", image_size=8, batch_size=8, epochs=3, steps_per_epoch=4,
+                                deterministic=True, export=False, model_dir=str(tmp_path / name), sample_every=4)
+
+    unbroken = experiment.run(settings, run_config("a"), experiment=EagerProGAN())
+    with pytest.raises(interrupts.TrainingInterrupted, match="step 3 of epoch 2"):
+        experiment.run(settings, run_config("b"), experiment=Interrupted())
+    resumed = experiment.run(settings, run_config("b"), experiment=EagerProGAN())
+    assert resumed["initial_epoch"] == 1 and resumed["steps"] == unbroken["steps"] == 12
+    assert resumed["metrics"]["alpha"] == unbroken["metrics"]["alpha"] == 0.875  # 7 of the 8 fade steps
+    assert_same_state(final_state(tmp_path / "b"), final_state(tmp_path / "a"))  # bitwise
 
 
 def test_phases_follow_the_schedule_and_end_where_the_epochs_do():

@@ -1,10 +1,12 @@
 """Checkpoint state and training health: :class:`Checkpointer` and :class:`NonFiniteGuard`.
 
-- :class:`Checkpointer` saves everything an exact resume needs and restores it.
+- :class:`Checkpointer` saves everything an exact resume needs and restores it,
+  after every epoch and where training is when it is asked to stop (Ctrl-C).
 - :class:`NonFiniteGuard` stops training at the first NaN/inf metric.
 """
 
 import os
+import shutil
 
 import keras
 import numpy as np
@@ -13,6 +15,9 @@ from absl import logging
 
 from keras_gans import checks, protocols
 from keras_gans.callbacks.logs import COVERAGE_PREFIX, is_finite
+from keras_gans.interrupts import TrainingInterrupted
+
+INTERRUPTED = "interrupted"
 
 
 class Checkpointer(keras.callbacks.Callback):
@@ -44,6 +49,18 @@ class Checkpointer(keras.callbacks.Callback):
     training health and are not checked (reverse KL is infinite when no sample
     is of high quality).
 
+    Asked to stop (:meth:`request_stop`, which a run calls at Ctrl-C), it
+    saves at the end of the current step (or execution of steps) into
+    ``model_dir/checkpoints/interrupted``: the same items, ``epoch`` the
+    epochs completed and ``epoch_step`` the steps of the next one already
+    trained; then it raises :class:`~keras_gans.interrupts.TrainingInterrupted`.
+    :meth:`restore` takes that checkpoint when it is newer than the last
+    epoch's and sets :attr:`epoch_step`; the run then trains the rest of that
+    epoch on the batches an unbroken run would (see
+    ``keras_gans.experiment``). The next epoch's checkpoint removes it. The
+    epochs' checkpoints keep the layout they always had, so runs saved before
+    keep resuming.
+
     Restore after ``compile`` and before ``fit``. ``GAN.compile`` builds both
     optimizers, so their slots exist and are restored at once; slots of an
     optimizer built later are restored when they are created (deferred
@@ -56,7 +73,7 @@ class Checkpointer(keras.callbacks.Callback):
     """
 
     _RESERVED = ("generator", "discriminator", "d_optimizer", "g_optimizer", "optimizer",
-                 "seed_generator", "model_variables", "epoch", "save_counter")
+                 "seed_generator", "model_variables", "epoch", "epoch_step", "save_counter")
 
     def __init__(self, model_dir, max_to_keep=3):
         super().__init__()
@@ -66,11 +83,23 @@ class Checkpointer(keras.callbacks.Callback):
         self._checkpoint = None
         self._manager = None
         self._epoch = None
+        self._epoch_step = None
+        self._interrupted = None  # (checkpoint, manager) of the stop's checkpoint
+        self._stop_requested = False
+        self._resumed_epoch = None
+        self._offset = 0
+        self._current_epoch = 0
+        self.epoch_step = 0
 
     @property
     def directory(self):
         """The checkpoint folder, ``model_dir/checkpoints``."""
         return self._directory
+
+    @property
+    def interrupted_directory(self):
+        """Where a stop mid-epoch saves, ``model_dir/checkpoints/interrupted``."""
+        return os.path.join(self._directory, INTERRUPTED)
 
     @property
     def latest_checkpoint(self):
@@ -117,9 +146,14 @@ class Checkpointer(keras.callbacks.Callback):
         if self._epoch is None:
             with tf.init_scope():
                 self._epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
-        self._checkpoint = tf.train.Checkpoint(epoch=self._epoch, **self._items(model))
+                self._epoch_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch_step")
+        items = self._items(model)
+        self._checkpoint = tf.train.Checkpoint(epoch=self._epoch, **items)
         self._manager = tf.train.CheckpointManager(self._checkpoint, self._directory,
                                                    max_to_keep=self.max_to_keep)
+        interrupted = tf.train.Checkpoint(epoch=self._epoch, epoch_step=self._epoch_step, **items)
+        self._interrupted = (interrupted, tf.train.CheckpointManager(interrupted, self.interrupted_directory,
+                                                                     max_to_keep=1))
         self._attached_to = model
 
     def restore(self, model):
@@ -132,32 +166,63 @@ class Checkpointer(keras.callbacks.Callback):
 
         Returns:
             The number of completed epochs of the restored checkpoint (0 if none),
-            to pass as ``initial_epoch`` to ``fit``.
+            to pass as ``initial_epoch`` to ``fit``. :attr:`epoch_step` is then
+            the steps of the next epoch already trained (0 but after a stop mid-epoch).
 
         Raises:
             ValueError: if the checkpoint does not match the model.
         """
         self._attach(model)
-        latest = self._manager.latest_checkpoint
+        checkpoint, latest = self._checkpoint, self._manager.latest_checkpoint
+        interrupted, interrupted_path = self._interrupted[0], self._interrupted[1].latest_checkpoint
+        if interrupted_path is not None and (latest is None or _completed_epochs(interrupted_path)
+                                             >= _completed_epochs(latest)):
+            checkpoint, latest = interrupted, interrupted_path
+        self._epoch_step.assign(0)
         if latest is None:
             return 0
-        status = self._checkpoint.restore(latest)
+        status = checkpoint.restore(latest)
         try:
             status.assert_existing_objects_matched()
         except AssertionError as error:
             raise ValueError(f"The checkpoint {latest} does not match the model {model.name!r} "
                              f"(a different architecture?): {error}") from error
         epoch = int(self._epoch.numpy())
-        logging.info("Restored %s (epoch %d).", latest, epoch)
+        self._resumed_epoch, self.epoch_step = epoch, int(self._epoch_step.numpy())
+        logging.info("Restored %s (epoch %d, step %d of the next).", latest, epoch, self.epoch_step)
         return epoch
+
+    def request_stop(self):
+        """Save and stop at the end of the current step (or execution of steps); safe in a signal handler."""
+        self._stop_requested = True
 
     def set_model(self, model):
         super().set_model(model)
         self._attach(model)
 
+    def on_epoch_begin(self, epoch, logs=None):
+        # A resumed epoch that a stop cut short: its fit trains only the rest of it.
+        self._current_epoch = epoch
+        self._offset = self.epoch_step if epoch == self._resumed_epoch else 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        if not self._stop_requested or batch + 1 >= self.params["steps"]:
+            return  # a stop on an epoch's last step saves at the epoch's end
+        steps = self._offset + batch + 1
+        where = f"step {steps} of epoch {self._current_epoch + 1} ({self._offset + self.params['steps']} steps)"
+        bad = _non_finite(logs)
+        if bad:
+            raise TrainingInterrupted(f"Training stopped at {where} without saving it: {', '.join(bad)} not "
+                                      f"finite. The last good checkpoint is {self.latest_checkpoint}.")
+        self._attach(self.model)
+        self._epoch.assign(self._current_epoch)
+        self._epoch_step.assign(steps)
+        path = self._interrupted[1].save()
+        raise TrainingInterrupted(f"Training stopped at {where}, saved in {path}. Run the same command "
+                                  "again to resume from there.")
+
     def on_epoch_end(self, epoch, logs=None):
-        bad = sorted(key for key, value in (logs or {}).items()
-                     if not key.startswith(COVERAGE_PREFIX) and not is_finite(value))
+        bad = _non_finite(logs)
         if bad:
             logging.warning("Checkpointer: not saving epoch %d, non-finite %s; the last good "
                             "checkpoint %s stays.", epoch + 1, ", ".join(bad), self.latest_checkpoint)
@@ -166,6 +231,22 @@ class Checkpointer(keras.callbacks.Callback):
         self._epoch.assign(epoch + 1)
         path = self._manager.save(checkpoint_number=epoch + 1)
         logging.info("Saved checkpoint %s.", path)
+        self.epoch_step, self._offset = 0, 0
+        shutil.rmtree(self.interrupted_directory, ignore_errors=True)  # older than this one now
+        if self._stop_requested:
+            raise TrainingInterrupted(f"Training stopped at the end of epoch {epoch + 1}, saved in {path}. "
+                                      "Run the same command again to resume from there.")
+
+
+def _non_finite(logs):
+    """Names of the training-health logs that are NaN or infinite (mode-coverage measures left out)."""
+    return sorted(key for key, value in (logs or {}).items()
+                  if not key.startswith(COVERAGE_PREFIX) and not is_finite(value))
+
+
+def _completed_epochs(path):
+    """The ``epoch`` saved in a checkpoint (epochs completed)."""
+    return int(tf.train.load_checkpoint(path).get_tensor("epoch/.ATTRIBUTES/VARIABLE_VALUE"))
 
 
 class NonFiniteGuard(keras.callbacks.Callback):
