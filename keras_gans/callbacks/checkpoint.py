@@ -206,10 +206,13 @@ class Checkpointer(keras.callbacks.Callback):
         self._offset = self.epoch_step if epoch == self._resumed_epoch else 0
 
     def on_train_batch_end(self, batch, logs=None):
-        if not self._stop_requested or batch + 1 >= self.params["steps"]:
+        total = self.params.get("steps")  # None for a stream of unknown length
+        if not self._stop_requested or (total is not None and batch + 1 >= total):
             return  # a stop on an epoch's last step saves at the epoch's end
         steps = self._offset + batch + 1
-        where = f"step {steps} of epoch {self._current_epoch + 1} ({self._offset + self.params['steps']} steps)"
+        where = f"step {steps} of epoch {self._current_epoch + 1}"
+        if total is not None:
+            where += f" ({self._offset + total} steps)"
         bad = _non_finite(logs)
         if bad:
             raise TrainingInterrupted(f"Training stopped at {where} without saving it: {', '.join(bad)} not "
