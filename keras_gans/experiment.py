@@ -225,6 +225,8 @@ def run(config, run_config=None, *, experiment=None):
     if chief:
         if spec.is_toy and "mode_coverage" not in results:
             results["mode_coverage"] = sampler.evaluate(model)
+        if type(exp).evaluate is not experiments.Experiment.evaluate:  # a judge may train first: say why we wait
+            print(f"Evaluating the trained {exp.name}...", flush=True)
         measures = exp.evaluate(ctx, model)
         if measures is not None:
             results["evaluation"] = measures

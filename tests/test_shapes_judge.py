@@ -1,11 +1,15 @@
 """The shapes judge (judges.shapes), its feature extractor and the attribute measures (metrics.attributes)."""
 
+import dataclasses
 import math
 
+import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
-from keras_gans import features, judges, metrics
+from keras_gans import config, experiment, features, judges, metrics
+from keras_gans.experiments import conditional
 from keras_gans.data import shapes
 from keras_gans.judges import shapes as shapes_judge
 from keras_gans.networks import attributes as attribute_networks
@@ -128,3 +132,32 @@ JUDGE_EXAMPLES = 640
 JUDGE_EPOCHS = 2
 COLOR_TARGET = 0.9
 CELL_TARGET = 0.6
+
+
+def test_shape_classifier_shows_the_64_px_judge_resized_images_of_any_size():
+    tiny = dict(num_examples=64, epochs=1)
+    judge = judges.train_shapes_judge(image_size=64, **tiny)
+    head = judge.get_layer("shape")
+    rng = np.random.default_rng(0)
+    for size, resize in ((32, "bicubic"), (64, None), (128, "area")):
+        classifier = judges.shape_classifier(size, **tiny)
+        images = rng.uniform(-1.0, 1.0, (4, size, size, 3)).astype(np.float32)
+        seen = images if resize is None else np.clip(tf.image.resize(images, (64, 64), method=resize), -1.0, 1.0)
+        expected = keras.Model(judge.inputs, head.output).predict_on_batch(seen)
+        np.testing.assert_allclose(classifier.predict_on_batch(images), expected, atol=1e-5, err_msg=str(size))
+        assert classifier.output.shape[-1] == len(shapes.SHAPES)
+    with pytest.raises(ValueError, match="`image_size`"):
+        judges.shape_classifier(4)
+
+
+def test_the_conditional_apps_judge_shapes_with_the_shapes_judge(monkeypatch):
+    asked = []
+    monkeypatch.setattr(judges, "shape_classifier", lambda size: asked.append(size) or "shape judge")
+    monkeypatch.setattr(judges, "train_digit_classifier", lambda **options: asked.append(options) or "digit judge")
+    run = config.RunConfig(dataset="shapes", image_size=32)
+    spec = experiment.DataSpec(name="shapes", sample_shape=(32, 32, 3), num_classes=6, toy_modes=None)
+    ctx = experiment.Context(config=None, run=run, spec=spec, model_dir="", steps_per_epoch=1)
+    assert conditional._class_judge(ctx) == "shape judge" and asked == [32]
+    digits = dataclasses.replace(ctx, spec=dataclasses.replace(spec, name="digits", sample_shape=(16, 16, 1)),
+                                 run=config.RunConfig(dataset="digits", image_size=16))
+    assert conditional._class_judge(digits) == "digit judge" and asked[1]["dataset"] == "digits"
