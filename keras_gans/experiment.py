@@ -20,8 +20,10 @@ The generator is exported to ``export_dir`` (default
 ``saved_models/<experiment>``) as the next version.
 """
 
+import contextlib
 import dataclasses
 import json
+import math
 import os
 import sys
 import time
@@ -196,7 +198,8 @@ def run(config, run_config=None, *, experiment=None):
     checkpointer = callbacks.Checkpointer(model_dir, max_to_keep=run_config.checkpoints_to_keep)
     initial_epoch = checkpointer.restore(model)
     if (initial_epoch or checkpointer.epoch_step) and not run_config.resume:
-        raise ConfigError("model_dir", model_dir, f"holds checkpoints up to epoch {initial_epoch} and --noresume "
+        raise ConfigError("model_dir", model_dir, f"holds a checkpoint (epoch {initial_epoch} and "
+                                                  f"{checkpointer.epoch_step} steps of the next) and --noresume "
                                                   "was given: choose a new --model_dir")
     if initial_epoch or checkpointer.epoch_step:
         logging.info("Resuming from epoch %d (and %d steps of the next) of %s", initial_epoch,
@@ -214,11 +217,19 @@ def run(config, run_config=None, *, experiment=None):
                           "\n".join(flag_lines(run_config) + flag_lines(config)) + "\n")
 
     phases = [dataclasses.replace(phase, steps_per_epoch=count) for phase, count in zip(phases, steps)]
-    with interrupts.first_sigint_calls(checkpointer.request_stop, message=STOP_MESSAGE):
+    # Workers of a multi-worker strategy would each stop at their own step: Ctrl-C stops them at once there.
+    graceful = run_config.strategy != "multi_worker"
+    with interrupts.first_sigint_calls(checkpointer.request_stop, message=STOP_MESSAGE) if graceful \
+            else contextlib.nullcontext():
         history = _fit_phases(model, phases, run_config, (initial_epoch, checkpointer.epoch_step), fit_callbacks)
     if guard.message:
         raise SystemExit(f"Training stopped: {guard.message}. The last good checkpoint is in "
                          f"{checkpointer.directory}.")
+    if checkpointer.stopped_at is not None and checkpointer.stopped_at[0] < sum(p.epochs for p in phases):
+        raise interrupts.TrainingInterrupted(checkpointer.stopped_at[1])
+    if checkpointer.stop_requested:
+        print("Ctrl-C: training is complete and saved; evaluating and exporting (Ctrl-C again stops at once).",
+              file=sys.stderr, flush=True)
 
     results = _results(exp, model, history, spec, sampler, started, initial_epoch, run_config, phases,
                        strategy.num_replicas_in_sync)
@@ -260,13 +271,21 @@ def _fit_phases(model, phases, run_config, resume_at, fit_callbacks):
             continue
         done = max(initial_epoch, start)
         skipped = epoch_step if done == initial_epoch and done < end else 0
+        if skipped >= phase.steps_per_epoch:
+            raise ConfigError("steps_per_epoch", phase.steps_per_epoch, f"leaves nothing of epoch {done + 1}, of "
+                              f"which the interrupted checkpoint already trained {skipped} steps: resume with the "
+                              "batch size and steps per epoch it was trained with")
         if len(phases) > 1:
             model.enter_phase(index, phase)
         if skipped:  # the rest of the epoch a stop cut short
             history = _fit_epochs(model, run_config, phase, start, done, done + 1, skipped, fit_callbacks)
             done += 1
+            if model.stop_training:  # the non-finite guard, or a stop at the epoch's end
+                return history
         if done < end or history is None:
             history = _fit_epochs(model, run_config, phase, start, done, end, 0, fit_callbacks)
+            if model.stop_training:
+                return history
         start = end
     return history
 
@@ -276,9 +295,10 @@ def _fit_epochs(model, run_config, phase, phase_start, first, end, skipped, fit_
     epoch without its ``skipped`` steps already trained."""
     steps = phase.steps_per_epoch - skipped
     stream = _load(run_config, phase, repeat=True).skip((first - phase_start) * phase.steps_per_epoch + skipped)
-    model.steps_per_execution = execution.steps_per_execution(
-        run_config.steps_per_execution, steps, points=run_config.dataset in data.TOY_SETS,
+    per_execution = execution.steps_per_execution(
+        run_config.steps_per_execution, phase.steps_per_epoch, points=run_config.dataset in data.TOY_SETS,
         replicas=model.distribute_strategy.num_replicas_in_sync)
+    model.steps_per_execution = math.gcd(per_execution, steps)  # the executions of an unbroken epoch
     model.make_train_function(force=True)
     # A progress bar in a terminal, one line per epoch in a log file; the stream shuffles itself.
     return model.fit(stream, epochs=end, steps_per_epoch=steps, initial_epoch=first, callbacks=fit_callbacks,

@@ -3,12 +3,13 @@
 :func:`first_sigint_calls` turns the first SIGINT inside its block into a
 call (the run's :class:`~keras_gans.callbacks.Checkpointer` then saves where
 training is and stops it, :class:`TrainingInterrupted`); a second SIGINT
-raises ``KeyboardInterrupt`` as Python always does.
+raises ``KeyboardInterrupt`` as Python always does (when the step under way
+returns to Python), without saving.
 """
 
 import contextlib
+import os
 import signal
-import sys
 import threading
 
 
@@ -40,9 +41,8 @@ def first_sigint_calls(callback, message=None):
         if received:
             raise KeyboardInterrupt
         received.append(signum)
-        if message:
-            sys.stderr.write(f"\n{message}\n")
-            sys.stderr.flush()
+        if message:  # os.write: a handler may interrupt a write to sys.stderr, which is not reentrant
+            os.write(2, f"\n{message}\n".encode())  # 2: standard error
         callback()
 
     previous = signal.signal(signal.SIGINT, handle)

@@ -13,8 +13,7 @@ import tensorflow as tf
 from keras_gans import cli, experiment, experiments, interrupts
 from test_apps import ENV, IN_PROCESS, ROOT, SHORT, app_command
 
-# One step per call, so that a stop can fall inside an epoch of 40 steps.
-ONE_STEP = IN_PROCESS + ["--steps_per_execution=1", "--export=false"]
+SHORT_RUN = IN_PROCESS + ["--export=false"]
 
 
 def test_the_first_sigint_calls_back_and_the_second_raises():
@@ -52,26 +51,29 @@ def _state(checkpoint):
             and not name.startswith("epoch")}
 
 
-def test_a_stop_mid_epoch_saves_that_step_and_the_run_resumes_exactly(tmp_path):
+# Keras reports the end of each execution of steps: with 4 steps per call, after steps 4, 8, 12, ...
+@pytest.mark.parametrize("per_call, signal_after, saved_at", [(1, 10, 11), (4, 8, 12)])
+def test_a_stop_mid_epoch_saves_that_step_and_the_run_resumes_exactly(tmp_path, per_call, signal_after, saved_at):
     gan = experiments.get("gan")
 
     class Interrupted(type(gan)):
         def callbacks(self, ctx, model):
-            return [*super().callbacks(ctx, model), InterruptAt(epoch=1, batch=9)]
+            return [*super().callbacks(ctx, model), InterruptAt(epoch=1, batch=signal_after - 1)]
 
     def configs(name):
-        return cli.configs_from_args(gan, [*ONE_STEP, f"--model_dir={tmp_path / name}"])
+        return cli.configs_from_args(gan, [*SHORT_RUN, f"--steps_per_execution={per_call}",
+                                           f"--model_dir={tmp_path / name}"])
 
     experiment.run(*configs("whole"), experiment=gan)
     with pytest.raises(interrupts.TrainingInterrupted) as stopped:
         experiment.run(*configs("cut"), experiment=Interrupted())
-    # The SIGINT arrives after step 10 of the second epoch; the checkpointer acts at the end of the next step.
-    assert "step 11 of epoch 2 (40 steps)" in str(stopped.value), stopped.value
+    # The SIGINT arrives after a call into TensorFlow; the checkpointer acts at the end of the next one.
+    assert f"step {saved_at} of epoch 2 (40 steps)" in str(stopped.value), stopped.value
     cut = tmp_path / "cut" / "checkpoints"
     assert tf.train.latest_checkpoint(str(cut)).endswith("ckpt-1")  # the epochs' checkpoints: only the first
     saved = tf.train.load_checkpoint(tf.train.latest_checkpoint(str(cut / "interrupted")))
     assert saved.get_tensor("epoch/.ATTRIBUTES/VARIABLE_VALUE") == 1
-    assert saved.get_tensor("epoch_step/.ATTRIBUTES/VARIABLE_VALUE") == 11
+    assert saved.get_tensor("epoch_step/.ATTRIBUTES/VARIABLE_VALUE") == saved_at
     assert not (tmp_path / "cut" / "results.json").exists()
 
     resumed = experiment.run(*configs("cut"), experiment=gan)
@@ -84,18 +86,26 @@ def test_a_stop_mid_epoch_saves_that_step_and_the_run_resumes_exactly(tmp_path):
         np.testing.assert_array_equal(whole[name], again[name], err_msg=name)
 
 
-def test_a_stop_on_an_epochs_last_step_saves_that_epoch(tmp_path):
+@pytest.mark.parametrize("epoch", [0, 1])
+def test_a_stop_on_an_epochs_last_step_saves_that_epoch_and_the_last_one_finishes_the_run(tmp_path, epoch):
     gan = experiments.get("gan")
 
     class Interrupted(type(gan)):
         def callbacks(self, ctx, model):
-            return [*super().callbacks(ctx, model), InterruptAt(epoch=0, batch=38)]
+            return [*super().callbacks(ctx, model), InterruptAt(epoch=epoch, batch=38)]
 
     run_dir = tmp_path / "run"
-    with pytest.raises(interrupts.TrainingInterrupted, match="at the end of epoch 1"):
-        experiment.run(*cli.configs_from_args(gan, [*ONE_STEP, f"--model_dir={run_dir}"]), experiment=Interrupted())
-    assert tf.train.latest_checkpoint(str(run_dir / "checkpoints")).endswith("ckpt-1")
+    configs = cli.configs_from_args(gan, [*SHORT_RUN, "--steps_per_execution=1", f"--model_dir={run_dir}"])
+    if epoch == 0:
+        with pytest.raises(interrupts.TrainingInterrupted, match="at the end of epoch 1"):
+            experiment.run(*configs, experiment=Interrupted())
+    else:  # the run's last step: training is complete, so the run measures and ends as usual
+        assert experiment.run(*configs, experiment=Interrupted())["steps"] == 80
+    assert tf.train.latest_checkpoint(str(run_dir / "checkpoints")).endswith(f"ckpt-{epoch + 1}")
     assert not (run_dir / "checkpoints" / "interrupted").exists()
+    # The callbacks after the Checkpointer still saw the epoch end: its picture is there.
+    assert (run_dir / "samples" / f"epoch_{epoch + 1:04d}.png").exists()
+    assert (run_dir / "results.json").exists() == (epoch == 1)
 
 
 def test_ctrl_c_ends_an_app_with_one_line_and_status_130(tmp_path):
@@ -113,4 +123,6 @@ def test_ctrl_c_ends_an_app_with_one_line_and_status_130(tmp_path):
     assert "Traceback" not in stderr
     last = stderr.strip().splitlines()[-1]
     assert last.startswith("gan.py: Training stopped at ") and last.endswith("again to resume from there."), last
-    assert os.path.isdir(model_dir / "checkpoints")
+    # Mid-epoch the step is saved apart; at an epoch's end, as that epoch.
+    mid_epoch = last.startswith("gan.py: Training stopped at step ")
+    assert (model_dir / "checkpoints" / "interrupted").is_dir() == mid_epoch, last

@@ -146,15 +146,16 @@ def test_shape_classifier_shows_the_64_px_judge_resized_images_of_any_size():
         expected = keras.Model(judge.inputs, head.output).predict_on_batch(seen)
         np.testing.assert_allclose(classifier.predict_on_batch(images), expected, atol=1e-5, err_msg=str(size))
         assert classifier.output.shape[-1] == len(shapes.SHAPES)
-    with pytest.raises(ValueError, match="`image_size`"):
-        judges.shape_classifier(4)
+    for size in (4, 512):
+        with pytest.raises(ValueError, match="`image_size`"):
+            judges.shape_classifier(size)
 
 
 def test_the_conditional_apps_judge_shapes_with_the_shapes_judge(monkeypatch):
     asked = []
     monkeypatch.setattr(judges, "shape_classifier", lambda size: asked.append(size) or "shape judge")
     monkeypatch.setattr(judges, "train_digit_classifier", lambda **options: asked.append(options) or "digit judge")
-    run = config.RunConfig(dataset="shapes", image_size=32)
+    run = config.RunConfig(dataset="shapes")  # the set's own size: the generated images' size is the spec's
     spec = experiment.DataSpec(name="shapes", sample_shape=(32, 32, 3), num_classes=6, toy_modes=None)
     ctx = experiment.Context(config=None, run=run, spec=spec, model_dir="", steps_per_epoch=1)
     assert conditional._class_judge(ctx) == "shape judge" and asked == [32]

@@ -54,6 +54,9 @@ class Checkpointer(keras.callbacks.Callback):
     ``model_dir/checkpoints/interrupted``: the same items, ``epoch`` the
     epochs completed and ``epoch_step`` the steps of the next one already
     trained; then it raises :class:`~keras_gans.interrupts.TrainingInterrupted`.
+    On an epoch's last step it saves that epoch as usual and ends the fit
+    (``stop_training``, :attr:`stopped_at`), so the epoch's pictures and logs
+    are still written.
     :meth:`restore` takes that checkpoint when it is newer than the last
     epoch's and sets :attr:`epoch_step`; the run then trains the rest of that
     epoch on the batches an unbroken run would (see
@@ -86,6 +89,7 @@ class Checkpointer(keras.callbacks.Callback):
         self._epoch_step = None
         self._interrupted = None  # (checkpoint, manager) of the stop's checkpoint
         self._stop_requested = False
+        self._stopped_at = None
         self._resumed_epoch = None
         self._offset = 0
         self._current_epoch = 0
@@ -196,6 +200,16 @@ class Checkpointer(keras.callbacks.Callback):
         """Save and stop at the end of the current step (or execution of steps); safe in a signal handler."""
         self._stop_requested = True
 
+    @property
+    def stop_requested(self):
+        """Whether :meth:`request_stop` was called."""
+        return self._stop_requested
+
+    @property
+    def stopped_at(self):
+        """After a stop at an epoch's end: ``(epochs completed, what to tell the user)``; else None."""
+        return self._stopped_at
+
     def set_model(self, model):
         super().set_model(model)
         self._attach(model)
@@ -236,9 +250,10 @@ class Checkpointer(keras.callbacks.Callback):
         logging.info("Saved checkpoint %s.", path)
         self.epoch_step, self._offset = 0, 0
         shutil.rmtree(self.interrupted_directory, ignore_errors=True)  # older than this one now
-        if self._stop_requested:
-            raise TrainingInterrupted(f"Training stopped at the end of epoch {epoch + 1}, saved in {path}. "
-                                      "Run the same command again to resume from there.")
+        if self._stop_requested:  # the other callbacks still see this epoch's end; fit then returns
+            self._stopped_at = (epoch + 1, f"Training stopped at the end of epoch {epoch + 1}, saved in {path}. "
+                                           "Run the same command again to resume from there.")
+            self.model.stop_training = True
 
 
 def _non_finite(logs):

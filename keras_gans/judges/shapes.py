@@ -191,6 +191,8 @@ def shape_classifier(image_size, *, seed=0, cache_dir=None, **training):
         A ``keras.Model``: images ``[N, image_size, image_size, 3]`` in [-1, 1] -> shape logits ``[N, 6]``.
     """
     image_size = checks.positive_int("image_size", image_size, minimum=8)
+    if image_size > 256:
+        raise ValueError(f"`image_size` must be at most 256; received image_size={image_size}.")
     judge = train_shapes_judge(image_size=shapes.DEFAULT_IMAGE_SIZE, seed=seed, cache_dir=cache_dir, **training)
     images = keras.Input((image_size, image_size, 3), name="images")
     x = images
