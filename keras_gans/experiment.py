@@ -277,7 +277,8 @@ def _fit_phases(model, phases, run_config, resume_at, fit_callbacks):
                               "batch size and steps per epoch it was trained with")
         if len(phases) > 1:
             model.enter_phase(index, phase)
-        if skipped:  # the rest of the epoch a stop cut short
+        if skipped:  # the rest of the epoch a stop cut short (Keras numbers this short fit's epochs N/N)
+            print(f"Epoch {done + 1}: resuming at step {skipped + 1} of {phase.steps_per_epoch}", flush=True)
             history = _fit_epochs(model, run_config, phase, start, done, done + 1, skipped, fit_callbacks)
             done += 1
             if model.stop_training:  # the non-finite guard, or a stop at the epoch's end

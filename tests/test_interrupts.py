@@ -13,7 +13,7 @@ import tensorflow as tf
 from keras_gans import cli, experiment, experiments, interrupts
 from test_apps import ENV, IN_PROCESS, ROOT, SHORT, app_command
 
-SHORT_RUN = IN_PROCESS + ["--export=false"]
+SHORT_RUN = IN_PROCESS + ["--steps_per_epoch=20", "--export=false"]  # 2 epochs of 20 steps
 
 
 def test_the_first_sigint_calls_back_and_the_second_raises():
@@ -53,7 +53,8 @@ def _state(checkpoint):
 
 # Keras reports the end of each execution of steps: with 4 steps per call, after steps 4, 8, 12, ...
 @pytest.mark.parametrize("per_call, signal_after, saved_at", [(1, 10, 11), (4, 8, 12)])
-def test_a_stop_mid_epoch_saves_that_step_and_the_run_resumes_exactly(tmp_path, per_call, signal_after, saved_at):
+def test_a_stop_mid_epoch_saves_that_step_and_the_run_resumes_exactly(tmp_path, capsys, per_call, signal_after,
+                                                                      saved_at):
     gan = experiments.get("gan")
 
     class Interrupted(type(gan)):
@@ -68,7 +69,7 @@ def test_a_stop_mid_epoch_saves_that_step_and_the_run_resumes_exactly(tmp_path, 
     with pytest.raises(interrupts.TrainingInterrupted) as stopped:
         experiment.run(*configs("cut"), experiment=Interrupted())
     # The SIGINT arrives after a call into TensorFlow; the checkpointer acts at the end of the next one.
-    assert f"step {saved_at} of epoch 2 (40 steps)" in str(stopped.value), stopped.value
+    assert f"step {saved_at} of epoch 2 (20 steps)" in str(stopped.value), stopped.value
     cut = tmp_path / "cut" / "checkpoints"
     assert tf.train.latest_checkpoint(str(cut)).endswith("ckpt-1")  # the epochs' checkpoints: only the first
     saved = tf.train.load_checkpoint(tf.train.latest_checkpoint(str(cut / "interrupted")))
@@ -76,8 +77,10 @@ def test_a_stop_mid_epoch_saves_that_step_and_the_run_resumes_exactly(tmp_path, 
     assert saved.get_tensor("epoch_step/.ATTRIBUTES/VARIABLE_VALUE") == saved_at
     assert not (tmp_path / "cut" / "results.json").exists()
 
+    capsys.readouterr()
     resumed = experiment.run(*configs("cut"), experiment=gan)
-    assert resumed["initial_epoch"] == 1 and resumed["steps"] == 80
+    assert resumed["initial_epoch"] == 1 and resumed["steps"] == 40
+    assert f"Epoch 2: resuming at step {saved_at + 1} of 20" in capsys.readouterr().out
     assert not (cut / "interrupted").exists()  # the epoch's checkpoint replaced it
     whole = _state(tf.train.latest_checkpoint(str(tmp_path / "whole" / "checkpoints")))
     again = _state(tf.train.latest_checkpoint(str(cut)))
@@ -92,7 +95,7 @@ def test_a_stop_on_an_epochs_last_step_saves_that_epoch_and_the_last_one_finishe
 
     class Interrupted(type(gan)):
         def callbacks(self, ctx, model):
-            return [*super().callbacks(ctx, model), InterruptAt(epoch=epoch, batch=38)]
+            return [*super().callbacks(ctx, model), InterruptAt(epoch=epoch, batch=18)]
 
     run_dir = tmp_path / "run"
     configs = cli.configs_from_args(gan, [*SHORT_RUN, "--steps_per_execution=1", f"--model_dir={run_dir}"])
@@ -100,7 +103,7 @@ def test_a_stop_on_an_epochs_last_step_saves_that_epoch_and_the_last_one_finishe
         with pytest.raises(interrupts.TrainingInterrupted, match="at the end of epoch 1"):
             experiment.run(*configs, experiment=Interrupted())
     else:  # the run's last step: training is complete, so the run measures and ends as usual
-        assert experiment.run(*configs, experiment=Interrupted())["steps"] == 80
+        assert experiment.run(*configs, experiment=Interrupted())["steps"] == 40
     assert tf.train.latest_checkpoint(str(run_dir / "checkpoints")).endswith(f"ckpt-{epoch + 1}")
     assert not (run_dir / "checkpoints" / "interrupted").exists()
     # The callbacks after the Checkpointer still saw the epoch end: its picture is there.
