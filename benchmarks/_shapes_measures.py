@@ -51,7 +51,7 @@ def judge_for(dataset, image_size, seed=0):
     from keras_gans import data, judges
 
     if dataset == "shapes":
-        judge = shape_head(shapes_judge())
+        judge = judges.shape_head(shapes_judge())
     else:
         judge = judges.train_digit_classifier(dataset=dataset, image_size=image_size, seed=seed)
     images, labels = data.load_arrays(dataset, split="test", image_size=image_size)
@@ -62,13 +62,6 @@ def judge_for(dataset, image_size, seed=0):
 def judge_view(dataset):
     """How :func:`judge_for`'s judge of ``dataset`` is shown images in [-1, 1]: :func:`as_judged` on shapes."""
     return as_judged if dataset == "shapes" else np.asarray
-
-
-def shape_head(full_judge):
-    """The shapes judge reduced to its shape classifier, sharing its layers (``features`` included)."""
-    import keras
-
-    return keras.Model(full_judge.inputs, full_judge.get_layer("shape").output, name=f"{full_judge.name}_shape")
 
 
 def real_sets(dataset, image_size, seed):

@@ -38,7 +38,7 @@ import tempfile
 import numpy as np
 
 from _common import ROOT, run_quiet  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import NUM_SAMPLES, as_judged, budgeted, scores, shape_head, shapes_judge
+from _shapes_measures import NUM_SAMPLES, as_judged, budgeted, scores, shapes_judge
 
 RUNS = ("dcgan", "cgan", "acgan", "infogan")
 CHUNK = 250  # samples per generator call
@@ -125,7 +125,7 @@ def judge_and_reals(image_size, cache):
 
     if "full" not in cache:
         cache["full"] = shapes_judge()
-        cache["shape"] = shape_head(cache["full"])
+        cache["shape"] = judges.shape_head(cache["full"])
         cache["extractor"] = features.LayerFeatures(cache["shape"], "features", batch_size=256)
     if image_size not in cache:
         real = {split: data.load_arrays("shapes", split=split, image_size=image_size, num_examples=NUM_SAMPLES)

@@ -18,6 +18,7 @@ from keras_gans.callbacks.logs import COVERAGE_PREFIX, is_finite
 from keras_gans.interrupts import TrainingInterrupted
 
 INTERRUPTED = "interrupted"
+RESUME_HINT = "Run the same command again to resume from there."
 
 
 class Checkpointer(keras.callbacks.Callback):
@@ -87,7 +88,7 @@ class Checkpointer(keras.callbacks.Callback):
         self._manager = None
         self._epoch = None
         self._epoch_step = None
-        self._interrupted = None  # (checkpoint, manager) of the stop's checkpoint
+        self._interrupted = None  # the CheckpointManager of the stop's checkpoint
         self._stop_requested = False
         self._stopped_at = None
         self._resumed_epoch = None
@@ -155,9 +156,9 @@ class Checkpointer(keras.callbacks.Callback):
         self._checkpoint = tf.train.Checkpoint(epoch=self._epoch, **items)
         self._manager = tf.train.CheckpointManager(self._checkpoint, self._directory,
                                                    max_to_keep=self.max_to_keep)
-        interrupted = tf.train.Checkpoint(epoch=self._epoch, epoch_step=self._epoch_step, **items)
-        self._interrupted = (interrupted, tf.train.CheckpointManager(interrupted, self.interrupted_directory,
-                                                                     max_to_keep=1))
+        self._interrupted = tf.train.CheckpointManager(
+            tf.train.Checkpoint(epoch=self._epoch, epoch_step=self._epoch_step, **items),
+            self.interrupted_directory, max_to_keep=1)
         self._attached_to = model
 
     def restore(self, model):
@@ -178,10 +179,10 @@ class Checkpointer(keras.callbacks.Callback):
         """
         self._attach(model)
         checkpoint, latest = self._checkpoint, self._manager.latest_checkpoint
-        interrupted, interrupted_path = self._interrupted[0], self._interrupted[1].latest_checkpoint
-        if interrupted_path is not None and (latest is None or _completed_epochs(interrupted_path)
-                                             >= _completed_epochs(latest)):
-            checkpoint, latest = interrupted, interrupted_path
+        interrupted = self._interrupted.latest_checkpoint
+        if interrupted is not None and (latest is None or _completed_epochs(interrupted)
+                                        >= _completed_epochs(latest)):
+            checkpoint, latest = self._interrupted.checkpoint, interrupted
         self._epoch_step.assign(0)
         if latest is None:
             return 0
@@ -234,9 +235,8 @@ class Checkpointer(keras.callbacks.Callback):
         self._attach(self.model)
         self._epoch.assign(self._current_epoch)
         self._epoch_step.assign(steps)
-        path = self._interrupted[1].save()
-        raise TrainingInterrupted(f"Training stopped at {where}, saved in {path}. Run the same command "
-                                  "again to resume from there.")
+        path = self._interrupted.save()
+        raise TrainingInterrupted(f"Training stopped at {where}, saved in {path}. {RESUME_HINT}")
 
     def on_epoch_end(self, epoch, logs=None):
         bad = _non_finite(logs)
@@ -252,7 +252,7 @@ class Checkpointer(keras.callbacks.Callback):
         shutil.rmtree(self.interrupted_directory, ignore_errors=True)  # older than this one now
         if self._stop_requested:  # the other callbacks still see this epoch's end; fit then returns
             self._stopped_at = (epoch + 1, f"Training stopped at the end of epoch {epoch + 1}, saved in {path}. "
-                                           "Run the same command again to resume from there.")
+                                           f"{RESUME_HINT}")
             self.model.stop_training = True
 
 

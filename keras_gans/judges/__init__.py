@@ -10,7 +10,7 @@
   optionally saved), which reads every attribute of a ``shapes`` image
   (:func:`predict_attributes`), its held-out :func:`judge_report`, the
   scores of generated images (:func:`attribute_scores`, :func:`caption_agreement`),
-  and its shape head for images of any size (:func:`shape_classifier`).
+  and its shape head (:func:`shape_head`; for images of any size, :func:`shape_classifier`).
 
 The measures on the judges' predictions are in :mod:`keras_gans.metrics.classes`
 and :mod:`keras_gans.metrics.attributes`.
@@ -19,9 +19,9 @@ and :mod:`keras_gans.metrics.attributes`.
 from keras_gans.judges.digits import (categorical_code_scores, class_conditional_scores, predict_classes,
                                       train_digit_classifier)
 from keras_gans.judges.shapes import (attribute_scores, caption_agreement, judge_report, predict_attributes,
-                                      shape_classifier, train_shapes_judge)
+                                      shape_classifier, shape_head, train_shapes_judge)
 from keras_gans.judges.training import train_classifier, train_heads
 
 __all__ = ["attribute_scores", "caption_agreement", "categorical_code_scores", "class_conditional_scores",
-           "judge_report", "predict_attributes", "predict_classes", "shape_classifier", "train_classifier",
-           "train_digit_classifier", "train_heads", "train_shapes_judge"]
+           "judge_report", "predict_attributes", "predict_classes", "shape_classifier", "shape_head",
+           "train_classifier", "train_digit_classifier", "train_heads", "train_shapes_judge"]
