@@ -12,7 +12,9 @@ score its own caption above captions of other classes, and each caption its
 own image. The encoder (word embeddings, a GRU averaged over the words, a
 linear map) tokenizes inside the model, so the .keras file takes raw
 strings. The report (.json next to the output) gives the top-1 retrieval
-accuracy within batches on the training and held-out splits.
+accuracy within batches on the training and held-out splits. The run saves
+itself every 100 steps and at Ctrl-C in <output name>_pretraining/; the same
+command resumes it there.
 """
 
 from keras_gans import cli  # first: it quiets TensorFlow's console before TensorFlow loads

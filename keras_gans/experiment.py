@@ -38,7 +38,6 @@ from keras_gans.experiments.base import Context, DataSpec, class_count, make_opt
 
 CONFIG_FILE = "config.json"
 FLAGS_FILE = "flags.cfg"
-STOP_MESSAGE = "Ctrl-C: stopping after this step, once its checkpoint is saved (Ctrl-C again stops at once)."
 
 
 def flag_lines(config):
@@ -219,7 +218,7 @@ def run(config, run_config=None, *, experiment=None):
     phases = [dataclasses.replace(phase, steps_per_epoch=count) for phase, count in zip(phases, steps)]
     # Workers of a multi-worker strategy would each stop at their own step: Ctrl-C stops them at once there.
     graceful = run_config.strategy != "multi_worker"
-    with interrupts.first_sigint_calls(checkpointer.request_stop, message=STOP_MESSAGE) if graceful \
+    with interrupts.first_sigint_calls(checkpointer.request_stop, message=interrupts.STOP_MESSAGE) if graceful \
             else contextlib.nullcontext():
         history = _fit_phases(model, phases, run_config, (initial_epoch, checkpointer.epoch_step), fit_callbacks)
     if guard.message:

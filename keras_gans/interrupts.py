@@ -12,6 +12,8 @@ import os
 import signal
 import threading
 
+STOP_MESSAGE = "Ctrl-C: stopping after this step, once its checkpoint is saved (Ctrl-C again stops at once)."
+
 
 class TrainingInterrupted(KeyboardInterrupt):
     """Training stopped on request after saving a checkpoint; ``str(error)`` says where and how to resume."""

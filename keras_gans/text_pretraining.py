@@ -23,19 +23,23 @@ text-to-image app takes with ``--text_encoder``), or let the app pre-train
 one on its dataset before the GAN trains.
 """
 
+import contextlib
 import dataclasses
 import json
 import os
+import shutil
+import sys
 
 import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import checks, data, distribute, judges, layers, losses, networks
+from keras_gans import callbacks, checks, data, distribute, interrupts, judges, layers, losses, networks
 from keras_gans.config import Config, ConfigError, count, data_dir_option, option, positive, power_of_two, seed_option
 
 POSITIVE_RATE = dict(check=positive, requirement="must be > 0")
 DEFAULT_PRETRAIN_STEPS = 1500
+EPOCH_STEPS = 100  # steps between two checkpoints of a pre-training
 IMAGE_ENCODERS = ("dcgan", "shapes_judge")
 
 
@@ -197,7 +201,7 @@ def image_side(settings, dataset, image_shape, seed):
 
 
 def pretrain(settings, dataset, *, data_dir=None, image_size=None, seed=0, content_key=None, evaluation_split=None,
-             verbose=0):
+             checkpoint_dir=None, checkpoint_flag="output", verbose=0):
     """Pre-trains a text encoder on a captioned dataset's training split.
 
     The vocabulary is every word of the training captions (or the
@@ -213,13 +217,23 @@ def pretrain(settings, dataset, *, data_dir=None, image_size=None, seed=0, conte
         content_key: layer from captions to int keys (the classes of the
             loss when the dataset has no labels).
         evaluation_split: a split to report the retrieval accuracies on, or None.
+        checkpoint_dir: where the pre-training saves itself every
+            :data:`EPOCH_STEPS` steps and at Ctrl-C, and resumes from; None
+            for no checkpoints (see :func:`fit_in_epochs`).
+        checkpoint_flag: the option that placed ``checkpoint_dir``, named when it cannot be resumed.
         verbose: ``fit``'s verbosity.
 
     Returns:
         ``(text_encoder, report)``: the trained encoder, frozen, and
         ``{"train": {...}, evaluation_split: {...}}`` of loss and retrieval
         accuracies (in batches of ``pretrain_batch_size``; chance is about
-        one over the batch size).
+        one over the batch size; the training figures are of the last
+        :data:`EPOCH_STEPS` steps).
+
+    Raises:
+        ConfigError: see :func:`fit_in_epochs`.
+        keras_gans.interrupts.TrainingInterrupted: at Ctrl-C, once the step's
+            checkpoint is saved (with ``checkpoint_dir``).
     """
     s = settings
     vocabulary = networks.text_encoder.build_vocabulary(data.load_captions(dataset, split="train", data_dir=data_dir),
@@ -232,9 +246,8 @@ def pretrain(settings, dataset, *, data_dir=None, image_size=None, seed=0, conte
     trainer = JointEmbedding(text_encoder, image_side(s, dataset, image_shape, seed), content_key=content_key)
     trainer.compile(optimizer=keras.optimizers.RMSprop(s.pretrain_learning_rate))
     steps = s.pretrain_steps or DEFAULT_PRETRAIN_STEPS
-    # The stream shuffles itself; shuffle=False keeps Keras from warning that it would ignore the flag.
-    history = trainer.fit(stream, epochs=1, steps_per_epoch=steps, verbose=verbose, shuffle=False)
-    report = {"train": {name: float(values[-1]) for name, values in history.history.items()},
+    history = fit_in_epochs(trainer, stream, steps, checkpoint_dir, verbose, checkpoint_flag=checkpoint_flag)
+    report = {"train": {name: float(values[-1]) for name, values in history.history.items()} if history else {},
               "steps": steps, "vocabulary_size": len(vocabulary)}
     if evaluation_split is not None:
         held_out = data.load(dataset, split=evaluation_split, shuffle=False, **load)
@@ -244,8 +257,85 @@ def pretrain(settings, dataset, *, data_dir=None, image_size=None, seed=0, conte
     return text_encoder, report
 
 
+def fit_in_epochs(trainer, stream, steps, checkpoint_dir=None, verbose=0, fit_callbacks=(), checkpoint_flag="output"):
+    """Fits ``trainer`` for ``steps`` steps of ``stream`` in epochs of :data:`EPOCH_STEPS` (the last one shorter).
+
+    With ``checkpoint_dir``, a :class:`~keras_gans.callbacks.Checkpointer`
+    saves the trainer there after every epoch and, at the first Ctrl-C, at the
+    end of the step under way (then
+    :class:`~keras_gans.interrupts.TrainingInterrupted`); a later call with
+    the same directory resumes where it stopped, skipping the batches already
+    trained on, so it ends with the weights of an unbroken pre-training.
+
+    Args:
+        trainer: a compiled ``keras.Model``.
+        stream: an endless ``tf.data.Dataset`` whose order depends on its seed only.
+        steps: training steps in all.
+        checkpoint_dir: the checkpoints' folder, or None.
+        verbose: ``fit``'s verbosity.
+        fit_callbacks: more callbacks for ``fit``, after the checkpointer.
+        checkpoint_flag: the option that placed ``checkpoint_dir``, named when it cannot be resumed.
+
+    Returns:
+        The ``History`` of the last ``fit``, or None when ``checkpoint_dir``
+        already holds all ``steps``.
+
+    Raises:
+        ConfigError: naming ``checkpoint_flag`` when ``checkpoint_dir`` holds a
+            pre-training of other networks, or ``pretrain_steps`` when it has
+            trained more steps than ``steps``.
+    """
+    epoch_steps = min(EPOCH_STEPS, steps)
+    lengths = [epoch_steps] * (steps // epoch_steps) + ([steps % epoch_steps] if steps % epoch_steps else [])
+    checkpointer = callbacks.Checkpointer(checkpoint_dir, max_to_keep=1) if checkpoint_dir else None
+    epoch, skipped = 0, 0
+    if checkpointer is not None:
+        try:
+            epoch, skipped = checkpointer.restore(trainer), checkpointer.epoch_step
+        except ValueError as error:
+            raise ConfigError(checkpoint_flag, os.fspath(checkpoint_dir), f"holds a pre-training of other networks "
+                              f"({error}): delete it to start again") from error
+    if epoch > len(lengths) or (epoch == len(lengths) and skipped) or (epoch < len(lengths)
+                                                                     and skipped >= lengths[epoch]):
+        raise ConfigError("pretrain_steps", steps, f"are fewer than the pre-training in {checkpoint_dir} has "
+                          "already trained: resume with the steps it was started with")
+    history = None
+    with interrupts.first_sigint_calls(checkpointer.request_stop, interrupts.STOP_MESSAGE) \
+            if checkpointer is not None else contextlib.nullcontext():
+        while epoch < len(lengths):
+            # One fit per run of equal epochs; a cut epoch and the shorter last one are fits of their own.
+            last = epoch + 1 if skipped or lengths[epoch] != epoch_steps else lengths.count(epoch_steps)
+            if skipped:
+                print(f"Epoch {epoch + 1}: resuming at step {skipped + 1} of {lengths[epoch]}", flush=True)
+            # The stream shuffles itself; shuffle=False keeps Keras from warning that it would ignore the flag.
+            history = trainer.fit(stream.skip(sum(lengths[:epoch]) + skipped), epochs=last, initial_epoch=epoch,
+                                  steps_per_epoch=lengths[epoch] - skipped, verbose=verbose, shuffle=False,
+                                  callbacks=[*([checkpointer] if checkpointer is not None else []),
+                                             *fit_callbacks])
+            epoch, skipped = last, 0
+            if checkpointer is not None and checkpointer.stopped_at is not None:  # a stop at an epoch's end
+                epoch = checkpointer.stopped_at[0]
+                if epoch < len(lengths):
+                    raise interrupts.TrainingInterrupted(checkpointer.stopped_at[1])
+    return history
+
+
+def checkpoint_dir_for(output):
+    """Where the pre-training of the encoder written to ``output`` (``name.keras``) saves itself: ``name_pretraining``."""
+    return output[:-len(".keras")] + "_pretraining"
+
+
+def progress_verbosity():
+    """``fit``'s verbosity: a progress bar in a terminal, one line per epoch in a log file."""
+    return 1 if sys.stdout.isatty() else 2
+
+
 def run(config):
     """Pre-trains, then writes the encoder to ``config.output`` and its report next to it (``.json``).
+
+    The pre-training saves itself in ``<output name>_pretraining/`` every
+    :data:`EPOCH_STEPS` steps and at Ctrl-C; the same command resumes it from
+    there, and the folder is removed once the encoder is written.
 
     Args:
         config: a :class:`PretrainingRun`.
@@ -259,10 +349,13 @@ def run(config):
     if not config.output.endswith(".keras"):
         raise ConfigError("output", config.output, "must be a .keras file name")
     keras.utils.set_random_seed(config.seed)
+    checkpoint_dir = checkpoint_dir_for(config.output)
     encoder, report = pretrain(config, config.dataset, data_dir=config.data_dir, image_size=config.image_size,
-                               seed=config.seed, evaluation_split=config.evaluation_split, verbose=2)
+                               seed=config.seed, evaluation_split=config.evaluation_split,
+                               checkpoint_dir=checkpoint_dir, verbose=progress_verbosity())
     os.makedirs(os.path.dirname(os.path.abspath(config.output)), exist_ok=True)
     encoder.save(config.output)
+    shutil.rmtree(checkpoint_dir, ignore_errors=True)
     report["text_encoder"] = config.output
     with open(config.output[:-len(".keras")] + ".json", "w") as file:
         json.dump(report, file, indent=2)

@@ -16,7 +16,8 @@ import tensorflow as tf
 from absl import flags
 from PIL import Image
 
-from keras_gans import cli, config, experiments, networks, text_pretraining
+from keras_gans import cli, config, data, experiments, interrupts, networks, text_pretraining
+from test_interrupts import InterruptAt
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -102,3 +103,52 @@ def test_a_pretraining_flagfile_trains_the_encoder_its_text_to_image_flagfile_us
     assert {name: getattr(run, name) for name in encoder_fields} == \
         {name: getattr(gan_config, name) for name in encoder_fields}
     assert (run.dataset, run.image_size) == (gan_run.dataset, gan_run.image_size)
+
+
+def small_trainer(folder):
+    """A compiled joint embedding of SETTINGS' sizes and the seed-0 stream of the folder's training pairs."""
+    keras.utils.set_random_seed(0)
+    stream = data.load(f"captions:{folder}", split="train", repeat=True, batch_size=16, seed=0, image_size=8)
+    trainer = text_pretraining.JointEmbedding(
+        networks.text_encoder.text_encoder(["a", "square", "it", "is", *COLORS], embedding_dim=8, word_dim=4, units=8),
+        networks.text_encoder.image_encoder((8, 8, 3), 8, base_filters=4))
+    trainer.compile(optimizer=keras.optimizers.RMSprop(1e-2))
+    return trainer, stream
+
+
+def test_a_pretraining_stopped_by_ctrl_c_resumes_to_the_weights_of_an_unbroken_one(colors_folder, tmp_path,
+                                                                                   monkeypatch, capsys):
+    monkeypatch.setattr(text_pretraining, "EPOCH_STEPS", 10)  # 25 steps: epochs of 10, 10 and 5
+    unbroken, stream = small_trainer(colors_folder)
+    text_pretraining.fit_in_epochs(unbroken, stream, 25, tmp_path / "a")
+
+    cut, stream = small_trainer(colors_folder)
+    # The SIGINT arrives after a call into TensorFlow; the checkpointer acts at the end of the next step.
+    with pytest.raises(interrupts.TrainingInterrupted, match=r"step 4 of epoch 2 \(10 steps\)"):
+        text_pretraining.fit_in_epochs(cut, stream, 25, tmp_path / "b", fit_callbacks=[InterruptAt(1, 2)])
+    with pytest.raises(config.ConfigError, match="pretrain_steps.*already trained"):
+        text_pretraining.fit_in_epochs(*small_trainer(colors_folder), 10, tmp_path / "b")
+
+    capsys.readouterr()
+    resumed, stream = small_trainer(colors_folder)  # as a new process would
+    text_pretraining.fit_in_epochs(resumed, stream, 25, tmp_path / "b")
+    assert "Epoch 2: resuming at step 5 of 10" in capsys.readouterr().out
+    assert int(resumed.optimizer.iterations) == 25
+    for a, b in zip(unbroken.get_weights(), resumed.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert text_pretraining.fit_in_epochs(resumed, stream, 25, tmp_path / "b") is None  # nothing left to train
+    other = text_pretraining.JointEmbedding(resumed.text_encoder,
+                                            networks.text_encoder.image_encoder((8, 8, 3), 8, base_filters=2))
+    other.compile(optimizer=keras.optimizers.RMSprop(1e-2))
+    with pytest.raises(config.ConfigError, match="`output`=.*holds a pre-training of other networks"):
+        text_pretraining.fit_in_epochs(other, stream, 25, tmp_path / "b")
+
+
+def test_the_app_run_writes_the_encoder_and_removes_its_pretraining_checkpoints(colors_folder, tmp_path):
+    output = tmp_path / "encoder.keras"
+    run = text_pretraining.PretrainingRun(dataset=f"captions:{colors_folder}", image_size=8, pretrain_steps=12,
+                                          output=str(output), **SETTINGS)
+    report = text_pretraining.run(run)
+    assert report["steps"] == 12 and output.is_file() and (tmp_path / "encoder.json").is_file()
+    assert text_pretraining.checkpoint_dir_for(str(output)) == str(tmp_path / "encoder_pretraining")
+    assert not (tmp_path / "encoder_pretraining").exists()
