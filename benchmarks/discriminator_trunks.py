@@ -111,6 +111,7 @@ def main():
         parser.error(f"--trunks={options.trunks}: unknown {sorted(set(names) - set(TRUNKS))}; choose from "
                      f"{','.join(TRUNKS)}.")
     command = (f"python benchmarks/discriminator_trunks.py --seed={options.seed} --steps={options.steps} "
+               f"--every={options.every} --test_examples={options.test_examples} "
                f"--learning_rates={options.learning_rates} --trunks={options.trunks}")
     lines = []
     for rate in rates:

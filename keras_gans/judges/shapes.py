@@ -157,6 +157,8 @@ def _trained_judge(image_size, seed, num_examples, epochs, cache_dir):
         if os.path.isfile(path):
             judge.load_weights(path)
             return judge
+    print(f"Training the shapes judge: {image_size} px, {num_examples:,} images, {epochs} epochs "
+          f"(about a minute at the default 64 px and 16,000 images).", flush=True)
     images = shapes.split_images("train", image_size, num_examples)
     targets = judge_targets({name: values[:num_examples] for name, values in shapes.split_attributes().items()})
     train_heads(judge, images, targets, judge_losses(), seed=seed, epochs=epochs, batch_size=_BATCH,
