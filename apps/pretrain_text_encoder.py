@@ -14,7 +14,7 @@ linear map) tokenizes inside the model, so the .keras file takes raw
 strings. The report (.json next to the output) gives the top-1 retrieval
 accuracy within batches on the training and held-out splits. The run saves
 itself every 100 steps and at Ctrl-C in <output name>_pretraining/; the same
-command resumes it there.
+command resumes it there, and the folder goes once the encoder is written.
 """
 
 from keras_gans import cli  # first: it quiets TensorFlow's console before TensorFlow loads

@@ -32,6 +32,7 @@ import sys
 
 import keras
 import tensorflow as tf
+from absl import logging
 from keras import ops
 
 from keras_gans import callbacks, checks, data, distribute, interrupts, judges, layers, losses, networks
@@ -201,7 +202,7 @@ def image_side(settings, dataset, image_shape, seed):
 
 
 def pretrain(settings, dataset, *, data_dir=None, image_size=None, seed=0, content_key=None, evaluation_split=None,
-             checkpoint_dir=None, checkpoint_flag="output", verbose=0):
+             checkpoints=None, verbose=0):
     """Pre-trains a text encoder on a captioned dataset's training split.
 
     The vocabulary is every word of the training captions (or the
@@ -217,23 +218,23 @@ def pretrain(settings, dataset, *, data_dir=None, image_size=None, seed=0, conte
         content_key: layer from captions to int keys (the classes of the
             loss when the dataset has no labels).
         evaluation_split: a split to report the retrieval accuracies on, or None.
-        checkpoint_dir: where the pre-training saves itself every
-            :data:`EPOCH_STEPS` steps and at Ctrl-C, and resumes from; None
-            for no checkpoints (see :func:`fit_in_epochs`).
-        checkpoint_flag: the option that placed ``checkpoint_dir``, named when it cannot be resumed.
+        checkpoints: where the pre-training saves itself every
+            :data:`EPOCH_STEPS` steps and at Ctrl-C, and resumes from (a
+            :class:`Checkpoints`); None for no checkpoints (see :func:`fit_in_epochs`).
         verbose: ``fit``'s verbosity.
 
     Returns:
         ``(text_encoder, report)``: the trained encoder, frozen, and
         ``{"train": {...}, evaluation_split: {...}}`` of loss and retrieval
         accuracies (in batches of ``pretrain_batch_size``; chance is about
-        one over the batch size; the training figures are of the last
-        :data:`EPOCH_STEPS` steps).
+        one over the batch size; the training figures are Keras's averages
+        over the last epoch trained, at most :data:`EPOCH_STEPS` steps, and
+        absent when a resume found the pre-training complete).
 
     Raises:
         ConfigError: see :func:`fit_in_epochs`.
         keras_gans.interrupts.TrainingInterrupted: at Ctrl-C, once the step's
-            checkpoint is saved (with ``checkpoint_dir``).
+            checkpoint is saved (with ``checkpoints``).
     """
     s = settings
     vocabulary = networks.text_encoder.build_vocabulary(data.load_captions(dataset, split="train", data_dir=data_dir),
@@ -246,7 +247,7 @@ def pretrain(settings, dataset, *, data_dir=None, image_size=None, seed=0, conte
     trainer = JointEmbedding(text_encoder, image_side(s, dataset, image_shape, seed), content_key=content_key)
     trainer.compile(optimizer=keras.optimizers.RMSprop(s.pretrain_learning_rate))
     steps = s.pretrain_steps or DEFAULT_PRETRAIN_STEPS
-    history = fit_in_epochs(trainer, stream, steps, checkpoint_dir, verbose, checkpoint_flag=checkpoint_flag)
+    history = fit_in_epochs(trainer, stream, steps, checkpoints, verbose)
     report = {"train": {name: float(values[-1]) for name, values in history.history.items()} if history else {},
               "steps": steps, "vocabulary_size": len(vocabulary)}
     if evaluation_split is not None:
@@ -257,48 +258,55 @@ def pretrain(settings, dataset, *, data_dir=None, image_size=None, seed=0, conte
     return text_encoder, report
 
 
-def fit_in_epochs(trainer, stream, steps, checkpoint_dir=None, verbose=0, fit_callbacks=(), checkpoint_flag="output"):
+@dataclasses.dataclass(frozen=True)
+class Checkpoints:
+    """Where a pre-training saves itself, and the option that placed it there (named in errors).
+
+    Attributes:
+        directory: the checkpoints' folder.
+        option: the option whose value placed it (``output``, ``model_dir``).
+        value: that option's value.
+        resume: resume a pre-training found there; if False, finding one is an error (``--noresume``).
+    """
+
+    directory: str
+    option: str
+    value: str
+    resume: bool = True
+
+
+def fit_in_epochs(trainer, stream, steps, checkpoints=None, verbose=0, fit_callbacks=()):
     """Fits ``trainer`` for ``steps`` steps of ``stream`` in epochs of :data:`EPOCH_STEPS` (the last one shorter).
 
-    With ``checkpoint_dir``, a :class:`~keras_gans.callbacks.Checkpointer`
-    saves the trainer there after every epoch and, at the first Ctrl-C, at the
-    end of the step under way (then
-    :class:`~keras_gans.interrupts.TrainingInterrupted`); a later call with
-    the same directory resumes where it stopped, skipping the batches already
-    trained on, so it ends with the weights of an unbroken pre-training.
+    With ``checkpoints``, a :class:`~keras_gans.callbacks.Checkpointer`
+    saves the trainer in ``checkpoints.directory`` after every epoch and, at
+    the first Ctrl-C, at the end of the step under way (then
+    :class:`~keras_gans.interrupts.TrainingInterrupted`, also when that step
+    ends the pre-training); a later call with the same folder resumes where it
+    stopped, skipping the batches already trained on, so it ends with the
+    weights of an unbroken pre-training.
 
     Args:
         trainer: a compiled ``keras.Model``.
         stream: an endless ``tf.data.Dataset`` whose order depends on its seed only.
         steps: training steps in all.
-        checkpoint_dir: the checkpoints' folder, or None.
+        checkpoints: a :class:`Checkpoints`, or None.
         verbose: ``fit``'s verbosity.
         fit_callbacks: more callbacks for ``fit``, after the checkpointer.
-        checkpoint_flag: the option that placed ``checkpoint_dir``, named when it cannot be resumed.
 
     Returns:
-        The ``History`` of the last ``fit``, or None when ``checkpoint_dir``
-        already holds all ``steps``.
+        The ``History`` of the last ``fit``, or None when the folder already
+        holds all ``steps``.
 
     Raises:
-        ConfigError: naming ``checkpoint_flag`` when ``checkpoint_dir`` holds a
-            pre-training of other networks, or ``pretrain_steps`` when it has
-            trained more steps than ``steps``.
+        ConfigError: naming ``checkpoints.option`` when the folder holds a
+            pre-training of other networks or ``resume`` is False, or
+            ``pretrain_steps`` when its steps do not fit ``steps``.
     """
     epoch_steps = min(EPOCH_STEPS, steps)
     lengths = [epoch_steps] * (steps // epoch_steps) + ([steps % epoch_steps] if steps % epoch_steps else [])
-    checkpointer = callbacks.Checkpointer(checkpoint_dir, max_to_keep=1) if checkpoint_dir else None
-    epoch, skipped = 0, 0
-    if checkpointer is not None:
-        try:
-            epoch, skipped = checkpointer.restore(trainer), checkpointer.epoch_step
-        except ValueError as error:
-            raise ConfigError(checkpoint_flag, os.fspath(checkpoint_dir), f"holds a pre-training of other networks "
-                              f"({error}): delete it to start again") from error
-    if epoch > len(lengths) or (epoch == len(lengths) and skipped) or (epoch < len(lengths)
-                                                                     and skipped >= lengths[epoch]):
-        raise ConfigError("pretrain_steps", steps, f"are fewer than the pre-training in {checkpoint_dir} has "
-                          "already trained: resume with the steps it was started with")
+    checkpointer = callbacks.Checkpointer(checkpoints.directory, max_to_keep=1) if checkpoints else None
+    epoch, skipped = _resume_point(checkpointer, trainer, checkpoints, lengths) if checkpoints else (0, 0)
     history = None
     with interrupts.first_sigint_calls(checkpointer.request_stop, interrupts.STOP_MESSAGE) \
             if checkpointer is not None else contextlib.nullcontext():
@@ -314,10 +322,30 @@ def fit_in_epochs(trainer, stream, steps, checkpoint_dir=None, verbose=0, fit_ca
                                              *fit_callbacks])
             epoch, skipped = last, 0
             if checkpointer is not None and checkpointer.stopped_at is not None:  # a stop at an epoch's end
-                epoch = checkpointer.stopped_at[0]
-                if epoch < len(lengths):
-                    raise interrupts.TrainingInterrupted(checkpointer.stopped_at[1])
+                raise interrupts.TrainingInterrupted(checkpointer.stopped_at[1])
     return history
+
+
+def _resume_point(checkpointer, trainer, checkpoints, lengths):
+    """``(epochs done, steps of the next)`` of the pre-training saved in ``checkpoints.directory``; (0, 0) if none."""
+    # The optimizer's slots exist before the restore, so none is left to a deferred one that a refusal never makes.
+    trainer.optimizer.build(trainer.trainable_variables)
+    try:
+        epoch = checkpointer.restore(trainer)
+    except ValueError as error:
+        logging.warning("%s", error)
+        raise ConfigError(checkpoints.option, checkpoints.value, f"holds a pre-training of other networks in "
+                          f"{checkpoints.directory}: delete that folder to start again") from None
+    skipped, trained = checkpointer.epoch_step, int(trainer.optimizer.iterations)
+    if trained and not checkpoints.resume:
+        raise ConfigError(checkpoints.option, checkpoints.value, f"holds a pre-training of {trained} steps in "
+                          f"{checkpoints.directory} and --noresume was given: delete that folder")
+    if trained != sum(lengths[:epoch]) + skipped or trained > sum(lengths) or (epoch < len(lengths)
+                                                                               and skipped >= lengths[epoch]):
+        raise ConfigError("pretrain_steps", sum(lengths), f"do not fit the pre-training in {checkpoints.directory}, "
+                          f"which trained {trained} steps: resume with the steps it was started with (text2image's "
+                          "default follows the GAN's steps) or delete that folder")
+    return epoch, skipped
 
 
 def checkpoint_dir_for(output):
@@ -349,13 +377,13 @@ def run(config):
     if not config.output.endswith(".keras"):
         raise ConfigError("output", config.output, "must be a .keras file name")
     keras.utils.set_random_seed(config.seed)
-    checkpoint_dir = checkpoint_dir_for(config.output)
+    checkpoints = Checkpoints(checkpoint_dir_for(config.output), "output", config.output)
     encoder, report = pretrain(config, config.dataset, data_dir=config.data_dir, image_size=config.image_size,
                                seed=config.seed, evaluation_split=config.evaluation_split,
-                               checkpoint_dir=checkpoint_dir, verbose=progress_verbosity())
+                               checkpoints=checkpoints, verbose=progress_verbosity())
     os.makedirs(os.path.dirname(os.path.abspath(config.output)), exist_ok=True)
     encoder.save(config.output)
-    shutil.rmtree(checkpoint_dir, ignore_errors=True)
+    shutil.rmtree(checkpoints.directory, ignore_errors=True)
     report["text_encoder"] = config.output
     with open(config.output[:-len(".keras")] + ".json", "w") as file:
         json.dump(report, file, indent=2)

@@ -116,32 +116,50 @@ def small_trainer(folder):
     return trainer, stream
 
 
+def places(root, **options):
+    """Checkpoints of a pre-training in ``root/<name>``, placed by an ``--output`` of that name."""
+    return lambda name: text_pretraining.Checkpoints(str(root / name), "output", f"{name}.keras", **options)
+
+
 def test_a_pretraining_stopped_by_ctrl_c_resumes_to_the_weights_of_an_unbroken_one(colors_folder, tmp_path,
                                                                                    monkeypatch, capsys):
     monkeypatch.setattr(text_pretraining, "EPOCH_STEPS", 10)  # 25 steps: epochs of 10, 10 and 5
+    place = places(tmp_path)
     unbroken, stream = small_trainer(colors_folder)
-    text_pretraining.fit_in_epochs(unbroken, stream, 25, tmp_path / "a")
+    text_pretraining.fit_in_epochs(unbroken, stream, 25, place("a"))
 
     cut, stream = small_trainer(colors_folder)
     # The SIGINT arrives after a call into TensorFlow; the checkpointer acts at the end of the next step.
     with pytest.raises(interrupts.TrainingInterrupted, match=r"step 4 of epoch 2 \(10 steps\)"):
-        text_pretraining.fit_in_epochs(cut, stream, 25, tmp_path / "b", fit_callbacks=[InterruptAt(1, 2)])
-    with pytest.raises(config.ConfigError, match="pretrain_steps.*already trained"):
-        text_pretraining.fit_in_epochs(*small_trainer(colors_folder), 10, tmp_path / "b")
+        text_pretraining.fit_in_epochs(cut, stream, 25, place("b"), fit_callbacks=[InterruptAt(1, 2)])
+    # 14 steps trained: other totals cut the epochs elsewhere (20: 10 + 10 would fit; 12: 10 + 2 would not).
+    with pytest.raises(config.ConfigError, match="`pretrain_steps`=12 do not fit .* which trained 14 steps"):
+        text_pretraining.fit_in_epochs(*small_trainer(colors_folder), 12, place("b"))
+    with pytest.raises(config.ConfigError, match="`output`='b.keras' holds a pre-training of 14 steps .*--noresume"):
+        text_pretraining.fit_in_epochs(*small_trainer(colors_folder), 25, places(tmp_path, resume=False)("b"))
 
     capsys.readouterr()
     resumed, stream = small_trainer(colors_folder)  # as a new process would
-    text_pretraining.fit_in_epochs(resumed, stream, 25, tmp_path / "b")
+    text_pretraining.fit_in_epochs(resumed, stream, 25, place("b"))
     assert "Epoch 2: resuming at step 5 of 10" in capsys.readouterr().out
     assert int(resumed.optimizer.iterations) == 25
     for a, b in zip(unbroken.get_weights(), resumed.get_weights()):
         np.testing.assert_array_equal(a, b)
-    assert text_pretraining.fit_in_epochs(resumed, stream, 25, tmp_path / "b") is None  # nothing left to train
+    assert text_pretraining.fit_in_epochs(resumed, stream, 25, place("b")) is None  # nothing left to train
     other = text_pretraining.JointEmbedding(resumed.text_encoder,
                                             networks.text_encoder.image_encoder((8, 8, 3), 8, base_filters=2))
     other.compile(optimizer=keras.optimizers.RMSprop(1e-2))
-    with pytest.raises(config.ConfigError, match="`output`=.*holds a pre-training of other networks"):
-        text_pretraining.fit_in_epochs(other, stream, 25, tmp_path / "b")
+    with pytest.raises(config.ConfigError, match="`output`='b.keras' holds a pre-training of other networks"):
+        text_pretraining.fit_in_epochs(other, stream, 25, place("b"))
+
+
+def test_a_ctrl_c_on_the_last_pretraining_step_stops_once_it_is_saved(colors_folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(text_pretraining, "EPOCH_STEPS", 10)
+    place = places(tmp_path)
+    trainer, stream = small_trainer(colors_folder)
+    with pytest.raises(interrupts.TrainingInterrupted, match="at the end of epoch 2"):  # the signal after step 19
+        text_pretraining.fit_in_epochs(trainer, stream, 20, place("c"), fit_callbacks=[InterruptAt(1, 8)])
+    assert text_pretraining.fit_in_epochs(*small_trainer(colors_folder), 20, place("c")) is None  # all saved
 
 
 def test_the_app_run_writes_the_encoder_and_removes_its_pretraining_checkpoints(colors_folder, tmp_path):

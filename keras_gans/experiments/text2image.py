@@ -97,19 +97,20 @@ class TextToImageExperiment(Experiment):
         if path and os.path.isfile(path):
             return _read_encoder(path, "model_dir")
         steps = c.pretrain_steps or min(text_pretraining.DEFAULT_PRETRAIN_STEPS, ctx.total_steps)
-        checkpoint_dir = text_pretraining.checkpoint_dir_for(path) if path else None
+        checkpoints = text_pretraining.Checkpoints(text_pretraining.checkpoint_dir_for(path), "model_dir",
+                                                   ctx.model_dir, resume=run.resume) if path else None
         print(f"Pre-training the text encoder phi: {steps} steps of the joint embedding.", flush=True)
         encoder, report = text_pretraining.pretrain(c.replace(pretrain_steps=steps), run.dataset,
                                                     data_dir=run.data_dir, image_size=run.image_size,
                                                     seed=run.seed, content_key=content_key(run.dataset),
-                                                    checkpoint_dir=checkpoint_dir, checkpoint_flag="model_dir",
+                                                    checkpoints=checkpoints,
                                                     verbose=text_pretraining.progress_verbosity())
         if path:
             os.makedirs(ctx.model_dir, exist_ok=True)
             encoder.save(path)
             with open(os.path.join(ctx.model_dir, "text_encoder.json"), "w") as file:
                 json.dump(report, file, indent=2)
-            shutil.rmtree(checkpoint_dir, ignore_errors=True)
+            shutil.rmtree(checkpoints.directory, ignore_errors=True)
         return encoder
 
     def build(self, ctx):
