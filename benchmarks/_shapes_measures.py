@@ -24,13 +24,11 @@ JUDGE_SIZE = 64
 
 
 def as_judged(images):
-    """Images in [-1, 1] as the judge sees them: bicubically upsampled to :data:`JUDGE_SIZE` when smaller."""
-    import tensorflow as tf
+    """Images in [-1, 1] as the judge sees them: at 64 px (:data:`JUDGE_SIZE`), resized by
+    :func:`keras_gans.judges.shapes.resized_for_judge` (bicubically upsampled when smaller)."""
+    from keras_gans.judges import shapes as shapes_judges
 
-    images = np.asarray(images, np.float32)
-    if images.shape[1] >= JUDGE_SIZE:
-        return images
-    return np.clip(tf.image.resize(images, (JUDGE_SIZE, JUDGE_SIZE), method="bicubic").numpy(), -1.0, 1.0)
+    return np.asarray(shapes_judges.resized_for_judge(np.asarray(images, np.float32)))
 
 
 def shapes_judge():

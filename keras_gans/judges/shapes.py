@@ -15,6 +15,7 @@ import os
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from keras_gans import checks
 from keras_gans.data import shapes
@@ -206,11 +207,23 @@ def shape_classifier(image_size, *, seed=0, cache_dir=None, **training):
     if image_size == shapes.DEFAULT_IMAGE_SIZE:
         return head
     images = keras.Input((image_size, image_size, 3), name="images")
-    interpolation = "bicubic" if image_size < shapes.DEFAULT_IMAGE_SIZE else "area"
-    x = keras.layers.Resizing(shapes.DEFAULT_IMAGE_SIZE, shapes.DEFAULT_IMAGE_SIZE, interpolation=interpolation,
-                              name="to_judge_size")(images)
-    x = keras.layers.Lambda(lambda v: keras.ops.clip(v, -1.0, 1.0), name="clip")(x)
+    x = keras.layers.Lambda(resized_for_judge, name="to_judge_size")(images)
     return keras.Model(images, head(x), name=f"shape_classifier_{image_size}px")
+
+
+def resized_for_judge(images):
+    """Images ``[N, size, size, 3]`` in [-1, 1] at the judge's default 64 px, as :func:`shape_classifier` shows them.
+
+    Smaller images are upsampled bicubically, larger ones averaged by area,
+    then clipped to [-1, 1] (bicubic overshoots); 64-px images are returned
+    as they are.
+    """
+    size = images.shape[1]
+    if size == shapes.DEFAULT_IMAGE_SIZE:
+        return images
+    resized = tf.image.resize(images, (shapes.DEFAULT_IMAGE_SIZE, shapes.DEFAULT_IMAGE_SIZE),
+                              method="bicubic" if size < shapes.DEFAULT_IMAGE_SIZE else "area")
+    return tf.clip_by_value(resized, -1.0, 1.0)
 
 
 def _angle_error(predicted_vector, rotation, shape):
