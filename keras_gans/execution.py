@@ -27,7 +27,11 @@ computes (up to float rounding):
   the end of each execution. Under a strategy with several replicas it is 1:
   Keras's loop of several steps fails on a distributed iterator (on two
   logical CPUs), and the run says so once.
+
+:func:`fit_verbosity` is how every ``fit`` of the project shows its progress.
 """
+
+import sys
 
 from absl import logging
 
@@ -107,3 +111,8 @@ def steps_per_execution(requested, steps_per_epoch, points=False, replicas=1):
                   f"executions, and {chosen} is the largest count that divides the {steps_per_epoch} "
                   "steps of an epoch.")
     return chosen
+
+
+def fit_verbosity():
+    """``fit``'s verbosity: a progress bar in a terminal, one line per epoch in a log file."""
+    return 1 if sys.stdout.isatty() else 2

@@ -276,8 +276,7 @@ def _fit_phases(model, phases, run_config, resume_at, fit_callbacks):
                               "batch size and steps per epoch it was trained with")
         if len(phases) > 1:
             model.enter_phase(index, phase)
-        if skipped:  # the rest of the epoch a stop cut short (Keras numbers this short fit's epochs N/N)
-            print(f"Epoch {done + 1}: resuming at step {skipped + 1} of {phase.steps_per_epoch}", flush=True)
+        if skipped:  # the rest of the epoch a stop cut short (the Checkpointer says where it resumes)
             history = _fit_epochs(model, run_config, phase, start, done, done + 1, skipped, fit_callbacks)
             done += 1
             if model.stop_training:  # the non-finite guard, or a stop at the epoch's end
@@ -300,9 +299,9 @@ def _fit_epochs(model, run_config, phase, phase_start, first, end, skipped, fit_
         replicas=model.distribute_strategy.num_replicas_in_sync)
     model.steps_per_execution = math.gcd(per_execution, steps)  # the executions of an unbroken epoch
     model.make_train_function(force=True)
-    # A progress bar in a terminal, one line per epoch in a log file; the stream shuffles itself.
+    # The stream shuffles itself; shuffle=False keeps Keras from warning that it would ignore the flag.
     return model.fit(stream, epochs=end, steps_per_epoch=steps, initial_epoch=first, callbacks=fit_callbacks,
-                     verbose=1 if sys.stdout.isatty() else 2, shuffle=False)
+                     verbose=execution.fit_verbosity(), shuffle=False)
 
 
 def read_run(model_dir):

@@ -28,14 +28,13 @@ import dataclasses
 import json
 import os
 import shutil
-import sys
 
 import keras
 import tensorflow as tf
 from absl import logging
 from keras import ops
 
-from keras_gans import callbacks, checks, data, distribute, interrupts, judges, layers, losses, networks
+from keras_gans import callbacks, checks, data, distribute, execution, interrupts, judges, layers, losses, networks
 from keras_gans.config import Config, ConfigError, count, data_dir_option, option, positive, power_of_two, seed_option
 
 POSITIVE_RATE = dict(check=positive, requirement="must be > 0")
@@ -313,8 +312,6 @@ def fit_in_epochs(trainer, stream, steps, checkpoints=None, verbose=0, fit_callb
         while epoch < len(lengths):
             # One fit per run of equal epochs; a cut epoch and the shorter last one are fits of their own.
             last = epoch + 1 if skipped or lengths[epoch] != epoch_steps else lengths.count(epoch_steps)
-            if skipped:
-                print(f"Epoch {epoch + 1}: resuming at step {skipped + 1} of {lengths[epoch]}", flush=True)
             # The stream shuffles itself; shuffle=False keeps Keras from warning that it would ignore the flag.
             history = trainer.fit(stream.skip(sum(lengths[:epoch]) + skipped), epochs=last, initial_epoch=epoch,
                                   steps_per_epoch=lengths[epoch] - skipped, verbose=verbose, shuffle=False,
@@ -353,11 +350,6 @@ def checkpoint_dir_for(output):
     return output[:-len(".keras")] + "_pretraining"
 
 
-def progress_verbosity():
-    """``fit``'s verbosity: a progress bar in a terminal, one line per epoch in a log file."""
-    return 1 if sys.stdout.isatty() else 2
-
-
 def run(config):
     """Pre-trains, then writes the encoder to ``config.output`` and its report next to it (``.json``).
 
@@ -380,7 +372,7 @@ def run(config):
     checkpoints = Checkpoints(checkpoint_dir_for(config.output), "output", config.output)
     encoder, report = pretrain(config, config.dataset, data_dir=config.data_dir, image_size=config.image_size,
                                seed=config.seed, evaluation_split=config.evaluation_split,
-                               checkpoints=checkpoints, verbose=progress_verbosity())
+                               checkpoints=checkpoints, verbose=execution.fit_verbosity())
     os.makedirs(os.path.dirname(os.path.abspath(config.output)), exist_ok=True)
     encoder.save(config.output)
     shutil.rmtree(checkpoints.directory, ignore_errors=True)

@@ -61,7 +61,8 @@ class Checkpointer(keras.callbacks.Callback):
     :meth:`restore` takes that checkpoint when it is newer than the last
     epoch's and sets :attr:`epoch_step`; the run then trains the rest of that
     epoch on the batches an unbroken run would (see
-    ``keras_gans.experiment``). The next epoch's checkpoint removes it. The
+    ``keras_gans.experiment``), and the Checkpointer prints where in the
+    epoch it goes on (``Epoch 2: resuming at step 12 of 20``). The next epoch's checkpoint removes it. The
     epochs' checkpoints keep the layout they always had, so runs saved before
     keep resuming.
 
@@ -216,9 +217,13 @@ class Checkpointer(keras.callbacks.Callback):
         self._attach(model)
 
     def on_epoch_begin(self, epoch, logs=None):
-        # A resumed epoch that a stop cut short: its fit trains only the rest of it.
+        # A resumed epoch that a stop cut short: its fit trains only the rest of it (Keras numbers that fit's
+        # epochs N/N, so the line says where in the epoch it goes on).
         self._current_epoch = epoch
         self._offset = self.epoch_step if epoch == self._resumed_epoch else 0
+        if self._offset and self.params.get("steps") is not None:
+            print(f"Epoch {epoch + 1}: resuming at step {self._offset + 1} of {self._offset + self.params['steps']}",
+                  flush=True)
 
     def on_train_batch_end(self, batch, logs=None):
         total = self.params.get("steps")  # None for a stream of unknown length

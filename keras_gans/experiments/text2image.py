@@ -17,7 +17,7 @@ import shutil
 
 import keras
 
-from keras_gans import callbacks, data, layers, models, networks, text_pretraining
+from keras_gans import callbacks, data, execution, layers, models, networks, text_pretraining
 from keras_gans.config import ConfigError, amount, count, option
 from keras_gans.data import shapes_captions
 from keras_gans.experiments.base import Experiment, ema_decay_option
@@ -104,7 +104,7 @@ class TextToImageExperiment(Experiment):
                                                     data_dir=run.data_dir, image_size=run.image_size,
                                                     seed=run.seed, content_key=content_key(run.dataset),
                                                     checkpoints=checkpoints,
-                                                    verbose=text_pretraining.progress_verbosity())
+                                                    verbose=execution.fit_verbosity())
         if path:
             os.makedirs(ctx.model_dir, exist_ok=True)
             encoder.save(path)
