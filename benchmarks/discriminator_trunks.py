@@ -20,7 +20,12 @@ on its class head alone with
 softmax cross-entropy on the real 32-px training images labelled by shape
 (batches of 32, Adam with beta_1 = 0.5, at each ``--learning_rates``); the
 held-out accuracy on the first ``--test_examples`` test images (chance 1/6)
-is read every ``--every`` steps. ``--trunks`` picks some of them.
+is read every ``--every`` steps, beside the training accuracy over those
+steps (a trunk that stays low on both underfits; it is not memorizing).
+``keras_dcgan`` is the DCGAN trunk written with Keras's own layers (the same
+widths, kernels, batch normalization and activations, not the project's
+blocks): the reference that tells a slow trunk from a fault in the
+project's layers. ``--trunks`` picks some of them.
 
 Prints one JSON line per trunk and rate, and a summary; appends them to
 ``benchmarks/results/discriminator_trunks.jsonl`` with ``--record``. The
@@ -47,7 +52,7 @@ from keras_gans.networks import biggan, conditional  # noqa: E402
 
 RESULTS = os.path.join(ROOT, "benchmarks", "results", "discriminator_trunks.jsonl")
 TRUNKS = {"dcgan": ("dcgan", False), "dcgan_sn": ("dcgan", True), "pooled": ("pooled", False),
-          "pooled_sn": ("pooled", True), "biggan": ("biggan", True)}
+          "pooled_sn": ("pooled", True), "biggan": ("biggan", True), "keras_dcgan": ("keras_dcgan", False)}
 IMAGE_SIZE = 32
 
 
@@ -68,14 +73,31 @@ def shape_reader(trunk, spectral_norm, seed):
         logits = keras.layers.Dense(6, name="class_logits")(full.get_layer("features").output)
         return keras.Model(images, logits, name="biggan_shape_reader")
     config, _ = flagfile_config("acgan")
+    if trunk == "keras_dcgan":
+        return keras_dcgan_reader(config.base_filters)
     full = conditional.auxiliary_classifier_discriminator((IMAGE_SIZE, IMAGE_SIZE, 3), 6,
                                                           base_filters=config.base_filters,
                                                           spectral_norm=spectral_norm, trunk=trunk)
     return keras.Model(full.inputs, full.outputs[1], name=f"{trunk}_shape_reader")
 
 
+def keras_dcgan_reader(base_filters):
+    """The DCGAN trunk and a class head in plain Keras layers: 4x4 stride-2 convolutions doubling from
+    ``base_filters``, batch normalization after all but the first, LeakyReLU 0.2, flattened, linear."""
+    images = keras.Input((IMAGE_SIZE, IMAGE_SIZE, 3), name="images")
+    x, filters = images, base_filters
+    for block in range(3):  # 32 -> 4 px
+        x = keras.layers.Conv2D(filters, 4, strides=2, padding="same", use_bias=block == 0)(x)
+        if block:
+            x = keras.layers.BatchNormalization()(x)
+        x = keras.layers.LeakyReLU(0.2)(x)
+        filters *= 2
+    logits = keras.layers.Dense(6, name="class_logits")(keras.layers.Flatten()(x))
+    return keras.Model(images, logits, name="keras_dcgan_shape_reader")
+
+
 def learning_curve(trunk, spectral_norm, learning_rate, options):
-    """Held-out accuracies of one trunk every ``options.every`` steps, and the seconds it took."""
+    """Held-out and training accuracies of one trunk every ``options.every`` steps, and the seconds it took."""
     reader = shape_reader(trunk, spectral_norm, options.seed)
     reader.compile(optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
                    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
@@ -86,7 +108,8 @@ def learning_curve(trunk, spectral_norm, learning_rate, options):
     started = time.time()
     history = reader.fit(train, validation_data=test, epochs=options.steps // options.every,
                          steps_per_epoch=options.every, verbose=0, shuffle=False)
-    return [round(float(value), 4) for value in history.history["val_accuracy"]], round(time.time() - started, 1)
+    curves = [[round(float(value), 4) for value in history.history[name]] for name in ("val_accuracy", "accuracy")]
+    return *curves, round(time.time() - started, 1)
 
 
 def main():
@@ -116,10 +139,10 @@ def main():
     lines = []
     for rate in rates:
         for trunk, spectral_norm in (TRUNKS[name] for name in names):
-            accuracies, seconds = learning_curve(trunk, spectral_norm, rate, options)
+            accuracies, training, seconds = learning_curve(trunk, spectral_norm, rate, options)
             line = {"trunk": trunk, "spectral_norm": spectral_norm, "learning_rate": rate, "seed": options.seed,
                     "steps": list(range(options.every, options.steps + 1, options.every)),
-                    "held_out_accuracy": accuracies, "seconds": seconds}
+                    "held_out_accuracy": accuracies, "train_accuracy": training, "seconds": seconds}
             lines.append(line)
             print(json.dumps(line), flush=True)
     final = {(line["trunk"], line["spectral_norm"]): line["held_out_accuracy"][-1]
