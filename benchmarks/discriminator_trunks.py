@@ -39,6 +39,7 @@ are both run, the Keras-layer reference ends less than ``REFERENCE_MARGIN``
 
 import argparse
 import json
+import math
 import os
 import sys
 import time
@@ -89,7 +90,7 @@ def keras_dcgan_reader(base_filters):
     ``base_filters``, batch normalization after all but the first, LeakyReLU 0.2, flattened, linear."""
     images = keras.Input((IMAGE_SIZE, IMAGE_SIZE, 3), name="images")
     x, filters = images, base_filters
-    for block in range(3):  # 32 -> 4 px
+    for block in range(int(math.log2(IMAGE_SIZE // 4))):  # stride-2 blocks down to a 4x4 map
         x = keras.layers.Conv2D(filters, 4, strides=2, padding="same", use_bias=block == 0)(x)
         if block:
             x = keras.layers.BatchNormalization()(x)

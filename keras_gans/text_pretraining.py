@@ -306,6 +306,7 @@ def fit_in_epochs(trainer, stream, steps, checkpoints=None, verbose=0, fit_callb
     lengths = [epoch_steps] * (steps // epoch_steps) + ([steps % epoch_steps] if steps % epoch_steps else [])
     checkpointer = callbacks.Checkpointer(checkpoints.directory, max_to_keep=1) if checkpoints else None
     epoch, skipped = _resume_point(checkpointer, trainer, checkpoints, lengths) if checkpoints else (0, 0)
+    fit_callbacks = [checkpointer, *fit_callbacks] if checkpointer is not None else list(fit_callbacks)
     history = None
     with interrupts.first_sigint_calls(checkpointer.request_stop, interrupts.STOP_MESSAGE) \
             if checkpointer is not None else contextlib.nullcontext():
@@ -315,8 +316,7 @@ def fit_in_epochs(trainer, stream, steps, checkpoints=None, verbose=0, fit_callb
             # The stream shuffles itself; shuffle=False keeps Keras from warning that it would ignore the flag.
             history = trainer.fit(stream.skip(sum(lengths[:epoch]) + skipped), epochs=last, initial_epoch=epoch,
                                   steps_per_epoch=lengths[epoch] - skipped, verbose=verbose, shuffle=False,
-                                  callbacks=[*([checkpointer] if checkpointer is not None else []),
-                                             *fit_callbacks])
+                                  callbacks=fit_callbacks)
             epoch, skipped = last, 0
             if checkpointer is not None and checkpointer.stopped_at is not None:  # a stop at an epoch's end
                 raise interrupts.TrainingInterrupted(checkpointer.stopped_at[1])

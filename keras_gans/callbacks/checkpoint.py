@@ -62,9 +62,9 @@ class Checkpointer(keras.callbacks.Callback):
     epoch's and sets :attr:`epoch_step`; the run then trains the rest of that
     epoch on the batches an unbroken run would (see
     ``keras_gans.experiment``), and the Checkpointer prints where in the
-    epoch it goes on (``Epoch 2: resuming at step 12 of 20``). The next epoch's checkpoint removes it. The
-    epochs' checkpoints keep the layout they always had, so runs saved before
-    keep resuming.
+    epoch it goes on (``Epoch 2: resuming at step 12 of 20``). The next
+    epoch's checkpoint removes it. The epochs' checkpoints keep the layout
+    they always had, so runs saved before keep resuming.
 
     Restore after ``compile`` and before ``fit``. ``GAN.compile`` builds both
     optimizers, so their slots exist and are restored at once; slots of an
