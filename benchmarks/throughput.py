@@ -31,7 +31,7 @@ is timed per batch, to show whether tf.data keeps up.
 
 Exits 1 when keras_gans' step is slower than the guide's ``train_step`` with
 the same XLA setting on some network, or when the 64x64, batch-64 DCGAN step
-with XLA reaches less than ``--share_target`` of the matmul peak.
+in the faster of its measured XLA settings reaches less than ``--share_target`` of the matmul peak.
 """
 
 import argparse
@@ -347,8 +347,9 @@ def measure(players, image_size, batch_size, args, jit_compile, peak):
 
 def misses(records, share_target):
     """What the speed goals say of ``records``: keras_gans at least as fast as the guide's ``train_step`` in
-    every setting, and at least ``share_target`` of the matmul peak on the 64x64, batch-64 DCGAN step with
-    XLA (its default)."""
+    every setting, and at least ``share_target`` of the matmul peak on the 64x64, batch-64 DCGAN step in the
+    faster of its measured XLA settings (the library's default is meant to be that one: with XLA on an
+    earlier machine, without it on an AVX-512 CPU, :func:`keras_gans.execution.jit_compile`)."""
     found = []
     ours = {(r["players"], r["jit_compile"], r["image_size"], r["batch_size"]): r for r in records
             if r["way"] == "keras_gans" and r["data"] == "memory"}
@@ -356,9 +357,11 @@ def misses(records, share_target):
         key = (r["players"], r["jit_compile"], r["image_size"], r["batch_size"])
         if r["way"] == "guide" and key in ours and r["step_ms"] < ours[key]["step_ms"]:
             found.append(f"{key}: the guide's step takes {r['step_ms']} ms, keras_gans {ours[key]['step_ms']}")
-    for key, r in ours.items():
-        if key == ("dcgan", True, 64, 64) and r["share_of_peak"] < share_target:
-            found.append(f"{key}: {100 * r['share_of_peak']:.0f}% of the matmul peak, below {100 * share_target:.0f}%")
+    measured = [r for key, r in ours.items() if key[0] == "dcgan" and key[2:] == (64, 64)]
+    best = max(measured, key=lambda r: r["share_of_peak"], default=None)
+    if best is not None and best["share_of_peak"] < share_target:
+        found.append(f"('dcgan', 64, 64): {100 * best['share_of_peak']:.0f}% of the matmul peak at best (XLA "
+                     f"{'on' if best['jit_compile'] else 'off'}), below {100 * share_target:.0f}%")
     return found
 
 

@@ -1,18 +1,20 @@
 """Every experiment's train step with and without XLA at its app's defaults: is the default the faster one?
 
     nice -n 10 python benchmarks/xla_by_experiment.py [--experiments=dcgan,gan] [--steps=40]
-        [--json=benchmarks/results/xla_by_experiment.jsonl]
+        [--flagfile_suffix=_shapes] [--json=benchmarks/results/xla_by_experiment.jsonl]
     python benchmarks/xla_by_experiment.py --random_numbers   # TensorFlow's random numbers with and without XLA
 
 For each experiment (default: all) and each ``jit_compile`` setting, a fresh
 process runs the app's defaults (``experiment.run`` with the experiment's
-default run config, measures after training off) with ``--warmup`` +
+default run config, measures after training off), or with
+``--flagfile_suffix=S`` its flagfile ``apps/configs/<name>S.cfg``, with ``--warmup`` +
 ``--steps`` steps per epoch, up to the first epoch at the full resolution for
 ProGAN, and times the last epoch's ``--steps`` steps after its warm-up (the
 first call traces, and with XLA compiles). One JSON line per
 (experiment, setting): milliseconds per step, the compile-and-first-step
 seconds, and which setting the library picks when ``--jit_compile`` is left
-unset (``Experiment.xla_faster``, :func:`keras_gans.execution.jit_compile`).
+unset (``Experiment.xla_faster`` and, on a CPU, the players' arithmetic:
+:func:`keras_gans.execution.jit_compile`).
 
 Exits 1 when, for some experiment, the setting the library picks is more than
 ``--tolerance`` slower per step than the other one. A run that fails or gives
@@ -38,7 +40,7 @@ def run_one(name, jit_compile, args):
     """Trains ``name`` with its defaults in this process; returns its timing record."""
     import keras
 
-    from keras_gans import experiment, experiments
+    from keras_gans import cli, experiment, experiments
 
     registered = experiments.get(name)
 
@@ -70,23 +72,32 @@ def run_one(name, jit_compile, args):
         def evaluate(self, ctx, model):
             return None
 
+    config, run_config = registered.Config(), registered.default_run()
+    if args.flagfile_suffix:
+        config, run_config = cli.configs_from_args(registered, [f"--flagfile={flagfile(name, args)}"])
     with tempfile.TemporaryDirectory() as folder:
-        run_config = registered.default_run(
+        phases = registered.phases(run_config, config)
+        run_config = run_config.replace(
             epochs=1, steps_per_epoch=args.warmup + args.steps, model_dir=os.path.join(folder, "run"),
-            export=False, jit_compile=jit_compile, steps_per_execution=1)
-        phases = registered.phases(registered.default_run(), registered.Config())
+            export=False, jit_compile=jit_compile, steps_per_execution=1, sample_every=1_000_000)
         if len(phases) > 1:  # up to the first epoch of the last phase (ProGAN's full resolution)
             run_config = run_config.replace(epochs=sum(phase.epochs for phase in phases[:-1]) + 1)
-        experiment.run(registered.Config(), run_config, experiment=Timed())
-    return {"experiment": name, "jit_compile": jit_compile, "default": picked["default"],
+        experiment.run(config, run_config, experiment=Timed())
+    return {"experiment": name, "flagfile": args.flagfile_suffix and os.path.relpath(flagfile(name, args), ROOT),
+            "jit_compile": jit_compile, "default": picked["default"],
             "ms_per_step": round(1000 * (clock.end - clock.warm) / args.steps, 2),
             "first_steps_s": round(clock.first_seconds, 2), "steps": args.steps}
+
+
+def flagfile(name, args):
+    """The flagfile an experiment is timed with under ``--flagfile_suffix``."""
+    return os.path.join(ROOT, "apps", "configs", f"{name}{args.flagfile_suffix}.cfg")
 
 
 def _measure(name, jit, args):
     """The record of one worker process; with ``ms_per_step`` None and the reason when it failed or timed out."""
     command = [sys.executable, os.path.abspath(__file__), f"--worker={name}:{jit}", f"--steps={args.steps}",
-               f"--warmup={args.warmup}"]
+               f"--warmup={args.warmup}", f"--flagfile_suffix={args.flagfile_suffix}"]
     failed = {"experiment": name, "jit_compile": jit == "on", "default": False, "ms_per_step": None}
     try:
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=args.timeout_s,
@@ -158,6 +169,9 @@ def main():
                         help="how much slower per step the default may be than the other setting")
     parser.add_argument("--timeout_s", type=float, default=300,
                         help="a run with no result by then counts as failed (XLA compiles some steps for minutes)")
+    parser.add_argument("--flagfile_suffix", default="",
+                        help="time each experiment with apps/configs/<name><suffix>.cfg instead of its defaults "
+                             "(e.g. _shapes), skipping experiments without one")
     parser.add_argument("--json", default=None, help="also append each JSON line to this file")
     parser.add_argument("--random_numbers", action="store_true",
                         help="instead: time TensorFlow's random-number algorithms with and without XLA")
@@ -173,6 +187,8 @@ def main():
     from keras_gans import experiments
 
     names = args.experiments.split(",") if args.experiments else sorted(experiments.REGISTRY)
+    if args.flagfile_suffix:
+        names = [n for n in names if os.path.exists(flagfile(n, args))]
     unknown = [n for n in names if n not in experiments.REGISTRY]
     if unknown:
         parser.error(f"--experiments: unknown {unknown}; choose from {', '.join(sorted(experiments.REGISTRY))}")

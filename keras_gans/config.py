@@ -211,9 +211,9 @@ class RunConfig(Config):
     seed: int = seed_option("Seed of every random draw (weights, data order, z).")
     deterministic: bool = option(False, "Enable TensorFlow op determinism (bitwise-reproducible runs).")
     mixed_precision: bool = option(False, "Train with the mixed_float16 policy (GPU).")
-    jit_compile: bool | None = option(None, "Compile the train step with XLA; default on with one replica "
-                                      "for every model whose step XLA compiles, off under a multi-replica "
-                                      "strategy (keras_gans.execution says why).")
+    jit_compile: bool | None = option(None, "Compile the train step with XLA; default on where it was measured "
+                                      "faster (the experiment, and on an AVX-512 CPU the step's size), off under "
+                                      "a multi-replica strategy (keras_gans.execution says why).")
     steps_per_execution: int | None = option(None, "Train steps per call into TensorFlow (fewer Python round "
                                              "trips for small steps); default 50 for 2-D points, 1 for "
                                              "images; lowered to divide the steps per epoch.",

@@ -8,10 +8,18 @@ computes (up to float rounding):
   their app's defaults on a CPU (``Experiment.xla_faster``, measured by
   ``benchmarks/xla_by_experiment.py``), on one device, for a model whose step
   XLA can compile (:attr:`~keras_gans.models.game.AdversarialGame.xla_unsupported`
-  is None). The step's own random draws name their algorithm
-  (:mod:`keras_gans.draws`), because XLA on a CPU compiles TensorFlow's
-  default one very slowly; Keras's ``Dropout`` still uses the default, so
-  networks with dropout lose much of what XLA gains.
+  is None), and, on a machine with no GPU whose CPU has AVX-512, for a step
+  whose players' forward passes cost at most :data:`CPU_XLA_MAX_FORWARD_GFLOP`
+  (:mod:`keras_gans.step_cost`). There XLA's fusion wins on small steps, but
+  on larger, convolution-bound ones TensorFlow's own kernels (oneDNN, which
+  uses the CPU's 512-bit vector instructions) outrun XLA's: the 64x64 DCGAN
+  step of ``benchmarks/throughput.py`` took 2.2 times as long with XLA on a
+  2-core AVX-512 CPU, where on an earlier 2-core machine with a third of its
+  matmul rate XLA made the same step 1.3-2.0 times faster. The step's own
+  random draws name their algorithm (:mod:`keras_gans.draws`), because XLA
+  on a CPU compiles TensorFlow's default one very slowly; Keras's ``Dropout``
+  still uses the default, so networks with dropout lose much of what XLA
+  gains.
   Under a strategy with several replicas it stays off: Keras 3
   compiles ``strategy.run`` inside the XLA function, and XLA cannot reach the
   other replicas' variables (on two logical CPUs: "Trying to access resource
@@ -33,6 +41,7 @@ computes (up to float rounding):
 
 import sys
 
+import tensorflow as tf
 from absl import logging
 
 from keras_gans import distribute
@@ -40,6 +49,10 @@ from keras_gans.config import ConfigError
 
 # Steps per execution for the 2-D sets' tiny MLP steps; images keep one step per call.
 POINTS_STEPS_PER_EXECUTION = 50
+# Above this (GFLOP of the players' forward passes at the run's batch), a step runs faster without XLA on an
+# AVX-512 CPU: at the apps' defaults on 2 such cores, XLA was faster up to 0.09 GFLOP and slower for every
+# app above 1 (EBGAN 1.3 ... WGAN-GP 25) (benchmarks/xla_by_experiment.py).
+CPU_XLA_MAX_FORWARD_GFLOP = 1.0
 
 _SAID = set()
 
@@ -50,7 +63,21 @@ def _say_once(message):
         logging.warning(message)
 
 
-def jit_compile(requested, model, faster=True):
+def cpu_only():
+    """Whether TensorFlow sees no accelerator (GPU, TPU), only the CPU."""
+    return all(device.device_type == "CPU" for device in tf.config.list_physical_devices())
+
+
+def cpu_has_avx512(cpuinfo="/proc/cpuinfo"):
+    """Whether the CPU has AVX-512 (its ``avx512f`` flag in ``cpuinfo``; False where there is no such file)."""
+    try:
+        with open(cpuinfo) as f:
+            return any(line.startswith("flags") and "avx512f" in line.split() for line in f)
+    except OSError:
+        return False
+
+
+def jit_compile(requested, model, faster=True, forward_gflop=None):
     """Whether ``model``'s train step is compiled with XLA.
 
     Call it inside the strategy scope the model was built in.
@@ -63,6 +90,10 @@ def jit_compile(requested, model, faster=True):
             :class:`~keras_gans.config.ConfigError`).
         faster: whether XLA makes this run's step faster (the experiment's
             measured ``xla_faster``).
+        forward_gflop: the players' forward GFLOP at the run's batch
+            (:func:`keras_gans.step_cost.players_forward_gflop`), counted on an
+            AVX-512 CPU with no accelerator, else None; above
+            :data:`CPU_XLA_MAX_FORWARD_GFLOP`, XLA stays off.
 
     Returns:
         The ``jit_compile`` for ``keras.Model.compile``.
@@ -75,6 +106,9 @@ def jit_compile(requested, model, faster=True):
     if not faster:
         return False
     reason = model.xla_unsupported
+    if reason is None and forward_gflop is not None and forward_gflop > CPU_XLA_MAX_FORWARD_GFLOP:
+        reason = (f"its players' forward passes cost {forward_gflop:.1f} GFLOP a batch, and on an AVX-512 CPU "
+                  f"TensorFlow's own kernels run steps above {CPU_XLA_MAX_FORWARD_GFLOP:g} GFLOP faster than XLA")
     if reason is None and distribute.num_replicas() > 1:
         reason = (f"the {distribute.num_replicas()} replicas of a tf.distribute strategy (Keras compiles "
                   "strategy.run inside the XLA function, which cannot reach the other replicas' variables)")

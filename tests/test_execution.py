@@ -59,6 +59,46 @@ def test_xla_default_follows_what_is_faster_and_the_flag_forces_either_way():
     assert execution.jit_compile(True, gan, faster=False) is True
 
 
+def test_avx512_is_read_from_the_cpu_flags(tmp_path):
+    wide, narrow = tmp_path / "wide", tmp_path / "narrow"
+    wide.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 fma avx512f avx512bw\n")
+    narrow.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 fma avx512_fake\n")
+    assert execution.cpu_has_avx512(str(wide)) is True
+    assert execution.cpu_has_avx512(str(narrow)) is False
+    assert execution.cpu_has_avx512(str(tmp_path / "absent")) is False
+
+
+def test_a_step_above_the_arithmetic_threshold_runs_without_xla_and_says_why_once(monkeypatch):
+    said = []
+    monkeypatch.setattr(logging, "warning", said.append)
+    monkeypatch.setattr(execution, "_SAID", set())
+    gan = tiny_gan()
+    limit = execution.CPU_XLA_MAX_FORWARD_GFLOP
+    assert execution.jit_compile(None, gan, forward_gflop=limit) is True
+    assert execution.jit_compile(None, gan, forward_gflop=None) is True  # not counted: the experiment decides
+    assert execution.jit_compile(None, gan, forward_gflop=2.5 * limit) is False
+    assert execution.jit_compile(None, gan, forward_gflop=2.5 * limit) is False
+    assert execution.jit_compile(True, gan, forward_gflop=2.5 * limit) is True
+    assert len(said) == 1 and f"{2.5 * limit:.1f} GFLOP" in said[0] and "--jit_compile forces it on" in said[0]
+
+
+@pytest.mark.parametrize("avx512", [True, False])
+def test_on_an_avx512_cpu_an_experiment_leaves_xla_off_for_a_large_image_step(monkeypatch, avx512):
+    monkeypatch.setattr(execution, "cpu_has_avx512", lambda: avx512)
+    assert execution.cpu_only()  # the machines the suite runs on have no GPU
+    registered = experiments.get("dcgan")
+    assert registered.xla_faster
+    heavy = models.GAN(networks.dcgan.generator(100, (64, 64, 1), base_filters=32),
+                       networks.dcgan.discriminator((64, 64, 1), base_filters=32), 100, seed=0)
+    images = experiments.base.DataSpec("shapes", (64, 64, 1), num_classes=6)
+    ctx = experiments.base.Context(config=registered.Config(), run=config.RunConfig(batch_size=64), spec=images,
+                                   model_dir="", steps_per_epoch=1)
+    assert registered.jit_compile(ctx, heavy) is (not avx512)
+    assert registered.jit_compile(ctx, tiny_gan()) is True
+    forced = dataclasses.replace(ctx, run=config.RunConfig(batch_size=64, jit_compile=True))
+    assert registered.jit_compile(forced, heavy) is True
+
+
 def test_xla_default_is_off_under_two_replicas_and_says_why_once(mirrored, monkeypatch):
     said = []
     monkeypatch.setattr(logging, "warning", said.append)

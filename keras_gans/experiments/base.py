@@ -13,7 +13,7 @@ import dataclasses
 
 import keras
 
-from keras_gans import callbacks, checks, config, data, diff_augment, execution
+from keras_gans import callbacks, checks, config, data, diff_augment, execution, step_cost
 
 # What a dataset's batches hold, by kind, and a set of each kind to suggest.
 DATA_KINDS = {"images": "images (digits, shapes, tfds:<name>, folder:<path>)",
@@ -188,9 +188,15 @@ class Experiment:
 
     def jit_compile(self, ctx, model):
         """Whether the step is XLA-compiled: ``--jit_compile``, else where it was measured faster (the 2-D
-        sets' MLP steps, run 50 to a call, are: ``benchmarks/mode_coverage.py --jit_compile=on|off``)."""
+        sets' MLP steps, run 50 to a call, are: ``benchmarks/mode_coverage.py --jit_compile=on|off``; on an
+        AVX-512 CPU, an image step is while its players' arithmetic is small:
+        :func:`keras_gans.execution.jit_compile`)."""
         faster = ctx.spec.is_toy or self.xla_faster
-        return execution.jit_compile(ctx.run.jit_compile, model, faster=faster)
+        gflop = None
+        if ctx.run.jit_compile is None and faster and not ctx.spec.is_toy and execution.cpu_only() \
+                and execution.cpu_has_avx512():
+            gflop = step_cost.players_forward_gflop(model, ctx.run.batch_size)
+        return execution.jit_compile(ctx.run.jit_compile, model, faster=faster, forward_gflop=gflop)
 
     def sample_callback(self, ctx, model):
         """The chief's per-epoch picture: a scatter over the modes for toy sets, else a sample grid."""

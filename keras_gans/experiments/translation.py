@@ -334,6 +334,7 @@ class DiscoGANConfig(Config):
 class DiscoGANExperiment(TranslationExperiment):
     name, Config, paper = "discogan", DiscoGANConfig, "Kim et al. 2017, DiscoGAN"
     data_kinds = ("unpaired",)
+    xla_faster = True  # 5.8 ms a step against 14.2 without XLA (benchmarks/xla_by_experiment.py)
     run_defaults = {"dataset": "digits2bold", "image_size": 16, "batch_size": 16}
 
     def build(self, ctx):
