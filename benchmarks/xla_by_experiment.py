@@ -37,7 +37,8 @@ from _common import ROOT  # benchmarks/ is on sys.path when run as a script
 
 
 def run_one(name, jit_compile, args):
-    """Trains ``name`` with its defaults in this process; returns its timing record."""
+    """Trains ``name`` with its defaults (or its ``--flagfile_suffix`` flagfile) in this process; returns its
+    timing record."""
     import keras
 
     from keras_gans import cli, experiment, experiments
@@ -187,11 +188,14 @@ def main():
     from keras_gans import experiments
 
     names = args.experiments.split(",") if args.experiments else sorted(experiments.REGISTRY)
-    if args.flagfile_suffix:
-        names = [n for n in names if os.path.exists(flagfile(n, args))]
     unknown = [n for n in names if n not in experiments.REGISTRY]
     if unknown:
         parser.error(f"--experiments: unknown {unknown}; choose from {', '.join(sorted(experiments.REGISTRY))}")
+    if args.flagfile_suffix:
+        names = [n for n in names if os.path.exists(flagfile(n, args))]
+        if not names:
+            parser.error(f"--flagfile_suffix={args.flagfile_suffix}: no apps/configs/<experiment>"
+                         f"{args.flagfile_suffix}.cfg for these experiments")
     missed = []
     for name in names:
         records = {}
