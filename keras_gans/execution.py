@@ -77,7 +77,7 @@ def cpu_has_avx512(cpuinfo="/proc/cpuinfo"):
         return False
 
 
-def jit_compile(requested, model, faster=True, forward_gflop=None):
+def jit_compile(requested, model, faster=True, count_gflop=None):
     """Whether ``model``'s train step is compiled with XLA.
 
     Call it inside the strategy scope the model was built in.
@@ -90,10 +90,12 @@ def jit_compile(requested, model, faster=True, forward_gflop=None):
             :class:`~keras_gans.config.ConfigError`).
         faster: whether XLA makes this run's step faster (the experiment's
             measured ``xla_faster``).
-        forward_gflop: the players' forward GFLOP at the run's batch
-            (:func:`keras_gans.step_cost.players_forward_gflop`), counted on an
-            AVX-512 CPU with no accelerator, else None; above
-            :data:`CPU_XLA_MAX_FORWARD_GFLOP`, XLA stays off.
+        count_gflop: ``() -> GFLOP or None``, the players' forward
+            arithmetic at the run's batch (e.g.
+            :func:`keras_gans.step_cost.players_forward_gflop`); called only
+            when nothing else has decided, on an AVX-512 CPU with no
+            accelerator. Above :data:`CPU_XLA_MAX_FORWARD_GFLOP`, XLA stays
+            off; None (not counted, or no counter) leaves it to ``faster``.
 
     Returns:
         The ``jit_compile`` for ``keras.Model.compile``.
@@ -106,12 +108,15 @@ def jit_compile(requested, model, faster=True, forward_gflop=None):
     if not faster:
         return False
     reason = model.xla_unsupported
-    if reason is None and forward_gflop is not None and forward_gflop > CPU_XLA_MAX_FORWARD_GFLOP:
-        reason = (f"its players' forward passes cost {forward_gflop:.1f} GFLOP a batch, and on an AVX-512 CPU "
-                  f"TensorFlow's own kernels run steps above {CPU_XLA_MAX_FORWARD_GFLOP:g} GFLOP faster than XLA")
     if reason is None and distribute.num_replicas() > 1:
         reason = (f"the {distribute.num_replicas()} replicas of a tf.distribute strategy (Keras compiles "
                   "strategy.run inside the XLA function, which cannot reach the other replicas' variables)")
+    if reason is None and count_gflop is not None and cpu_only() and cpu_has_avx512():
+        gflop = count_gflop()
+        if gflop is not None and gflop > CPU_XLA_MAX_FORWARD_GFLOP:
+            reason = (f"its players' forward passes cost {gflop:.1f} GFLOP a batch, and on an AVX-512 CPU "
+                      f"TensorFlow's own kernels run steps above {CPU_XLA_MAX_FORWARD_GFLOP:g} GFLOP faster than "
+                      "XLA")
     if reason is not None:
         _say_once(f"XLA is off for {type(model).__name__}: {reason}. --jit_compile forces it on.")
         return False

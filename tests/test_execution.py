@@ -72,14 +72,34 @@ def test_a_step_above_the_arithmetic_threshold_runs_without_xla_and_says_why_onc
     said = []
     monkeypatch.setattr(logging, "warning", said.append)
     monkeypatch.setattr(execution, "_SAID", set())
+    monkeypatch.setattr(execution, "cpu_has_avx512", lambda: True)
     gan = tiny_gan()
     limit = execution.CPU_XLA_MAX_FORWARD_GFLOP
-    assert execution.jit_compile(None, gan, forward_gflop=limit) is True
-    assert execution.jit_compile(None, gan, forward_gflop=None) is True  # not counted: the experiment decides
-    assert execution.jit_compile(None, gan, forward_gflop=2.5 * limit) is False
-    assert execution.jit_compile(None, gan, forward_gflop=2.5 * limit) is False
-    assert execution.jit_compile(True, gan, forward_gflop=2.5 * limit) is True
+    assert execution.jit_compile(None, gan, count_gflop=lambda: limit) is True
+    assert execution.jit_compile(None, gan, count_gflop=lambda: None) is True  # not counted: the experiment decides
+    assert execution.jit_compile(None, gan, count_gflop=lambda: 2.5 * limit) is False
+    assert execution.jit_compile(None, gan, count_gflop=lambda: 2.5 * limit) is False
+    assert execution.jit_compile(True, gan, count_gflop=lambda: 2.5 * limit) is True
     assert len(said) == 1 and f"{2.5 * limit:.1f} GFLOP" in said[0] and "--jit_compile forces it on" in said[0]
+
+
+def test_the_arithmetic_is_counted_only_when_it_decides(monkeypatch):
+    counted = []
+
+    def count():
+        counted.append(1)
+        return 100.0
+
+    gan = tiny_gan()
+    monkeypatch.setattr(execution, "cpu_has_avx512", lambda: False)
+    assert execution.jit_compile(None, gan, count_gflop=count) is True  # no AVX-512: the experiment decides
+    monkeypatch.setattr(execution, "cpu_has_avx512", lambda: True)
+    assert execution.jit_compile(False, gan, count_gflop=count) is False
+    assert execution.jit_compile(True, gan, count_gflop=count) is True
+    assert execution.jit_compile(None, gan, faster=False, count_gflop=count) is False
+    assert counted == []
+    assert execution.jit_compile(None, gan, count_gflop=count) is False
+    assert counted == [1]
 
 
 @pytest.mark.parametrize("avx512", [True, False])

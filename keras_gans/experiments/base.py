@@ -191,12 +191,10 @@ class Experiment:
         sets' MLP steps, run 50 to a call, are: ``benchmarks/mode_coverage.py --jit_compile=on|off``; on an
         AVX-512 CPU, an image step is while its players' arithmetic is small:
         :func:`keras_gans.execution.jit_compile`)."""
-        faster = ctx.spec.is_toy or self.xla_faster
-        gflop = None
-        if ctx.run.jit_compile is None and faster and not ctx.spec.is_toy and execution.cpu_only() \
-                and execution.cpu_has_avx512():
-            gflop = step_cost.players_forward_gflop(model, ctx.run.batch_size)
-        return execution.jit_compile(ctx.run.jit_compile, model, faster=faster, forward_gflop=gflop)
+        if ctx.spec.is_toy:
+            return execution.jit_compile(ctx.run.jit_compile, model)
+        return execution.jit_compile(ctx.run.jit_compile, model, faster=self.xla_faster,
+                                     count_gflop=lambda: step_cost.players_forward_gflop(model, ctx.run.batch_size))
 
     def sample_callback(self, ctx, model):
         """The chief's per-epoch picture: a scatter over the modes for toy sets, else a sample grid."""
