@@ -2,15 +2,16 @@
 
     git worktree add --detach /tmp/keras_gans_before df104b0
     nice -n 10 python benchmarks/steps_vs_commit.py --before=/tmp/keras_gans_before [--time_budget_s=20]
-        [--datasets=ring8] [--seed=0] [--target=2.0]
+        [--datasets=ring8] [--configs=gan,lsgan,wgan,wgan_gp,sngan] [--seed=0] [--target=2.0]
 
 For each configuration of ``benchmarks/mode_coverage.py`` (each in a fresh
 process, the older checkout's first, then this one's, so both see the same
 load), runs one ``--worker`` of each checkout's own ``mode_coverage.py`` with
 the same budget and seed, each with its library (the older one through
-``PYTHONPATH``) and its defaults. Prints one JSON line per configuration
-(steps before and after, and their ratio) and exits 1 when a ratio is below
-``--target``.
+``PYTHONPATH``) and its defaults: by default the five configurations
+``mode_coverage.py`` had at df104b0 (the older worker rejects the others).
+Prints one JSON line per configuration (steps before and after, and their
+ratio) and exits 1 when a ratio is below ``--target``.
 """
 
 import argparse
@@ -20,6 +21,8 @@ import sys
 
 from _common import ROOT, run_quiet  # benchmarks/ is on sys.path when run as a script
 from mode_coverage import CONFIGS
+
+BEFORE_CONFIGS = ("gan", "lsgan", "wgan", "wgan_gp", "sngan")  # mode_coverage.py's configurations at df104b0
 
 
 def steps(checkout, dataset, config, seed, budget):
@@ -35,15 +38,21 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", required=True, help="a checkout of the older commit")
     parser.add_argument("--datasets", default="ring8")
+    parser.add_argument("--configs", default=",".join(BEFORE_CONFIGS),
+                        help="comma-separated configurations of mode_coverage.py that both checkouts know")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--time_budget_s", type=float, default=20.0)
     parser.add_argument("--target", type=float, default=2.0, help="the least ratio after / before")
     args = parser.parse_args()
     if not os.path.isfile(os.path.join(args.before, "benchmarks", "mode_coverage.py")):
         parser.error(f"--before={args.before} is not a keras-gans checkout")
+    configs = args.configs.split(",")
+    unknown = [config for config in configs if config not in CONFIGS]
+    if unknown:
+        parser.error(f"--configs: unknown {', '.join(unknown)}; choose from {', '.join(CONFIGS)}")
     missed = []
     for dataset in args.datasets.split(","):
-        for config in CONFIGS:
+        for config in configs:
             before = steps(os.path.abspath(args.before), dataset, config, args.seed, args.time_budget_s)
             after = steps(ROOT, dataset, config, args.seed, args.time_budget_s)
             print(json.dumps({"dataset": dataset, "config": config, "seed": args.seed,
