@@ -28,9 +28,11 @@ Two budgets:
 * ``--time_budget_s`` > 0 (the default): every run gets the same training wall
   clock; the learning rates follow a cosine from the paper's rate to 0 over
   that time (measured from the end of the first, compiling step; evaluation excluded), so a slower step (n critic steps,
-  a gradient penalty) means fewer generator steps. ``--steps`` is only a cap.
-* ``--time_budget_s=0``: every run makes ``--steps`` generator steps with the
-  cosine over steps.
+  a gradient penalty) means fewer generator steps. ``--steps`` is only a cap,
+  none by default; a cap that ends a run first ends its cosine too (the
+  schedule follows the larger of the shares of time and of steps gone).
+* ``--time_budget_s=0``: every run makes ``--steps`` generator steps
+  (default :data:`DEFAULT_STEPS`) with the cosine over steps.
 
 Every ``--eval_every`` generator steps, and at the end, the run measures
 :func:`keras_gans.evaluation.mode_coverage` on 2,500 samples from a fixed z
@@ -114,6 +116,11 @@ CONFIGS = {
 # TARGET_SEEDS seeds, within this many training seconds, for at least one configuration.
 TARGETS = {"ring8": (0.95, 30.0), "grid25": (0.90, 60.0)}
 TARGET_SEEDS = 5
+
+# Generator steps of a run under --time_budget_s=0, and the cap of a timed run that sets none (a timed
+# run on 2 CPU cores makes a few hundred to about 1,100 steps a second).
+DEFAULT_STEPS = 20000
+UNCAPPED_STEPS = 10 ** 7
 
 # --jit_compile: the library's default (None), or forced.
 JIT_SETTINGS = {"default": None, "on": True, "off": False}
@@ -223,8 +230,8 @@ def run_one(config_name, args, seed):
             self.fit_started = time.perf_counter()
 
         def on_train_batch_begin(self, batch, logs=None):
-            if args.time_budget_s:  # cosine from the paper's rate to 0 over the training seconds
-                progress = min(1.0, self.train_time() / args.time_budget_s)
+            if args.time_budget_s:  # cosine from the paper's rate to 0 over the training seconds (or the cap)
+                progress = min(1.0, max(self.train_time() / args.time_budget_s, batch / args.steps))
                 rate = peak_rate * 0.5 * (1.0 + math.cos(math.pi * progress))
                 gan.d_optimizer.learning_rate = rate
                 gan.g_optimizer.learning_rate = rate
@@ -303,8 +310,9 @@ def parse_args(argv=None):
     parser.add_argument("--seeds", default="0", help="comma-separated seeds (the README table: 0,1,2)")
     parser.add_argument("--time_budget_s", type=float, default=30.0,
                         help="training seconds per run, rates cosine-decayed over them (0 = use --steps)")
-    parser.add_argument("--steps", type=int, default=20000,
-                        help="generator steps per run: the budget with --time_budget_s=0, else a cap")
+    parser.add_argument("--steps", type=int, default=None,
+                        help=f"generator steps per run: the budget with --time_budget_s=0 (default {DEFAULT_STEPS}), "
+                             "else a cap (default none)")
     parser.add_argument("--batch_size", type=int, default=256)
     parser.add_argument("--hidden_units", default="128,128,128",
                         help="widths of both players' hidden layers")
@@ -331,6 +339,8 @@ def parse_args(argv=None):
     unknown = [d for d in args.datasets if d not in ("ring8", "grid25")]
     if unknown:
         parser.error(f"--datasets: unknown {unknown}; choose from ring8, grid25")
+    if args.steps is None:
+        args.steps = UNCAPPED_STEPS if args.time_budget_s else DEFAULT_STEPS
     for name in ("steps", "batch_size", "latent_dim", "eval_every"):
         if getattr(args, name) <= 0:
             parser.error(f"--{name} must be positive; received {getattr(args, name)}")
