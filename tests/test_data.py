@@ -10,6 +10,7 @@ import tensorflow_datasets as tfds
 from PIL import Image
 
 from keras_gans import data
+from keras_gans.data import pipeline
 
 
 def batches(dataset, epochs=1):
@@ -157,6 +158,28 @@ def test_repeat_stream_is_shuffled_and_draws_from_the_whole_set():
     assert not np.array_equal(stream[:30], points)  # shuffled
     assert not np.array_equal(stream[:30], stream[30:60])  # passes mix differently
     np.testing.assert_array_equal(np.unique(stream, axis=0), np.unique(points, axis=0))  # every point, nothing else
+
+
+def test_endless_batches_are_one_permutation_per_pass_less_the_rows_left_over():
+    rows = np.arange(23, dtype=np.float32)[:, None]  # 23 rows: 5 batches of 4 a pass, 3 rows left out
+    stream = np.concatenate(take(pipeline.endless_batches(rows, batch_size=4, shuffle=True, seed=1), 15))[:, 0]
+    passes = stream.reshape(3, 20)
+    for one_pass in passes:
+        assert len(set(one_pass)) == 20  # no row twice within a pass
+    assert len({tuple(one_pass) for one_pass in passes}) == 3  # every pass permuted anew
+    assert set(stream) == set(range(23))  # the rows left out differ from pass to pass
+    other_seed = np.concatenate(take(pipeline.endless_batches(rows, batch_size=4, shuffle=True, seed=2), 5))
+    assert not np.array_equal(other_seed[:, 0], passes[0])
+
+
+def test_endless_batches_without_shuffle_or_with_fewer_rows_than_a_batch():
+    rows = np.arange(6, dtype=np.float32)[:, None]
+    ordered = np.concatenate(take(pipeline.endless_batches(rows, batch_size=4, shuffle=False, seed=0), 2))[:, 0]
+    np.testing.assert_array_equal(ordered, [0, 1, 2, 3, 0, 1, 2, 3])  # rows 4, 5 left out of every pass
+    # 3 rows, batches of 4: a pass is two permutations end to end, one batch of its first 4 rows.
+    for batch in take(pipeline.endless_batches(rows[:3], batch_size=4, shuffle=True, seed=0), 3):
+        assert batch.shape == (4, 1)
+        np.testing.assert_array_equal(np.sort(batch[:3, 0]), [0, 1, 2])
 
 
 def test_repeat_stream_of_a_folder_reads_files_in_a_fixed_order(tmp_path):

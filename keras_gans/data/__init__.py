@@ -47,6 +47,8 @@ training under ``tf.distribute``, so runs that must match a single-device run
 or resume exactly use ``load(..., repeat=True)`` instead: an endless stream,
 repeated and then shuffled with a fixed order, the same on every iteration
 (epoch boundaries blur by the shuffle buffer, as with any shuffle after repeat).
+The 2-D points' endless stream is cheaper: one permutation per pass, keyed by
+``seed`` alone, gathered a batch at a time (``pipeline.endless_batches``).
 
 Modules: ``registry`` (the one table of names and the dispatch of :func:`load`),
 ``pipeline`` (batching, shuffling and repeating shared by every source),

@@ -61,9 +61,14 @@ def load(name, split, *, image_size, num_examples, **stream):
     """Points of the toy set ``name`` (100,000 for ``"train"``, 10,000 for ``"test"``, or ``num_examples``).
 
     ``image_size`` does not apply to points and is ignored; ``**stream`` are
-    the arguments of :func:`keras_gans.data.pipeline.finish`.
+    the arguments of :func:`keras_gans.data.pipeline.finish`. The endless
+    ``repeat`` stream is :func:`keras_gans.data.pipeline.endless_batches`:
+    shuffling 2-D points one by one takes a large share of a small step's CPU.
     """
     del image_size
     points = _toy_points(name, split, num_examples)
+    if stream["repeat"]:
+        return pipeline.endless_batches(points, batch_size=stream["batch_size"], shuffle=stream["shuffle"],
+                                        seed=stream["seed"])
     dataset = tf.data.Dataset.from_tensor_slices(points)
     return pipeline.finish(dataset, buffer_size=len(points), **stream)
