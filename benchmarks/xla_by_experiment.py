@@ -1,16 +1,17 @@
 """Every experiment's train step with and without XLA at its app's defaults: is the default the faster one?
 
     nice -n 10 python benchmarks/xla_by_experiment.py [--experiments=dcgan,gan] [--steps=40]
-        [--flagfile_suffix=_shapes] [--json=benchmarks/results/xla_by_experiment.jsonl]
+        [--flagfile_suffix=_shapes] [--steps_per_execution=1] [--json=benchmarks/results/xla_by_experiment.jsonl]
     python benchmarks/xla_by_experiment.py --random_numbers   # TensorFlow's random numbers with and without XLA
 
 For each experiment (default: all) and each ``jit_compile`` setting, a fresh
 process runs the app's defaults (``experiment.run`` with the experiment's
 default run config, measures after training off), or with
 ``--flagfile_suffix=S`` its flagfile ``apps/configs/<name>S.cfg``, with ``--warmup`` +
-``--steps`` steps per epoch, up to the first epoch at the full resolution for
-ProGAN, and times the last epoch's ``--steps`` steps after its warm-up (the
-first call traces, and with XLA compiles). One JSON line per
+``--steps`` steps per epoch, ``--steps_per_execution`` of them per call from
+Python (1 by default; it must divide both), up to the first epoch at the full
+resolution for ProGAN, and times the last epoch's ``--steps`` steps after its
+warm-up (the first call traces, and with XLA compiles). One JSON line per
 (experiment, setting): milliseconds per step, the compile-and-first-step
 seconds, and which setting the library picks when ``--jit_compile`` is left
 unset (``Experiment.xla_faster`` and, on a CPU, the players' arithmetic:
@@ -52,7 +53,7 @@ def run_one(name, jit_compile, args):
             self.begun, self.batches, self.warm = time.perf_counter(), 0, None
 
         def on_train_batch_end(self, batch, logs=None):
-            self.batches += 1
+            self.batches = batch + 1  # Keras reports the last step of each call
             if self.batches == args.warmup:
                 self.warm = time.perf_counter()
                 self.first_seconds = self.warm - self.begun
@@ -80,14 +81,16 @@ def run_one(name, jit_compile, args):
         phases = registered.phases(run_config, config)
         run_config = run_config.replace(
             epochs=1, steps_per_epoch=args.warmup + args.steps, model_dir=os.path.join(folder, "run"),
-            export=False, jit_compile=jit_compile, steps_per_execution=1, sample_every=1_000_000)
+            export=False, jit_compile=jit_compile, steps_per_execution=args.steps_per_execution,
+            sample_every=1_000_000)
         if len(phases) > 1:  # up to the first epoch of the last phase (ProGAN's full resolution)
             run_config = run_config.replace(epochs=sum(phase.epochs for phase in phases[:-1]) + 1)
         experiment.run(config, run_config, experiment=Timed())
     return {"experiment": name, "flagfile": args.flagfile_suffix and os.path.relpath(flagfile(name, args), ROOT),
             "jit_compile": jit_compile, "default": picked["default"],
             "ms_per_step": round(1000 * (clock.end - clock.warm) / args.steps, 2),
-            "first_steps_s": round(clock.first_seconds, 2), "steps": args.steps}
+            "first_steps_s": round(clock.first_seconds, 2), "steps": args.steps,
+            "steps_per_execution": args.steps_per_execution}
 
 
 def flagfile(name, args):
@@ -98,7 +101,8 @@ def flagfile(name, args):
 def _measure(name, jit, args):
     """The record of one worker process; with ``ms_per_step`` None and the reason when it failed or timed out."""
     command = [sys.executable, os.path.abspath(__file__), f"--worker={name}:{jit}", f"--steps={args.steps}",
-               f"--warmup={args.warmup}", f"--flagfile_suffix={args.flagfile_suffix}"]
+               f"--warmup={args.warmup}", f"--flagfile_suffix={args.flagfile_suffix}",
+               f"--steps_per_execution={args.steps_per_execution}"]
     failed = {"experiment": name, "jit_compile": jit == "on", "default": False, "ms_per_step": None}
     try:
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=args.timeout_s,
@@ -166,6 +170,8 @@ def main():
     parser.add_argument("--experiments", default=None, help="comma-separated (default: every experiment)")
     parser.add_argument("--steps", type=int, default=40, help="timed steps after the warm-up")
     parser.add_argument("--warmup", type=int, default=3, help="untimed first steps (tracing, compiling)")
+    parser.add_argument("--steps_per_execution", type=int, default=1,
+                        help="steps per call from Python (the warm-up and the timed steps must be multiples)")
     parser.add_argument("--tolerance", type=float, default=0.10,
                         help="how much slower per step the default may be than the other setting")
     parser.add_argument("--timeout_s", type=float, default=300,
@@ -180,6 +186,10 @@ def main():
     args = parser.parse_args()
     if args.random_numbers:
         return random_number_rates()
+    per_call = args.steps_per_execution
+    if per_call < 1 or args.warmup % per_call or args.steps % per_call:
+        parser.error(f"--steps_per_execution={per_call} must be positive and divide --warmup={args.warmup} "
+                     f"and --steps={args.steps}")
     if args.worker:
         name, jit = args.worker.split(":")
         print(json.dumps(run_one(name, jit == "on", args)), flush=True)

@@ -27,7 +27,9 @@ computes (up to float rounding):
   keras-team/keras#19005). The run says once why it is off.
 * ``steps_per_execution``: train steps per call from Python into TensorFlow
   (Keras runs them in one ``tf.while_loop``), which removes the per-step
-  Python round trip that dominates tiny steps (the 2-D sets). Keras runs whole
+  Python round trip that dominates tiny steps: 50 for the 2-D sets, 10 for
+  image steps whose players' forward passes cost at most
+  :data:`SMALL_STEP_MAX_FORWARD_GFLOP` a batch, else 1. Keras runs whole
   executions, so the value is lowered to the largest divisor of the steps per
   epoch: an epoch ends where it would with one step per execution, and
   checkpoints, pictures and a resumed run's batches stay where they were.
@@ -47,8 +49,13 @@ from absl import logging
 from keras_gans import distribute
 from keras_gans.config import ConfigError
 
-# Steps per execution for the 2-D sets' tiny MLP steps; images keep one step per call.
+# Steps per execution for the 2-D sets' tiny MLP steps, and for small image steps: at most this many GFLOP
+# in the players' forward passes a batch, steps of 2-17 ms at the apps' defaults on 2 CPU cores, where a
+# Python round trip of a millisecond or two is a large share (the MLP GAN on digits: 2 ms a step with one
+# step per call, 0.6 with 10). Larger image steps keep one step per call, so a Ctrl-C stops at the next step.
 POINTS_STEPS_PER_EXECUTION = 50
+SMALL_IMAGE_STEPS_PER_EXECUTION = 10
+SMALL_STEP_MAX_FORWARD_GFLOP = 0.1
 # Above this (GFLOP of the players' forward passes at the run's batch), a step runs faster without XLA on an
 # AVX-512 CPU: at the apps' defaults on 2 such cores, XLA was faster up to 0.09 GFLOP and slower for every
 # app above 1 (EBGAN 1.3 ... WGAN-GP 25) (benchmarks/xla_by_experiment.py).
@@ -123,23 +130,26 @@ def jit_compile(requested, model, faster=True, count_gflop=None):
     return True
 
 
-def steps_per_execution(requested, steps_per_epoch, points=False, replicas=1):
+def steps_per_execution(requested, steps_per_epoch, points=False, replicas=1, small_step=False):
     """Train steps per call into TensorFlow: ``requested`` (default by data kind), lowered to divide the epoch.
 
     Args:
         requested: the wanted count, or None for the default:
-            :data:`POINTS_STEPS_PER_EXECUTION` for 2-D points, 1 for images.
+            :data:`POINTS_STEPS_PER_EXECUTION` for 2-D points,
+            :data:`SMALL_IMAGE_STEPS_PER_EXECUTION` for a small image step, else 1.
         steps_per_epoch: the steps of one epoch (of the phase).
         points: whether the batches are 2-D points.
         replicas: replicas of the strategy the model trains under; with more
             than one, one step per call (Keras's loop of several steps over a
             distributed iterator fails there: "You must feed a value for
             placeholder tensor ...", on two logical CPUs).
+        small_step: whether an image step is small (:func:`is_small_step`).
 
     Returns:
         The largest divisor of ``steps_per_epoch`` that is <= the wanted count.
     """
-    wanted = requested if requested is not None else (POINTS_STEPS_PER_EXECUTION if points else 1)
+    default = POINTS_STEPS_PER_EXECUTION if points else SMALL_IMAGE_STEPS_PER_EXECUTION if small_step else 1
+    wanted = requested if requested is not None else default
     if replicas > 1 and wanted > 1:
         _say_once(f"One step per execution under the {replicas} replicas of a tf.distribute strategy: Keras's "
                   "loop of several steps fails on a distributed iterator.")
@@ -150,6 +160,12 @@ def steps_per_execution(requested, steps_per_epoch, points=False, replicas=1):
                   f"executions, and {chosen} is the largest count that divides the {steps_per_epoch} "
                   "steps of an epoch.")
     return chosen
+
+
+def is_small_step(gflop):
+    """Whether players whose forward passes cost ``gflop`` a batch (None: not countable) make a small step:
+    at most :data:`SMALL_STEP_MAX_FORWARD_GFLOP`."""
+    return gflop is not None and gflop <= SMALL_STEP_MAX_FORWARD_GFLOP
 
 
 def fit_verbosity():

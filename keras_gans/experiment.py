@@ -216,11 +216,14 @@ def run(config, run_config=None, *, experiment=None):
                           "\n".join(flag_lines(run_config) + flag_lines(config)) + "\n")
 
     phases = [dataclasses.replace(phase, steps_per_epoch=count) for phase, count in zip(phases, steps)]
+    small_step = (run_config.steps_per_execution is None and not spec.is_toy
+                  and strategy.num_replicas_in_sync == 1 and exp.small_step(ctx, model))
     # Workers of a multi-worker strategy would each stop at their own step: Ctrl-C stops them at once there.
     graceful = run_config.strategy != "multi_worker"
     with interrupts.first_sigint_calls(checkpointer.request_stop, message=interrupts.STOP_MESSAGE) if graceful \
             else contextlib.nullcontext():
-        history = _fit_phases(model, phases, run_config, (initial_epoch, checkpointer.epoch_step), fit_callbacks)
+        history = _fit_phases(model, phases, run_config, (initial_epoch, checkpointer.epoch_step), fit_callbacks,
+                              small_step)
     if guard.message:
         raise SystemExit(f"Training stopped: {guard.message}. The last good checkpoint is in "
                          f"{checkpointer.directory}.")
@@ -250,11 +253,12 @@ def run(config, run_config=None, *, experiment=None):
     return results
 
 
-def _fit_phases(model, phases, run_config, resume_at, fit_callbacks):
+def _fit_phases(model, phases, run_config, resume_at, fit_callbacks, small_step=False):
     """Fits each phase not yet done, on its own data stream; returns the last ``History``.
 
     ``phases`` have their ``steps_per_epoch`` filled in; ``resume_at`` is
-    ``(epochs completed, steps of the next epoch already trained)``.
+    ``(epochs completed, steps of the next epoch already trained)``; ``small_step``
+    runs several image steps to a call by default (:func:`keras_gans.execution.steps_per_execution`).
 
     A stream's order is a pure function of the seed and the same for every
     iterator (Keras opens a throwaway one under tf.distribute), so skipping the
@@ -277,26 +281,27 @@ def _fit_phases(model, phases, run_config, resume_at, fit_callbacks):
         if len(phases) > 1:
             model.enter_phase(index, phase)
         if skipped:  # the rest of the epoch a stop cut short (the Checkpointer says where it resumes)
-            history = _fit_epochs(model, run_config, phase, start, done, done + 1, skipped, fit_callbacks)
+            history = _fit_epochs(model, run_config, phase, start, done, done + 1, skipped, fit_callbacks,
+                                  small_step)
             done += 1
             if model.stop_training:  # the non-finite guard, or a stop at the epoch's end
                 return history
         if done < end or history is None:
-            history = _fit_epochs(model, run_config, phase, start, done, end, 0, fit_callbacks)
+            history = _fit_epochs(model, run_config, phase, start, done, end, 0, fit_callbacks, small_step)
             if model.stop_training:
                 return history
         start = end
     return history
 
 
-def _fit_epochs(model, run_config, phase, phase_start, first, end, skipped, fit_callbacks):
+def _fit_epochs(model, run_config, phase, phase_start, first, end, skipped, fit_callbacks, small_step):
     """``model.fit`` of epochs ``first`` to ``end`` of a phase that began at epoch ``phase_start``, the first
     epoch without its ``skipped`` steps already trained."""
     steps = phase.steps_per_epoch - skipped
     stream = _load(run_config, phase, repeat=True).skip((first - phase_start) * phase.steps_per_epoch + skipped)
     per_execution = execution.steps_per_execution(
         run_config.steps_per_execution, phase.steps_per_epoch, points=run_config.dataset in data.TOY_SETS,
-        replicas=model.distribute_strategy.num_replicas_in_sync)
+        replicas=model.distribute_strategy.num_replicas_in_sync, small_step=small_step)
     model.steps_per_execution = math.gcd(per_execution, steps)  # the executions of an unbroken epoch
     model.make_train_function(force=True)
     # The stream shuffles itself; shuffle=False keeps Keras from warning that it would ignore the flag.

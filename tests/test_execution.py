@@ -32,6 +32,34 @@ def test_steps_per_execution_divides_the_epoch(requested, steps_per_epoch, point
     assert execution.steps_per_execution(requested, steps_per_epoch, points=points) == expected
 
 
+@pytest.mark.parametrize("requested, steps_per_epoch, expected", [
+    (None, 100, 10),  # a small image step: ten steps per call
+    (None, 22, 2),    # the largest divisor of 22 that is <= 10
+    (None, 7, 7),     # an epoch shorter than the default runs whole
+    (1, 100, 1),      # the flag decides
+])
+def test_small_image_steps_run_ten_to_a_call(requested, steps_per_epoch, expected):
+    assert execution.steps_per_execution(requested, steps_per_epoch, small_step=True) == expected
+
+
+def test_a_step_is_small_up_to_the_arithmetic_threshold():
+    assert execution.is_small_step(execution.SMALL_STEP_MAX_FORWARD_GFLOP)
+    assert not execution.is_small_step(execution.SMALL_STEP_MAX_FORWARD_GFLOP * 1.01)
+    assert not execution.is_small_step(None)  # not countable: one step per call
+
+
+def test_an_experiment_runs_small_image_steps_several_to_a_call_and_large_ones_one_by_one():
+    registered = experiments.get("dcgan")
+    images = experiments.base.DataSpec("digits", (16, 16, 1), num_classes=10)
+    ctx = experiments.base.Context(config=registered.Config(), run=config.RunConfig(batch_size=64), spec=images,
+                                   model_dir="", steps_per_epoch=1)
+    digits = models.GAN(networks.dcgan.generator(100, (16, 16, 1), base_filters=8),
+                        networks.dcgan.discriminator((16, 16, 1), base_filters=8), 100, seed=0)
+    heavy = models.GAN(networks.dcgan.generator(100, (64, 64, 1), base_filters=32),
+                       networks.dcgan.discriminator((64, 64, 1), base_filters=32), 100, seed=0)
+    assert registered.small_step(ctx, digits) and not registered.small_step(ctx, heavy)
+
+
 def test_several_replicas_take_one_step_per_call_and_say_so_once(monkeypatch):
     said = []
     monkeypatch.setattr(logging, "warning", said.append)
@@ -197,6 +225,24 @@ def test_epochs_and_checkpoints_end_where_they_would_with_one_step_per_call(tmp_
     saved = tf.train.load_checkpoint(tf.train.latest_checkpoint(str(tmp_path / "run" / "checkpoints")))
     names = [n for n in saved.get_variable_to_shape_map() if n.startswith("g_optimizer/_iterations")]
     assert [int(saved.get_tensor(n)) for n in names] == [90]
+
+
+def test_a_small_image_run_takes_ten_steps_per_call_by_default(tmp_path):
+    ends = BatchEnds()
+    registered = experiments.get("dcgan")
+
+    class Watched(type(registered)):
+        def callbacks(self, ctx, model):
+            return [ends]
+
+        def evaluate(self, ctx, model):
+            return None
+
+    run = config.RunConfig(dataset="digits", image_size=8, batch_size=16, epochs=2, steps_per_epoch=20,
+                           model_dir=str(tmp_path / "run"), export=False)
+    experiment.run(registered.Config(base_filters=8, latent_dim=8), run, experiment=Watched())
+    assert ends.steps == [10, 20, 30, 40]
+    assert ends.epochs == [(0, 20), (1, 40)]
 
 
 def test_the_guard_stops_within_the_call_where_a_loss_became_nan(tmp_path):

@@ -196,6 +196,11 @@ class Experiment:
         return execution.jit_compile(ctx.run.jit_compile, model, faster=self.xla_faster,
                                      count_gflop=lambda: step_cost.players_forward_gflop(model, ctx.run.batch_size))
 
+    def small_step(self, ctx, model):
+        """Whether an image step is small enough to run several to a call from Python
+        (:func:`keras_gans.execution.steps_per_execution`): its players' arithmetic at the run's batch."""
+        return execution.is_small_step(step_cost.players_forward_gflop(model, ctx.run.batch_size))
+
     def sample_callback(self, ctx, model):
         """The chief's per-epoch picture: a scatter over the modes for toy sets, else a sample grid."""
         del model
