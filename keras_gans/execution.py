@@ -50,9 +50,10 @@ from keras_gans import distribute
 from keras_gans.config import ConfigError
 
 # Steps per execution for the 2-D sets' tiny MLP steps, and for small image steps: at most this many GFLOP
-# in the players' forward passes a batch, steps of 2-17 ms at the apps' defaults on 2 CPU cores, where a
-# Python round trip of a millisecond or two is a large share (the MLP GAN on digits: 2 ms a step with one
-# step per call, 0.6 with 10). Larger image steps keep one step per call, so a Ctrl-C stops at the next step.
+# in the players' forward passes a batch, steps of 1-8 ms at the apps' defaults on 2 CPU cores, of which the
+# Python round trip was up to half (the MLP GAN on digits: 1.23 ms a step with one step per call, 0.64 with
+# 10; benchmarks/xla_by_experiment.py --steps_per_execution). Larger image steps keep one step per call, so
+# a Ctrl-C stops at the next step.
 POINTS_STEPS_PER_EXECUTION = 50
 SMALL_IMAGE_STEPS_PER_EXECUTION = 10
 SMALL_STEP_MAX_FORWARD_GFLOP = 0.1

@@ -253,7 +253,7 @@ def run(config, run_config=None, *, experiment=None):
     return results
 
 
-def _fit_phases(model, phases, run_config, resume_at, fit_callbacks, small_step=False):
+def _fit_phases(model, phases, run_config, resume_at, fit_callbacks, small_step):
     """Fits each phase not yet done, on its own data stream; returns the last ``History``.
 
     ``phases`` have their ``steps_per_epoch`` filled in; ``resume_at`` is

@@ -33,10 +33,12 @@ def forward_flops(network, batch_size):
     """Floating-point operations of one inference pass of a functional ``network`` over ``batch_size`` inputs."""
     specs = [tf.TensorSpec((batch_size, *tensor.shape[1:]), tensor.dtype) for tensor in network.inputs]
     call = tf.function(lambda *inputs: network(list(inputs) if len(inputs) > 1 else inputs[0], training=False))
-    graph = convert_to_constants.convert_variables_to_constants_v2(call.get_concrete_function(*specs)).graph
     options = tf.compat.v1.profiler.ProfileOptionBuilder.float_operation()
     options["output"] = "none"
-    with _quiet():  # the v1 profiler warns about graph collections it skips and prints what it cannot count
+    # Freezing and the v1 profiler warn about graph collections they skip (string lookup tables, for one)
+    # and print what they cannot count.
+    with _quiet():
+        graph = convert_to_constants.convert_variables_to_constants_v2(call.get_concrete_function(*specs)).graph
         return int(tf.compat.v1.profiler.profile(graph=graph, options=options).total_float_ops)
 
 
