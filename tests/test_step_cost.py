@@ -41,3 +41,15 @@ def test_a_64px_dcgan_is_far_above_the_digits_defaults():
                        networks.dcgan.discriminator((16, 16, 1), base_filters=16), 100, seed=0)
     assert step_cost.players_forward_gflop(heavy, 64) > 5.0
     assert step_cost.players_forward_gflop(light, 64) < 0.1
+
+
+
+def test_counting_a_text_encoder_prints_nothing(capfd, caplog):
+    """Freezing a graph with a string table warns about the collections it skips; the count keeps it quiet."""
+    encoder = networks.text_encoder.text_encoder(["a", "red", "star"], embedding_dim=8, word_dim=4, units=4,
+                                                 max_length=6)
+    capfd.readouterr()
+    assert step_cost.forward_flops(encoder, 4) >= 0
+    printed = capfd.readouterr()
+    said = printed.out + printed.err + caplog.text
+    assert printed.out.strip() == "" and "CollectionDef" not in said and "table_initializer" not in said
