@@ -10,6 +10,7 @@ made of, the library's and Keras's alike.
 
 import contextlib
 import io
+import weakref
 
 import keras
 import tensorflow as tf
@@ -29,8 +30,21 @@ def players(model):
     return list(found.values())
 
 
+# network -> {batch size: FLOPs}: a run asks twice (XLA's rule and the steps per call), and a functional
+# network's graph does not change.
+_COUNTED = weakref.WeakKeyDictionary()
+
+
 def forward_flops(network, batch_size):
-    """Floating-point operations of one inference pass of a functional ``network`` over ``batch_size`` inputs."""
+    """Floating-point operations of one inference pass of a functional ``network`` over ``batch_size`` inputs
+    (counted once per network and batch size)."""
+    counted = _COUNTED.setdefault(network, {})
+    if batch_size not in counted:
+        counted[batch_size] = _count_forward_flops(network, batch_size)
+    return counted[batch_size]
+
+
+def _count_forward_flops(network, batch_size):
     specs = [tf.TensorSpec((batch_size, *tensor.shape[1:]), tensor.dtype) for tensor in network.inputs]
     call = tf.function(lambda *inputs: network(list(inputs) if len(inputs) > 1 else inputs[0], training=False))
     options = tf.compat.v1.profiler.ProfileOptionBuilder.float_operation()

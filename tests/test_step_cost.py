@@ -43,7 +43,6 @@ def test_a_64px_dcgan_is_far_above_the_digits_defaults():
     assert step_cost.players_forward_gflop(light, 64) < 0.1
 
 
-
 def test_counting_a_text_encoder_prints_nothing(capfd, caplog):
     """Freezing a graph with a string table warns about the collections it skips; the count keeps it quiet."""
     encoder = networks.text_encoder.text_encoder(["a", "red", "star"], embedding_dim=8, word_dim=4, units=4,
@@ -53,3 +52,14 @@ def test_counting_a_text_encoder_prints_nothing(capfd, caplog):
     printed = capfd.readouterr()
     said = printed.out + printed.err + caplog.text
     assert printed.out.strip() == "" and "CollectionDef" not in said and "table_initializer" not in said
+
+
+def test_a_network_is_counted_once_per_batch_size(monkeypatch):
+    inputs = keras.Input((4,))
+    network = keras.Model(inputs, keras.layers.Dense(3)(inputs))
+    counts = []
+    count = step_cost._count_forward_flops
+    monkeypatch.setattr(step_cost, "_count_forward_flops", lambda *args: counts.append(args) or count(*args))
+    assert step_cost.forward_flops(network, 5) == step_cost.forward_flops(network, 5) == 2 * 5 * 4 * 3 + 5 * 3
+    assert step_cost.forward_flops(network, 2) == 2 * 2 * 4 * 3 + 2 * 3
+    assert [batch for _, batch in counts] == [5, 2]
