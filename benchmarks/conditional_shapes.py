@@ -2,6 +2,7 @@
 
     python benchmarks/conditional_shapes.py [--only=dcgan,cgan,acgan,infogan] [--seed=0] [--cpu_minutes=5]
                                             [--keep=DIR] [--flags='--base_filters=64 --batch_size=64']
+                                            [--pictures_dir=DIR]
 
 Each run trains its app from ``apps/configs/<app>_shapes.cfg`` (with
 ``--flags`` appended, if given) in a fresh process, one after another, for
@@ -22,6 +23,11 @@ smaller size are upsampled to 64 px bicubically before it reads them):
   the input fixed, Pearson's r of its value with the judged x, y and size
   (the best |r| and the attribute it tracks). Target: agreement >= 0.7; a
   code with |r| >= 0.5 is reported (``continuous_code_tracks``), not gated.
+
+With ``--pictures_dir``, each conditional run also writes
+``<run>_shapes_seed<seed>.png`` there: the first 10 samples of every class
+(or code value) asked for, one row per class in the order of
+``keras_gans.data.shapes.SHAPES``, at twice their size.
 
 Prints one JSON line per run and a summary with ``targets_met``, appends them
 to ``benchmarks/results/conditional_shapes.jsonl`` and exits 1 when a gated
@@ -44,6 +50,7 @@ RUNS = ("dcgan", "cgan", "acgan", "infogan")
 CHUNK = 250  # samples per generator call
 SWEEP_BASES = 100  # inputs each continuous code is swept from
 SWEEP_VALUES = np.linspace(-1.0, 1.0, 10, dtype=np.float32)
+PICTURE_COLUMNS = 10
 RESULTS = os.path.join(ROOT, "benchmarks", "results", "conditional_shapes.jsonl")
 
 
@@ -161,6 +168,16 @@ def judged(record, arrays, cache):
     return row
 
 
+def write_picture(path, arrays):
+    """The first :data:`PICTURE_COLUMNS` samples of each class asked for, a row per class, twice their size."""
+    from keras_gans import images
+
+    asked = arrays["labels"] if "labels" in arrays else arrays["codes"]
+    picks = np.concatenate([np.flatnonzero(asked == value)[:PICTURE_COLUMNS] for value in np.unique(asked)])
+    grid = images.make_grid(np.asarray(arrays["samples"][picks], np.float32), nrow=PICTURE_COLUMNS)
+    return images.save_png(grid.repeat(2, axis=0).repeat(2, axis=1), path)
+
+
 def targets(rows):
     checks = {}
     for name in ("cgan", "acgan"):
@@ -179,6 +196,8 @@ def parse_args(argv=None):
     parser.add_argument("--cpu_minutes", type=float, default=5.0, help="CPU-time training budget of every model")
     parser.add_argument("--keep", default=None, help="keep the run folders here (default: a temporary folder)")
     parser.add_argument("--flags", default="", help="flags appended to every flagfile, space-separated")
+    parser.add_argument("--pictures_dir", default=None, help="write each conditional run's samples, a row per "
+                                                             "class asked for, here")
     parser.add_argument("--child", default=None, choices=RUNS, help=argparse.SUPPRESS)
     parser.add_argument("--model_dir", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -206,6 +225,9 @@ def main():
         for name in args.names:
             record, arrays = train_and_sample(name, args, workdir)
             rows[name] = {**judged(record, arrays, judge_cache), **context}
+            if args.pictures_dir and ("labels" in arrays or "codes" in arrays):
+                rows[name]["picture"] = write_picture(
+                    os.path.join(args.pictures_dir, f"{name}_shapes_seed{args.seed}.png"), arrays)
             print(json.dumps(rows[name]), flush=True)
     checks = targets(rows)
     summary = {"run": "summary", "seed": args.seed, "targets_met": checks, **context}

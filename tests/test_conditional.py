@@ -83,11 +83,13 @@ def test_acgan_class_term_of_a_step_counts_the_fakes_by_their_weight(fake_class_
 def test_the_acgan_app_passes_fake_class_weight_and_the_trunk_to_the_model(tmp_path):
     exp = experiments.get("acgan")
     run_config = config.RunConfig(dataset="digits", image_size=8, model_dir=str(tmp_path), export=False)
-    model = experiment.rebuild(exp, exp.Config(base_filters=4, fake_class_weight=0.25, d_trunk="pooled"), run_config)
+    model = experiment.rebuild(exp, exp.Config(base_filters=4, fake_class_weight=0.25, d_trunk="pooled",
+                                               minibatch_discrimination=True), run_config)
     assert model.fake_class_weight == 0.25
     clone = models.ACGAN.from_config(model.get_config())
     assert clone.fake_class_weight == 0.25
     assert clone.discriminator.get_layer("acgan_discriminator_features").get_layer("conv_1_pool") is not None
+    assert clone.discriminator.get_layer("minibatch_discrimination").num_kernels == 32
     with pytest.raises(config.ConfigError, match="d_trunk"):
         exp.Config(d_trunk="strided")
 
@@ -103,6 +105,24 @@ def test_the_pooled_trunk_convolves_at_every_resolution_and_pools_to_4x4():
     assert sum(isinstance(layer, keras.layers.SpectralNormalization) for layer in with_sn.layers) == 2
     with pytest.raises(ValueError, match="trunk='strided'"):
         networks.conditional.auxiliary_classifier_discriminator((16, 16, 1), 3, trunk="strided")
+
+
+def test_acgan_minibatch_discrimination_shows_the_batch_to_the_real_fake_logit_only():
+    """Salimans et al. 2016, section 3.2: o(x_i) sums exp(-L1) over the batch, so a batch of N copies gives
+    o = N; the real/fake logit of an image then depends on its batch-mates, its class logits do not."""
+    with_mbd = networks.conditional.auxiliary_classifier_discriminator(
+        SHAPE, K, base_filters=4, trunk="pooled", minibatch_discrimination=True, minibatch_kernels=5)
+    rng = np.random.default_rng(0)
+    image = rng.uniform(-1, 1, (1,) + SHAPE).astype(np.float32)
+    mixed = np.concatenate([image, rng.uniform(-1, 1, (3,) + SHAPE).astype(np.float32)])
+    copies = np.repeat(image, 4, axis=0)
+    closeness = keras.Model(with_mbd.inputs, with_mbd.get_layer("minibatch_discrimination").output)
+    np.testing.assert_allclose(closeness(copies)[:, -5:], 4.0, rtol=1e-6)
+    (mixed_logit, mixed_classes), (copies_logit, copies_classes) = with_mbd(mixed), with_mbd(copies)
+    assert abs(float(mixed_logit[0, 0]) - float(copies_logit[0, 0])) > 1e-4
+    np.testing.assert_allclose(mixed_classes[0], copies_classes[0], rtol=1e-5, atol=1e-6)
+    without = networks.conditional.auxiliary_classifier_discriminator(SHAPE, K, base_filters=4, trunk="pooled")
+    np.testing.assert_allclose(without(mixed)[0][0], without(copies)[0][0], rtol=1e-5, atol=1e-6)
 
 
 # ----------------------------------------------------------------------------- plumbing

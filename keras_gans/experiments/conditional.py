@@ -76,6 +76,9 @@ class ACGANConfig(Config):
     d_trunk: str = option("dcgan", "D's shared features: the paper's stride-2 DCGAN blocks, or 'pooled' 3x3 "
                                    "convolutions and max pools at every resolution (the shapes judge's).",
                           choices=tuple(networks.conditional.TRUNKS))
+    minibatch_discrimination: bool = option(False, "Minibatch discrimination features (Salimans et al. 2016) "
+                                                   "before D's real/fake logit, against G drawing one image "
+                                                   "per class.")
     ema_decay: float = ema_decay_option()
 
 
@@ -90,7 +93,7 @@ class ACGANExperiment(CGANExperiment):
                                                    base_filters=c.base_filters)
         discriminator = networks.conditional.auxiliary_classifier_discriminator(
             spec.sample_shape, num_classes, base_filters=c.base_filters, spectral_norm=c.spectral_norm,
-            trunk=c.d_trunk)
+            trunk=c.d_trunk, minibatch_discrimination=c.minibatch_discrimination)
         return models.ACGAN(generator, discriminator, c.latent_dim, num_classes, loss=c.loss,
                             class_weight=c.class_weight, fake_class_weight=c.fake_class_weight,
                             ema_decay=c.ema_decay, seed=ctx.run.seed)

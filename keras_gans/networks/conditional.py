@@ -13,7 +13,8 @@ section 4.1):
   the ACGAN discriminator (Odena et al. 2017, "Conditional Image Synthesis
   with Auxiliary Classifier GANs", section 3) sees no label and predicts it
   with a second head on the shared DCGAN features, or on
-  :func:`pooled_features` (``trunk="pooled"``).
+  :func:`pooled_features` (``trunk="pooled"``); its real/fake head can also
+  read minibatch discrimination features (Salimans et al. 2016).
 
 Inputs are named ``"z"``, ``"labels"`` (int32 ``[N]``) and ``"images"``, so an
 exported generator serves ``z`` and ``labels``.
@@ -135,7 +136,8 @@ def discriminator(image_shape, num_classes, *, base_filters=64, spectral_norm=Fa
 
 
 def auxiliary_classifier_discriminator(image_shape, num_classes, *, base_filters=64, spectral_norm=False,
-                                       trunk="dcgan", name="acgan_discriminator"):
+                                       trunk="dcgan", minibatch_discrimination=False, minibatch_kernels=32,
+                                       minibatch_kernel_dim=8, name="acgan_discriminator"):
     """Builds the ACGAN discriminator ``images -> [logit, class_logits]``.
 
     Args:
@@ -145,6 +147,12 @@ def auxiliary_classifier_discriminator(image_shape, num_classes, *, base_filters
         spectral_norm: spectral normalization instead of batch normalization.
         trunk: the shared features: ``"dcgan"`` (:func:`dcgan_features`, the
             paper's) or ``"pooled"`` (:func:`pooled_features`).
+        minibatch_discrimination: the real/fake logit also reads
+            :class:`~keras_gans.layers.MinibatchDiscrimination` features of the
+            shared ones (Salimans et al. 2016, section 3.2), so D can see a
+            batch of near-copies; the class head reads the shared features alone.
+        minibatch_kernels: B of minibatch discrimination.
+        minibatch_kernel_dim: C of minibatch discrimination.
         name: model name.
 
     Returns:
@@ -159,6 +167,10 @@ def auxiliary_classifier_discriminator(image_shape, num_classes, *, base_filters
                              name=f"{name}_features")
     images = keras.Input(tuple(features.inputs[0].shape[1:]), name="images")
     shared = features(images)
-    logit = logit_layer(1, "logit", spectral_norm)(shared)
+    source = shared
+    if checks.boolean("minibatch_discrimination", minibatch_discrimination):
+        source = layers.MinibatchDiscrimination(minibatch_kernels, minibatch_kernel_dim,
+                                                name="minibatch_discrimination")(shared)
+    logit = logit_layer(1, "logit", spectral_norm)(source)
     class_logits = logit_layer(num_classes, "class_logits", spectral_norm)(shared)
     return keras.Model(images, [logit, class_logits], name=name)
