@@ -249,3 +249,40 @@ def test_code_weights_rise_linearly_over_the_warmup_then_stay():
     assert models.InfoGAN.from_config(model.get_config()).code_warmup_steps == 4
     with pytest.raises(ValueError, match=r"code_warmup_steps"):
         models.InfoGAN(*tiny_players(), LATENT, K, D, code_warmup_steps=-1)
+
+
+def test_the_infogan_app_builds_d_and_q_on_the_trunk_asked_for(tmp_path):
+    """--d_trunk and --minibatch_discrimination reach the network and survive ``from_config``."""
+    from keras_gans import config, experiment, experiments
+
+    exp = experiments.get("infogan")
+    run_config = config.RunConfig(dataset="digits", image_size=8, model_dir=str(tmp_path), export=False)
+    pooled = experiment.rebuild(exp, exp.Config(base_filters=4, num_categories=10, d_trunk="pooled",
+                                                minibatch_discrimination=True), run_config)
+    trunk = pooled.discriminator.get_layer("infogan_discriminator_features")
+    assert [type(layer).__name__ for layer in trunk.layers].count("MaxPooling2D") == 1
+    assert not any(isinstance(layer, keras.layers.BatchNormalization) for layer in trunk.layers)
+    clone = models.InfoGAN.from_config(pooled.get_config())
+    assert [layer.name for layer in clone.discriminator.get_layer("infogan_discriminator_features").layers] == [
+        layer.name for layer in trunk.layers]
+    assert clone.discriminator.get_layer("minibatch_discrimination").num_kernels == 32
+    paper = experiment.rebuild(exp, exp.Config(base_filters=4, num_categories=10), run_config)
+    assert not any(isinstance(layer, keras.layers.MaxPooling2D)
+                   for layer in paper.discriminator.get_layer("infogan_discriminator_features").layers)
+    assert "minibatch_discrimination" not in [layer.name for layer in paper.discriminator.layers]
+    with pytest.raises(config.ConfigError, match="d_trunk"):
+        exp.Config(d_trunk="strided")
+    with pytest.raises(ValueError, match="trunk='strided'"):
+        networks.infogan.discriminator(SHAPE, K, D, trunk="strided")
+
+
+def test_minibatch_discrimination_shows_the_batch_to_d_and_not_to_q():
+    discriminator = networks.infogan.discriminator(SHAPE, K, D, base_filters=4, q_units=8, trunk="pooled",
+                                                   minibatch_discrimination=True)
+    rng = np.random.default_rng(1)
+    image = rng.uniform(-1, 1, (1,) + SHAPE).astype(np.float32)
+    mixed = np.concatenate([image, rng.uniform(-1, 1, (3,) + SHAPE).astype(np.float32)])
+    mixed_outputs, copies_outputs = discriminator(mixed), discriminator(np.repeat(image, 4, axis=0))
+    assert abs(float(mixed_outputs[0][0, 0]) - float(copies_outputs[0][0, 0])) > 1e-4  # D's logit
+    for q_mixed, q_copies in zip(mixed_outputs[1:], copies_outputs[1:]):  # Q's categorical and continuous
+        np.testing.assert_allclose(q_mixed[0], q_copies[0], rtol=1e-5, atol=1e-6)

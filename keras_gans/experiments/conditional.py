@@ -120,6 +120,10 @@ class InfoGANConfig(Config):
     code_warmup_steps: int = option(0, "Generator steps over which the code weights rise linearly from 0 "
                                        "(0 = in force from the start, the paper).", check=non_negative,
                                     requirement="must be >= 0")
+    d_trunk: str = option("dcgan", "D and Q's shared features: the paper's stride-2 DCGAN blocks, or 'pooled' "
+                                   "(as ACGAN's --d_trunk).", choices=tuple(networks.conditional.TRUNKS))
+    minibatch_discrimination: bool = option(False, "Minibatch discrimination features (Salimans et al. 2016) "
+                                                   "before D's real/fake logit (Q does not read them).")
     ema_decay: float = ema_decay_option()
 
 
@@ -135,7 +139,8 @@ class InfoGANExperiment(Experiment):
         generator = networks.infogan.generator(c.latent_dim, shape, c.num_categories, c.num_continuous,
                                                base_filters=c.base_filters)
         discriminator = networks.infogan.discriminator(shape, c.num_categories, c.num_continuous,
-                                                       base_filters=c.base_filters)
+                                                       base_filters=c.base_filters, trunk=c.d_trunk,
+                                                       minibatch_discrimination=c.minibatch_discrimination)
         return models.InfoGAN(generator, discriminator, c.latent_dim, c.num_categories, c.num_continuous,
                               loss=c.loss, categorical_weight=c.categorical_weight,
                               continuous_weight=c.continuous_weight, code_augment=c.code_augment,

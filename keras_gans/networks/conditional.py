@@ -82,6 +82,16 @@ def logit_layer(units, name, spectral_norm=False):
     return keras.layers.SpectralNormalization(layer, name=f"{name}_sn") if spectral_norm else layer
 
 
+def real_fake_features(shared, minibatch_discrimination=False, minibatch_kernels=32, minibatch_kernel_dim=8):
+    """What a D with a second head reads its real/fake logit from: the shared features, followed by
+    :class:`~keras_gans.layers.MinibatchDiscrimination` ones (Salimans et al. 2016, section 3.2) when
+    ``minibatch_discrimination``, so D can tell a batch of near-copies from a varied one."""
+    if not checks.boolean("minibatch_discrimination", minibatch_discrimination):
+        return shared
+    return layers.MinibatchDiscrimination(minibatch_kernels, minibatch_kernel_dim,
+                                          name="minibatch_discrimination")(shared)
+
+
 def generator(latent_dim, image_shape, num_classes, *, base_filters=64, name="conditional_generator"):
     """Builds the conditional generator ``[z, labels] -> images`` in [-1, 1].
 
@@ -167,10 +177,7 @@ def auxiliary_classifier_discriminator(image_shape, num_classes, *, base_filters
                              name=f"{name}_features")
     images = keras.Input(tuple(features.inputs[0].shape[1:]), name="images")
     shared = features(images)
-    source = shared
-    if checks.boolean("minibatch_discrimination", minibatch_discrimination):
-        source = layers.MinibatchDiscrimination(minibatch_kernels, minibatch_kernel_dim,
-                                                name="minibatch_discrimination")(shared)
+    source = real_fake_features(shared, minibatch_discrimination, minibatch_kernels, minibatch_kernel_dim)
     logit = logit_layer(1, "logit", spectral_norm)(source)
     class_logits = logit_layer(num_classes, "class_logits", spectral_norm)(shared)
     return keras.Model(images, [logit, class_logits], name=name)

@@ -53,8 +53,8 @@ def generator(latent_dim, image_shape, num_categories, num_continuous, *, base_f
     return keras.Model([z, categorical, continuous], body(joint), name=name)
 
 
-def discriminator(image_shape, num_categories, num_continuous, *, base_filters=64, q_units=Q_UNITS,
-                  name="infogan_discriminator"):
+def discriminator(image_shape, num_categories, num_continuous, *, base_filters=64, q_units=Q_UNITS, trunk="dcgan",
+                  minibatch_discrimination=False, name="infogan_discriminator"):
     """Builds D and Q on shared features: ``images -> [logit, categorical_logits, continuous_mean]``.
 
     Args:
@@ -63,6 +63,11 @@ def discriminator(image_shape, num_categories, num_continuous, *, base_filters=6
         num_continuous: number of continuous codes, >= 1.
         base_filters: as :func:`keras_gans.networks.dcgan.discriminator`.
         q_units: width of Q's hidden layer (128 in the paper).
+        trunk: the shared features: ``"dcgan"`` (the paper's stride-2 blocks) or
+            ``"pooled"`` (:func:`keras_gans.networks.conditional.pooled_features`).
+        minibatch_discrimination: D's logit also reads minibatch discrimination
+            features (:func:`keras_gans.networks.conditional.real_fake_features`);
+            Q reads the shared features alone.
         name: model name.
 
     Returns:
@@ -73,10 +78,12 @@ def discriminator(image_shape, num_categories, num_continuous, *, base_filters=6
     num_categories = checks.positive_int("num_categories", num_categories, minimum=2)
     num_continuous = checks.positive_int("num_continuous", num_continuous)
     q_units = checks.positive_int("q_units", q_units)
-    features = conditional.dcgan_features(image_shape, base_filters=base_filters, name=f"{name}_features")
+    if trunk not in conditional.TRUNKS:
+        raise ValueError(f"`trunk` must be one of {sorted(conditional.TRUNKS)}; received trunk={trunk!r}.")
+    features = conditional.TRUNKS[trunk](image_shape, base_filters=base_filters, name=f"{name}_features")
     images = keras.Input(tuple(features.inputs[0].shape[1:]), name="images")
     shared = features(images)
-    logit = keras.layers.Dense(1, name="logit")(shared)
+    logit = keras.layers.Dense(1, name="logit")(conditional.real_fake_features(shared, minibatch_discrimination))
     q = keras.layers.Dense(q_units, use_bias=False, name="q_hidden")(shared)
     q = keras.layers.BatchNormalization(name="q_batch_norm")(q)
     q = keras.layers.LeakyReLU(layers.LEAKY_RELU_SLOPE, name="q_leaky_relu")(q)
