@@ -286,3 +286,18 @@ def test_minibatch_discrimination_shows_the_batch_to_d_and_not_to_q():
     assert abs(float(mixed_outputs[0][0, 0]) - float(copies_outputs[0][0, 0])) > 1e-4  # D's logit
     for q_mixed, q_copies in zip(mixed_outputs[1:], copies_outputs[1:]):  # Q's categorical and continuous
         np.testing.assert_allclose(q_mixed[0], q_copies[0], rtol=1e-5, atol=1e-6)
+
+
+def test_a_warped_code_copy_keeps_the_step_out_of_xla():
+    """XLA has no kernel for the warp's image transform: left to the default, the step runs without XLA
+    (it used to fail to compile on CPUs where InfoGAN's default is XLA); forced, one error names why."""
+    from keras_gans import config, execution
+
+    warped = models.InfoGAN(*tiny_players(), LATENT, K, D, code_augment=("warp", "stroke"), seed=0)
+    assert "warp" in warped.xla_unsupported
+    assert execution.jit_compile(None, warped, faster=True) is False
+    with pytest.raises(config.ConfigError, match="jit_compile.*warp"):
+        execution.jit_compile(True, warped)
+    restroked = models.InfoGAN(*tiny_players(), LATENT, K, D, code_augment=("stroke",), seed=0)
+    assert restroked.xla_unsupported is None
+    assert execution.jit_compile(None, restroked, faster=True) is True
