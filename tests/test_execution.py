@@ -204,18 +204,28 @@ class BatchEnds(keras.callbacks.Callback):
         self.epochs.append((epoch, int(self.model.g_optimizer.iterations.numpy())))
 
 
-def test_epochs_and_checkpoints_end_where_they_would_with_one_step_per_call(tmp_path):
-    ends = BatchEnds()
-    registered = experiments.get("gan")
+def watched(name, callback):
+    """The registered experiment ``name`` and a copy of it that adds ``callback`` to fit and skips the
+    evaluation after training."""
+    registered = experiments.get(name)
 
     class Watched(type(registered)):
         def callbacks(self, ctx, model):
-            return [ends]
+            return [callback]
 
+        def evaluate(self, ctx, model):
+            return None
+
+    return registered, Watched()
+
+
+def test_epochs_and_checkpoints_end_where_they_would_with_one_step_per_call(tmp_path):
+    ends = BatchEnds()
+    registered, watched_gan = watched("gan", ends)
     run = config.RunConfig(dataset="ring8", batch_size=32, epochs=3, steps_per_epoch=30,
                            model_dir=str(tmp_path / "run"), export=False)
     gan_config = registered.Config(hidden_units=(16, 16))
-    results = experiment.run(gan_config, run, experiment=Watched())
+    results = experiment.run(gan_config, run, experiment=watched_gan)
     # 30 steps per epoch, 30 steps per call (the largest divisor <= 50): one batch end per epoch.
     assert ends.steps == [30, 60, 90]
     assert ends.epochs == [(0, 30), (1, 60), (2, 90)]
@@ -229,18 +239,10 @@ def test_epochs_and_checkpoints_end_where_they_would_with_one_step_per_call(tmp_
 
 def test_a_small_image_run_takes_ten_steps_per_call_by_default(tmp_path):
     ends = BatchEnds()
-    registered = experiments.get("dcgan")
-
-    class Watched(type(registered)):
-        def callbacks(self, ctx, model):
-            return [ends]
-
-        def evaluate(self, ctx, model):
-            return None
-
+    registered, watched_dcgan = watched("dcgan", ends)
     run = config.RunConfig(dataset="digits", image_size=8, batch_size=16, epochs=2, steps_per_epoch=20,
                            model_dir=str(tmp_path / "run"), export=False)
-    experiment.run(registered.Config(base_filters=8, latent_dim=8), run, experiment=Watched())
+    experiment.run(registered.Config(base_filters=8, latent_dim=8), run, experiment=watched_dcgan)
     assert ends.steps == [10, 20, 30, 40]
     assert ends.epochs == [(0, 20), (1, 40)]
 
