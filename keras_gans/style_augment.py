@@ -43,6 +43,14 @@ def check_policy(policy):
     return checks.policy("code_augment", policy, POLICIES)
 
 
+def xla_unsupported(policy):
+    """Why XLA cannot compile a step that applies ``policy``, or None: the warp resamples with
+    ``ImageProjectiveTransformV3``, which has no XLA kernel; the stroke change is max pools."""
+    if "warp" in check_policy(policy):
+        return "its code_augment 'warp' resamples images with ImageProjectiveTransformV3, which XLA cannot compile"
+    return None
+
+
 def warp_transforms(height, width, rotation, shear, scale_x, scale_y, shift_x, shift_y):
     """The ``[batch, 8]`` projective transforms of :func:`warp` for per-image parameters, each ``[batch]``.
 

@@ -88,9 +88,7 @@ class InfoGAN(CodeConditionedGAN):
         self.categorical_weight = checks.weight("categorical_weight", categorical_weight, any_real=True)
         self.continuous_weight = checks.weight("continuous_weight", continuous_weight, any_real=True)
         self.code_augment = style_augment.check_policy(code_augment)
-        if "warp" in self.code_augment:
-            self.xla_unsupported = ("its code_augment 'warp' resamples images with ImageProjectiveTransformV3, "
-                                    "which XLA cannot compile")
+        self.xla_unsupported = style_augment.xla_unsupported(self.code_augment)
         self.clustering_weight = checks.weight("clustering_weight", clustering_weight)
         if self.clustering_weight and not self.code_augment:
             raise ValueError(f"`clustering_weight` needs `code_augment` (the transforms of the second view); "
