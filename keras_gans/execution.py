@@ -115,8 +115,11 @@ def jit_compile(requested, model, faster=True, count_gflop=None):
         return bool(requested)
     if not faster:
         return False
-    reason = model.xla_unsupported
-    if reason is None and distribute.num_replicas() > 1:
+    if model.xla_unsupported is not None:
+        _say_once(f"XLA is off for {type(model).__name__}: {model.xla_unsupported}.")
+        return False
+    reason = None
+    if distribute.num_replicas() > 1:
         reason = (f"the {distribute.num_replicas()} replicas of a tf.distribute strategy (Keras compiles "
                   "strategy.run inside the XLA function, which cannot reach the other replicas' variables)")
     if reason is None and count_gflop is not None and cpu_only() and cpu_has_avx512():
