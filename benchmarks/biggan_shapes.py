@@ -1,7 +1,8 @@
 """BigGAN on the embedded shapes, against CGAN and ACGAN at equal training time, and its truncation curve.
 
     python benchmarks/biggan_shapes.py [--dataset=shapes] [--image_size=32] [--minutes=20] [--seed=0]
-                                       [--only=biggan,cgan,acgan] [--keep=DIR]
+                                       [--only=biggan,cgan,acgan] [--keep=DIR] [--flags='--d_steps=1']
+                                       [--pictures_dir=DIR]
 
 Each model trains in its own process, all at once, with its flagfile
 (``apps/configs/<app>_<set>.cfg``, else ``<app>_digits.cfg``; the
@@ -19,6 +20,10 @@ benchmarks) and its feature layer for "judge FID":
   1000 real images;
 - BigGAN: the same at each truncation threshold (standing statistics
   re-estimated for each), plotted to ``benchmarks/results/biggan_<set>_truncation.png``.
+
+With ``--pictures_dir``, every model's untruncated samples are also written
+there as ``<model>_<set>_seed<seed>.png``: the first 10 of each class asked
+for, a row per class.
 
 Prints one JSON line per model and threshold, appends them to
 ``benchmarks/results/biggan_<set>.jsonl``, and ends with a summary whose
@@ -42,7 +47,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from _common import ROOT  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import budgeted, judge_for, judge_view, real_sets, scores
+from _shapes_measures import budgeted, class_rows_picture, judge_for, judge_view, real_sets, scores
 
 RUNS = {"biggan": "biggan", "cgan": "cgan", "acgan": "acgan"}
 THRESHOLDS = (2.0, 1.5, 1.0, 0.75, 0.5, 0.25, 0.04)
@@ -68,10 +73,16 @@ def evaluation(args):
         while not os.path.exists(args.judge):
             time.sleep(5)
         judge = keras.models.load_model(args.judge)
+        picture = args.pictures_dir and os.path.join(args.pictures_dir, f"{args.child}_{dataset_tag(args.dataset)}"
+                                                                         f"_seed{args.seed}.png")
         return {"rows": measure(model, judge, judge_view(args.dataset), args.dataset, args.image_size, thresholds,
-                                args.seed, standing_of(ctx))}
+                                args.seed, standing_of(ctx), picture)}
 
     return evaluate
+
+
+def dataset_tag(dataset):
+    return dataset.replace("/", "_").replace(":", "_")
 
 
 def standing_of(ctx):
@@ -90,7 +101,7 @@ def generate(model, z, labels, threshold):
     return np.concatenate(chunks)
 
 
-def measure(model, judge, view, dataset, image_size, thresholds, seed, standing):
+def measure(model, judge, view, dataset, image_size, thresholds, seed, standing, picture=None):
     from keras_gans import features
 
     extractor = features.LayerFeatures(judge, "features", batch_size=256)
@@ -103,8 +114,10 @@ def measure(model, judge, view, dataset, image_size, thresholds, seed, standing)
     for threshold in thresholds:
         if standing is not None:
             model.standing_statistics(truncation=threshold, **standing)
-        rows.append({"truncation": threshold,
-                     **scores(judge, extractor, reference, view(generate(model, z, labels, threshold)), labels)})
+        samples = generate(model, z, labels, threshold)
+        if threshold is None and picture:
+            class_rows_picture(picture, samples, labels)
+        rows.append({"truncation": threshold, **scores(judge, extractor, reference, view(samples), labels)})
     if standing is not None:
         model.standing_statistics(**standing)
     return rows
@@ -114,7 +127,8 @@ def child(args):
     from keras_gans import cli, experiment, experiments
 
     exp = experiments.get(RUNS[args.child])
-    config, run = cli.configs_from_flagfile(exp, flagfile(RUNS[args.child], args.dataset))
+    extra = args.flags.split() if args.child == "biggan" else []
+    config, run = cli.configs_from_args(exp, [f"--flagfile={flagfile(RUNS[args.child], args.dataset)}", *extra])
     run = dataclasses.replace(run, dataset=args.dataset, image_size=args.image_size, epochs=100_000, seed=args.seed,
                               model_dir=args.model_dir, export=False, sample_every=100_000)
     results = experiment.run(config, run, experiment=budgeted(exp, args.minutes * 60, evaluation(args)))
@@ -137,7 +151,9 @@ def start(name, args, workdir):
     model_dir = os.path.join(workdir, name)
     command = [sys.executable, os.path.abspath(__file__), f"--child={name}", f"--model_dir={model_dir}",
                f"--dataset={args.dataset}", f"--image_size={args.image_size}", f"--minutes={args.minutes}",
-               f"--seed={args.seed}", f"--judge={args.judge}"]
+               f"--seed={args.seed}", f"--judge={args.judge}", f"--flags={args.flags}"]
+    if args.pictures_dir:
+        command.append(f"--pictures_dir={os.path.abspath(args.pictures_dir)}")
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
 
@@ -148,7 +164,8 @@ def finish(name, process, args):
         sys.exit(f"{name} failed:\n{stderr[-3000:]}")
     results = json.loads(stdout.strip().splitlines()[-1])
     base = {"run": name, "flagfile": os.path.relpath(flagfile(RUNS[name], args.dataset), ROOT),
-            "steps": results["steps"], "train_wall_time_s": results["wall_time_s"]}
+            "flags": args.flags if name == "biggan" else "", "steps": results["steps"],
+            "train_wall_time_s": results["wall_time_s"]}
     return [{**base, **row} for row in results["evaluation"]["rows"]]
 
 
@@ -200,6 +217,8 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--only", default=",".join(RUNS), help=f"comma-separated subset of {','.join(RUNS)}")
     parser.add_argument("--keep", default=None, help="keep the run folders here (default: a temporary folder)")
+    parser.add_argument("--flags", default="", help="flags appended to BigGAN's flagfile, space-separated")
+    parser.add_argument("--pictures_dir", default=None, help="write each model's samples, a row per class, here")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--model_dir", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--judge", default=None, help=argparse.SUPPRESS)
@@ -210,7 +229,7 @@ def main():
     unknown = sorted(set(names) - set(RUNS))
     if unknown:
         parser.error(f"--only: unknown runs {unknown}; choose from {sorted(RUNS)}")
-    tag = args.dataset.replace("/", "_").replace(":", "_")
+    tag = dataset_tag(args.dataset)
     results_dir = os.path.join(ROOT, "benchmarks", "results")
     os.makedirs(results_dir, exist_ok=True)
     context = {"dataset": args.dataset, "image_size": args.image_size, "minutes": args.minutes, "seed": args.seed,

@@ -44,13 +44,12 @@ import tempfile
 import numpy as np
 
 from _common import ROOT, run_quiet  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import NUM_SAMPLES, as_judged, budgeted, scores, shapes_judge
+from _shapes_measures import NUM_SAMPLES, as_judged, budgeted, class_rows_picture, scores, shapes_judge
 
 RUNS = ("dcgan", "cgan", "acgan", "infogan")
 CHUNK = 250  # samples per generator call
 SWEEP_BASES = 100  # inputs each continuous code is swept from
 SWEEP_VALUES = np.linspace(-1.0, 1.0, 10, dtype=np.float32)
-PICTURE_COLUMNS = 10
 RESULTS = os.path.join(ROOT, "benchmarks", "results", "conditional_shapes.jsonl")
 
 
@@ -168,16 +167,6 @@ def judged(record, arrays, cache):
     return row
 
 
-def write_picture(path, arrays):
-    """The first :data:`PICTURE_COLUMNS` samples of each class asked for, a row per class, twice their size."""
-    from keras_gans import images
-
-    asked = arrays["labels"] if "labels" in arrays else arrays["codes"]
-    picks = np.concatenate([np.flatnonzero(asked == value)[:PICTURE_COLUMNS] for value in np.unique(asked)])
-    grid = images.make_grid(np.asarray(arrays["samples"][picks], np.float32), nrow=PICTURE_COLUMNS)
-    return images.save_png(grid.repeat(2, axis=0).repeat(2, axis=1), path)
-
-
 def targets(rows):
     checks = {}
     for name in ("cgan", "acgan"):
@@ -226,8 +215,9 @@ def main():
             record, arrays = train_and_sample(name, args, workdir)
             rows[name] = {**judged(record, arrays, judge_cache), **context}
             if args.pictures_dir and ("labels" in arrays or "codes" in arrays):
-                rows[name]["picture"] = write_picture(
-                    os.path.join(args.pictures_dir, f"{name}_shapes_seed{args.seed}.png"), arrays)
+                rows[name]["picture"] = class_rows_picture(
+                    os.path.join(args.pictures_dir, f"{name}_shapes_seed{args.seed}.png"), arrays["samples"],
+                    arrays["labels"] if "labels" in arrays else arrays["codes"])
             print(json.dumps(rows[name]), flush=True)
     checks = targets(rows)
     summary = {"run": "summary", "seed": args.seed, "targets_met": checks, **context}
