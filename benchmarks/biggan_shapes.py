@@ -7,8 +7,9 @@
 Each model trains in its own process, all at once, with its flagfile
 (``apps/configs/<app>_<set>.cfg``, else ``<app>_digits.cfg``; the
 baselines on shapes use ``cgan_shapes.cfg`` and ``acgan_shapes.cfg``, with
-``--dataset`` and ``--image_size`` replaced) for the same CPU-time budget (the machine is shared), counted from the
-end of the first step so that graph tracing is not charged. Then, with the
+``--dataset`` and ``--image_size`` replaced; BigGAN's with ``--flags`` appended)
+for the same CPU-time budget (the machine is shared), counted from the end
+of the first step so that graph tracing is not charged. Then, with the
 judge trained on the real training split (``judge_for``: on shapes the 64-px
 shapes judge, smaller images upsampled to it, as in the other shapes
 benchmarks) and its feature layer for "judge FID":
