@@ -76,6 +76,13 @@ def pooled_features(image_shape, *, base_filters=64, spectral_norm=False, name="
 TRUNKS = {"dcgan": dcgan_features, "pooled": pooled_features}
 
 
+def trunk_features(trunk, image_shape, **kwargs):
+    """The shared features named ``trunk`` (a key of :data:`TRUNKS`), built with ``kwargs``."""
+    if trunk not in TRUNKS:
+        raise ValueError(f"`trunk` must be one of {sorted(TRUNKS)}; received trunk={trunk!r}.")
+    return TRUNKS[trunk](image_shape, **kwargs)
+
+
 def logit_layer(units, name, spectral_norm=False):
     """A linear output layer, spectral-normalized when asked."""
     layer = keras.layers.Dense(units, name=name)
@@ -171,10 +178,8 @@ def auxiliary_classifier_discriminator(image_shape, num_classes, *, base_filters
         read from the same features.
     """
     num_classes = checks.positive_int("num_classes", num_classes, minimum=2)
-    if trunk not in TRUNKS:
-        raise ValueError(f"`trunk` must be one of {sorted(TRUNKS)}; received trunk={trunk!r}.")
-    features = TRUNKS[trunk](image_shape, base_filters=base_filters, spectral_norm=spectral_norm,
-                             name=f"{name}_features")
+    features = trunk_features(trunk, image_shape, base_filters=base_filters, spectral_norm=spectral_norm,
+                              name=f"{name}_features")
     images = keras.Input(tuple(features.inputs[0].shape[1:]), name="images")
     shared = features(images)
     source = real_fake_features(shared, minibatch_discrimination, minibatch_kernels, minibatch_kernel_dim)

@@ -78,9 +78,7 @@ def discriminator(image_shape, num_categories, num_continuous, *, base_filters=6
     num_categories = checks.positive_int("num_categories", num_categories, minimum=2)
     num_continuous = checks.positive_int("num_continuous", num_continuous)
     q_units = checks.positive_int("q_units", q_units)
-    if trunk not in conditional.TRUNKS:
-        raise ValueError(f"`trunk` must be one of {sorted(conditional.TRUNKS)}; received trunk={trunk!r}.")
-    features = conditional.TRUNKS[trunk](image_shape, base_filters=base_filters, name=f"{name}_features")
+    features = conditional.trunk_features(trunk, image_shape, base_filters=base_filters, name=f"{name}_features")
     images = keras.Input(tuple(features.inputs[0].shape[1:]), name="images")
     shared = features(images)
     logit = keras.layers.Dense(1, name="logit")(conditional.real_fake_features(shared, minibatch_discrimination))
