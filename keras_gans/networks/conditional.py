@@ -78,9 +78,7 @@ TRUNKS = {"dcgan": dcgan_features, "pooled": pooled_features}
 
 def trunk_features(trunk, image_shape, **kwargs):
     """The shared features named ``trunk`` (a key of :data:`TRUNKS`), built with ``kwargs``."""
-    if trunk not in TRUNKS:
-        raise ValueError(f"`trunk` must be one of {sorted(TRUNKS)}; received trunk={trunk!r}.")
-    return TRUNKS[trunk](image_shape, **kwargs)
+    return TRUNKS[checks.one_of("trunk", trunk, sorted(TRUNKS))](image_shape, **kwargs)
 
 
 def logit_layer(units, name, spectral_norm=False):

@@ -88,9 +88,7 @@ TRUNKS = {"dcgan": dcgan_trunk, "pooled": pooled_trunk}
 
 def image_trunk(kind, image_shape, **kwargs):
     """The trunk named ``kind`` (a key of :data:`TRUNKS`), built with ``kwargs``."""
-    if kind not in TRUNKS:
-        raise ValueError(f"`trunk` must be one of {sorted(TRUNKS)}; received trunk={kind!r}.")
-    return TRUNKS[kind](image_shape, **kwargs)
+    return TRUNKS[checks.one_of("trunk", kind, sorted(TRUNKS))](image_shape, **kwargs)
 
 
 def generator(latent_dim, embedding_dim, image_shape, *, projection_dim=PROJECTION_DIM, base_filters=64,
