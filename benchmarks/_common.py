@@ -1,11 +1,24 @@
-"""What the benchmark scripts share: the repository root, a step in a quiet child process, the one-line report."""
+"""What the benchmark scripts share: the repository root, a step in a quiet child process, the one-line report,
+the machine's description."""
 
 import json
 import os
+import platform
 import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def machine():
+    """``"<n> CPU cores, <processor model>"``: step counts per CPU-second differ between machines."""
+    model = platform.processor() or "unknown processor"
+    try:
+        with open("/proc/cpuinfo") as file:
+            model = next(line.split(":", 1)[1].strip() for line in file if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} CPU cores, {model}"
 
 
 def run_quiet(command, label):

@@ -47,7 +47,7 @@ import time
 import numpy as np
 from PIL import Image, ImageDraw
 
-from _common import ROOT  # benchmarks/ is on sys.path when run as a script
+from _common import ROOT, machine  # benchmarks/ is on sys.path when run as a script
 from _shapes_measures import budgeted, class_rows_picture, judge_for, judge_view, real_sets, scores
 
 RUNS = {"biggan": "biggan", "cgan": "cgan", "acgan": "acgan"}
@@ -234,7 +234,7 @@ def main():
     results_dir = os.path.join(ROOT, "benchmarks", "results")
     os.makedirs(results_dir, exist_ok=True)
     context = {"dataset": args.dataset, "image_size": args.image_size, "minutes": args.minutes, "seed": args.seed,
-               "machine": f"{os.cpu_count()} CPU cores (shared: timings are noisy)",
+               "machine": f"{machine()} (shared: timings are noisy)",
                "command": " ".join(["python", "benchmarks/biggan_shapes.py"] + sys.argv[1:])}
     with tempfile.TemporaryDirectory() as scratch:
         workdir = args.keep or scratch

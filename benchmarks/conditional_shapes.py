@@ -19,7 +19,8 @@ smaller size are upsampled to 64 px bicubically before it reads them):
   Target: >= 0.9 each.
 - ``infogan`` (Chen et al. 2016): agreement of the categorical code with the
   judged shape under the best one-to-one code-to-class matching (996
-  samples); and, for each continuous code swept over [-1, 1] with the rest of
+  samples), and the same agreement with the judged colour (six colours: the
+  code may take the most visible factor instead, reported, not gated); and, for each continuous code swept over [-1, 1] with the rest of
   the input fixed, Pearson's r of its value with the judged x, y and size
   (the best |r| and the attribute it tracks). Target: agreement >= 0.7; a
   code with |r| >= 0.5 is reported (``continuous_code_tracks``), not gated.
@@ -43,7 +44,7 @@ import tempfile
 
 import numpy as np
 
-from _common import ROOT, run_quiet  # benchmarks/ is on sys.path when run as a script
+from _common import ROOT, machine, run_quiet  # benchmarks/ is on sys.path when run as a script
 from _shapes_measures import NUM_SAMPLES, as_judged, budgeted, class_rows_picture, scores, shapes_judge
 
 RUNS = ("dcgan", "cgan", "acgan", "infogan")
@@ -145,6 +146,7 @@ def judge_and_reals(image_size, cache):
 def judged(record, arrays, cache):
     """The run's measures with the judge, real images at the run's image size (see :func:`judge_and_reals`)."""
     from keras_gans import judges, metrics
+    from keras_gans.data.shapes import COLORS
 
     cache = judge_and_reals(record["image_size"], cache)
     judge, extractor = cache["shape"], cache["extractor"]
@@ -157,6 +159,8 @@ def judged(record, arrays, cache):
     if "codes" in arrays:
         predicted = judges.predict_classes(judge, samples)
         row.update(categorical=metrics.code_class_agreement(arrays["codes"], predicted, judge.output.shape[-1]))
+        colors = judges.predict_attributes(cache["full"], samples)["color"]
+        row["categorical_color"] = metrics.code_class_agreement(arrays["codes"], colors, len(COLORS))
         row["continuous"] = []
         for index in range(sum(key.startswith("sweep_") and key != "sweep_values" for key in arrays)):
             read = judges.predict_attributes(cache["full"], as_judged(arrays[f"sweep_{index}"]))
@@ -206,7 +210,7 @@ def main():
     if args.child:
         return child(args)
     command = " ".join(["python", "benchmarks/conditional_shapes.py"] + sys.argv[1:])
-    context = {"cpu_minutes": args.cpu_minutes, "machine": f"{os.cpu_count()} CPU cores (shared)", "command": command}
+    context = {"cpu_minutes": args.cpu_minutes, "machine": f"{machine()} (shared)", "command": command}
     rows, judge_cache = {}, {}
     with tempfile.TemporaryDirectory() as scratch:
         workdir = args.keep or scratch

@@ -1,6 +1,6 @@
 """DCGAN, ProGAN and StyleGAN2 at equal training time on shapes 64x64; StyleGAN2's truncation and path length.
 
-    nice -n 10 python benchmarks/progressive_shapes.py     # 3 x 480 CPU-s of training, seed 0 (~35 min)
+    nice -n 10 python benchmarks/progressive_shapes.py     # 3 x 1,200 CPU-s of training, seed 0 (~40-70 min)
     nice -n 10 python benchmarks/progressive_shapes.py --suite=digits --flags=--image_size=16 \
         --time_budget_s=240 --clock=wall
 
@@ -32,7 +32,7 @@ import os
 import sys
 import tempfile
 
-from _common import ROOT, run_quiet  # benchmarks/ is on sys.path when run as a script
+from _common import ROOT, machine, run_quiet  # benchmarks/ is on sys.path when run as a script
 
 APPS = ("dcgan", "progan", "stylegan2")
 MEASURES = ("fid", "precision", "recall")
@@ -41,7 +41,7 @@ MEASURES = ("fid", "precision", "recall")
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--apps", default=",".join(APPS), help=f"comma-separated, from {', '.join(APPS)}")
-    parser.add_argument("--time_budget_s", type=float, default=480.0, help="training seconds of every app")
+    parser.add_argument("--time_budget_s", type=float, default=1200.0, help="training seconds of every app")
     parser.add_argument("--clock", default="cpu", choices=("cpu", "wall"),
                         help="what --time_budget_s counts: CPU seconds of the app's process (a shared machine "
                              "does not change them) or elapsed seconds")
@@ -180,7 +180,8 @@ def main():
                 if not record["path_length"]["w"] < record["path_length"]["z"]:
                     failures.append(f"path length in W {record['path_length']['w']} is not below Z's "
                                     f"{record['path_length']['z']}")
-            record.update(time_budget_s=args.time_budget_s, clock=args.clock, num_samples=args.num_samples)
+            record.update(time_budget_s=args.time_budget_s, clock=args.clock, num_samples=args.num_samples,
+                          flags=" ".join(args.flags), machine=machine())
             line = json.dumps(record)
             print(line, flush=True)
             if args.json:
