@@ -22,8 +22,10 @@ shapes judge's features ("judge FID"; the digit judge's for ``--dataset=digits``
   outliers outside the 1st-99th percentiles dropped.
 
 Prints one JSON line per model and the tables; exits non-zero unless
-truncation trades recall for precision (at the smallest psi: higher precision
-and lower recall than at psi = 1) and the path length in W is below Z's.
+StyleGAN2's recall at psi = 1 is at least ``--min_recall`` (a generator that
+draws one kind of image has no variety for truncation to trade), truncation
+trades recall for precision (at the smallest psi: higher precision and lower
+recall than at psi = 1) and the path length in W is below Z's.
 """
 
 import argparse
@@ -54,6 +56,8 @@ def parse_args(argv=None):
     parser.add_argument("--psis", default="1,0.8,0.6,0.4", help="StyleGAN2's truncation values, 1 first")
     parser.add_argument("--ppl_samples", type=int, default=1000, help="paths per latent space")
     parser.add_argument("--epsilon", type=float, default=1e-4, help="the path length's step")
+    parser.add_argument("--min_recall", type=float, default=0.1,
+                        help="StyleGAN2's least recall at psi = 1 for its truncation sweep to count")
     parser.add_argument("--pictures_dir", default=None, help="write StyleGAN2's two pictures here (e.g. docs)")
     parser.add_argument("--json", default=None, help="also append the JSON lines to this file")
     parser.add_argument("--worker", choices=APPS, help=argparse.SUPPRESS)
@@ -68,6 +72,8 @@ def parse_args(argv=None):
         parser.error(f"--psis must start with 1 and hold a smaller value; received {args.psis}")
     if args.time_budget_s <= 0 or args.num_samples < 10 or args.ppl_samples < 100:
         parser.error("--time_budget_s must be > 0, --num_samples >= 10 and --ppl_samples >= 100")
+    if not 0.0 <= args.min_recall <= 1.0:
+        parser.error(f"--min_recall must be in [0, 1]; received {args.min_recall}")
     return args
 
 
@@ -174,6 +180,9 @@ def main():
                 record["path_length"] = {space: path_length(extractor, arrays, space, args.epsilon)
                                          for space in ("z", "w")}
                 untruncated, lowest = record["truncation"][0][1], record["truncation"][-1][1]
+                if untruncated["recall"] < args.min_recall:
+                    failures.append(f"recall at psi=1 is {untruncated['recall']}, below --min_recall="
+                                    f"{args.min_recall:g}: too little variety for truncation to trade")
                 if not (lowest["precision"] > untruncated["precision"] and lowest["recall"] < untruncated["recall"]):
                     failures.append(f"truncation psi={args.psis[-1]:g} does not trade recall for precision: "
                                     f"{lowest} vs psi=1 {untruncated}")
