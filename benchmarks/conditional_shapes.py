@@ -146,7 +146,7 @@ def judge_and_reals(image_size, cache):
 def judged(record, arrays, cache):
     """The run's measures with the judge, real images at the run's image size (see :func:`judge_and_reals`)."""
     from keras_gans import judges, metrics
-    from keras_gans.data.shapes import COLORS
+    from keras_gans.data.shapes import COLORS, SHAPES
 
     cache = judge_and_reals(record["image_size"], cache)
     judge, extractor = cache["shape"], cache["extractor"]
@@ -157,10 +157,9 @@ def judged(record, arrays, cache):
     if record["run"] == "dcgan":
         row["floor"] = scores(judge, extractor, reference, test_images)
     if "codes" in arrays:
-        predicted = judges.predict_classes(judge, samples)
-        row.update(categorical=metrics.code_class_agreement(arrays["codes"], predicted, judge.output.shape[-1]))
-        colors = judges.predict_attributes(cache["full"], samples)["color"]
-        row["categorical_color"] = metrics.code_class_agreement(arrays["codes"], colors, len(COLORS))
+        read = judges.predict_attributes(cache["full"], samples)  # the shape head's classes and the colour's
+        row["categorical"] = metrics.code_class_agreement(arrays["codes"], read["shape"], len(SHAPES))
+        row["categorical_color"] = metrics.code_class_agreement(arrays["codes"], read["color"], len(COLORS))
         row["continuous"] = []
         for index in range(sum(key.startswith("sweep_") and key != "sweep_values" for key in arrays)):
             read = judges.predict_attributes(cache["full"], as_judged(arrays[f"sweep_{index}"]))
