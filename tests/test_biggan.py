@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from keras_gans import export, layers, models, networks, penalties
-from keras_gans.config import ConfigError
+from keras_gans.config import ConfigError, RunConfig
 from keras_gans.experiments import biggan as biggan_experiment
 from keras_gans.experiments.base import Context, DataSpec
 from keras_gans.models import biggan as biggan_model
@@ -166,3 +166,40 @@ def test_experiment_refuses_sizes_the_networks_cannot_take():
         build(digits, latent_dim=100, attention_resolution=8)
     with pytest.raises(ConfigError, match="`image_size`=24"):
         build(DataSpec("digits", (24, 24, 1), num_classes=10), attention_resolution=0)
+
+
+def test_the_pooled_trunk_convolves_at_every_resolution_and_projects_its_flattened_4x4_map(tmp_path):
+    discriminator = networks.biggan.discriminator((32, 32, 3), CLASSES, channels=2, attention_resolution=8,
+                                                  trunk="pooled")
+    convolutions = [layer for layer in discriminator.layers if isinstance(layer, layers.SNConv2D)]
+    assert [(c.filters, c.kernel_size, c.strides) for c in convolutions] == [
+        (8, (3, 3), (1, 1)), (16, (3, 3), (1, 1)), (32, (3, 3), (1, 1))]
+    names = [layer.name for layer in discriminator.layers]
+    assert names.index("pooled2_pool") < names.index("attention") < names.index("pooled3_conv")  # 16 -> 8 px
+    assert tuple(discriminator.get_layer("features").output.shape) == (None, 4 * 4 * 32)
+    images = np.random.default_rng(0).uniform(-1, 1, (4, 32, 32, 3)).astype("float32")
+    labels = np.array([0, 1, 2, 1], "int32")
+    features = keras.Model(discriminator.inputs, discriminator.get_layer("features").output)([images, labels])
+    embedding = discriminator.get_layer("projection")
+    by_hand = (np.asarray(discriminator.get_layer("linear_logit")(features))[:, 0]
+               + np.sum(np.asarray(embedding.embedding(labels)) * np.asarray(features), axis=-1))
+    np.testing.assert_allclose(np.asarray(discriminator([images, labels]))[:, 0], by_hand, rtol=1e-4, atol=1e-5)
+    discriminator.save(tmp_path / "d.keras")
+    loaded = keras.models.load_model(tmp_path / "d.keras")
+    np.testing.assert_allclose(np.asarray(loaded([images, labels])), np.asarray(discriminator([images, labels])),
+                               atol=1e-5)
+    with pytest.raises(ValueError, match="trunk='strided'"):
+        networks.biggan.discriminator((32, 32, 3), CLASSES, trunk="strided")
+
+
+def test_the_biggan_app_passes_the_trunk_and_the_wrong_label_weight():
+    experiment = biggan_experiment.BigGANExperiment()
+    config = biggan_experiment.BigGANConfig(channels=2, latent_dim=9, shared_dim=4, attention_resolution=8,
+                                            d_trunk="pooled", wrong_label_weight=0.5)
+    ctx = Context(config=config, run=RunConfig(seed=0), spec=DataSpec("digits", (16, 16, 1), num_classes=10),
+                  model_dir="", steps_per_epoch=1)
+    model = experiment.build(ctx)
+    assert model.discriminator.get_layer("pooled1_conv") is not None
+    assert model.wrong_label_weight == 0.5 and "d_wrong" in model.trackers
+    with pytest.raises(ConfigError, match="d_trunk"):
+        biggan_experiment.BigGANConfig(d_trunk="strided")

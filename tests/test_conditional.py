@@ -80,6 +80,54 @@ def test_acgan_class_term_of_a_step_counts_the_fakes_by_their_weight(fake_class_
     assert float(logs["d_class_loss"]) == pytest.approx(real + fake_class_weight * fake, rel=1e-5)
 
 
+def softplus(x):
+    return math.log1p(math.exp(x))
+
+
+@pytest.mark.parametrize("weight", [0.5, 1.0])
+def test_cgan_wrong_label_pairs_enter_d_loss_as_gan_cls_fakes(weight):
+    """Reed et al. 2016, Algorithm 1, for class labels: real + w * (real image, wrong label) + (1 - w) * fake."""
+    model = tiny("cgan", wrong_label_weight=weight)
+    wrong = np.array([2, 0, 1, 0], np.int32)
+    model.wrong_labels = lambda labels: tf.constant(wrong)  # the draw is tested below
+    rng = np.random.default_rng(5)
+    images, fake_images = (rng.uniform(-1, 1, (4,) + SHAPE).astype(np.float32) for _ in range(2))
+    labels, fake_labels = np.array([0, 1, 2, 1], np.int32), np.array([2, 2, 0, 1], np.int32)
+    fakes = {"images": tf.constant(fake_images), "inputs": [tf.zeros((4, LATENT)), tf.constant(fake_labels)]}
+    loss, logs = model.discriminator_loss((tf.constant(images), tf.constant(labels)), fakes, training=False)
+    logits = {name: model.discriminator([x, y], training=False).numpy()[:, 0].tolist()
+              for name, x, y in (("real", images, labels), ("wrong", images, wrong), ("fake", fake_images, fake_labels))}
+    real = np.mean([softplus(-v) for v in logits["real"]])
+    by_hand = (real + weight * np.mean([softplus(v) for v in logits["wrong"]])
+               + (1 - weight) * np.mean([softplus(v) for v in logits["fake"]]))
+    assert float(loss) == pytest.approx(by_hand, rel=1e-5)
+    assert float(logs["d_wrong"]) == pytest.approx(np.mean(logits["wrong"]), rel=1e-5, abs=1e-6)
+
+
+def test_wrong_labels_are_drawn_uniformly_from_the_other_classes():
+    model = tiny("cgan", wrong_label_weight=0.5)
+    labels = np.repeat(np.arange(K, dtype=np.int32), 3000)
+    wrong = np.asarray(model.wrong_labels(tf.constant(labels)))
+    assert not np.any(wrong == labels)
+    for label in range(K):
+        shares = np.bincount(wrong[labels == label], minlength=K) / 3000
+        others = [other for other in range(K) if other != label]
+        np.testing.assert_allclose(shares[others], 1 / (K - 1), atol=0.03)
+
+
+def test_the_wrong_label_weight_is_kept_and_checked(tmp_path):
+    assert "d_wrong" not in tiny("cgan").trackers
+    exp = experiments.get("cgan")
+    run_config = config.RunConfig(dataset="digits", image_size=8, model_dir=str(tmp_path), export=False)
+    model = experiment.rebuild(exp, exp.Config(base_filters=4, wrong_label_weight=0.25), run_config)
+    assert model.wrong_label_weight == 0.25 and "d_wrong" in model.trackers
+    assert models.CGAN.from_config(model.get_config()).wrong_label_weight == 0.25
+    with pytest.raises(ValueError, match=re.escape("received wrong_label_weight=1.5")):
+        tiny("cgan", wrong_label_weight=1.5)
+    with pytest.raises(config.ConfigError, match="wrong_label_weight"):
+        exp.Config(wrong_label_weight=-0.1)
+
+
 def test_the_acgan_app_passes_fake_class_weight_and_the_trunk_to_the_model(tmp_path):
     exp = experiments.get("acgan")
     run_config = config.RunConfig(dataset="digits", image_size=8, model_dir=str(tmp_path), export=False)

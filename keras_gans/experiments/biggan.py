@@ -20,7 +20,7 @@ import numpy as np
 
 from keras_gans import images, judges, models, networks
 from keras_gans.config import Config, ConfigError, amount, count, fraction, option
-from keras_gans.experiments.base import Experiment, class_count, diff_augment_option
+from keras_gans.experiments.base import Experiment, class_count, diff_augment_option, wrong_label_option
 
 LOSSES = ("hinge", "non_saturating", "least_squares", "wasserstein")
 SWEEP_COLUMNS_PER_CLASS = 2
@@ -41,7 +41,11 @@ class BigGANConfig(Config):
     hierarchical: bool = option(True, "Split z across G's blocks (hierarchical latent space).")
     attention_resolution: int = count(8, "Resolution of the self-attention block in G and D (64 at 128 px in "
                                                  "the paper); 0 = none.", minimum=0)
+    d_trunk: str = option("residual", "D's features: the paper's residual blocks, or 'pooled' 3x3 convolutions "
+                                      "and max pools at every resolution (the shapes judge's).",
+                          choices=tuple(networks.biggan.TRUNKS))
     loss: str = option("hinge", "Adversarial loss (hinge in the paper).", choices=LOSSES)
+    wrong_label_weight: float = wrong_label_option()
     orthogonal_weight: float = amount(1e-4, "beta of G's orthogonal regularization (1e-4); 0 = off.")
     d_steps: int = count(2, "D steps per G step, each on a fresh real batch (2 in the paper).")
     ema_decay: float = fraction(0.9999, "Decay of G's moving average, used for samples and export; 0 = off.")
@@ -66,10 +70,11 @@ class BigGANExperiment(Experiment):
             c.latent_dim, spec.sample_shape, num_classes, channels=c.channels, shared_dim=c.shared_dim,
             hierarchical=c.hierarchical, attention_resolution=c.attention_resolution)
         discriminator = networks.biggan.discriminator(spec.sample_shape, num_classes, channels=c.channels,
-                                                      attention_resolution=c.attention_resolution)
+                                                      attention_resolution=c.attention_resolution, trunk=c.d_trunk)
         return models.BigGAN(generator, discriminator, c.latent_dim, num_classes, loss=c.loss,
                              orthogonal_weight=c.orthogonal_weight, n_critic=c.d_steps, split_real_batch=True,
                              ema_decay=c.ema_decay, ema_start=c.ema_start, diff_augment=c.diff_augment,
+                             wrong_label_weight=c.wrong_label_weight,
                              seed=ctx.run.seed)
 
     def evaluate(self, ctx, model):

@@ -15,7 +15,7 @@ from keras_gans import callbacks, data, judges, metrics, models, networks, style
 from keras_gans.config import (ConfigError, Config, amount, count, fraction, non_negative, option, positive,
                                seed_option)
 from keras_gans.experiments.base import (Experiment, class_count, diff_augment_option, ema_decay_option,
-                                         policy_option)
+                                         policy_option, wrong_label_option)
 from keras_gans.experiments.objectives import CROSS_ENTROPY_AND_OTHERS
 
 
@@ -38,6 +38,7 @@ class CGANConfig(Config):
     base_filters: int = count(64, "Filters of D's first and G's last block.")
     loss: str = option("non_saturating", "Adversarial loss.", choices=CROSS_ENTROPY_AND_OTHERS)
     spectral_norm: bool = option(False, "Spectral normalization in D instead of batch norm.")
+    wrong_label_weight: float = wrong_label_option()
     ema_decay: float = ema_decay_option()
     diff_augment: tuple[str, ...] = diff_augment_option()
 
@@ -54,7 +55,7 @@ class CGANExperiment(Experiment):
         discriminator = networks.conditional.discriminator(spec.sample_shape, num_classes,
                                                            base_filters=c.base_filters, spectral_norm=c.spectral_norm)
         return models.CGAN(generator, discriminator, c.latent_dim, num_classes, loss=c.loss, ema_decay=c.ema_decay,
-                           diff_augment=c.diff_augment, seed=ctx.run.seed)
+                           diff_augment=c.diff_augment, wrong_label_weight=c.wrong_label_weight, seed=ctx.run.seed)
 
     def evaluate(self, ctx, model):
         return judges.class_conditional_scores(model, _class_judge(ctx), seed=ctx.run.seed)

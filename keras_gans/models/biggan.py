@@ -86,7 +86,7 @@ class BigGAN(CGAN):
         orthogonal_weight: beta (1e-4 in the paper; 0 = off).
         n_critic: D steps per G step (2 in the paper).
         split_real_batch: a fresh real batch for every D step.
-        **kwargs: ``diff_augment`` (see :class:`~keras_gans.models.CGAN`),
+        **kwargs: ``diff_augment``, ``wrong_label_weight`` (see :class:`~keras_gans.models.CGAN`),
             ``ema_decay``, ``ema_start``, ``seed``, ``name`` (see
             :class:`~keras_gans.models.AdversarialModel`).
     """
