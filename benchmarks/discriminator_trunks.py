@@ -15,7 +15,9 @@ shape when it is given the answer: the ACGAN discriminator
 without spectral normalization, and BigGAN's discriminator
 (:func:`keras_gans.networks.biggan.discriminator`, spectrally normalized
 residual blocks with self-attention at 16x16, ``biggan_shapes.cfg``'s
-``channels=8``) with a linear class head on its summed features, is trained
+``channels=8``) with a linear class head on its summed features, or
+``biggan_pooled``, the same D with its ``trunk="pooled"`` (``biggan_shapes.cfg``'s
+own since it reads the shape) and the head on its flattened 4x4 map, is trained
 on its class head alone with
 softmax cross-entropy on the real 32-px training images labelled by shape
 (batches of 32, Adam with beta_1 = 0.5, at each ``--learning_rates``); the
@@ -55,7 +57,8 @@ from keras_gans.networks import biggan, conditional  # noqa: E402
 
 RESULTS = os.path.join(ROOT, "benchmarks", "results", "discriminator_trunks.jsonl")
 TRUNKS = {"dcgan": ("dcgan", False), "dcgan_sn": ("dcgan", True), "pooled": ("pooled", False),
-          "pooled_sn": ("pooled", True), "biggan": ("biggan", True), "keras_dcgan": ("keras_dcgan", False)}
+          "pooled_sn": ("pooled", True), "biggan": ("biggan", True),
+          "biggan_pooled": ("biggan_pooled", True), "keras_dcgan": ("keras_dcgan", False)}
 IMAGE_SIZE = 32
 REFERENCE_MARGIN = 0.1  # held-out accuracy keras_dcgan may end above dcgan before the project's blocks are suspect
 
@@ -69,10 +72,11 @@ def shape_reader(trunk, spectral_norm, seed):
     """The ACGAN discriminator's ``images -> class logits`` (its real/fake head left out), or BigGAN's
     discriminator up to its features with a linear class head."""
     keras.utils.set_random_seed(seed)
-    if trunk == "biggan":
+    if trunk.startswith("biggan"):
         config, _ = flagfile_config("biggan")
         full = biggan.discriminator((IMAGE_SIZE, IMAGE_SIZE, 3), 6, channels=config.channels,
-                                    attention_resolution=config.attention_resolution)
+                                    attention_resolution=config.attention_resolution,
+                                    trunk="pooled" if trunk == "biggan_pooled" else "residual")
         images = full.get_layer("images").output
         logits = keras.layers.Dense(6, name="class_logits")(full.get_layer("features").output)
         return keras.Model(images, logits, name="biggan_shape_reader")
