@@ -155,6 +155,23 @@ def test_the_pooled_trunk_convolves_at_every_resolution_and_pools_to_4x4():
         networks.conditional.auxiliary_classifier_discriminator((16, 16, 1), 3, trunk="strided")
 
 
+def test_the_cgan_pooled_trunk_reads_the_image_and_its_label_maps(tmp_path):
+    discriminator = networks.conditional.discriminator((16, 16, 1), K, base_filters=4, trunk="pooled")
+    body = discriminator.get_layer("conditional_discriminator_body")
+    convolutions = [layer for layer in body.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert [(c.filters, c.kernel_size, c.strides) for c in convolutions] == [(4, (3, 3), (1, 1)), (8, (3, 3), (1, 1))]
+    assert tuple(body.inputs[0].shape) == (None, 16, 16, 1 + K)  # the image and K label maps
+    images = np.random.default_rng(0).uniform(-1, 1, (2, 16, 16, 1)).astype(np.float32)
+    logits = [discriminator([images, np.full(2, label, np.int32)]).numpy() for label in range(K)]
+    assert not np.allclose(logits[0], logits[1])  # the label changes the logit
+    exp = experiments.get("cgan")
+    run_config = config.RunConfig(dataset="digits", image_size=8, model_dir=str(tmp_path), export=False)
+    model = experiment.rebuild(exp, exp.Config(base_filters=4, d_trunk="pooled"), run_config)
+    assert model.discriminator.get_layer("conditional_discriminator_body").get_layer("conv_1_pool") is not None
+    with pytest.raises(config.ConfigError, match="d_trunk"):
+        exp.Config(d_trunk="strided")
+
+
 def test_acgan_minibatch_discrimination_shows_the_batch_to_the_real_fake_logit_only():
     """Salimans et al. 2016, section 3.2: o(x_i) sums exp(-L1) over the batch, so a batch of N copies gives
     o = N; the real/fake logit of an image then depends on its batch-mates, its class logits do not."""

@@ -38,6 +38,9 @@ class CGANConfig(Config):
     base_filters: int = count(64, "Filters of D's first and G's last block.")
     loss: str = option("non_saturating", "Adversarial loss.", choices=CROSS_ENTROPY_AND_OTHERS)
     spectral_norm: bool = option(False, "Spectral normalization in D instead of batch norm.")
+    d_trunk: str = option("dcgan", "What reads D's image and label maps: the paper's stride-2 DCGAN blocks, or "
+                                   "'pooled' 3x3 convolutions and max pools at every resolution (the shapes judge's).",
+                          choices=tuple(networks.conditional.TRUNKS))
     wrong_label_weight: float = wrong_label_option()
     ema_decay: float = ema_decay_option()
     diff_augment: tuple[str, ...] = diff_augment_option()
@@ -52,8 +55,8 @@ class CGANExperiment(Experiment):
         num_classes = class_count(spec, c.num_classes)
         generator = networks.conditional.generator(c.latent_dim, spec.sample_shape, num_classes,
                                                    base_filters=c.base_filters)
-        discriminator = networks.conditional.discriminator(spec.sample_shape, num_classes,
-                                                           base_filters=c.base_filters, spectral_norm=c.spectral_norm)
+        discriminator = networks.conditional.discriminator(spec.sample_shape, num_classes, base_filters=c.base_filters,
+                                                           spectral_norm=c.spectral_norm, trunk=c.d_trunk)
         return models.CGAN(generator, discriminator, c.latent_dim, num_classes, loss=c.loss, ema_decay=c.ema_decay,
                            diff_augment=c.diff_augment, wrong_label_weight=c.wrong_label_weight, seed=ctx.run.seed)
 

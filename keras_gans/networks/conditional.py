@@ -121,7 +121,7 @@ def generator(latent_dim, image_shape, num_classes, *, base_filters=64, name="co
     return keras.Model([z, labels], body(joint), name=name)
 
 
-def discriminator(image_shape, num_classes, *, base_filters=64, spectral_norm=False,
+def discriminator(image_shape, num_classes, *, base_filters=64, spectral_norm=False, trunk="dcgan",
                   name="conditional_discriminator"):
     """Builds the conditional discriminator ``[images, labels] -> logit``.
 
@@ -131,6 +131,9 @@ def discriminator(image_shape, num_classes, *, base_filters=64, spectral_norm=Fa
         base_filters: as :func:`keras_gans.networks.dcgan.discriminator`.
         spectral_norm: spectral normalization (Miyato et al. 2018) instead of
             batch normalization.
+        trunk: what reads the image and its label maps: ``"dcgan"`` (the DCGAN
+            discriminator, the paper's) or ``"pooled"`` (:func:`pooled_features`
+            and a linear logit).
         name: model name.
 
     Returns:
@@ -139,8 +142,15 @@ def discriminator(image_shape, num_classes, *, base_filters=64, spectral_norm=Fa
     """
     num_classes = checks.positive_int("num_classes", num_classes, minimum=2)
     size, _, channels = dcgan.check_image_shape(image_shape)
-    body = dcgan.discriminator((size, size, channels + num_classes), base_filters=base_filters,
-                               spectral_norm=spectral_norm, name=f"{name}_body")
+    joint_shape = (size, size, channels + num_classes)
+    if checks.one_of("trunk", trunk, sorted(TRUNKS)) == "dcgan":
+        body = dcgan.discriminator(joint_shape, base_filters=base_filters, spectral_norm=spectral_norm,
+                                   name=f"{name}_body")
+    else:
+        features = pooled_features(joint_shape, base_filters=base_filters, spectral_norm=spectral_norm,
+                                   name=f"{name}_features")
+        logit = logit_layer(1, "logit", spectral_norm)(features.output)
+        body = keras.Model(features.inputs, logit, name=f"{name}_body")
     images = keras.Input((size, size, channels), name="images")
     labels = labels_input()
     one_hot = layers.ClassOneHot(num_classes, name="labels_one_hot")(labels)       # [N, K]
