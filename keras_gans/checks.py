@@ -94,6 +94,14 @@ def weight(name, value, *, any_real=False, finite=False):
     return _number(name, value, minimum=0, strict=False, any_real=any_real, finite=finite)
 
 
+def unit_weight(name, value):
+    """``float(value)`` for a number in [0, 1] (a weight shared between two terms), else ValueError naming it."""
+    checked = weight(name, value)
+    if checked > 1.0:
+        raise ValueError(f"`{name}` must be in [0, 1]; received {name}={value!r}.")
+    return checked
+
+
 def positive_number(name, value, *, any_real=False, finite=False):
     """``float(value)`` for a number > 0, else ValueError naming it.
 

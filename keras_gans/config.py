@@ -92,6 +92,11 @@ def fraction(default, help):
     return option(default, help, check=lambda value: 0.0 <= value < 1.0, requirement="must be in [0, 1)")
 
 
+def unit(default, help):
+    """A real option in [0, 1] (a weight shared between two terms, a probability that may be 1)."""
+    return option(default, help, check=lambda value: 0.0 <= value <= 1.0, requirement="must be in [0, 1]")
+
+
 def share(default, help):
     """A real option in (0, 1] (a share of the batch, a factor that shrinks it)."""
     return option(default, help, check=lambda value: 0.0 < value <= 1.0, requirement="must be in (0, 1]")
@@ -229,6 +234,5 @@ class RunConfig(Config):
     g_learning_rate: float = option(2e-4, "Generator learning rate.", check=positive, requirement="must be > 0")
     beta_1: float = fraction(0.5, "Adam beta_1 (0.5 as in DCGAN).")
     beta_2: float = fraction(0.999, "Adam beta_2.")
-    lr_decay_to: float = option(1.0, "Cosine-decay the learning rates to this fraction of their initial value "
-                                "over the run (1 = constant).", check=lambda v: 0.0 <= v <= 1.0,
-                                requirement="must be in [0, 1]")
+    lr_decay_to: float = unit(1.0, "Cosine-decay the learning rates to this fraction of their initial value "
+                                   "over the run (1 = constant).")

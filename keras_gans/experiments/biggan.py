@@ -74,8 +74,7 @@ class BigGANExperiment(Experiment):
         return models.BigGAN(generator, discriminator, c.latent_dim, num_classes, loss=c.loss,
                              orthogonal_weight=c.orthogonal_weight, n_critic=c.d_steps, split_real_batch=True,
                              ema_decay=c.ema_decay, ema_start=c.ema_start, diff_augment=c.diff_augment,
-                             wrong_label_weight=c.wrong_label_weight,
-                             seed=ctx.run.seed)
+                             wrong_label_weight=c.wrong_label_weight, seed=ctx.run.seed)
 
     def evaluate(self, ctx, model):
         c = ctx.config

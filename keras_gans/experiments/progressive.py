@@ -16,7 +16,7 @@ import numpy as np
 from absl import logging
 
 from keras_gans import callbacks, images, models, networks
-from keras_gans.config import Config, ConfigError, amount, count, fraction, option
+from keras_gans.config import Config, ConfigError, amount, count, fraction, option, unit
 from keras_gans.experiments.base import Experiment, Phase, diff_augment_option
 
 STYLE_PICTURES = ("style_mixing.png", "truncation_sweep.png")
@@ -127,12 +127,10 @@ class StyleGAN2Config(Config):
     r1_interval: int = count(16, "D steps between the lazy R1 evaluations (16).")
     path_length_weight: float = amount(2.0, "Path length regularization weight (2; 0 = off).")
     path_length_interval: int = count(4, "G steps between the lazy path length evaluations (4).")
-    style_mixing: float = option(0.9, "Probability of style mixing a training minibatch (0.9).",
-                                 check=lambda value: 0.0 <= value <= 1.0, requirement="must be in [0, 1]")
+    style_mixing: float = unit(0.9, "Probability of style mixing a training minibatch (0.9).")
     ema_kimg: float = amount(10.0, "Half-life of G's moving average in thousands of images (10; 0 = off).")
     diff_augment: tuple[str, ...] = diff_augment_option()
-    truncation_psi: float = option(0.5, "Truncation of the style-mixing picture (0.5 as the authors' sampling).",
-                                   check=lambda value: 0.0 <= value <= 1.0, requirement="must be in [0, 1]")
+    truncation_psi: float = unit(0.5, "Truncation of the style-mixing picture (0.5 as the authors' sampling).")
     mixing_cutoff: int = count(4, "First layer of the style-mixing picture whose styles come from the column "
                                   "(4: the 4x4 and 8x8 layers from the row).", minimum=0)
 

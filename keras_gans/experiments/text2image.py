@@ -18,16 +18,12 @@ import shutil
 import keras
 
 from keras_gans import callbacks, data, execution, layers, models, networks, text_pretraining
-from keras_gans.config import ConfigError, amount, count, option
+from keras_gans.config import ConfigError, amount, count, option, unit
 from keras_gans.data import shapes_captions
 from keras_gans.experiments.base import Experiment, ema_decay_option
 
 ENCODER_FILE = "text_encoder.keras"
 SAMPLE_CAPTIONS = 8  # rows of the sample grid
-
-
-def _unit(value):
-    return 0.0 <= value <= 1.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,13 +36,11 @@ class TextToImageConfig(text_pretraining.TextEncoderSettings):
     generator_filters: int | None = option(None, "Filters of G's last block (128 in the paper); default "
                                                  "--base_filters.",
                                            check=lambda v: v > 0, requirement="must be a positive integer")
-    cls_weight: float = option(0.5, "GAN-CLS: weight of (real image, wrong text) in D's loss, the fake term "
-                                    "getting the rest (0.5 in the paper; 0 = no matching-aware D).",
-                               check=_unit, requirement="must be in [0, 1]")
+    cls_weight: float = unit(0.5, "GAN-CLS: weight of (real image, wrong text) in D's loss, the fake term "
+                                  "getting the rest (0.5 in the paper; 0 = no matching-aware D).")
     interp_weight: float = amount(1.0, "GAN-INT: weight of G's rows of interpolated captions (1 in the paper's "
                                        "code; 0 = no interpolation).")
-    interp_beta: float = option(0.5, "beta of the interpolation beta t1 + (1 - beta) t2 (0.5 in the paper).",
-                                check=_unit, requirement="must be in [0, 1]")
+    interp_beta: float = unit(0.5, "beta of the interpolation beta t1 + (1 - beta) t2 (0.5 in the paper).")
     weight_init: str = option("glorot_uniform", "Initial kernels: Keras's default, or the authors' N(0, 0.02).",
                               choices=networks.dcgan.WEIGHT_INITS)
     d_trunk: str = option("dcgan", "D's image features: the paper's stride-2 DCGAN blocks, or 'pooled' 3x3 "

@@ -46,9 +46,7 @@ def matching_aware_discriminator_loss(real_logits, wrong_logits, fake_logits, *,
     Returns:
         Scalar loss.
     """
-    wrong_weight = checks.weight("wrong_weight", wrong_weight)
-    if wrong_weight > 1.0:
-        raise ValueError(f"`wrong_weight` must be in [0, 1]; received wrong_weight={wrong_weight!r}.")
+    wrong_weight = checks.unit_weight("wrong_weight", wrong_weight)
     real = ops.mean(_cross_entropy(ops.convert_to_tensor(real_logits), 1))
     fake = ops.mean(_cross_entropy(ops.convert_to_tensor(fake_logits), 0))
     if wrong_weight == 0.0:

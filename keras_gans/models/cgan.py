@@ -60,10 +60,7 @@ class CGAN(ClassConditionalGAN):
                              f"{discriminator.name!r} takes {input_names(discriminator)}.")
         super().__init__(generator, discriminator, latent_dim, num_classes, loss=loss, **kwargs)
         self.diff_augment = check_policy(diff_augment)
-        self.wrong_label_weight = checks.weight("wrong_label_weight", wrong_label_weight)
-        if self.wrong_label_weight > 1.0:
-            raise ValueError(f"`wrong_label_weight` must be in [0, 1]; received "
-                             f"wrong_label_weight={wrong_label_weight!r}.")
+        self.wrong_label_weight = checks.unit_weight("wrong_label_weight", wrong_label_weight)
         if self.wrong_label_weight:
             self.track("d_wrong")
 

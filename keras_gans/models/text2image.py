@@ -93,13 +93,9 @@ class TextToImageGAN(AdversarialModel):
         _check_encoder(text_encoder, generator.inputs[1].shape[-1])
         if kwargs.get("split_real_batch"):
             raise ValueError("`split_real_batch`=True is not supported: a caption is paired with the whole batch.")
-        self.cls_weight = checks.weight("cls_weight", cls_weight)
-        if self.cls_weight > 1.0:
-            raise ValueError(f"`cls_weight` must be in [0, 1]; received cls_weight={cls_weight!r}.")
+        self.cls_weight = checks.unit_weight("cls_weight", cls_weight)
         self.interp_weight = checks.weight("interp_weight", interp_weight)
-        self.interp_beta = checks.weight("interp_beta", interp_beta)
-        if self.interp_beta > 1.0:
-            raise ValueError(f"`interp_beta` must be in [0, 1]; received interp_beta={interp_beta!r}.")
+        self.interp_beta = checks.unit_weight("interp_beta", interp_beta)
         if content_key is not None and not isinstance(content_key, keras.layers.Layer):
             raise ValueError(f"`content_key` must be a keras Layer mapping captions to int keys (e.g. "
                              f"keras_gans.layers.CaptionKey); received content_key={content_key!r}.")

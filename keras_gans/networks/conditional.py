@@ -143,12 +143,12 @@ def discriminator(image_shape, num_classes, *, base_filters=64, spectral_norm=Fa
     num_classes = checks.positive_int("num_classes", num_classes, minimum=2)
     size, _, channels = dcgan.check_image_shape(image_shape)
     joint_shape = (size, size, channels + num_classes)
-    if checks.one_of("trunk", trunk, sorted(TRUNKS)) == "dcgan":
+    if trunk == "dcgan":  # the whole DCGAN discriminator, its own logit included, as models saved before hold
         body = dcgan.discriminator(joint_shape, base_filters=base_filters, spectral_norm=spectral_norm,
                                    name=f"{name}_body")
     else:
-        features = pooled_features(joint_shape, base_filters=base_filters, spectral_norm=spectral_norm,
-                                   name=f"{name}_features")
+        features = trunk_features(trunk, joint_shape, base_filters=base_filters, spectral_norm=spectral_norm,
+                                  name=f"{name}_features")
         logit = logit_layer(1, "logit", spectral_norm)(features.output)
         body = keras.Model(features.inputs, logit, name=f"{name}_body")
     images = keras.Input((size, size, channels), name="images")
