@@ -8,8 +8,7 @@
     python benchmarks/text2image_shapes.py --out=/tmp/t2i --only=GAN-INT,GAN-INT-CLS --no_measures
     python benchmarks/text2image_shapes.py --out=/tmp/t2i --record --pictures
     # one configuration with other settings (flags appended to the flagfile, the encoder's included):
-    python benchmarks/text2image_shapes.py --out=/tmp/t2i_judge --only=GAN-INT-CLS \
-        --flags='--image_encoder=shapes_judge --d_trunk=pooled'
+    python benchmarks/text2image_shapes.py --out=/tmp/t2i_half --only=GAN-INT-CLS --flags='--wrong_shape_share=0.5'
 
 One text encoder is pre-trained on the training captions (``--pretrain_steps``)
 and shared by the four configurations; how well phi(t) alone tells each

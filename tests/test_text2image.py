@@ -151,6 +151,58 @@ def test_caption_key_reads_attributes_and_round_trips():
         layers.CaptionKey([["red", "blue"]])
 
 
+def test_caption_swap_names_each_other_value_and_leaves_captions_naming_none():
+    swap = layers.CaptionSwap([["circle", "disk"], ["square"], ["star", "five-pointed star"]])
+    texts = tf.constant(["a red DISK on the left", "a Five-pointed star", "a blue square", "a red blob"])
+    seen = [set() for _ in range(4)]
+    for choice in np.linspace(0.0, 0.999, 8):  # [0, 0.5) draws the first other value, [0.5, 1) the second
+        swapped, named = swap(texts, tf.fill([4], float(choice)))
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(named), [True, True, True, False])
+        for row, text in enumerate(keras.ops.convert_to_numpy(swapped)):
+            seen[row].add(text.decode())
+    assert seen[0] == {"a red square on the left", "a red star on the left"}
+    assert seen[1] == {"a circle", "a square"}  # the two-word phrase goes whole
+    assert seen[2] == {"a blue circle", "a blue star"}
+    assert seen[3] == {"a red blob"}
+    copy = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(swap))
+    assert copy.values == swap.values
+    with pytest.raises(ValueError, match="at least two"):
+        layers.CaptionSwap([["star"]])
+
+
+def test_swapped_wrong_texts_differ_from_the_right_one_in_the_shape_alone():
+    model = build_model(cls_weight=0.5, wrong_swap=layers.CaptionSwap(GROUPS[1]), swap_share=1.0)
+    captions = CAPTIONS + ["a small red blob"]  # names no shape: keeps another row's caption
+    _, embeddings, wrong, mask, _ = model.prepare_batch(batch(captions))
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(mask), np.ones(len(captions)))
+    swapped = ["a small red circle", "a little red circle", "a large blue star", "a big blue star",
+               "a small blue circle", "a little blue circle"]  # star <-> circle, the only other value
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(wrong)[:6],
+                               keras.ops.convert_to_numpy(model.encode(swapped)), rtol=1e-5, atol=1e-6)
+    others = keras.ops.convert_to_numpy(model.encode(CAPTIONS))
+    assert np.any(np.all(np.isclose(others, keras.ops.convert_to_numpy(wrong)[6], atol=1e-6), axis=1))
+    plain = build_model(cls_weight=0.5, wrong_swap=layers.CaptionSwap(GROUPS[1]), swap_share=0.0)
+    _, embeddings, wrong, _, _ = plain.prepare_batch(batch())
+    wrong, embeddings = keras.ops.convert_to_numpy(wrong), keras.ops.convert_to_numpy(embeddings)
+    assert all(np.any(np.all(np.isclose(embeddings, w, atol=1e-6), axis=1)) for w in wrong)  # other rows only
+    with pytest.raises(ValueError, match="wrong_swap="):
+        build_model(wrong_swap=layers.CaptionKey(GROUPS))
+
+
+def test_the_shape_swap_option_builds_on_shapes_captions_only_and_round_trips(tmp_path):
+    swap = text2image.wrong_swap("shapes/captions", 0.5)
+    swapped, _ = swap(tf.constant(["a big red heart at the top"]), tf.constant([0.0]))
+    assert keras.ops.convert_to_numpy(swapped)[0] == b"a big red circle at the top"
+    assert text2image.wrong_swap("captions:birds", 0.0) is None
+    with pytest.raises(config.ConfigError) as error:
+        text2image.wrong_swap("captions:birds", 0.5)
+    assert error.value.as_flag().startswith("--wrong_shape_share=0.5 swaps the shape words")
+    model = build_model(cls_weight=0.5, wrong_swap=layers.CaptionSwap(GROUPS[1]), swap_share=0.25)
+    model.save(tmp_path / "model.keras")
+    loaded = keras.saving.load_model(tmp_path / "model.keras", compile=False)
+    assert loaded.wrong_swap.values == model.wrong_swap.values and loaded.swap_share == 0.25
+
+
 def test_tokens_outside_the_vocabulary_map_to_the_oov_token_and_empty_captions_encode():
     text_encoder = encoder()
     tokens = keras.ops.convert_to_numpy(text_encoder.get_layer("tokens")(

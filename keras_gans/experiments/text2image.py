@@ -38,6 +38,9 @@ class TextToImageConfig(text_pretraining.TextEncoderSettings):
                                            check=lambda v: v > 0, requirement="must be a positive integer")
     cls_weight: float = unit(0.5, "GAN-CLS: weight of (real image, wrong text) in D's loss, the fake term "
                                   "getting the rest (0.5 in the paper; 0 = no matching-aware D).")
+    wrong_shape_share: float = unit(0.0, "GAN-CLS on shapes/captions: share of the wrong texts that are the right "
+                                         "caption with its shape word swapped for another shape's, pairs only the "
+                                         "shape tells apart (0 = every wrong text is another row's caption).")
     interp_weight: float = amount(1.0, "GAN-INT: weight of G's rows of interpolated captions (1 in the paper's "
                                        "code; 0 = no interpolation).")
     interp_beta: float = unit(0.5, "beta of the interpolation beta t1 + (1 - beta) t2 (0.5 in the paper).")
@@ -67,6 +70,20 @@ def content_key(dataset):
         return None
     groups = [shapes_captions.SIZE_WORDS, shapes_captions.COLOR_WORDS, shapes_captions.SHAPE_WORDS, SHAPES_CELLS]
     return layers.CaptionKey([[list(words) for words in group] for group in groups], name="content_key")
+
+
+def wrong_swap(dataset, share):
+    """The shape-word swap of ``--wrong_shape_share`` (None when the share is 0).
+
+    Raises:
+        ConfigError: naming ``wrong_shape_share`` when it is asked for a dataset other than ``shapes/captions``.
+    """
+    if not share:
+        return None
+    if dataset != "shapes/captions":
+        raise ConfigError("wrong_shape_share", share, f"swaps the shape words of shapes/captions captions; "
+                                                      f"--dataset={dataset} has none (use 0)")
+    return layers.CaptionSwap([list(words) for words in shapes_captions.SHAPE_WORDS], name="wrong_swap")
 
 
 def _read_encoder(path, option_name):
@@ -109,6 +126,7 @@ class TextToImageExperiment(Experiment):
 
     def build(self, ctx):
         c, spec = ctx.config, ctx.spec
+        swap = wrong_swap(ctx.run.dataset, c.wrong_shape_share)  # before the encoder's minutes of pre-training
         encoder = self.text_encoder(ctx)
         embedding_dim = int(encoder.outputs[0].shape[-1])
         generator = networks.text2image.generator(c.latent_dim, embedding_dim, spec.sample_shape,
@@ -121,7 +139,8 @@ class TextToImageExperiment(Experiment):
                                                           trunk=c.d_trunk)
         return models.TextToImageGAN(generator, discriminator, encoder, c.latent_dim, cls_weight=c.cls_weight,
                                      interp_weight=c.interp_weight, interp_beta=c.interp_beta,
-                                     content_key=content_key(ctx.run.dataset), ema_decay=c.ema_decay,
+                                     content_key=content_key(ctx.run.dataset),
+                                     wrong_swap=swap, swap_share=c.wrong_shape_share, ema_decay=c.ema_decay,
                                      seed=ctx.run.seed)
 
     def sample_callback(self, ctx, model):

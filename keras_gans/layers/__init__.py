@@ -31,7 +31,7 @@
   (``conditioning``; BigGAN's conditional BN and hierarchical z, Miyato &
   Koyama 2018's projection discriminator) and :class:`LatentTruncation`
   (``truncation``; BigGAN's truncation trick).
-- :class:`MaskedAverage`, :class:`CaptionKey` and :func:`standardize_text`
+- :class:`MaskedAverage`, :class:`CaptionKey`, :class:`CaptionSwap` and :func:`standardize_text`
   (``text``): the text side of text-to-image models (Reed et al. 2016).
 - :class:`Dropout` and :class:`GaussianNoise` (``stochastic``): Keras's
   layers with their draws on Philox, fast under XLA (:mod:`keras_gans.draws`).
@@ -58,7 +58,7 @@ from keras_gans.layers.stochastic import Dropout, GaussianNoise
 from keras_gans.layers.style import ConstantInput, ModulatedConv2D, NoiseInjection, StyleSelect, Truncation
 from keras_gans.layers.spectral import SNConv2D, SNDense, SNEmbedding
 from keras_gans.layers.truncation import LatentTruncation, truncate_latent, truncated_normal
-from keras_gans.layers.text import CaptionKey, MaskedAverage, standardize_text
+from keras_gans.layers.text import CaptionKey, CaptionSwap, MaskedAverage, standardize_text
 
 __all__ = ["ACTIVATIONS", "LEAKY_RELU_SLOPE", "NORMALIZATIONS", "ClassOneHot", "ConstantInput", "DownsampleBlock",
            "Dropout", "EqualizedConv2D", "EqualizedDense", "FadeIn", "GaussianNoise", "ModulatedConv2D",
@@ -67,4 +67,4 @@ __all__ = ["ACTIVATIONS", "LEAKY_RELU_SLOPE", "NORMALIZATIONS", "ClassOneHot", "
            "activation_layer", "checked_class_ids", "normalization_layer"]
 __all__ += ["ClassProjection", "ConditionalBatchNorm", "LatentChunks", "LatentTruncation", "SNConv2D", "SNDense",
             "SNEmbedding", "SelfAttention", "truncate_latent", "truncated_normal"]
-__all__ += ["CaptionKey", "MaskedAverage", "Maxout", "standardize_text"]
+__all__ += ["CaptionKey", "CaptionSwap", "MaskedAverage", "Maxout", "standardize_text"]

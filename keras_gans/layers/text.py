@@ -8,6 +8,9 @@
   matching-aware discriminator (Reed et al. 2016, "Generative Adversarial Text
   to Image Synthesis", section 4.2) never takes a caption with the same
   content as the "wrong" text of an image.
+- :class:`CaptionSwap`: a caption rewritten to name another value of one
+  attribute ("a red star" to "a red heart"), a wrong text that differs from
+  the right one in that attribute alone.
 """
 
 import re
@@ -111,7 +114,7 @@ class CaptionKey(keras.layers.Layer):
         for values in self.groups:
             found = tf.zeros_like(key)
             for index in reversed(range(len(values))):  # the first value named wins
-                pattern = r"(?s).*\b(?:" + "|".join(re.escape(p.lower()) for p in values[index]) + r")\b.*"
+                pattern = r"(?s).*" + _whole_words(values[index]) + ".*"
                 found = tf.where(tf.strings.regex_full_match(lowered, pattern), tf.constant(index + 1, tf.int64), found)
             key = key * (len(values) + 1) + found
         return key
@@ -126,3 +129,73 @@ class CaptionKey(keras.layers.Layer):
         config = super().get_config()
         config.update(groups=None if self.groups is None else [[list(p) for p in values] for values in self.groups])
         return config
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class CaptionSwap(keras.layers.Layer):
+    """Rewrites captions ``[N]`` to name another value of one attribute.
+
+    The value a caption names is found as :class:`CaptionKey` finds it (the
+    first value one of whose phrases occurs as whole words, case-insensitive);
+    every phrase of the attribute in the caption is then replaced by the first
+    phrase of another value, drawn uniformly among the others by ``choice``.
+    ``"a small red star"`` may become ``"a small red heart"``: for a
+    matching-aware discriminator (Reed et al. 2016, section 4.2), a wrong text
+    that only the swapped attribute tells apart from the right one.
+
+    Call with ``(captions, choice)``, ``choice`` a float ``[N]`` in [0, 1) (the
+    caller's draws, so that the model's seed and replicas decide them);
+    returns ``(swapped, named)``: the rewritten captions (unchanged where no
+    value is named) and a bool ``[N]``, True where a value was named.
+
+    Args:
+        values: the attribute's values, at least two, each a list of the
+            phrases that name it, e.g. ``[["circle", "disk"], ["square"], ["star"]]``.
+        **kwargs: ``keras.layers.Layer`` arguments.
+    """
+
+    def __init__(self, values, **kwargs):
+        super().__init__(**kwargs)
+        checked = _check_groups([values])[0]
+        if len(checked) < 2:
+            raise ValueError(f"`values` must name at least two values to swap between; received values={values!r}.")
+        self.values = checked
+
+    def build(self, captions_shape, choice_shape=None):
+        if len(captions_shape) != 1:
+            raise ValueError(f"CaptionSwap takes a vector of captions [N]; received shape {tuple(captions_shape)}.")
+
+    def call(self, captions, choice):
+        lowered = tf.strings.lower(captions)
+        named = tf.fill(tf.shape(captions), tf.constant(-1, tf.int32))
+        for index in reversed(range(len(self.values))):
+            named = tf.where(tf.strings.regex_full_match(lowered, r"(?s).*" + _whole_words(self.values[index]) + ".*"),
+                             index, named)
+        phrases = sorted({p for phrases in self.values for p in phrases}, key=len, reverse=True)
+        anywhere = "(?i)" + _whole_words(phrases)
+        candidates = tf.stack([tf.strings.regex_replace(captions, anywhere, _literal(phrases[0]))
+                               for phrases in self.values], axis=1)  # [N, values]
+        others = len(self.values) - 1
+        target = tf.minimum(tf.cast(tf.convert_to_tensor(choice, tf.float32) * others, tf.int32), others - 1)
+        target += tf.cast(target >= named, tf.int32) * tf.cast(named >= 0, tf.int32)  # skip the value named
+        swapped = tf.gather(candidates, target, axis=1, batch_dims=1)
+        found = named >= 0
+        return tf.where(found, swapped, captions), found
+
+    def compute_output_spec(self, captions, choice):
+        return keras.KerasTensor(captions.shape, dtype="string"), keras.KerasTensor(captions.shape, dtype="bool")
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(values=[list(phrases) for phrases in self.values])
+        return config
+
+
+def _whole_words(phrases):
+    """A regular expression matching any of ``phrases`` (lower case) as whole words."""
+    return r"\b(?:" + "|".join(re.escape(p.lower()) for p in phrases) + r")\b"
+
+
+def _literal(text):
+    """``text`` as a regex_replace rewrite (backslashes escaped)."""
+    return text.replace("\\", "\\\\")

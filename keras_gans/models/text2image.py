@@ -8,7 +8,10 @@ options of the same model give the paper's four configurations:
 * GAN-CLS (Algorithm 1, the matching-aware discriminator): D also sees real
   images with a wrong text and must call them fake; ``cls_weight`` w weighs
   that term against the fake one, ``CE(s_r, 1) + w CE(s_w, 0) + (1 - w)
-  CE(s_f, 0)`` (the paper's w = 0.5; w = 0 is the plain GAN).
+  CE(s_f, 0)`` (the paper's w = 0.5; w = 0 is the plain GAN). With
+  ``wrong_swap``, a share of the wrong texts are the right caption with one
+  attribute's words swapped (:class:`keras_gans.layers.CaptionSwap`), pairs
+  that only that attribute tells apart.
 * GAN-INT (section 4.3, manifold interpolation): G is also trained to fool D
   with text embeddings interpolated between two captions, ``beta t1 + (1 -
   beta) t2`` (beta = 0.5), for which there is no real image; D never sees
@@ -75,6 +78,11 @@ class TextToImageGAN(AdversarialModel):
         interp_beta: beta of the interpolation, in [0, 1].
         content_key: a layer from captions to int64 keys; default
             ``CaptionKey()`` (equal standardized text, equal content).
+        wrong_swap: None, or a :class:`~keras_gans.layers.CaptionSwap`: the
+            wrong text of a row is then, with probability ``swap_share``, its
+            own caption with that attribute swapped (rows naming no value of
+            it keep the other row's caption). Unused when ``cls_weight`` is 0.
+        swap_share: the probability above, in [0, 1].
         **kwargs: ``latent_distribution``, ``ema_decay``, ``seed``, ``name``
             (see :class:`~keras_gans.models.adversarial.AdversarialModel`).
     """
@@ -83,7 +91,7 @@ class TextToImageGAN(AdversarialModel):
     xla_unsupported = "its text encoder reads the captions' strings, which XLA cannot compile"
 
     def __init__(self, generator, discriminator, text_encoder, latent_dim, *, cls_weight=0.5, interp_weight=0.0,
-                 interp_beta=0.5, content_key=None, **kwargs):
+                 interp_beta=0.5, content_key=None, wrong_swap=None, swap_share=0.5, **kwargs):
         if input_names(generator) != ["z", "text_embedding"]:
             raise ValueError(f"The generator must take inputs [z, text_embedding]; {generator.name!r} takes "
                              f"{input_names(generator)}.")
@@ -99,7 +107,12 @@ class TextToImageGAN(AdversarialModel):
         if content_key is not None and not isinstance(content_key, keras.layers.Layer):
             raise ValueError(f"`content_key` must be a keras Layer mapping captions to int keys (e.g. "
                              f"keras_gans.layers.CaptionKey); received content_key={content_key!r}.")
+        if wrong_swap is not None and not isinstance(wrong_swap, layers.CaptionSwap):
+            raise ValueError(f"`wrong_swap` must be None or a keras_gans.layers.CaptionSwap; received "
+                             f"wrong_swap={wrong_swap!r}.")
+        self.swap_share = checks.unit_weight("swap_share", swap_share)
         super().__init__(generator, discriminator, latent_dim, **kwargs)
+        self.wrong_swap = wrong_swap
         text_encoder.trainable = False
         self.text_encoder = text_encoder
         self.content_key = content_key if content_key is not None else layers.CaptionKey(name="content_key")
@@ -149,7 +162,19 @@ class TextToImageGAN(AdversarialModel):
         keys = [ops.cast(self.content_key(captions), "int64")]
         if len(data) > 2:
             keys.append(ops.cast(data[2], "int64"))
-        return (images, embeddings) + self._pairs(embeddings, keys)
+        wrong, mask, interpolated = self._pairs(embeddings, keys)
+        if self.cls_weight and self.wrong_swap is not None:
+            wrong, mask = self._swapped_wrong_texts(captions, wrong, mask)
+        return images, embeddings, wrong, mask, interpolated
+
+    def _swapped_wrong_texts(self, captions, wrong, mask):
+        """The wrong texts and mask with a ``swap_share`` of the rows' texts replaced by their swapped captions."""
+        draw = distribute.replica_slice(lambda n: draws.uniform((n, 2), seed=self.seed_generator),
+                                        ops.shape(captions)[0])
+        swapped, named = self.wrong_swap(captions, draw[:, 0])
+        use = ops.logical_and(named, draw[:, 1] < self.swap_share)
+        wrong = ops.where(ops.expand_dims(use, 1), self.text_encoder(swapped, training=False), wrong)
+        return wrong, ops.maximum(mask, ops.cast(use, mask.dtype))
 
     def make_fakes(self, batch, training):
         images, embeddings, _, _, interpolated = batch
@@ -238,14 +263,15 @@ class TextToImageGAN(AdversarialModel):
         config = super().get_config()
         config.update(text_encoder=keras.saving.serialize_keras_object(self.text_encoder),
                       content_key=keras.saving.serialize_keras_object(self.content_key),
+                      wrong_swap=keras.saving.serialize_keras_object(self.wrong_swap), swap_share=self.swap_share,
                       cls_weight=self.cls_weight, interp_weight=self.interp_weight, interp_beta=self.interp_beta)
         return config
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for name in ("text_encoder", "content_key"):
-            config[name] = keras.saving.deserialize_keras_object(config[name])
+        for name in ("text_encoder", "content_key", "wrong_swap"):
+            config[name] = keras.saving.deserialize_keras_object(config.get(name))
         return super().from_config(config)
 
 
