@@ -106,17 +106,13 @@ class CaptionKey(keras.layers.Layer):
             raise ValueError(f"CaptionKey takes a vector of captions [N]; received input_shape={tuple(input_shape)}.")
 
     def call(self, captions):
-        text = tf.strings.strip(tf.strings.regex_replace(standardize_text(captions), r"\s+", " "))
         if self.groups is None:
+            text = tf.strings.strip(tf.strings.regex_replace(standardize_text(captions), r"\s+", " "))
             return tf.strings.to_hash_bucket_fast(text, _HASH_BUCKETS)
         lowered = tf.strings.lower(captions)
         key = tf.zeros_like(captions, dtype=tf.int64)
         for values in self.groups:
-            found = tf.zeros_like(key)
-            for index in reversed(range(len(values))):  # the first value named wins
-                pattern = r"(?s).*" + _whole_words(values[index]) + ".*"
-                found = tf.where(tf.strings.regex_full_match(lowered, pattern), tf.constant(index + 1, tf.int64), found)
-            key = key * (len(values) + 1) + found
+            key = key * (len(values) + 1) + _value_named(lowered, values)
         return key
 
     def compute_output_shape(self, input_shape):
@@ -166,11 +162,7 @@ class CaptionSwap(keras.layers.Layer):
             raise ValueError(f"CaptionSwap takes a vector of captions [N]; received shape {tuple(captions_shape)}.")
 
     def call(self, captions, choice):
-        lowered = tf.strings.lower(captions)
-        named = tf.fill(tf.shape(captions), tf.constant(-1, tf.int32))
-        for index in reversed(range(len(self.values))):
-            named = tf.where(tf.strings.regex_full_match(lowered, r"(?s).*" + _whole_words(self.values[index]) + ".*"),
-                             index, named)
+        named = tf.cast(_value_named(tf.strings.lower(captions), self.values), tf.int32) - 1  # -1: none
         phrases = sorted({p for phrases in self.values for p in phrases}, key=len, reverse=True)
         anywhere = "(?i)" + _whole_words(phrases)
         candidates = tf.stack([tf.strings.regex_replace(captions, anywhere, _literal(phrases[0]))
@@ -189,6 +181,16 @@ class CaptionSwap(keras.layers.Layer):
         config = super().get_config()
         config.update(values=[list(phrases) for phrases in self.values])
         return config
+
+
+def _value_named(lowered, values):
+    """For lower-cased captions ``[N]``, 1 + the index of the first of ``values`` one of whose phrases occurs
+    as whole words, or 0 where none does (int64 ``[N]``)."""
+    found = tf.zeros_like(lowered, dtype=tf.int64)
+    for index in reversed(range(len(values))):  # the first value named wins
+        pattern = r"(?s).*" + _whole_words(values[index]) + ".*"
+        found = tf.where(tf.strings.regex_full_match(lowered, pattern), tf.constant(index + 1, tf.int64), found)
+    return found
 
 
 def _whole_words(phrases):
