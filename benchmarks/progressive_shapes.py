@@ -19,7 +19,11 @@ shapes judge's features ("judge FID"; the digit judge's for ``--dataset=digits``
 - StyleGAN2's perceptual path length (StyleGAN, section 4.2) in Z (slerp)
   and in W (lerp), ``--ppl_samples`` paths each, t ~ U(0, 1), epsilon 1e-4,
   the squared distance of the judge's features in place of LPIPS, the
-  outliers outside the 1st-99th percentiles dropped.
+  outliers outside the 1st-99th percentiles dropped;
+- on shapes, where the judge places the object: the share of each model's
+  samples (and of the real test images) that its position head reads in each
+  of the nine cells, row by row from the top left (``cells``; reported, not
+  gated: a model that draws every object in one place has little recall).
 
 Prints one JSON line per model and the tables; exits non-zero unless
 StyleGAN2's recall at psi = 1 is at least ``--min_recall`` (a generator that
@@ -123,6 +127,19 @@ def measure(extractor, reference, generated):
             metrics.compare_features(reference, fake, MEASURES).items()}
 
 
+def cell_shares(dataset, image_size, seed, images):
+    """The share of ``images`` the shapes judge places in each of the nine cells (None off shapes)."""
+    import numpy as np
+
+    from keras_gans import judges
+
+    if dataset.split("/")[0] != "shapes":
+        return None
+    judge = judges.train_shapes_judge(image_size=image_size, seed=seed)
+    cells = judges.predict_attributes(judge, images.astype(np.float32))["cell"]
+    return [round(float(share), 3) for share in np.bincount(cells, minlength=9) / len(cells)]
+
+
 def path_length(extractor, arrays, space, epsilon):
     from keras_gans import metrics
 
@@ -168,12 +185,16 @@ def main():
                      "set --flags='--image_size=...'")
         extractor = judge_extractor(dataset, size, args.seed)
         reference = real_statistics(extractor, dataset, "train", size, args.num_samples)
-        floor = measure(extractor, reference, np.concatenate(
-            [batch for batch in _test_images(dataset, size, args.num_samples)]))
+        test_images = np.concatenate([batch for batch in _test_images(dataset, size, args.num_samples)])
+        floor = measure(extractor, reference, test_images)
+        floor_cells = cell_shares(dataset, size, args.seed, test_images)
         for record in records:
             arrays = np.load(outputs[record["app"]])
             record["measures"] = measure(extractor, reference, arrays["samples"])
             record["floor"], record["features"] = floor, extractor.name
+            if floor_cells is not None:
+                record["cells"], record["floor"]["cells"] = cell_shares(dataset, size, args.seed,
+                                                                        arrays["samples"]), floor_cells
             if record["app"] == "stylegan2":
                 record["truncation"] = [(psi, measure(extractor, reference, arrays[f"psi_{psi:g}"]))
                                         for psi in args.psis]
@@ -197,6 +218,10 @@ def main():
                 with open(args.json, "a") as file:
                     file.write(line + "\n")
     print(table(records, floor))
+    for record in records:
+        if "cells" in record:
+            print(f"{record['app']}: cells read (top left ... bottom right) {record['cells']}; "
+                  f"real test images {record['floor']['cells']}")
     for record in records:
         if "truncation" in record:
             print(psi_table(record["truncation"]))
