@@ -127,14 +127,12 @@ def measure(extractor, reference, generated):
             metrics.compare_features(reference, fake, MEASURES).items()}
 
 
-def cell_shares(dataset, image_size, seed, images):
-    """The share of ``images`` the shapes judge places in each of the nine cells (None off shapes)."""
+def cell_shares(image_size, seed, images):
+    """The share of shapes ``images`` the shapes judge places in each of the nine cells."""
     import numpy as np
 
     from keras_gans import judges
 
-    if dataset.split("/")[0] != "shapes":
-        return None
     judge = judges.train_shapes_judge(image_size=image_size, seed=seed)
     cells = judges.predict_attributes(judge, images.astype(np.float32))["cell"]
     return [round(float(share), 3) for share in np.bincount(cells, minlength=9) / len(cells)]
@@ -187,14 +185,14 @@ def main():
         reference = real_statistics(extractor, dataset, "train", size, args.num_samples)
         test_images = np.concatenate([batch for batch in _test_images(dataset, size, args.num_samples)])
         floor = measure(extractor, reference, test_images)
-        floor_cells = cell_shares(dataset, size, args.seed, test_images)
+        if dataset.split("/")[0] == "shapes":
+            floor["cells"] = cell_shares(size, args.seed, test_images)
         for record in records:
             arrays = np.load(outputs[record["app"]])
             record["measures"] = measure(extractor, reference, arrays["samples"])
             record["floor"], record["features"] = floor, extractor.name
-            if floor_cells is not None:
-                record["cells"], record["floor"]["cells"] = cell_shares(dataset, size, args.seed,
-                                                                        arrays["samples"]), floor_cells
+            if "cells" in floor:
+                record["cells"] = cell_shares(size, args.seed, arrays["samples"])
             if record["app"] == "stylegan2":
                 record["truncation"] = [(psi, measure(extractor, reference, arrays[f"psi_{psi:g}"]))
                                         for psi in args.psis]
@@ -221,8 +219,7 @@ def main():
     for record in records:
         if "cells" in record:
             print(f"{record['app']}: cells read (top left ... bottom right) {record['cells']}; "
-                  f"real test images {record['floor']['cells']}")
-    for record in records:
+                  f"real test images {floor['cells']}")
         if "truncation" in record:
             print(psi_table(record["truncation"]))
             print(f"perceptual path length (judge features): Z {record['path_length']['z']}, "

@@ -270,8 +270,10 @@ class TextToImageGAN(AdversarialModel):
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for name in ("text_encoder", "content_key", "wrong_swap"):
-            config[name] = keras.saving.deserialize_keras_object(config.get(name))
+        for name in ("text_encoder", "content_key"):
+            config[name] = keras.saving.deserialize_keras_object(config[name])
+        # A model saved before wrong_swap existed has none in its config.
+        config["wrong_swap"] = keras.saving.deserialize_keras_object(config.get("wrong_swap"))
         return super().from_config(config)
 
 
