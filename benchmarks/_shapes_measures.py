@@ -97,20 +97,32 @@ def class_rows_picture(path, samples, asked):
     return images.save_png(grid.repeat(2, axis=0).repeat(2, axis=1), path)
 
 
-def budgeted(experiment, seconds, evaluate):
+def budgeted(experiment, seconds, evaluate, checkpoints=(), on_checkpoint=None):
     """``experiment`` stopped after ``seconds`` of CPU time and evaluated by ``evaluate(ctx, model)``.
 
     The clock is the process's CPU time (the machine is shared: wall-clock
     shares vary) and starts after the first step, which traces the step
     function. The evaluation also holds ``cpu_train_s``, the CPU seconds counted.
+    ``on_checkpoint(model, seconds_trained, steps)`` is called when the count
+    first passes each of ``checkpoints`` (seconds below ``seconds``); the CPU
+    time it takes is not counted.
     """
+    import keras
     from _timed_training import TimeLimit
 
     stop = TimeLimit(seconds, batch_size=None, clock=time.process_time)
+    pending = sorted(checkpoints)
+
+    class Checkpoints(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if pending and stop.elapsed() >= pending[0]:
+                started = time.process_time()
+                on_checkpoint(self.model, pending.pop(0), stop.steps)
+                stop.started += time.process_time() - started
 
     class Budgeted(type(experiment)):
         def callbacks(self, ctx, model):
-            return super().callbacks(ctx, model) + [stop]
+            return super().callbacks(ctx, model) + [stop] + ([Checkpoints()] if pending else [])
 
         def evaluate(self, ctx, model):
             spent = round(stop.elapsed(), 1)

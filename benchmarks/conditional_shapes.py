@@ -2,7 +2,7 @@
 
     python benchmarks/conditional_shapes.py [--only=dcgan,cgan,acgan,infogan] [--seed=0] [--cpu_minutes=5]
                                             [--keep=DIR] [--flags='--base_filters=64 --batch_size=64']
-                                            [--pictures_dir=DIR]
+                                            [--pictures_dir=DIR] [--checkpoint_minutes=5,10,20]
 
 Each run trains its app from ``apps/configs/<app>_shapes.cfg`` (with
 ``--flags`` appended, if given) in a fresh process, one after another, for
@@ -29,6 +29,11 @@ With ``--pictures_dir``, each conditional run also writes
 ``<run>_shapes_seed<seed>.png`` there: the first 10 samples of every class
 (or code value) asked for, one row per class in the order of
 ``keras_gans.data.shapes.SHAPES``, at twice their size.
+
+With ``--checkpoint_minutes``, each run is also sampled and measured at
+those CPU-minutes of its training (sampling not counted), so one long run
+shows how its measures grow with the budget: the row's ``checkpoints``
+holds the steps and measures at each (not gated; the targets read the end).
 
 Prints one JSON line per run and a summary with ``targets_met``, appends them
 to ``benchmarks/results/conditional_shapes.jsonl`` and exits 1 when a gated
@@ -101,12 +106,21 @@ def child(args):
     run = dataclasses.replace(run, epochs=100_000, seed=args.seed, model_dir=args.model_dir, export=False,
                               sample_every=100_000)
 
+    checkpoints = []
+
+    def write_checkpoint(model, seconds, steps):
+        path = os.path.join(args.model_dir, f"judged_samples_{seconds / 60:g}min.npz")
+        np.savez(path, **sample_arrays(model, args.seed))
+        checkpoints.append({"cpu_minutes": seconds / 60, "steps": steps, "samples_file": path})
+
     def write_samples(ctx, model):
         path = os.path.join(ctx.model_dir, "judged_samples.npz")
         np.savez(path, **sample_arrays(model, args.seed))
-        return {"samples_file": path, "image_size": run.image_size}
+        return {"samples_file": path, "image_size": run.image_size, "checkpoints": checkpoints}
 
-    results = experiment.run(config, run, experiment=budgeted(exp, args.cpu_minutes * 60, write_samples))
+    budget = budgeted(exp, args.cpu_minutes * 60, write_samples,
+                      checkpoints=[minutes * 60 for minutes in args.checkpoint_minutes], on_checkpoint=write_checkpoint)
+    results = experiment.run(config, run, experiment=budget)
     print(json.dumps(results))
 
 
@@ -116,13 +130,14 @@ def child(args):
 def train_and_sample(name, args, workdir):
     command = [sys.executable, os.path.abspath(__file__), f"--child={name}", f"--seed={args.seed}",
                f"--cpu_minutes={args.cpu_minutes}", f"--model_dir={os.path.join(workdir, name)}",
-               f"--flags={args.flags}"]
+               f"--flags={args.flags}", f"--checkpoint_minutes={','.join(map(str, args.checkpoint_minutes))}"]
     results = json.loads(run_quiet(command, name).stdout.strip().splitlines()[-1])
     evaluation = results["evaluation"]
     record = {"run": name, "flagfile": flagfile(name), "flags": args.flags, "seed": args.seed,
               "steps": results["steps"], "cpu_train_s": evaluation["cpu_train_s"],
               "train_wall_time_s": results["wall_time_s"], "image_size": evaluation["image_size"]}
-    return record, dict(np.load(evaluation["samples_file"]))
+    checkpoints = [(point, dict(np.load(point.pop("samples_file")))) for point in evaluation["checkpoints"]]
+    return record, dict(np.load(evaluation["samples_file"])), checkpoints
 
 
 def judge_and_reals(image_size, cache):
@@ -170,6 +185,22 @@ def judged(record, arrays, cache):
     return row
 
 
+CHECKPOINT_MEASURES = ("class_agreement", "fid", "precision", "recall")
+
+
+def judged_checkpoints(record, checkpoints, cache):
+    """The measures of each ``(point, arrays)`` of ``checkpoints``: its CPU-minutes, steps and
+    :data:`CHECKPOINT_MEASURES` (InfoGAN's categorical agreement instead of the class's)."""
+    rows = []
+    for point, arrays in checkpoints:
+        row = judged(record, arrays, cache)
+        if "categorical" in row:
+            row["categorical_agreement"] = row["categorical"]["agreement"]
+        rows.append({**point, **{key: row[key] for key in (*CHECKPOINT_MEASURES, "categorical_agreement")
+                                 if key in row}})
+    return rows
+
+
 def targets(rows):
     checks = {}
     for name in ("cgan", "acgan"):
@@ -190,6 +221,8 @@ def parse_args(argv=None):
     parser.add_argument("--flags", default="", help="flags appended to every flagfile, space-separated")
     parser.add_argument("--pictures_dir", default=None, help="write each conditional run's samples, a row per "
                                                              "class asked for, here")
+    parser.add_argument("--checkpoint_minutes", default="", help="comma-separated CPU-minutes below "
+                        "--cpu_minutes at which each run is also measured")
     parser.add_argument("--child", default=None, choices=RUNS, help=argparse.SUPPRESS)
     parser.add_argument("--model_dir", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -201,6 +234,13 @@ def parse_args(argv=None):
         parser.error(f"--seed: must be >= 0; received {args.seed}")
     if not 0 < args.cpu_minutes < float("inf"):
         parser.error(f"--cpu_minutes: must be a positive number; received {args.cpu_minutes}")
+    try:
+        args.checkpoint_minutes = sorted(float(value) for value in args.checkpoint_minutes.split(",") if value)
+    except ValueError:
+        parser.error(f"--checkpoint_minutes: must be comma-separated numbers; received {args.checkpoint_minutes!r}")
+    if any(not 0 < value < args.cpu_minutes for value in args.checkpoint_minutes):
+        parser.error(f"--checkpoint_minutes: each must be above 0 and below --cpu_minutes={args.cpu_minutes:g}; "
+                     f"received {','.join(f'{value:g}' for value in args.checkpoint_minutes)}")
     return args
 
 
@@ -215,8 +255,10 @@ def main():
         workdir = args.keep or scratch
         os.makedirs(workdir, exist_ok=True)
         for name in args.names:
-            record, arrays = train_and_sample(name, args, workdir)
+            record, arrays, checkpoints = train_and_sample(name, args, workdir)
             rows[name] = {**judged(record, arrays, judge_cache), **context}
+            if checkpoints:
+                rows[name]["checkpoints"] = judged_checkpoints(record, checkpoints, judge_cache)
             if args.pictures_dir and ("labels" in arrays or "codes" in arrays):
                 rows[name]["picture"] = class_rows_picture(
                     os.path.join(args.pictures_dir, f"{name}_shapes_seed{args.seed}.png"), arrays["samples"],
