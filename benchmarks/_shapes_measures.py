@@ -118,7 +118,7 @@ def budgeted(experiment, seconds, evaluate, checkpoints=(), on_checkpoint=None):
             if pending and stop.elapsed() >= pending[0]:
                 started = time.process_time()
                 on_checkpoint(self.model, pending.pop(0), stop.steps)
-                stop.started += time.process_time() - started
+                stop.exclude(time.process_time() - started)
 
     class Budgeted(type(experiment)):
         def callbacks(self, ctx, model):

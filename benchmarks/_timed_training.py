@@ -49,6 +49,10 @@ class TimeLimit(keras.callbacks.Callback):
     def elapsed(self):
         return 0.0 if self.started is None else self.clock() - self.started
 
+    def exclude(self, seconds):
+        """Leaves ``seconds`` just spent (e.g. sampling between steps) out of :meth:`elapsed`."""
+        self.started += seconds
+
     def on_train_batch_end(self, batch, logs=None):
         self.steps += 1
         if self.started is None:

@@ -108,15 +108,18 @@ def child(args):
 
     checkpoints = []
 
-    def write_checkpoint(model, seconds, steps):
-        path = os.path.join(args.model_dir, f"judged_samples_{seconds / 60:g}min.npz")
+    def saved_samples(model, name):
+        path = os.path.join(args.model_dir, f"{name}.npz")
         np.savez(path, **sample_arrays(model, args.seed))
+        return path
+
+    def write_checkpoint(model, seconds, steps):
+        path = saved_samples(model, f"judged_samples_{seconds / 60:g}min")
         checkpoints.append({"cpu_minutes": seconds / 60, "steps": steps, "samples_file": path})
 
     def write_samples(ctx, model):
-        path = os.path.join(ctx.model_dir, "judged_samples.npz")
-        np.savez(path, **sample_arrays(model, args.seed))
-        return {"samples_file": path, "image_size": run.image_size, "checkpoints": checkpoints}
+        return {"samples_file": saved_samples(model, "judged_samples"), "image_size": run.image_size,
+                "checkpoints": checkpoints}
 
     budget = budgeted(exp, args.cpu_minutes * 60, write_samples,
                       checkpoints=[minutes * 60 for minutes in args.checkpoint_minutes], on_checkpoint=write_checkpoint)
