@@ -195,7 +195,12 @@ def run(config, run_config=None, *, experiment=None):
         exp.compile(ctx, model)
 
     checkpointer = callbacks.Checkpointer(model_dir, max_to_keep=run_config.checkpoints_to_keep)
-    initial_epoch = checkpointer.restore(model)
+    try:
+        initial_epoch = checkpointer.restore(model)
+    except ValueError as error:
+        logging.warning("%s", error)
+        raise ConfigError("model_dir", model_dir, "holds a checkpoint of other networks: choose a new "
+                                                  "--model_dir, or resume with the flags it was trained with") from None
     if (initial_epoch or checkpointer.epoch_step) and not run_config.resume:
         raise ConfigError("model_dir", model_dir, f"holds a checkpoint (epoch {initial_epoch} and "
                                                   f"{checkpointer.epoch_step} steps of the next) and --noresume "

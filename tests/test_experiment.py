@@ -98,6 +98,13 @@ def test_an_experiment_runs_from_python_with_configs_and_no_flags_and_rebuilds_f
     assert np.abs(fresh.generate(z).numpy() - served.numpy()).max() > 1e-3
 
 
+def test_a_run_folder_of_other_networks_is_refused_naming_model_dir(tmp_path):
+    run_config = short_ring8_run(tmp_path).replace(epochs=1)
+    experiment.run(objectives.GANConfig(hidden_units=(8,)), run_config)
+    with pytest.raises(config.ConfigError, match="`model_dir`=.* holds a checkpoint of other networks"):
+        experiment.run(objectives.GANConfig(hidden_units=(16,)), run_config)
+
+
 def test_bad_settings_raise_a_config_error_naming_them():
     for kwargs, flag in [({"epochs": -1}, "--epochs=-1"), ({"dataset": "imagenet64"}, "--dataset=imagenet64"),
                          ({"batch_size": 0}, "--batch_size=0"), ({"optimizer": "sgd"}, "--optimizer=sgd"),
