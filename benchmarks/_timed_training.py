@@ -68,8 +68,9 @@ class TimeLimit(keras.callbacks.Callback):
 
 def _fit(model, stream, limit):
     model.make_train_function(force=True)
-    model.fit(stream, epochs=1, steps_per_epoch=10 ** 9, callbacks=[limit], verbose=0)
-    return {"steps": limit.steps, "train_s": round(limit.elapsed(), 1), "trace_s": round(limit.traced_s, 1)}
+    history = model.fit(stream, epochs=1, steps_per_epoch=10 ** 9, callbacks=[limit], verbose=0)
+    return {"steps": limit.steps, "train_s": round(limit.elapsed(), 1), "trace_s": round(limit.traced_s, 1),
+            "logs": {name: round(float(values[-1]), 4) for name, values in history.history.items()}}
 
 
 def growth_shares(stages):
@@ -117,16 +118,22 @@ def train_for(name, config, run, seconds, clock=time.process_time):
     return model, record
 
 
-def _generate(generate, z):
-    return np.clip(np.concatenate([np.asarray(keras.ops.convert_to_numpy(generate(z[i:i + CHUNK])))
-                                   for i in range(0, len(z), CHUNK)]), -1.0, 1.0).astype(np.float16)
+def _generate(generate, *arrays):
+    """``generate(*chunks of arrays)`` over the rows of ``arrays``, clipped to [-1, 1], as float16."""
+    chunks = [keras.ops.convert_to_numpy(generate(*[a[i:i + CHUNK] for a in arrays]))
+              for i in range(0, len(arrays[0]), CHUNK)]
+    return np.clip(np.concatenate(chunks), -1.0, 1.0).astype(np.float16)
 
 
 def samples(model, options):
-    """What the parent measures: ``{"samples": ...}`` (clipped to [-1, 1], float16), and for StyleGAN2
-    ``psi_<psi>`` samples of the same z and the path length pairs ``ppl_<space>_start/end`` (float32)."""
+    """What the parent measures: ``{"samples": ...}`` (clipped to [-1, 1], float16), for a class-conditional
+    model also the ``labels`` they were drawn for (classes in turn), and for StyleGAN2 ``psi_<psi>`` samples
+    of the same z and the path length pairs ``ppl_<space>_start/end`` (float32)."""
     rng = np.random.default_rng(options.seed + 1)
     z = rng.standard_normal((options.num_samples, model.latent_dim)).astype(np.float32)
+    if getattr(model, "num_classes", None):
+        labels = (np.arange(options.num_samples) % model.num_classes).astype(np.int32)
+        return {"samples": _generate(model.generate, z, labels), "labels": labels}
     arrays = {"samples": _generate(model.generate, z)}
     if not hasattr(model, "path_endpoints"):
         return arrays

@@ -23,13 +23,18 @@ shapes judge's features ("judge FID"; the digit judge's for ``--dataset=digits``
 - on shapes, where the judge places the object: the share of each model's
   samples (and of the real test images) that its position head reads in each
   of the nine cells, row by row from the top left (``cells``; reported, not
-  gated: a model that draws every object in one place has little recall).
+  gated: a model that draws every object in one place has little recall);
+- for a class-conditional model (``--flags=--conditional``, ProGAN): its
+  ``class_agreement``, the share of samples (classes asked for in turn) the
+  judge reads as the shape asked for, with ``--pictures_dir`` a picture of
+  ten samples per class asked for, a row each (``<app>_classes_seed<seed>.png``).
 
 Prints one JSON line per model and the tables; exits non-zero unless
 StyleGAN2's recall at psi = 1 is at least ``--min_recall`` (a generator that
 draws one kind of image has no variety for truncation to trade), truncation
 trades recall for precision (at the smallest psi: higher precision and lower
-recall than at psi = 1) and the path length in W is below Z's.
+recall than at psi = 1) and the path length in W is below Z's, and unless a
+class-conditional model's class agreement is at least ``--min_agreement`` (0.9).
 """
 
 import argparse
@@ -39,6 +44,7 @@ import sys
 import tempfile
 
 from _common import ROOT, machine, run_quiet  # benchmarks/ is on sys.path when run as a script
+from _shapes_measures import class_rows_picture
 
 APPS = ("dcgan", "progan", "stylegan2")
 MEASURES = ("fid", "precision", "recall")
@@ -62,7 +68,10 @@ def parse_args(argv=None):
     parser.add_argument("--epsilon", type=float, default=1e-4, help="the path length's step")
     parser.add_argument("--min_recall", type=float, default=0.1,
                         help="StyleGAN2's least recall at psi = 1 for its truncation sweep to count")
-    parser.add_argument("--pictures_dir", default=None, help="write StyleGAN2's two pictures here (e.g. docs)")
+    parser.add_argument("--min_agreement", type=float, default=0.9,
+                        help="a class-conditional model's least share of samples judged as the class asked for")
+    parser.add_argument("--pictures_dir", default=None, help="write StyleGAN2's two pictures (and a "
+                                                             "conditional model's rows per class) here")
     parser.add_argument("--json", default=None, help="also append the JSON lines to this file")
     parser.add_argument("--worker", choices=APPS, help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
@@ -76,8 +85,9 @@ def parse_args(argv=None):
         parser.error(f"--psis must start with 1 and hold a smaller value; received {args.psis}")
     if args.time_budget_s <= 0 or args.num_samples < 10 or args.ppl_samples < 100:
         parser.error("--time_budget_s must be > 0, --num_samples >= 10 and --ppl_samples >= 100")
-    if not 0.0 <= args.min_recall <= 1.0:
-        parser.error(f"--min_recall must be in [0, 1]; received {args.min_recall}")
+    for name in ("min_recall", "min_agreement"):
+        if not 0.0 <= getattr(args, name) <= 1.0:
+            parser.error(f"--{name} must be in [0, 1]; received {getattr(args, name)}")
     return args
 
 
@@ -127,15 +137,21 @@ def measure(extractor, reference, generated):
             metrics.compare_features(reference, fake, MEASURES).items()}
 
 
-def cell_shares(image_size, seed, images):
-    """The share of shapes ``images`` the shapes judge places in each of the nine cells."""
+def judged_attributes(image_size, seed, images):
+    """What the shapes judge of ``image_size`` reads in ``images``: ``{"shape": [N], "cell": [N], ...}``."""
     import numpy as np
 
     from keras_gans import judges
 
     judge = judges.train_shapes_judge(image_size=image_size, seed=seed)
-    cells = judges.predict_attributes(judge, images.astype(np.float32))["cell"]
-    return [round(float(share), 3) for share in np.bincount(cells, minlength=9) / len(cells)]
+    return judges.predict_attributes(judge, images.astype(np.float32))
+
+
+def cell_shares(read):
+    """The share of images the judge placed in each of the nine cells (``read``: :func:`judged_attributes`)."""
+    import numpy as np
+
+    return [round(float(share), 3) for share in np.bincount(read["cell"], minlength=9) / len(read["cell"])]
 
 
 def path_length(extractor, arrays, space, epsilon):
@@ -185,14 +201,25 @@ def main():
         reference = real_statistics(extractor, dataset, "train", size, args.num_samples)
         test_images = np.concatenate([batch for batch in _test_images(dataset, size, args.num_samples)])
         floor = measure(extractor, reference, test_images)
-        if dataset.split("/")[0] == "shapes":
-            floor["cells"] = cell_shares(size, args.seed, test_images)
+        on_shapes = dataset.split("/")[0] == "shapes"
+        if on_shapes:
+            floor["cells"] = cell_shares(judged_attributes(size, args.seed, test_images))
         for record in records:
             arrays = np.load(outputs[record["app"]])
             record["measures"] = measure(extractor, reference, arrays["samples"])
             record["floor"], record["features"] = floor, extractor.name
-            if "cells" in floor:
-                record["cells"] = cell_shares(size, args.seed, arrays["samples"])
+            if on_shapes:
+                read = judged_attributes(size, args.seed, arrays["samples"])
+                record["cells"] = cell_shares(read)
+            if on_shapes and "labels" in arrays:
+                record["class_agreement"] = round(float(np.mean(read["shape"] == arrays["labels"])), 4)
+                if args.pictures_dir:
+                    record["class_picture"] = class_rows_picture(
+                        os.path.join(args.pictures_dir, f"{record['app']}_classes_seed{args.seed}.png"),
+                        arrays["samples"], arrays["labels"])
+                if record["class_agreement"] < args.min_agreement:
+                    failures.append(f"{record['app']}: class agreement {record['class_agreement']} is below "
+                                    f"--min_agreement={args.min_agreement:g}")
             if record["app"] == "stylegan2":
                 record["truncation"] = [(psi, measure(extractor, reference, arrays[f"psi_{psi:g}"]))
                                         for psi in args.psis]
@@ -220,6 +247,8 @@ def main():
         if "cells" in record:
             print(f"{record['app']}: cells read (top left ... bottom right) {record['cells']}; "
                   f"real test images {floor['cells']}")
+        if "class_agreement" in record:
+            print(f"{record['app']}: class agreement {record['class_agreement']}")
         if "truncation" in record:
             print(psi_table(record["truncation"]))
             print(f"perceptual path length (judge features): Z {record['path_length']['z']}, "

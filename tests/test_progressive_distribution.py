@@ -15,12 +15,17 @@ from test_stylegan2 import tiny_stylegan2
 TINY = dict(fmap_base=16, fmap_max=4)
 
 
-def progan():
-    model = models.ProGAN(networks.progan.generator(4, (8, 8, 1), **TINY),
-                          networks.progan.discriminator((8, 8, 1), **TINY), 4, seed=7)
+def progan(num_classes=None):
+    model = models.ProGAN(networks.progan.generator(4, (8, 8, 1), num_classes=num_classes, **TINY),
+                          networks.progan.discriminator((8, 8, 1), num_classes=num_classes, **TINY), 4,
+                          num_classes=num_classes, seed=7)
     model.compile()
     model.enter_phase(0, GrowthPhase("8x8", 1, 8, 8, steps_per_epoch=4, fade_epochs=1))  # alpha 0 -> 0.25
     return model
+
+
+def conditional_progan():
+    return progan(num_classes=3)
 
 
 def stylegan2():
@@ -37,8 +42,13 @@ def one_step(strategy, make, data):
     with strategy.scope():
         model = make()
     initial = model.get_weights()
-    shards = strategy.experimental_distribute_values_from_function(
-        lambda context: tf.constant(np.split(data, strategy.num_replicas_in_sync)[context.replica_id_in_sync_group]))
+    def shard(context):
+        index, parts = context.replica_id_in_sync_group, strategy.num_replicas_in_sync
+        arrays = data if isinstance(data, tuple) else (data,)
+        shards = tuple(tf.constant(np.split(array, parts)[index]) for array in arrays)
+        return shards if isinstance(data, tuple) else shards[0]
+
+    shards = strategy.experimental_distribute_values_from_function(shard)
     strategy.run(model.train_step, args=(shards,))
     return initial, model.get_weights()
 
@@ -50,7 +60,8 @@ def largest_difference(a, b):
 def test_two_replica_steps_match_one_device(mirrored):
     images = np.random.default_rng(0).uniform(-1, 1, size=(8, 8, 8, 1)).astype("float32")
     assert mirrored.num_replicas_in_sync == 2
-    for make, data in ((progan, images), (stylegan2, images[:, ::2, ::2])):
+    labels = np.array([0, 1, 2, 0, 1, 2, 2, 1], np.int32)
+    for make, data in ((progan, images), (conditional_progan, (images, labels)), (stylegan2, images[:, ::2, ::2])):
         initial, single = one_step(tf.distribute.get_strategy(), make, data)
         assert largest_difference(single, initial) > 1e-3, make.__name__  # the step trained
         assert largest_difference(single, one_step(mirrored, make, data)[1]) < 1e-5, make.__name__

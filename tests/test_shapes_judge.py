@@ -158,7 +158,7 @@ def test_the_conditional_apps_judge_shapes_with_the_shapes_judge(monkeypatch):
     run = config.RunConfig(dataset="shapes")  # the set's own size: the generated images' size is the spec's
     spec = experiment.DataSpec(name="shapes", sample_shape=(32, 32, 3), num_classes=6, toy_modes=None)
     ctx = experiment.Context(config=None, run=run, spec=spec, model_dir="", steps_per_epoch=1)
-    assert conditional._class_judge(ctx) == "shape judge" and asked == [32]
+    assert conditional.class_judge(ctx) == "shape judge" and asked == [32]
     digits = dataclasses.replace(ctx, spec=dataclasses.replace(spec, name="digits", sample_shape=(16, 16, 1)),
                                  run=config.RunConfig(dataset="digits", image_size=16))
-    assert conditional._class_judge(digits) == "digit judge" and asked[1]["dataset"] == "digits"
+    assert conditional.class_judge(digits) == "digit judge" and asked[1]["dataset"] == "digits"

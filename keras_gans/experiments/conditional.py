@@ -20,7 +20,7 @@ from keras_gans.experiments.objectives import CROSS_ENTROPY_AND_OTHERS
 
 
 
-def _class_judge(ctx):
+def class_judge(ctx):
     """The classifier of real training images that judges generated ones: the shapes judge's shape head on
     ``shapes``, else the digit judge trained on the run's dataset at its image size."""
     if ctx.spec.name == "shapes":
@@ -61,7 +61,7 @@ class CGANExperiment(Experiment):
                            diff_augment=c.diff_augment, wrong_label_weight=c.wrong_label_weight, seed=ctx.run.seed)
 
     def evaluate(self, ctx, model):
-        return judges.class_conditional_scores(model, _class_judge(ctx), seed=ctx.run.seed)
+        return judges.class_conditional_scores(model, class_judge(ctx), seed=ctx.run.seed)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,7 +158,7 @@ class InfoGANExperiment(Experiment):
         if ctx.spec.num_classes != ctx.config.num_categories:  # no judge to match the code against
             return {"skipped": f"--num_categories={ctx.config.num_categories} differs from the "
                                f"{ctx.spec.num_classes} classes of --dataset={ctx.spec.name}"}
-        return judges.categorical_code_scores(model, _class_judge(ctx), seed=ctx.run.seed)
+        return judges.categorical_code_scores(model, class_judge(ctx), seed=ctx.run.seed)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -5,7 +5,8 @@ each phase after the first fades its new block in over ``--fade_epochs``
 epochs and then stabilizes it for ``--stabilize_epochs`` (the last
 resolution stabilizes for the rest of ``--epochs``), each at its own batch
 size (``--batch_sizes``) and on its own data stream at its resolution.
-StyleGAN2 trains in one phase; after training the app writes its
+With ``--conditional`` it is class-conditional, and its evaluation is
+CGAN's: how often a judge reads the class asked for. StyleGAN2 trains in one phase; after training the app writes its
 style-mixing grid and truncation sweep to ``samples/``.
 """
 
@@ -15,9 +16,10 @@ import os
 import numpy as np
 from absl import logging
 
-from keras_gans import callbacks, images, models, networks
+from keras_gans import callbacks, images, judges, models, networks
 from keras_gans.config import Config, ConfigError, amount, count, fraction, option, unit
-from keras_gans.experiments.base import Experiment, Phase, diff_augment_option
+from keras_gans.experiments.base import Experiment, Phase, class_count, diff_augment_option
+from keras_gans.experiments.conditional import class_judge
 
 STYLE_PICTURES = ("style_mixing.png", "truncation_sweep.png")
 TRUNCATION_SWEEP = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -63,6 +65,13 @@ class ProGANConfig(Config):
     reset_optimizers: bool = option(True, "Reset both optimizers when a new resolution starts (the authors' code).")
     ema_decay: float = fraction(0.999, "Moving average of G's weights for sampling and export (0.999 in the "
                                        "paper; 0 = off).")
+    conditional: bool = option(False, "Condition both players on the dataset's class labels as the authors' code "
+                                      "does: the one-hot label beside z in G, class logits beside D's score, "
+                                      "AC-GAN's cross-entropy in both losses.")
+    class_weight: float = amount(1.0, "Weight of the class cross-entropy with --conditional (the authors' "
+                                      "cond_weight, 1).")
+    fake_class_weight: float = amount(1.0, "Weight of the generated images in D's class term with --conditional "
+                                           "(1 as the authors; 0 trains D's class logits on real images only).")
 
 
 class ProGANExperiment(Experiment):
@@ -99,15 +108,25 @@ class ProGANExperiment(Experiment):
 
     def build(self, ctx):
         c, shape = ctx.config, ctx.spec.sample_shape
+        num_classes = class_count(ctx.spec) if c.conditional else None
         try:
-            generator = networks.progan.generator(c.latent_dim, shape, fmap_base=c.fmap_base, fmap_max=c.fmap_max)
+            generator = networks.progan.generator(c.latent_dim, shape, fmap_base=c.fmap_base, fmap_max=c.fmap_max,
+                                                  num_classes=num_classes)
             discriminator = networks.progan.discriminator(shape, fmap_base=c.fmap_base, fmap_max=c.fmap_max,
-                                                          mbstd_group_size=c.mbstd_group_size)
+                                                          mbstd_group_size=c.mbstd_group_size,
+                                                          num_classes=num_classes)
         except ValueError as error:
             raise _network_error(error) from error
         return models.ProGAN(generator, discriminator, c.latent_dim, gradient_penalty_weight=c.gp_weight,
                              drift_weight=c.drift_weight, reset_optimizers=c.reset_optimizers, ema_decay=c.ema_decay,
-                             seed=ctx.run.seed)
+                             num_classes=num_classes, class_weight=c.class_weight,
+                             fake_class_weight=c.fake_class_weight, seed=ctx.run.seed)
+
+    def evaluate(self, ctx, model):
+        """With ``--conditional``: how often the class judge reads the class asked for (as CGAN's)."""
+        if model.num_classes:
+            return judges.class_conditional_scores(model, class_judge(ctx), seed=ctx.run.seed)
+        return None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -7,8 +7,9 @@ Stability, and Variation".
 import keras
 from keras import ops
 
-from keras_gans import checks, distribute, losses, penalties
-from keras_gans.models.adversarial import AdversarialModel, real_inputs
+from keras_gans import checks, distribute, draws, layers, losses, penalties
+from keras_gans.models.adversarial import AdversarialModel, class_ids_array, real_inputs
+from keras_gans.models.conditional import check_encoded_classes, input_names
 from keras_gans.models.game import build_optimizer, reset_optimizer
 from keras_gans.networks import progan as growing
 
@@ -46,9 +47,21 @@ class ProGAN(AdversarialModel):
     not reset again when the stabilization starts. A new model (and one
     rebuilt for sampling) is at the last stage with alpha = 1.
 
+    Class-conditional (``num_classes`` K > 0, the authors' ``label_size``
+    with ``D_wgangp_acgan`` / ``G_wgan_acgan``, the AC-GAN form of Odena et
+    al. 2017): G takes ``[z, labels]`` and D's last layer gives K class
+    logits after the score. D's loss adds ``class_weight`` times the softmax
+    cross-entropy of its class logits on the reals (their labels) and on the
+    fakes (the labels they were drawn for); G's adds it on its fakes. The
+    gradient penalty and the drift read the score alone. Fakes are drawn for
+    uniformly random labels in both players' steps (the authors' D step
+    reuses the reals' labels: the same distribution on a balanced set).
+
     Logged: ``d_loss``, ``g_loss``, ``d_real``, ``d_fake``,
-    ``gradient_penalty``, ``drift`` (epoch means) and the last step's
-    ``phase``, ``resolution``, ``alpha`` and ``images_seen``.
+    ``gradient_penalty``, ``drift`` (epoch means), with classes also
+    ``d_class_loss``, ``g_class_loss`` and ``real_accuracy`` (the share of
+    reals D's class logits read right), and the last step's ``phase``,
+    ``resolution``, ``alpha`` and ``images_seen``.
 
     Args:
         generator: a growing generator (:func:`keras_gans.networks.progan.generator`).
@@ -60,18 +73,31 @@ class ProGAN(AdversarialModel):
         ema_decay: decay of G's moving average (0.999 in the paper; see
             :class:`~keras_gans.models.AdversarialModel`). Sampling, the
             pictures and the export use it.
+        num_classes: None, or the classes K of a conditional G and D (built
+            with the same ``num_classes``).
+        class_weight: the authors' ``cond_weight`` (1).
+        fake_class_weight: weight of the fakes within D's class term (1 as
+            the authors; 0 trains D's class logits on real images only, as
+            :class:`~keras_gans.models.ACGAN` can).
         seed: seed of the model's ``keras.random.SeedGenerator``.
         **kwargs: passed to ``keras.Model``.
     """
 
     TRACKERS = ("d_loss", "g_loss", "d_real", "d_fake", "gradient_penalty", "drift")
+    CLASS_TRACKERS = ("d_class_loss", "g_class_loss", "real_accuracy")
     SCHEDULE = ("phase", "resolution", "alpha", "images_seen")
 
     def __init__(self, generator, discriminator, latent_dim, *, gradient_penalty_weight=10.0, drift_weight=0.001,
-                 reset_optimizers=True, ema_decay=0.999, seed=None, **kwargs):
+                 reset_optimizers=True, ema_decay=0.999, num_classes=None, class_weight=1.0, fake_class_weight=1.0, seed=None,
+                 **kwargs):
         self.gradient_penalty_weight = checks.weight("gradient_penalty_weight", gradient_penalty_weight)
         self.drift_weight = checks.weight("drift_weight", drift_weight)
         self.reset_optimizers = checks.boolean("reset_optimizers", reset_optimizers)
+        self.num_classes = _check_players_classes(generator, discriminator, num_classes)
+        self.class_weight = checks.weight("class_weight", class_weight)
+        self.fake_class_weight = checks.weight("fake_class_weight", fake_class_weight)
+        if self.num_classes:
+            self.TRACKERS = self.TRACKERS + self.CLASS_TRACKERS
         super().__init__(generator, discriminator, latent_dim, ema_decay=ema_decay, seed=seed, **kwargs)
         self.track_latest(*self.SCHEDULE)
         self.resolutions = growing.stage_resolutions(generator)
@@ -152,57 +178,106 @@ class ProGAN(AdversarialModel):
 
     # --------------------------------------------------------------- sampling
 
-    def generate(self, z_or_num, training=False):
-        """Images of the current stage (at its resolution and alpha) from G's moving average when kept."""
-        z, _ = self.latent_array(z_or_num)
-        return self.grown_samplers[self.level]([z, self.alpha()], training=training)
+    def generate(self, z_or_num, labels=None, training=False):
+        """Images of the current stage (at its resolution and alpha) from G's moving average when kept.
+
+        Args:
+            z_or_num: a count (z drawn from the model's seed generator) or z ``[n, latent_dim]``.
+            labels: a conditional model's int class ids ``[n]``; None draws them uniformly.
+            training: run the generator in training mode.
+
+        Raises:
+            ValueError: naming ``labels`` when one is out of range, the count
+                does not match z, or the model is not conditional.
+        """
+        z, rows = self.latent_array(z_or_num)
+        inputs = [z]
+        if self.num_classes:
+            inputs.append(ops.cast(draws.randint((rows,), 0, self.num_classes, seed=self.seed_generator), "int32")
+                          if labels is None
+                          else ops.convert_to_tensor(class_ids_array("labels", labels, rows, self.num_classes)))
+        elif labels is not None:
+            raise ValueError("`labels` needs a class-conditional ProGAN (num_classes > 0); this one has none.")
+        return self.grown_samplers[self.level]([*inputs, self.alpha()], training=training)
 
     def call(self, z, training=False):
         return self.generate(z, training=training)
 
     def serving_endpoints(self):
-        """``serving_default``: the final stage (``z -> images`` at full resolution, no fade)."""
+        """``serving_default``: the final stage (``z`` (and ``labels``) ``-> images`` at full resolution)."""
         network = self.sampling_generator
         return {"serving_default": keras.Model(network.inputs, network.outputs[-1], name=f"{network.name}_final")}
 
     # --------------------------------------------------------------- training
 
     def prepare_batch(self, data):
-        """``(reals faded like the fakes, alpha)``: the batch every loss of the step takes."""
+        """``(reals faded like the fakes, alpha)`` (and the reals' labels when conditional): the batch every
+        loss of the step takes."""
         real = real_inputs(data)
         alpha = self.alpha()
         if self.level:
             coarse = _nearest_double(ops.average_pool(real, 2, strides=2, padding="valid"))
             real = coarse + ops.cast(alpha, real.dtype) * (real - coarse)
-        return real, alpha
+        if not self.num_classes:
+            return real, alpha
+        if not isinstance(data, (tuple, list)) or len(data) < 2 or len(data[1].shape) != 1:
+            raise ValueError("A class-conditional ProGAN trains on labelled batches (images, labels [batch]); "
+                             "use a labelled dataset (e.g. shapes).")
+        return real, alpha, layers.checked_class_ids(data[1], self.num_classes)
 
     def make_fakes(self, batch, training):
-        real, alpha = batch
-        return self.grown_generators[self.level]([self.sample_latent(ops.shape(real)[0]), alpha], training=training)
+        """G's images at the stage, or ``(images, labels drawn for them)`` when conditional."""
+        real, alpha = batch[:2]
+        rows = ops.shape(real)[0]
+        inputs = [self.sample_latent(rows)]
+        if self.num_classes:
+            inputs.append(self.random_classes(rows, self.num_classes))
+        fake = self.grown_generators[self.level]([*inputs, alpha], training=training)
+        return (fake, inputs[1]) if self.num_classes else fake
 
     def _critic(self, alpha):
+        """The stage's D as ``images -> (score [N, 1], class logits [N, K] or None)``, in float32."""
         network = self.grown_discriminators[self.level]
-        return lambda images, training=True: network([images, alpha], training=training)
+
+        def critic(images, training=True):
+            outputs = ops.cast(network([images, alpha], training=training), "float32")
+            return (outputs[:, :1], outputs[:, 1:]) if self.num_classes else (outputs, None)
+        return critic
 
     def discriminator_loss(self, batch, fake, training):
-        real, alpha = batch
+        real, alpha = batch[:2]
+        fake, fake_labels = fake if self.num_classes else (fake, None)
         critic = self._critic(alpha)
-        real_logits = ops.cast(critic(real, training=training), "float32")
-        fake_logits = ops.cast(critic(fake, training=training), "float32")
+        real_logits, real_classes = critic(real, training=training)
+        fake_logits, fake_classes = critic(fake, training=training)
         loss = losses.wasserstein_discriminator_loss(real_logits, fake_logits)
         logs = {"d_loss": loss, "d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits),
                 "phase": self.phase_index, "resolution": self.resolution, "alpha": alpha}
+        if self.num_classes:
+            logs["d_class_loss"] = losses.acgan_discriminator_loss(real_classes, batch[2], fake_classes, fake_labels,
+                                                                   fake_weight=self.fake_class_weight)
+            logs["real_accuracy"] = ops.mean(ops.cast(
+                ops.equal(ops.argmax(real_classes, axis=-1), ops.cast(batch[2], "int64")), "float32"))
+            loss = loss + self.class_weight * logs["d_class_loss"]
+            logs["d_loss"] = loss
         if not training:
             return loss, logs
         logs["drift"] = losses.drift_penalty(real_logits)
-        logs["gradient_penalty"] = penalties.gradient_penalty(critic, real, fake, self.seed_generator)
+        def score(images, training=True):
+            return critic(images, training=training)[0]
+        logs["gradient_penalty"] = penalties.gradient_penalty(score, real, fake, self.seed_generator)
         total = loss + self.gradient_penalty_weight * logs["gradient_penalty"] + self.drift_weight * logs["drift"]
         return total, logs
 
     def generator_loss(self, batch, fake, training):
-        _, alpha = batch
-        loss = losses.wasserstein_generator_loss(ops.cast(self._critic(alpha)(fake, training=training), "float32"))
-        return loss, {"g_loss": loss}
+        fake, labels = fake if self.num_classes else (fake, None)
+        logits, classes = self._critic(batch[1])(fake, training=training)
+        loss = losses.wasserstein_generator_loss(logits)
+        if not self.num_classes:
+            return loss, {"g_loss": loss}
+        class_loss = losses.acgan_generator_loss(classes, labels)
+        loss = loss + self.class_weight * class_loss
+        return loss, {"g_loss": loss, "g_class_loss": class_loss}
 
     def train_step(self, data):
         """The game's step at the current stage, then the images shown move the fade on."""
@@ -217,5 +292,22 @@ class ProGAN(AdversarialModel):
     def get_config(self):
         config = super().get_config()
         config.update(gradient_penalty_weight=self.gradient_penalty_weight, drift_weight=self.drift_weight,
-                      reset_optimizers=self.reset_optimizers)
+                      reset_optimizers=self.reset_optimizers, num_classes=self.num_classes,
+                      class_weight=self.class_weight, fake_class_weight=self.fake_class_weight)
         return config
+
+
+def _check_players_classes(generator, discriminator, num_classes):
+    """``num_classes`` (None: unconditional) when G's inputs and D's score width agree with it, else a
+    ValueError naming it."""
+    num_classes = growing.check_num_classes(num_classes)
+    expected_inputs, expected_width = (["z", "labels"], 1 + num_classes) if num_classes else (["z"], 1)
+    width = discriminator.outputs[0].shape[-1]
+    if input_names(generator) != expected_inputs or width != expected_width:
+        raise ValueError(f"`num_classes`={num_classes} needs a generator with inputs {expected_inputs} and a "
+                         f"discriminator scoring [N, {expected_width}]; {generator.name!r} takes "
+                         f"{input_names(generator)} and {discriminator.name!r} scores [N, {width}] (build both "
+                         f"with the same num_classes).")
+    if num_classes:
+        check_encoded_classes(generator, "generator", num_classes)
+    return num_classes

@@ -18,6 +18,10 @@ resolution's input), which is what a checkpoint, a ``.keras`` file and G's
 moving average hold. :func:`grown_generator` and :func:`grown_discriminator`
 build, from the same layers, the networks of one stage of the growth with
 the fade-in of Fig. 2: inputs ``[z or images, alpha]``.
+
+With ``num_classes`` both players are class-conditional as in the authors'
+code (their ``label_size``, the AC-GAN form of Odena et al. 2017): G takes
+``labels`` beside z, and D's last layer gives class logits after the score.
 """
 
 import math
@@ -64,7 +68,22 @@ def _activation(name):
     return keras.layers.LeakyReLU(0.2, name=name)
 
 
-def generator(latent_dim, image_shape, *, fmap_base=8192, fmap_max=512, normalize_latents=True,
+def check_num_classes(num_classes):
+    """None (unconditional) or a class count >= 2, else a ValueError naming ``num_classes``."""
+    return None if num_classes is None else checks.positive_int("num_classes", num_classes, minimum=2)
+
+
+def _latent(generator, inputs):
+    """z (with the one-hot label beside it in a conditional G), pixel-normalized when G does."""
+    names = {layer.name for layer in generator.layers}
+    x = inputs[0]
+    if len(inputs) == 2:
+        one_hot = generator.get_layer("labels_one_hot")(inputs[1])
+        x = generator.get_layer("z_and_labels")([x, one_hot])
+    return generator.get_layer("latent_norm")(x) if "latent_norm" in names else x
+
+
+def generator(latent_dim, image_shape, *, fmap_base=8192, fmap_max=512, normalize_latents=True, num_classes=None,
               name="progan_generator"):
     """The growing generator: ``z -> [image at 4x4, image at 8x8, ..., image at size]``.
 
@@ -74,19 +93,29 @@ def generator(latent_dim, image_shape, *, fmap_base=8192, fmap_max=512, normaliz
         fmap_base: width numerator (8192 in the paper).
         fmap_max: the widest block (512 in the paper).
         normalize_latents: pixel-normalize z first (the paper's points on a hypersphere).
+        num_classes: None, or K for a class-conditional G as in the authors'
+            code: a second input ``labels`` (int32 ``[N]``) whose one-hot
+            vector is concatenated to z before the pixel norm.
         name: model name.
 
     Returns:
         A functional ``keras.Model`` with one output per resolution, each the
         stage's image with its block fully faded in. Layers: ``latent_norm``,
-        ``block_<r>`` and ``to_rgb_<r>`` for every resolution r.
+        ``block_<r>`` and ``to_rgb_<r>`` for every resolution r (and
+        ``labels_one_hot``, ``z_and_labels`` when conditional).
     """
     latent_dim = checks.positive_int("latent_dim", latent_dim)
     size, _, channels = check_image_shape(image_shape)
     fmap_base, fmap_max = _check_widths(fmap_base, fmap_max)
     normalize_latents = checks.boolean("normalize_latents", normalize_latents)
-    z = keras.Input((latent_dim,), name="z")
-    x = layers.PixelNorm(name="latent_norm")(z) if normalize_latents else z
+    num_classes = check_num_classes(num_classes)
+    inputs = [keras.Input((latent_dim,), name="z")]
+    x = inputs[0]
+    if num_classes:
+        inputs.append(keras.Input((), dtype="int32", name="labels"))
+        one_hot = layers.ClassOneHot(num_classes, name="labels_one_hot")(inputs[1])
+        x = keras.layers.Concatenate(name="z_and_labels")([x, one_hot])
+    x = layers.PixelNorm(name="latent_norm")(x) if normalize_latents else x
     outputs = []
     for resolution in resolutions(size):
         filters = width(resolution, fmap_base, fmap_max)
@@ -100,10 +129,11 @@ def generator(latent_dim, image_shape, *, fmap_base=8192, fmap_max=512, normaliz
                   _conv(filters, "conv1"), _activation("act1"), layers.PixelNorm(name="norm1")]
         x = keras.Sequential(steps, name=f"block_{resolution}")(x)
         outputs.append(_conv(channels, f"to_rgb_{resolution}", kernel_size=1, gain=1.0)(x))
-    return keras.Model(z, outputs, name=name)
+    return keras.Model(inputs if num_classes else inputs[0], outputs, name=name)
 
 
-def discriminator(image_shape, *, fmap_base=8192, fmap_max=512, mbstd_group_size=4, name="progan_discriminator"):
+def discriminator(image_shape, *, fmap_base=8192, fmap_max=512, mbstd_group_size=4, num_classes=None,
+                  name="progan_discriminator"):
     """The growing discriminator: ``[images at 4x4, ..., images at size] -> [score of each]``.
 
     Args:
@@ -114,16 +144,20 @@ def discriminator(image_shape, *, fmap_base=8192, fmap_max=512, mbstd_group_size
             in the authors' code; the paper's whole minibatch is a group as
             large as the batch). Groups are runs of consecutive samples, so a
             replica's share of the batch forms the groups one device would.
+        num_classes: None, or K for the authors' conditional D: the last dense
+            layer gives K class logits after the score.
         name: model name.
 
     Returns:
         A functional ``keras.Model`` with inputs ``images_<r>`` and one raw
-        score ``[N, 1]`` per resolution. Layers: ``from_rgb_<r>`` for every
-        resolution, ``block_<r>`` for r >= 8 (to r / 2) and ``block_4`` (the
-        minibatch stddev and the score).
+        score ``[N, 1]`` (``[N, 1 + K]``: score, then class logits) per
+        resolution. Layers: ``from_rgb_<r>`` for every resolution,
+        ``block_<r>`` for r >= 8 (to r / 2) and ``block_4`` (the minibatch
+        stddev and the score).
     """
     size, _, channels = check_image_shape(image_shape)
     fmap_base, fmap_max = _check_widths(fmap_base, fmap_max)
+    num_classes = check_num_classes(num_classes)
     sizes = resolutions(size)
     inputs = [keras.Input((r, r, channels), name=f"images_{r}") for r in sizes]
     from_rgb = {r: keras.Sequential([_conv(width(r, fmap_base, fmap_max), "conv", kernel_size=1), _activation("act")],
@@ -137,7 +171,7 @@ def discriminator(image_shape, *, fmap_base=8192, fmap_max=512, mbstd_group_size
         _conv(width(BASE_SIZE, fmap_base, fmap_max), "conv"), _activation("act0"),
         keras.layers.Flatten(name="flatten"),
         layers.EqualizedDense(min(fmap_base, fmap_max), name="dense"), _activation("act1"),
-        layers.EqualizedDense(1, gain=1.0, name="score")], name=f"block_{BASE_SIZE}")
+        layers.EqualizedDense(1 + (num_classes or 0), gain=1.0, name="score")], name=f"block_{BASE_SIZE}")
     scores = []
     for r, images in zip(sizes, inputs):
         h = from_rgb[r](images)
@@ -168,7 +202,7 @@ def _check_stage(resolution, sizes):
 
 
 def grown_generator(generator, resolution, name=None):
-    """G at one stage of the growth: ``[z, alpha] -> images [N, resolution, resolution, C]``.
+    """G at one stage of the growth: ``[z, alpha]`` (``[z, labels, alpha]``) ``-> images [N, r, r, C]``.
 
     At 4x4 alpha is unused. Above it the image is the fade-in of Fig. 2,
     ``(1 - alpha) * upsample(toRGB_{r/2}(x_{r/2})) + alpha * toRGB_r(x_r)``,
@@ -181,14 +215,14 @@ def grown_generator(generator, resolution, name=None):
         name: model name (default ``<generator>_<resolution>``).
 
     Returns:
-        A functional ``keras.Model`` sharing ``generator``'s layers, inputs ``z`` and the scalar ``alpha``.
+        A functional ``keras.Model`` sharing ``generator``'s layers, inputs
+        ``generator``'s (``z``, and ``labels`` when conditional) and the scalar ``alpha``.
     """
     sizes = stage_resolutions(generator)
     _check_stage(resolution, sizes)
-    z = keras.Input(generator.inputs[0].shape[1:], name="z")
+    inputs = [keras.Input(tensor.shape[1:], dtype=tensor.dtype, name=tensor.name) for tensor in generator.inputs]
     alpha = keras.Input(batch_shape=(), name="alpha")
-    names = {layer.name for layer in generator.layers}
-    x = generator.get_layer("latent_norm")(z) if "latent_norm" in names else z
+    x = _latent(generator, inputs)
     previous = None
     for r in [s for s in sizes if s <= resolution]:
         previous, x = x, generator.get_layer(f"block_{r}")(x)
@@ -197,7 +231,7 @@ def grown_generator(generator, resolution, name=None):
         old = generator.get_layer(f"to_rgb_{resolution // 2}")(previous)
         old = keras.layers.UpSampling2D(2, interpolation="nearest", name="fade_upsample")(old)
         images = layers.FadeIn(name="fade_in")([old, images, alpha])
-    return keras.Model([z, alpha], images, name=name or f"{generator.name}_{resolution}")
+    return keras.Model([*inputs, alpha], images, name=name or f"{generator.name}_{resolution}")
 
 
 def grown_discriminator(discriminator, resolution, name=None):
