@@ -24,7 +24,7 @@ shapes judge's features ("judge FID"; the digit judge's for ``--dataset=digits``
   samples (and of the real test images) that its position head reads in each
   of the nine cells, row by row from the top left (``cells``; reported, not
   gated: a model that draws every object in one place has little recall);
-- for a class-conditional model (``--flags=--conditional``, ProGAN): its
+- on shapes, for a class-conditional model (``--flags=--conditional``, ProGAN): its
   ``class_agreement``, the share of samples (classes asked for in turn) the
   judge reads as the shape asked for, with ``--pictures_dir`` a picture of
   ten samples per class asked for, a row each (``<app>_classes_seed<seed>.png``).

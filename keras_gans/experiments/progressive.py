@@ -108,6 +108,10 @@ class ProGANExperiment(Experiment):
 
     def build(self, ctx):
         c, shape = ctx.config, ctx.spec.sample_shape
+        if not c.conditional:
+            for name in ("class_weight", "fake_class_weight"):
+                if getattr(c, name) != 1.0:
+                    raise ConfigError(name, getattr(c, name), "weighs a class term, which only --conditional has")
         num_classes = class_count(ctx.spec) if c.conditional else None
         try:
             generator = networks.progan.generator(c.latent_dim, shape, fmap_base=c.fmap_base, fmap_max=c.fmap_max,
@@ -123,10 +127,15 @@ class ProGANExperiment(Experiment):
                              fake_class_weight=c.fake_class_weight, seed=ctx.run.seed)
 
     def evaluate(self, ctx, model):
-        """With ``--conditional``: how often the class judge reads the class asked for (as CGAN's)."""
-        if model.num_classes:
-            return judges.class_conditional_scores(model, class_judge(ctx), seed=ctx.run.seed)
-        return None
+        """With ``--conditional``: how often the class judge reads the class asked for (as CGAN's), once G has
+        grown to ``--image_size`` (the judge's size)."""
+        if not model.num_classes:
+            return None
+        size = ctx.run.image_size
+        if model.resolution != size:
+            return {"skipped": f"--epochs ended the growth at {model.resolution}x{model.resolution}; the class "
+                               f"judge reads {size}x{size} images"}
+        return judges.class_conditional_scores(model, class_judge(ctx), seed=ctx.run.seed)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,7 +16,7 @@ import keras
 from keras import ops
 
 from keras_gans import checks, losses
-from keras_gans.models.conditional import ClassConditionalGAN
+from keras_gans.models.conditional import ClassConditionalGAN, class_accuracy
 from keras_gans.models.game import as_float32
 
 
@@ -62,8 +62,7 @@ class ACGAN(ClassConditionalGAN):
         class_loss = losses.acgan_discriminator_loss(real_classes, labels, fake_classes, fakes["inputs"][1],
                                                      fake_weight=self.fake_class_weight)
         loss = self.d_loss_fn(real_logit, fake_logit) + self.class_weight * class_loss
-        accuracy = ops.mean(ops.cast(ops.equal(ops.argmax(real_classes, axis=-1), ops.cast(labels, "int64")),
-                                     "float32"))
+        accuracy = class_accuracy(real_classes, labels)
         return loss, {"d_loss": loss, "d_class_loss": class_loss, "d_real": ops.mean(real_logit),
                       "d_fake": ops.mean(fake_logit), "real_accuracy": accuracy}
 

@@ -21,6 +21,38 @@ def input_names(network):
     return [tensor.name for tensor in network.inputs]
 
 
+def batch_labels(model, data):
+    """The checked int class ids of a labelled batch ``(images, labels [batch], ...)``.
+
+    Raises:
+        ValueError: naming the model when the batch has no labels or labels of another shape.
+    """
+    if not isinstance(data, (tuple, list)) or len(data) < 2:
+        raise ValueError(f"{type(model).__name__} trains on labelled batches (images, labels); the "
+                         "dataset yields images only. Use a labelled dataset (e.g. digits).")
+    labels = data[1]
+    if len(labels.shape) != 1:
+        raise ValueError(f"{type(model).__name__} needs labels of shape [batch] (int class ids); "
+                         f"received labels of shape {tuple(labels.shape)}.")
+    return layers.checked_class_ids(labels, model.num_classes)
+
+
+def sampling_labels(model, labels, rows):
+    """``labels`` checked as ``rows`` class ids of ``model``, or, when None, drawn uniformly with its seed generator.
+
+    Raises:
+        ValueError: naming ``labels`` when one is out of range or the count is not ``rows``.
+    """
+    if labels is None:
+        return ops.cast(draws.randint((rows,), 0, model.num_classes, seed=model.seed_generator), "int32")
+    return ops.convert_to_tensor(class_ids_array("labels", labels, rows, model.num_classes))
+
+
+def class_accuracy(class_logits, labels):
+    """The share of rows whose largest class logit is at their label (D's reading of real images)."""
+    return ops.mean(ops.cast(ops.equal(ops.argmax(class_logits, axis=-1), ops.cast(labels, "int64")), "float32"))
+
+
 def check_encoded_classes(network, role, num_classes, argument="num_classes"):
     """Raises ValueError when a :class:`~keras_gans.layers.ClassOneHot` of ``network`` encodes another count.
 
@@ -99,14 +131,7 @@ class ClassConditionalGAN(CodeConditionedGAN):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
 
     def prepare_batch(self, data):
-        if not isinstance(data, (tuple, list)) or len(data) < 2:
-            raise ValueError(f"{type(self).__name__} trains on labelled batches (images, labels); the "
-                             "dataset yields images only. Use a labelled dataset (e.g. digits).")
-        images, labels = data[0], data[1]
-        if len(labels.shape) != 1:
-            raise ValueError(f"{type(self).__name__} needs labels of shape [batch] (int class ids); "
-                             f"received labels of shape {tuple(labels.shape)}.")
-        return images, layers.checked_class_ids(labels, self.num_classes)
+        return real_inputs(data), batch_labels(self, data)
 
     def generator_inputs(self, batch_size):
         return [self.sample_latent(batch_size), self.random_classes(batch_size, self.num_classes)]
@@ -129,12 +154,7 @@ class ClassConditionalGAN(CodeConditionedGAN):
                 count does not match z.
         """
         z, rows = self.latent_array(z_or_num)
-        if labels is None:
-            labels = draws.randint((rows,), 0, self.num_classes, seed=self.seed_generator)
-            labels = ops.cast(labels, "int32")
-        else:
-            labels = ops.convert_to_tensor(class_ids_array("labels", labels, rows, self.num_classes))
-        return self.sampling_generator([z, labels], training=training)
+        return self.sampling_generator([z, sampling_labels(self, labels, rows)], training=training)
 
     def get_config(self):
         config = super().get_config()

@@ -7,9 +7,10 @@ Stability, and Variation".
 import keras
 from keras import ops
 
-from keras_gans import checks, distribute, draws, layers, losses, penalties
-from keras_gans.models.adversarial import AdversarialModel, class_ids_array, real_inputs
-from keras_gans.models.conditional import check_encoded_classes, input_names
+from keras_gans import checks, distribute, losses, penalties
+from keras_gans.models.adversarial import AdversarialModel, real_inputs
+from keras_gans.models.conditional import (batch_labels, check_encoded_classes, class_accuracy, input_names,
+                                           sampling_labels)
 from keras_gans.models.game import build_optimizer, reset_optimizer
 from keras_gans.networks import progan as growing
 
@@ -47,7 +48,7 @@ class ProGAN(AdversarialModel):
     not reset again when the stabilization starts. A new model (and one
     rebuilt for sampling) is at the last stage with alpha = 1.
 
-    Class-conditional (``num_classes`` K > 0, the authors' ``label_size``
+    Class-conditional (``num_classes`` K >= 2, the authors' ``label_size``
     with ``D_wgangp_acgan`` / ``G_wgan_acgan``, the AC-GAN form of Odena et
     al. 2017): G takes ``[z, labels]`` and D's last layer gives K class
     logits after the score. D's loss adds ``class_weight`` times the softmax
@@ -88,14 +89,14 @@ class ProGAN(AdversarialModel):
     SCHEDULE = ("phase", "resolution", "alpha", "images_seen")
 
     def __init__(self, generator, discriminator, latent_dim, *, gradient_penalty_weight=10.0, drift_weight=0.001,
-                 reset_optimizers=True, ema_decay=0.999, num_classes=None, class_weight=1.0, fake_class_weight=1.0, seed=None,
-                 **kwargs):
+                 reset_optimizers=True, ema_decay=0.999, num_classes=None, class_weight=1.0, fake_class_weight=1.0,
+                 seed=None, **kwargs):
         self.gradient_penalty_weight = checks.weight("gradient_penalty_weight", gradient_penalty_weight)
         self.drift_weight = checks.weight("drift_weight", drift_weight)
         self.reset_optimizers = checks.boolean("reset_optimizers", reset_optimizers)
         self.num_classes = _check_players_classes(generator, discriminator, num_classes)
-        self.class_weight = checks.weight("class_weight", class_weight)
-        self.fake_class_weight = checks.weight("fake_class_weight", fake_class_weight)
+        self.class_weight = checks.weight("class_weight", class_weight, any_real=True)
+        self.fake_class_weight = checks.weight("fake_class_weight", fake_class_weight, any_real=True)
         if self.num_classes:
             self.TRACKERS = self.TRACKERS + self.CLASS_TRACKERS
         super().__init__(generator, discriminator, latent_dim, ema_decay=ema_decay, seed=seed, **kwargs)
@@ -193,11 +194,10 @@ class ProGAN(AdversarialModel):
         z, rows = self.latent_array(z_or_num)
         inputs = [z]
         if self.num_classes:
-            inputs.append(ops.cast(draws.randint((rows,), 0, self.num_classes, seed=self.seed_generator), "int32")
-                          if labels is None
-                          else ops.convert_to_tensor(class_ids_array("labels", labels, rows, self.num_classes)))
+            inputs.append(sampling_labels(self, labels, rows))
         elif labels is not None:
-            raise ValueError("`labels` needs a class-conditional ProGAN (num_classes > 0); this one has none.")
+            raise ValueError(f"`labels` needs a class-conditional ProGAN (num_classes >= 2); this one has none; "
+                             f"received labels={labels!r}.")
         return self.grown_samplers[self.level]([*inputs, self.alpha()], training=training)
 
     def call(self, z, training=False):
@@ -218,12 +218,7 @@ class ProGAN(AdversarialModel):
         if self.level:
             coarse = _nearest_double(ops.average_pool(real, 2, strides=2, padding="valid"))
             real = coarse + ops.cast(alpha, real.dtype) * (real - coarse)
-        if not self.num_classes:
-            return real, alpha
-        if not isinstance(data, (tuple, list)) or len(data) < 2 or len(data[1].shape) != 1:
-            raise ValueError("A class-conditional ProGAN trains on labelled batches (images, labels [batch]); "
-                             "use a labelled dataset (e.g. shapes).")
-        return real, alpha, layers.checked_class_ids(data[1], self.num_classes)
+        return (real, alpha, batch_labels(self, data)) if self.num_classes else (real, alpha)
 
     def make_fakes(self, batch, training):
         """G's images at the stage, or ``(images, labels drawn for them)`` when conditional."""
@@ -256,8 +251,7 @@ class ProGAN(AdversarialModel):
         if self.num_classes:
             logs["d_class_loss"] = losses.acgan_discriminator_loss(real_classes, batch[2], fake_classes, fake_labels,
                                                                    fake_weight=self.fake_class_weight)
-            logs["real_accuracy"] = ops.mean(ops.cast(
-                ops.equal(ops.argmax(real_classes, axis=-1), ops.cast(batch[2], "int64")), "float32"))
+            logs["real_accuracy"] = class_accuracy(real_classes, batch[2])
             loss = loss + self.class_weight * logs["d_class_loss"]
             logs["d_loss"] = loss
         if not training:

@@ -85,7 +85,7 @@ def _latent(generator, inputs):
 
 def generator(latent_dim, image_shape, *, fmap_base=8192, fmap_max=512, normalize_latents=True, num_classes=None,
               name="progan_generator"):
-    """The growing generator: ``z -> [image at 4x4, image at 8x8, ..., image at size]``.
+    """The growing generator: ``z`` (or ``[z, labels]``) ``-> [image at 4x4, image at 8x8, ..., image at size]``.
 
     Args:
         latent_dim: size of z; the input is named ``"z"`` (512 in the paper).
