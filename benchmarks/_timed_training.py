@@ -27,7 +27,8 @@ import numpy as np
 
 from keras_gans import callbacks, cli, data, experiment, experiments, images
 
-CHUNK = 250  # samples per generator call
+from _shapes_measures import generated  # benchmarks/ is on sys.path when run as a script
+
 RATE_STEPS = 10  # steps of a stage that measure its images per second
 
 
@@ -118,13 +119,6 @@ def train_for(name, config, run, seconds, clock=time.process_time):
     return model, record
 
 
-def _generate(generate, *arrays):
-    """``generate(*chunks of arrays)`` over the rows of ``arrays``, clipped to [-1, 1], as float16."""
-    chunks = [keras.ops.convert_to_numpy(generate(*[a[i:i + CHUNK] for a in arrays]))
-              for i in range(0, len(arrays[0]), CHUNK)]
-    return np.clip(np.concatenate(chunks), -1.0, 1.0).astype(np.float16)
-
-
 def samples(model, options):
     """What the parent measures: ``{"samples": ...}`` (clipped to [-1, 1], float16), for a class-conditional
     model also the ``labels`` they were drawn for (classes in turn), and for StyleGAN2 ``psi_<psi>`` samples
@@ -133,12 +127,12 @@ def samples(model, options):
     z = rng.standard_normal((options.num_samples, model.latent_dim)).astype(np.float32)
     if getattr(model, "num_classes", None):
         labels = (np.arange(options.num_samples) % model.num_classes).astype(np.int32)
-        return {"samples": _generate(model.generate, z, labels), "labels": labels}
-    arrays = {"samples": _generate(model.generate, z)}
+        return {"samples": generated(model.generate, z, labels), "labels": labels}
+    arrays = {"samples": generated(model.generate, z)}
     if not hasattr(model, "path_endpoints"):
         return arrays
     for psi in options.psis:
-        arrays[f"psi_{psi:g}"] = _generate(lambda chunk, psi=psi: model.generate(chunk, truncation_psi=psi), z)
+        arrays[f"psi_{psi:g}"] = generated(lambda chunk, psi=psi: model.generate(chunk, truncation_psi=psi), z)
     for space in ("z", "w"):
         starts, ends = [], []
         for batch in range(0, options.ppl_samples, 100):

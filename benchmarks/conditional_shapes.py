@@ -50,10 +50,10 @@ import tempfile
 import numpy as np
 
 from _common import ROOT, machine, run_quiet  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import NUM_SAMPLES, as_judged, budgeted, class_rows_picture, scores, shapes_judge
+from _shapes_measures import (NUM_SAMPLES, as_judged, budgeted, class_rows_picture, generated, scores,
+                              shapes_judge)
 
 RUNS = ("dcgan", "cgan", "acgan", "infogan")
-CHUNK = 250  # samples per generator call
 SWEEP_BASES = 100  # inputs each continuous code is swept from
 SWEEP_VALUES = np.linspace(-1.0, 1.0, 10, dtype=np.float32)
 RESULTS = os.path.join(ROOT, "benchmarks", "results", "conditional_shapes.jsonl")
@@ -64,12 +64,6 @@ def flagfile(app):
 
 
 # ------------------------------------------------------------------ child: one training run
-
-
-def generated(generate, *arrays):
-    chunks = [np.asarray(generate(*[a[start:start + CHUNK] for a in arrays]))
-              for start in range(0, len(arrays[0]), CHUNK)]
-    return np.clip(np.concatenate(chunks), -1.0, 1.0).astype(np.float16)
 
 
 def sample_arrays(model, seed):
