@@ -106,6 +106,19 @@ def class_rows_picture(path, samples, asked):
     return images.save_png(grid.repeat(2, axis=0).repeat(2, axis=1), path)
 
 
+def checkpoint_minutes(parser, text, budget_flag, budget):
+    """The sorted CPU-minutes of a ``--checkpoint_minutes`` value ``text`` (comma-separated), each above 0 and
+    below ``budget`` (the value of ``budget_flag``); ``parser.error`` naming the flag otherwise."""
+    try:
+        values = sorted(float(value) for value in text.split(",") if value)
+    except ValueError:
+        parser.error(f"--checkpoint_minutes: must be comma-separated numbers; received {text!r}")
+    if any(not 0 < value < budget for value in values):
+        parser.error(f"--checkpoint_minutes: each must be above 0 and below {budget_flag}={budget:g}; received "
+                     f"{','.join(f'{value:g}' for value in values)}")
+    return values
+
+
 def budgeted(experiment, seconds, evaluate, checkpoints=(), on_checkpoint=None):
     """``experiment`` stopped after ``seconds`` of CPU time and evaluated by ``evaluate(ctx, model)``.
 

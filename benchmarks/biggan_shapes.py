@@ -2,7 +2,7 @@
 
     python benchmarks/biggan_shapes.py [--dataset=shapes] [--image_size=32] [--minutes=20] [--seed=0]
                                        [--only=biggan,cgan,acgan] [--keep=DIR] [--flags='--d_steps=1']
-                                       [--pictures_dir=DIR]
+                                       [--pictures_dir=DIR] [--checkpoint_minutes=10,20,40]
 
 Each model trains in its own process, all at once, with its flagfile
 (``apps/configs/<app>_<set>.cfg``, else ``<app>_digits.cfg``; the
@@ -21,6 +21,12 @@ benchmarks) and its feature layer for "judge FID":
   1000 real images;
 - BigGAN: the same at each truncation threshold (standing statistics
   re-estimated for each), plotted to ``benchmarks/results/biggan_<set>_truncation.png``.
+
+With ``--checkpoint_minutes``, every model is also measured untruncated
+(standing statistics re-estimated) when its CPU time first passes each of
+those minutes, the measuring not counted; the untruncated row's
+``checkpoints`` holds the steps and measures at each, so one long run gives
+the curve of class agreement against training time (not gated).
 
 With ``--pictures_dir``, every model's untruncated samples are also written
 there as ``<model>_<set>_seed<seed>.png``: the first 10 of each class asked
@@ -48,7 +54,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from _common import ROOT, machine  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import budgeted, class_rows_picture, judge_for, judge_view, real_sets, scores
+from _shapes_measures import budgeted, checkpoint_minutes, class_rows_picture, judge_for, judge_view, real_sets, scores
 
 RUNS = {"biggan": "biggan", "cgan": "cgan", "acgan": "acgan"}
 THRESHOLDS = (2.0, 1.5, 1.0, 0.75, 0.5, 0.25, 0.04)
@@ -63,34 +69,54 @@ def flagfile(app, dataset):
 # ------------------------------------------------------------------ child: one training run
 
 
-def evaluation(args):
-    """The benchmark's measures only, with the judge the parent trains meanwhile."""
+def loaded_judge(path):
+    """The judge the parent trains meanwhile and saves to ``path``, once it is there."""
     import keras
 
+    while not os.path.exists(path):
+        time.sleep(5)
+    return keras.models.load_model(path)
+
+
+def evaluation(args, checkpoints):
+    """The benchmark's measures only, with the judge the parent trains meanwhile; ``checkpoints`` (the
+    measures taken during training) go with the untruncated row."""
     from keras_gans import models
 
     def evaluate(ctx, model):
         thresholds = (None,) + (THRESHOLDS if isinstance(model, models.BigGAN) else ())
-        while not os.path.exists(args.judge):
-            time.sleep(5)
-        judge = keras.models.load_model(args.judge)
         picture = args.pictures_dir and os.path.join(args.pictures_dir, f"{args.child}_{dataset_tag(args.dataset)}"
                                                                          f"_seed{args.seed}.png")
-        return {"rows": measure(model, judge, judge_view(args.dataset), args.dataset, args.image_size, thresholds,
-                                args.seed, standing_of(ctx), picture)}
+        rows = measure(model, loaded_judge(args.judge), judge_view(args.dataset), args.dataset, args.image_size,
+                       thresholds, args.seed, standing_of(ctx.config, ctx.run), picture)
+        if checkpoints:
+            rows[0]["checkpoints"] = checkpoints
+        return {"rows": rows}
 
     return evaluate
+
+
+def checkpoint_measures(args, config, run, checkpoints):
+    """``on_checkpoint`` for :func:`budgeted`: appends the untruncated measures at that point to ``checkpoints``."""
+
+    def on_checkpoint(model, seconds, steps):
+        row, = measure(model, loaded_judge(args.judge), judge_view(args.dataset), args.dataset, args.image_size,
+                       (None,), args.seed, standing_of(config, run))
+        checkpoints.append({"cpu_minutes": seconds / 60, "steps": steps,
+                            **{key: value for key, value in row.items() if key != "truncation"}})
+        print(json.dumps({"child": args.child, **checkpoints[-1]}), file=sys.stderr, flush=True)
+
+    return on_checkpoint
 
 
 def dataset_tag(dataset):
     return dataset.replace("/", "_").replace(":", "_")
 
 
-def standing_of(ctx):
-    c = ctx.config
-    if not hasattr(c, "standing_batches"):
+def standing_of(config, run):
+    if not hasattr(config, "standing_batches"):
         return None
-    return dict(num_batches=c.standing_batches, batch_size=c.standing_batch_size, seed=ctx.run.seed)
+    return dict(num_batches=config.standing_batches, batch_size=config.standing_batch_size, seed=run.seed)
 
 
 def generate(model, z, labels, threshold):
@@ -132,7 +158,10 @@ def child(args):
     config, run = cli.configs_from_args(exp, [f"--flagfile={flagfile(RUNS[args.child], args.dataset)}", *extra])
     run = dataclasses.replace(run, dataset=args.dataset, image_size=args.image_size, epochs=100_000, seed=args.seed,
                               model_dir=args.model_dir, export=False, sample_every=100_000)
-    results = experiment.run(config, run, experiment=budgeted(exp, args.minutes * 60, evaluation(args)))
+    checkpoints = []
+    results = experiment.run(config, run, experiment=budgeted(
+        exp, args.minutes * 60, evaluation(args, checkpoints), checkpoints=[m * 60 for m in args.checkpoint_minutes],
+        on_checkpoint=checkpoint_measures(args, config, run, checkpoints)))
     print(json.dumps(results))
 
 
@@ -152,7 +181,8 @@ def start(name, args, workdir):
     model_dir = os.path.join(workdir, name)
     command = [sys.executable, os.path.abspath(__file__), f"--child={name}", f"--model_dir={model_dir}",
                f"--dataset={args.dataset}", f"--image_size={args.image_size}", f"--minutes={args.minutes}",
-               f"--seed={args.seed}", f"--judge={args.judge}", f"--flags={args.flags}"]
+               f"--seed={args.seed}", f"--judge={args.judge}", f"--flags={args.flags}",
+               f"--checkpoint_minutes={','.join(map(str, args.checkpoint_minutes))}"]
     if args.pictures_dir:
         command.append(f"--pictures_dir={os.path.abspath(args.pictures_dir)}")
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -220,10 +250,13 @@ def main():
     parser.add_argument("--keep", default=None, help="keep the run folders here (default: a temporary folder)")
     parser.add_argument("--flags", default="", help="flags appended to BigGAN's flagfile, space-separated")
     parser.add_argument("--pictures_dir", default=None, help="write each model's samples, a row per class, here")
+    parser.add_argument("--checkpoint_minutes", default="", help="comma-separated CPU-minutes below --minutes at "
+                        "which every model is also measured untruncated (default: none)")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--model_dir", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--judge", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.checkpoint_minutes = checkpoint_minutes(parser, args.checkpoint_minutes, "--minutes", args.minutes)
     if args.child:
         return child(args)
     names = [name for name in args.only.split(",") if name]

@@ -50,8 +50,8 @@ import tempfile
 import numpy as np
 
 from _common import ROOT, machine, run_quiet  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import (NUM_SAMPLES, as_judged, budgeted, class_rows_picture, generated, scores,
-                              shapes_judge)
+from _shapes_measures import (NUM_SAMPLES, as_judged, budgeted, checkpoint_minutes, class_rows_picture, generated,
+                              scores, shapes_judge)
 
 RUNS = ("dcgan", "cgan", "acgan", "infogan")
 SWEEP_BASES = 100  # inputs each continuous code is swept from
@@ -231,13 +231,7 @@ def parse_args(argv=None):
         parser.error(f"--seed: must be >= 0; received {args.seed}")
     if not 0 < args.cpu_minutes < float("inf"):
         parser.error(f"--cpu_minutes: must be a positive number; received {args.cpu_minutes}")
-    try:
-        args.checkpoint_minutes = sorted(float(value) for value in args.checkpoint_minutes.split(",") if value)
-    except ValueError:
-        parser.error(f"--checkpoint_minutes: must be comma-separated numbers; received {args.checkpoint_minutes!r}")
-    if any(not 0 < value < args.cpu_minutes for value in args.checkpoint_minutes):
-        parser.error(f"--checkpoint_minutes: each must be above 0 and below --cpu_minutes={args.cpu_minutes:g}; "
-                     f"received {','.join(f'{value:g}' for value in args.checkpoint_minutes)}")
+    args.checkpoint_minutes = checkpoint_minutes(parser, args.checkpoint_minutes, "--cpu_minutes", args.cpu_minutes)
     return args
 
 

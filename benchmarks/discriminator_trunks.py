@@ -17,7 +17,10 @@ without spectral normalization, and BigGAN's discriminator
 residual blocks with self-attention at 16x16, ``biggan_shapes.cfg``'s
 ``channels=8``) with a linear class head on its summed features, or
 ``biggan_pooled``, the same D with its ``trunk="pooled"`` (``biggan_shapes.cfg``'s
-own since it reads the shape) and the head on its flattened 4x4 map, is trained
+own since it reads the shape) and the head on its flattened 4x4 map, and
+``progan``, ProGAN's discriminator (:func:`keras_gans.networks.progan.discriminator`,
+``progan_shapes.cfg``'s widths, its 32x32 stage at the end of the fade-in)
+with the class logits of the authors' conditional D beside its score, is trained
 on its class head alone with
 softmax cross-entropy on the real 32-px training images labelled by shape
 (batches of 32, Adam with beta_1 = 0.5, at each ``--learning_rates``); the
@@ -53,12 +56,13 @@ from _common import ROOT  # benchmarks/ is on sys.path when run as a script
 sys.path.insert(0, ROOT)
 
 from keras_gans import cli, data, experiments  # noqa: E402
-from keras_gans.networks import biggan, conditional  # noqa: E402
+from keras_gans.networks import biggan, conditional, progan  # noqa: E402
 
 RESULTS = os.path.join(ROOT, "benchmarks", "results", "discriminator_trunks.jsonl")
 TRUNKS = {"dcgan": ("dcgan", False), "dcgan_sn": ("dcgan", True), "pooled": ("pooled", False),
           "pooled_sn": ("pooled", True), "biggan": ("biggan", True),
-          "biggan_pooled": ("biggan_pooled", True), "keras_dcgan": ("keras_dcgan", False)}
+          "biggan_pooled": ("biggan_pooled", True), "keras_dcgan": ("keras_dcgan", False),
+          "progan": ("progan", False)}
 IMAGE_SIZE = 32
 REFERENCE_MARGIN = 0.1  # held-out accuracy keras_dcgan may end above dcgan before the project's blocks are suspect
 
@@ -68,10 +72,27 @@ def flagfile_config(app):
     return cli.configs_from_flagfile(experiments.get(app), os.path.join(ROOT, "apps", "configs", f"{app}_shapes.cfg"))
 
 
+class ProGANReader(keras.Model):
+    """ProGAN's conditional D at one stage, fully faded in (alpha = 1): ``images -> class logits`` (the score
+    left out)."""
+
+    def __init__(self, stage):
+        super().__init__(name="progan_shape_reader")
+        self.stage = stage
+
+    def call(self, images, training=False):
+        return self.stage([images, keras.ops.ones(())], training=training)[:, 1:]
+
+
 def shape_reader(trunk, spectral_norm, seed):
-    """The ACGAN discriminator's ``images -> class logits`` (its real/fake head left out), or BigGAN's
-    discriminator up to its features with a linear class head."""
+    """The ACGAN discriminator's ``images -> class logits`` (its real/fake head left out), BigGAN's
+    discriminator up to its features with a linear class head, or ProGAN's conditional D's class logits."""
     keras.utils.set_random_seed(seed)
+    if trunk == "progan":
+        config, _ = flagfile_config("progan")
+        full = progan.discriminator((IMAGE_SIZE, IMAGE_SIZE, 3), fmap_base=config.fmap_base, fmap_max=config.fmap_max,
+                                    mbstd_group_size=config.mbstd_group_size, num_classes=6)
+        return ProGANReader(progan.grown_discriminator(full, IMAGE_SIZE))
     if trunk.startswith("biggan"):
         config, _ = flagfile_config("biggan")
         full = biggan.discriminator((IMAGE_SIZE, IMAGE_SIZE, 3), 6, channels=config.channels,
