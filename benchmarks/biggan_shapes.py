@@ -43,6 +43,7 @@ floor is reported, not gated.
 
 import argparse
 import dataclasses
+import functools
 import json
 import os
 import subprocess
@@ -69,8 +70,9 @@ def flagfile(app, dataset):
 # ------------------------------------------------------------------ child: one training run
 
 
+@functools.lru_cache(maxsize=1)
 def loaded_judge(path):
-    """The judge the parent trains meanwhile and saves to ``path``, once it is there."""
+    """The judge the parent trains meanwhile and saves to ``path``, once it is there (read once per child)."""
     import keras
 
     while not os.path.exists(path):
@@ -87,8 +89,8 @@ def evaluation(args, checkpoints):
         thresholds = (None,) + (THRESHOLDS if isinstance(model, models.BigGAN) else ())
         picture = args.pictures_dir and os.path.join(args.pictures_dir, f"{args.child}_{dataset_tag(args.dataset)}"
                                                                          f"_seed{args.seed}.png")
-        rows = measure(model, loaded_judge(args.judge), judge_view(args.dataset), args.dataset, args.image_size,
-                       thresholds, args.seed, standing_of(ctx.config, ctx.run), picture)
+        rows = measure(model, loaded_judge(args.judge), args.dataset, args.image_size, thresholds, args.seed,
+                       standing_of(ctx.config, ctx.run), picture)
         if checkpoints:
             rows[0]["checkpoints"] = checkpoints
         return {"rows": rows}
@@ -100,8 +102,8 @@ def checkpoint_measures(args, config, run, checkpoints):
     """``on_checkpoint`` for :func:`budgeted`: appends the untruncated measures at that point to ``checkpoints``."""
 
     def on_checkpoint(model, seconds, steps):
-        row, = measure(model, loaded_judge(args.judge), judge_view(args.dataset), args.dataset, args.image_size,
-                       (None,), args.seed, standing_of(config, run))
+        row, = measure(model, loaded_judge(args.judge), args.dataset, args.image_size, (None,), args.seed,
+                       standing_of(config, run))
         checkpoints.append({"cpu_minutes": seconds / 60, "steps": steps,
                             **{key: value for key, value in row.items() if key != "truncation"}})
         print(json.dumps({"child": args.child, **checkpoints[-1]}), file=sys.stderr, flush=True)
@@ -128,13 +130,21 @@ def generate(model, z, labels, threshold):
     return np.concatenate(chunks)
 
 
-def measure(model, judge, view, dataset, image_size, thresholds, seed, standing, picture=None):
+@functools.lru_cache(maxsize=1)
+def judged_reference(judge, dataset, image_size, seed):
+    """``(extractor, reference features, count)`` of the real reference set in ``judge``'s features layer,
+    computed once per judge (every checkpoint and the end of a run compare with the same set)."""
     from keras_gans import features
 
     extractor = features.LayerFeatures(judge, "features", batch_size=256)
     real, _ = real_sets(dataset, image_size, seed)
-    reference = extractor(view(real))
-    per_class = len(real) // model.num_classes
+    return extractor, extractor(judge_view(dataset)(real)), len(real)
+
+
+def measure(model, judge, dataset, image_size, thresholds, seed, standing, picture=None):
+    view = judge_view(dataset)
+    extractor, reference, count = judged_reference(judge, dataset, image_size, seed)
+    per_class = count // model.num_classes
     labels = np.repeat(np.arange(model.num_classes, dtype=np.int32), per_class)
     z = np.random.default_rng(seed + 1).standard_normal((len(labels), model.latent_dim)).astype(np.float32)
     rows = []

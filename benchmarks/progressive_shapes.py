@@ -186,6 +186,8 @@ def main():
         return _timed_training.main(args)
     import numpy as np
 
+    from keras_gans import metrics
+
     records, failures = [], []
     with tempfile.TemporaryDirectory() as workdir:
         outputs = {}
@@ -212,7 +214,8 @@ def main():
                 read = judged_attributes(size, args.seed, arrays["samples"])
                 record["cells"] = cell_shares(read)
             if on_shapes and "labels" in arrays:
-                record["class_agreement"] = round(float(np.mean(read["shape"] == arrays["labels"])), 4)
+                agreement = metrics.generated_class_accuracy(read["shape"], arrays["labels"])
+                record["class_agreement"] = round(agreement, 4)
                 if args.pictures_dir:
                     record["class_picture"] = class_rows_picture(
                         os.path.join(args.pictures_dir, f"{record['app']}_classes_seed{args.seed}.png"),
