@@ -25,7 +25,8 @@ shapes at 85% only) then reads one image per caption and is compared with
 what the caption names: shape, colour, position cell and size bin, and all
 four at once, on 1,000 held-out captions (``test``: attribute combinations
 seen in training) and, separately, 1,000 captions of the shape-colour pairs
-left out of training (``test_unseen``). Prints one JSON line per
+left out of training (``test_unseen``); each split's ``by_value`` gives the
+shape read right per shape named and the size bin per bin named. Prints one JSON line per
 configuration and a summary; appends them to
 ``benchmarks/results/text2image_shapes.jsonl`` (with ``--record``) and
 writes the pictures of ``docs/text2image/`` (with ``--pictures``):
@@ -63,7 +64,7 @@ from _shapes_measures import JUDGE_SIZE, as_judged, shapes_judge
 sys.path.insert(0, ROOT)
 
 from keras_gans import callbacks, cli, data, experiment, images, judges, text_pretraining  # noqa: E402
-from keras_gans.data import shapes_captions  # noqa: E402
+from keras_gans.data import shapes, shapes_captions  # noqa: E402
 from keras_gans.experiments import text2image  # noqa: E402
 from keras_gans.networks import text_encoder  # noqa: E402
 
@@ -168,13 +169,24 @@ def read_back(judge, images, captions):
             for name, value in judges.caption_agreement(judge, as_judged(images), captions).items()}
 
 
+def read_by_value(judge, images, captions):
+    """For each shape and size bin a caption can name: the share of its images whose shape (size bin) is read
+    as named, so the weakest attributes show which of their values fail."""
+    named = shapes_captions.parse_captions(captions)
+    read = judges.predict_attributes(judge, as_judged(images))
+    return {attribute: {value: round(float(np.mean(read[attribute][named[attribute] == index] == index)), 4)
+                        for index, value in enumerate(values) if np.any(named[attribute] == index)}
+            for attribute, values in (("shape", shapes.SHAPES), ("size_bin", shapes.SIZE_BINS))}
+
+
 def agreement(model, judge, split, seed):
-    """The judge's reading of one image per caption of ``split`` against what the caption names."""
+    """The judge's reading of one image per caption of ``split`` against what the caption names, overall and
+    (``by_value``) per shape and size bin."""
     captions = data.load_captions("shapes/captions", split=split, num_examples=NUM_CAPTIONS)
     z = callbacks.fixed_latent(seed + 5, len(captions), model.latent_dim)
     generated = np.concatenate([keras.ops.convert_to_numpy(model.generate(z[i:i + 250], captions[i:i + 250]))
                                 for i in range(0, len(captions), 250)])
-    return read_back(judge, generated, captions)
+    return {**read_back(judge, generated, captions), "by_value": read_by_value(judge, generated, captions)}
 
 
 def style_and_content(model, judge, seed):
@@ -276,7 +288,7 @@ def main():
         captions = data.load_captions("shapes/captions", split=split, num_examples=NUM_CAPTIONS)
         batch = next(iter(data.load("shapes/captions", split=split, batch_size=NUM_CAPTIONS, shuffle=False,
                                     image_size=run.image_size, num_examples=NUM_CAPTIONS)))
-        real[split] = read_back(judge, batch[0], captions)
+        real[split] = {**read_back(judge, batch[0], captions), "by_value": read_by_value(judge, batch[0], captions)}
     print(json.dumps(real), flush=True)
     command = (f"python benchmarks/text2image_shapes.py --seed={args.seed} --cpu_minutes={args.cpu_minutes:g} "
                f"--pretrain_steps={args.pretrain_steps}" + (f" --flags='{args.flags}'" if args.flags else ""))
