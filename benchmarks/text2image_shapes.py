@@ -26,7 +26,10 @@ what the caption names: shape, colour, position cell and size bin, and all
 four at once, on 1,000 held-out captions (``test``: attribute combinations
 seen in training) and, separately, 1,000 captions of the shape-colour pairs
 left out of training (``test_unseen``); each split's ``by_value`` gives the
-shape read right per shape named and the size bin per bin named. Prints one JSON line per
+shape read right per shape named and the size bin per bin named. With
+``--checkpoint_minutes=30,60`` each configuration is also measured on the
+way, when its CPU time first passes each value (the line's ``checkpoints``;
+the measuring is not charged to the budget). Prints one JSON line per
 configuration and a summary; appends them to
 ``benchmarks/results/text2image_shapes.jsonl`` (with ``--record``) and
 writes the pictures of ``docs/text2image/`` (with ``--pictures``):
@@ -59,7 +62,7 @@ import keras
 import numpy as np
 
 from _common import ROOT  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import JUDGE_SIZE, as_judged, shapes_judge
+from _shapes_measures import JUDGE_SIZE, as_judged, checkpoint_minutes, shapes_judge
 
 sys.path.insert(0, ROOT)
 
@@ -85,18 +88,28 @@ INTERPOLATIONS = [("a large red circle in the center", "a large blue circle in t
 
 
 class CPUBudget(keras.callbacks.Callback):
-    """Stops training once the process has spent ``seconds`` of CPU time in it (checked after every batch)."""
+    """Stops training once the process has spent ``seconds`` of CPU time in it (checked after every batch).
 
-    def __init__(self, seconds):
+    ``on_checkpoint(model, seconds)`` is called when the count first passes
+    each of ``checkpoints`` (seconds); the CPU time it takes is not counted.
+    """
+
+    def __init__(self, seconds, checkpoints=(), on_checkpoint=None):
         super().__init__()
         self.seconds = seconds
-        self.used = 0.0
+        self.used = self.excluded = 0.0
+        self.pending = sorted(checkpoints)
+        self.on_checkpoint = on_checkpoint
 
     def on_train_begin(self, logs=None):
         self.started = time.process_time()
 
     def on_train_batch_end(self, batch, logs=None):
-        self.used = time.process_time() - self.started
+        self.used = time.process_time() - self.started - self.excluded
+        if self.pending and self.used >= self.pending[0]:
+            begun = time.process_time()
+            self.on_checkpoint(self.model, self.pending.pop(0))
+            self.excluded += time.process_time() - begun
         if self.used >= self.seconds:
             self.model.stop_training = True
 
@@ -114,8 +127,8 @@ def shapes_configs(seed, out, name, cls_weight, interp_weight, encoder, flags=""
 class Timed(text2image.TextToImageExperiment):
     """The app's experiment, stopped after a CPU budget; keeps the model it built."""
 
-    def __init__(self, cpu_seconds):
-        self.budget = CPUBudget(cpu_seconds)
+    def __init__(self, cpu_seconds, checkpoints=(), on_checkpoint=None):
+        self.budget = CPUBudget(cpu_seconds, checkpoints, on_checkpoint)
         self.model = None
 
     def callbacks(self, ctx, model):
@@ -123,20 +136,31 @@ class Timed(text2image.TextToImageExperiment):
         return [self.budget]
 
 
-def train(name, seed, out, encoder, cpu_seconds, flags=""):
-    """Trains one configuration for ``cpu_seconds`` of CPU time (or reads it back); returns (model, line)."""
+def train(name, seed, out, encoder, cpu_seconds, flags="", checkpoint_seconds=()):
+    """Trains one configuration for ``cpu_seconds`` of CPU time (or reads it back); returns (model, line).
+
+    At each of ``checkpoint_seconds`` the model is measured on the way (the judge's agreement on both splits,
+    in the line's ``checkpoints``), so one long run gives the curve."""
     path, record = os.path.join(out, name, "model.keras"), os.path.join(out, name, "training.json")
     if os.path.isfile(path) and os.path.isfile(record):
         with open(record) as file:
             return keras.saving.load_model(path, compile=False), json.load(file)
     cls_weight, interp_weight = CONFIGURATIONS[name]
     config, run = shapes_configs(seed, out, name, cls_weight, interp_weight, encoder, flags)
-    timed = Timed(cpu_seconds)
+    checkpoints = []
+
+    def measure_on_the_way(model, seconds):
+        point = {"cpu_minutes": round(seconds / 60, 2), "steps": int(model.g_optimizer.iterations.numpy()),
+                 **{split: agreement(model, shapes_judge(), split, seed) for split in SPLITS}}
+        checkpoints.append(point)
+        print(json.dumps({"configuration": name, "checkpoint": point}), flush=True)
+
+    timed = Timed(cpu_seconds, checkpoint_seconds, measure_on_the_way)
     started = time.time()
     results = experiment.run(config, run, experiment=timed)
     line = {"configuration": name, "cls_weight": cls_weight, "interp_weight": interp_weight, "seed": seed,
             "steps": results["steps"], "cpu_seconds": round(timed.budget.used, 1),
-            "wall_seconds": round(time.time() - started, 1)}
+            "wall_seconds": round(time.time() - started, 1), **({"checkpoints": checkpoints} if checkpoints else {})}
     timed.model.save(path)
     with open(record, "w") as file:
         json.dump(line, file)
@@ -252,7 +276,10 @@ def main():
     parser.add_argument("--record", action="store_true", help=f"Append the lines to {RESULTS}.")
     parser.add_argument("--pictures", action="store_true", help=f"Write the pictures to {PICTURES}.")
     parser.add_argument("--flags", default="", help="Flags appended to the flagfile, space-separated.")
+    parser.add_argument("--checkpoint_minutes", default="", help="Comma-separated CPU-minutes below --cpu_minutes "
+                        "at which each configuration is also measured on the way (not charged to the budget).")
     args = parser.parse_args()
+    args.checkpoint_minutes = checkpoint_minutes(parser, args.checkpoint_minutes, "--cpu_minutes", args.cpu_minutes)
     out = args.out or tempfile.mkdtemp(prefix="text2image_shapes_")
     names = args.only.split(",")
     unknown = sorted(set(names) - set(CONFIGURATIONS))
@@ -273,7 +300,8 @@ def main():
     print(json.dumps({"phi_reads": reads}), flush=True)
     lines, models = [], {}
     for name in names:
-        model, line = train(name, args.seed, out, encoder_path, args.cpu_minutes * 60, args.flags)
+        model, line = train(name, args.seed, out, encoder_path, args.cpu_minutes * 60, args.flags,
+                            [minutes * 60 for minutes in args.checkpoint_minutes])
         models[name] = model
         lines.append(line)
         print(json.dumps(line), flush=True)
@@ -291,7 +319,9 @@ def main():
         real[split] = {**read_back(judge, batch[0], captions), "by_value": read_by_value(judge, batch[0], captions)}
     print(json.dumps(real), flush=True)
     command = (f"python benchmarks/text2image_shapes.py --seed={args.seed} --cpu_minutes={args.cpu_minutes:g} "
-               f"--pretrain_steps={args.pretrain_steps}" + (f" --flags='{args.flags}'" if args.flags else ""))
+               f"--pretrain_steps={args.pretrain_steps}" + (f" --flags='{args.flags}'" if args.flags else "")
+               + (f" --checkpoint_minutes={','.join(f'{m:g}' for m in args.checkpoint_minutes)}"
+                  if args.checkpoint_minutes else ""))
     for line, name in zip(lines, names):
         line.update({split: agreement(models[name], judge, split, args.seed) for split in SPLITS},
                     command=command)
