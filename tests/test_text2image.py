@@ -91,6 +91,38 @@ def test_joint_embedding_loss_by_hand():
     assert float(losses.joint_embedding_loss(images, texts, np.array([3, 3]))) == 0.0  # one class: no negative
 
 
+def linear_discriminator(slope):
+    """D(x, t) = slope * sum(x) + sum(t): its gradient in every pixel of x is ``slope``."""
+    images, text = keras.Input(SHAPE, name="images"), keras.Input((EMBEDDING_DIM,), name="text_embedding")
+    image_term = keras.layers.Dense(1, use_bias=False, kernel_initializer=keras.initializers.Constant(slope))(
+        keras.layers.Flatten()(images))
+    text_term = keras.layers.Dense(1, use_bias=False, kernel_initializer="ones")(text)
+    return keras.Model([images, text], keras.layers.Add()([image_term, text_term]))
+
+
+def test_r1_adds_half_gamma_times_the_squared_gradient_on_real_pairs_in_training_only():
+    generator = networks.text2image.generator(LATENT_DIM, EMBEDDING_DIM, SHAPE, projection_dim=4, base_filters=4)
+    options = dict(cls_weight=0.5, content_key=layers.CaptionKey(GROUPS), seed=5)
+    plain = models.TextToImageGAN(generator, linear_discriminator(0.5), encoder(), LATENT_DIM, **options)
+    penalized = models.TextToImageGAN(generator, plain.discriminator, plain.text_encoder, LATENT_DIM, r1_weight=0.1,
+                                      **options)
+    prepared = plain.prepare_batch(batch())
+    fakes = {"images": tf.zeros((len(CAPTIONS),) + SHAPE)}
+    loss, logs = plain.discriminator_loss(prepared, fakes, training=True)
+    penalized_loss, penalized_logs = penalized.discriminator_loss(prepared, fakes, training=True)
+    # 8 x 8 x 3 = 192 pixels of gradient 0.5: ||grad||^2 = 48 for every image; gamma / 2 * 48 = 2.4.
+    assert float(penalized_logs["r1_penalty"]) == pytest.approx(48.0, rel=1e-5)
+    assert float(penalized_loss) == pytest.approx(float(loss) + 2.4, rel=1e-5)
+    assert float(penalized_logs["d_loss"]) == pytest.approx(float(loss), rel=1e-5)  # d_loss: the game alone
+    assert "r1_penalty" not in logs
+    evaluated, evaluation_logs = penalized.discriminator_loss(prepared, fakes, training=False)
+    assert "r1_penalty" not in evaluation_logs
+    assert float(evaluated) == pytest.approx(float(plain.discriminator_loss(prepared, fakes, training=False)[0]))
+    assert models.TextToImageGAN.from_config(penalized.get_config()).r1_weight == 0.1
+    with pytest.raises(ValueError, match="r1_weight=-1"):
+        models.TextToImageGAN(generator, plain.discriminator, plain.text_encoder, LATENT_DIM, r1_weight=-1, **options)
+
+
 # ------------------------------------------------------------------ captions
 
 

@@ -44,6 +44,8 @@ class TextToImageConfig(text_pretraining.TextEncoderSettings):
     interp_weight: float = amount(1.0, "GAN-INT: weight of G's rows of interpolated captions (1 in the paper's "
                                        "code; 0 = no interpolation).")
     interp_beta: float = unit(0.5, "beta of the interpolation beta t1 + (1 - beta) t2 (0.5 in the paper).")
+    r1_weight: float = amount(0.0, "R1 gamma (Mescheder et al. 2018; not in the paper): D's loss adds gamma/2 times "
+                                   "its squared gradient norm on the real images with their captions (0 = off).")
     weight_init: str = option("glorot_uniform", "Initial kernels: Keras's default, or the authors' N(0, 0.02).",
                               choices=networks.dcgan.WEIGHT_INITS)
     d_trunk: str = option("dcgan", "D's image features: the paper's stride-2 DCGAN blocks, or 'pooled' 3x3 "
@@ -139,7 +141,7 @@ class TextToImageExperiment(Experiment):
                                                           trunk=c.d_trunk)
         return models.TextToImageGAN(generator, discriminator, encoder, c.latent_dim, cls_weight=c.cls_weight,
                                      interp_weight=c.interp_weight, interp_beta=c.interp_beta,
-                                     content_key=content_key(ctx.run.dataset),
+                                     r1_weight=c.r1_weight, content_key=content_key(ctx.run.dataset),
                                      wrong_swap=swap, swap_share=c.wrong_shape_share, ema_decay=c.ema_decay,
                                      seed=ctx.run.seed)
 

@@ -17,6 +17,10 @@ options of the same model give the paper's four configurations:
   beta) t2`` (beta = 0.5), for which there is no real image; D never sees
   them. ``interp_weight`` weighs those rows in G's loss as the authors' code
   does (0 = off).
+
+An R1 penalty on D (Mescheder et al. 2018), ``r1_weight``, is not in the
+paper: it keeps D from growing steep around the real (image, right text)
+pairs, the runaway after which G stops listening to z.
 """
 
 import keras
@@ -24,7 +28,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import checks, distribute, draws, layers, losses
+from keras_gans import checks, distribute, draws, layers, losses, penalties
 from keras_gans.models.adversarial import AdversarialModel
 from keras_gans.models.conditional import input_names
 from keras_gans.models.game import as_float32
@@ -76,6 +80,9 @@ class TextToImageGAN(AdversarialModel):
         cls_weight: w of the wrong pairs in D's loss, in [0, 1]; 0 = no wrong pairs.
         interp_weight: weight of the interpolated rows in G's loss, >= 0; 0 = off.
         interp_beta: beta of the interpolation, in [0, 1].
+        r1_weight: R1 gamma: D's loss adds ``gamma / 2`` times the mean
+            squared norm of D's gradient with respect to the real images of
+            (real image, right text), in training; 0 = off.
         content_key: a layer from captions to int64 keys; default
             ``CaptionKey()`` (equal standardized text, equal content).
         wrong_swap: None, or a :class:`~keras_gans.layers.CaptionSwap`: the
@@ -91,7 +98,8 @@ class TextToImageGAN(AdversarialModel):
     xla_unsupported = "its text encoder reads the captions' strings, which XLA cannot compile"
 
     def __init__(self, generator, discriminator, text_encoder, latent_dim, *, cls_weight=0.5, interp_weight=0.0,
-                 interp_beta=0.5, content_key=None, wrong_swap=None, swap_share=0.5, **kwargs):
+                 interp_beta=0.5, r1_weight=0.0, content_key=None, wrong_swap=None, swap_share=0.5,
+                 **kwargs):
         if input_names(generator) != ["z", "text_embedding"]:
             raise ValueError(f"The generator must take inputs [z, text_embedding]; {generator.name!r} takes "
                              f"{input_names(generator)}.")
@@ -104,6 +112,7 @@ class TextToImageGAN(AdversarialModel):
         self.cls_weight = checks.unit_weight("cls_weight", cls_weight)
         self.interp_weight = checks.weight("interp_weight", interp_weight)
         self.interp_beta = checks.unit_weight("interp_beta", interp_beta)
+        self.r1_weight = checks.weight("r1_weight", r1_weight)
         if content_key is not None and not isinstance(content_key, keras.layers.Layer):
             raise ValueError(f"`content_key` must be a keras Layer mapping captions to int keys (e.g. "
                              f"keras_gans.layers.CaptionKey); received content_key={content_key!r}.")
@@ -119,6 +128,8 @@ class TextToImageGAN(AdversarialModel):
         self.content_key.build((None,))  # the model is built when made (docs/design.md, "Distribution")
         if self.cls_weight:
             self.track("d_wrong")
+        if self.r1_weight:
+            self.track("r1_penalty")
 
     # ------------------------------------------------------------------ text
 
@@ -195,7 +206,12 @@ class TextToImageGAN(AdversarialModel):
             logs["d_wrong"] = ops.mean(wrong_logits)
         loss = losses.matching_aware_discriminator_loss(real_logits, wrong_logits, fake_logits,
                                                         wrong_weight=self.cls_weight, wrong_mask=mask)
-        return loss, {"d_loss": loss, **logs}
+        logs["d_loss"] = loss
+        if self.r1_weight and training:
+            logs["r1_penalty"] = penalties.r1_penalty(
+                lambda x, training: self.discriminator([x, embeddings], training=training), images)
+            loss = loss + 0.5 * self.r1_weight * logs["r1_penalty"]
+        return loss, logs
 
     def generator_loss(self, batch, fakes, training):
         _, embeddings, _, _, interpolated = batch
@@ -264,7 +280,8 @@ class TextToImageGAN(AdversarialModel):
         config.update(text_encoder=keras.saving.serialize_keras_object(self.text_encoder),
                       content_key=keras.saving.serialize_keras_object(self.content_key),
                       wrong_swap=keras.saving.serialize_keras_object(self.wrong_swap), swap_share=self.swap_share,
-                      cls_weight=self.cls_weight, interp_weight=self.interp_weight, interp_beta=self.interp_beta)
+                      cls_weight=self.cls_weight, interp_weight=self.interp_weight, interp_beta=self.interp_beta,
+                      r1_weight=self.r1_weight)
         return config
 
     @classmethod
