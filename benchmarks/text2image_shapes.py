@@ -150,8 +150,9 @@ def train(name, seed, out, encoder, cpu_seconds, flags="", checkpoint_seconds=()
     checkpoints = []
 
     def measure_on_the_way(model, seconds):
+        judge = shapes_judge()
         point = {"cpu_minutes": round(seconds / 60, 2), "steps": int(model.g_optimizer.iterations.numpy()),
-                 **{split: agreement(model, shapes_judge(), split, seed) for split in SPLITS}}
+                 **{split: agreement(model, judge, split, seed) for split in SPLITS}}
         checkpoints.append(point)
         print(json.dumps({"configuration": name, "checkpoint": point}), flush=True)
 
