@@ -9,6 +9,9 @@
     python benchmarks/text2image_shapes.py --out=/tmp/t2i --record --pictures
     # one configuration with other settings (flags appended to the flagfile, the encoder's included):
     python benchmarks/text2image_shapes.py --out=/tmp/t2i_half --only=GAN-INT-CLS --flags='--wrong_shape_share=0.5'
+    # a run of a set length, so that a learning-rate schedule decays over it (the flagfile's 10 epochs):
+    python benchmarks/text2image_shapes.py --out=/tmp/t2i_decay --only=GAN-INT-CLS --steps=7820 --cpu_minutes=120 \
+        --flags='--lr_decay_to=0'
 
 One text encoder is pre-trained on the training captions (``--pretrain_steps``)
 and shared by the four configurations; how well phi(t) alone tells each
@@ -114,13 +117,15 @@ class CPUBudget(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-def shapes_configs(seed, out, name, cls_weight, interp_weight, encoder, flags=""):
+def shapes_configs(seed, out, name, cls_weight, interp_weight, encoder, flags="", steps=None):
     """The configs of ``text2image_shapes.cfg`` (``flags`` appended) for one configuration, its outputs under
-    ``out/name``."""
+    ``out/name``; a run of ``steps`` generator steps (the span of ``--lr_decay_to``), or one longer than any CPU
+    budget."""
     config, run = cli.configs_from_args(text2image.TextToImageExperiment(), [f"--flagfile={FLAGFILE}", *flags.split()])
     config = config.replace(cls_weight=cls_weight, interp_weight=interp_weight, text_encoder=encoder)
-    run = run.replace(seed=seed, model_dir=os.path.join(out, name), export=False, epochs=10_000,
-                      steps_per_epoch=100, sample_every=10_000, resume=False)
+    epochs, steps_per_epoch = (1, steps) if steps else (10_000, 100)
+    run = run.replace(seed=seed, model_dir=os.path.join(out, name), export=False, epochs=epochs,
+                      steps_per_epoch=steps_per_epoch, sample_every=10_000, resume=False)
     return config, run
 
 
@@ -136,8 +141,9 @@ class Timed(text2image.TextToImageExperiment):
         return [self.budget]
 
 
-def train(name, seed, out, encoder, cpu_seconds, flags="", checkpoint_seconds=()):
-    """Trains one configuration for ``cpu_seconds`` of CPU time (or reads it back); returns (model, line).
+def train(name, seed, out, encoder, cpu_seconds, flags="", checkpoint_seconds=(), steps=None):
+    """Trains one configuration for ``cpu_seconds`` of CPU time or ``steps`` generator steps, whichever ends
+    first (or reads it back); returns (model, line).
 
     At each of ``checkpoint_seconds`` the model is measured on the way (the judge's agreement on both splits,
     in the line's ``checkpoints``), so one long run gives the curve."""
@@ -146,7 +152,7 @@ def train(name, seed, out, encoder, cpu_seconds, flags="", checkpoint_seconds=()
         with open(record) as file:
             return keras.saving.load_model(path, compile=False), json.load(file)
     cls_weight, interp_weight = CONFIGURATIONS[name]
-    config, run = shapes_configs(seed, out, name, cls_weight, interp_weight, encoder, flags)
+    config, run = shapes_configs(seed, out, name, cls_weight, interp_weight, encoder, flags, steps)
     checkpoints = []
 
     def measure_on_the_way(model, seconds):
@@ -270,6 +276,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cpu_minutes", type=float, default=10.0, help="CPU time of each configuration.")
+    parser.add_argument("--steps", type=int, default=None, help="Also stop each configuration after this many "
+                        "generator steps, the length of its run (over which --lr_decay_to decays the learning "
+                        "rates); default: --cpu_minutes alone.")
     parser.add_argument("--pretrain_steps", type=int, default=1500, help="Steps of the encoder's pre-training.")
     parser.add_argument("--only", default=",".join(CONFIGURATIONS), help="Configurations to run.")
     parser.add_argument("--out", default=None, help="Folder for the runs (default: a temporary one).")
@@ -280,6 +289,8 @@ def main():
     parser.add_argument("--checkpoint_minutes", default="", help="Comma-separated CPU-minutes below --cpu_minutes "
                         "at which each configuration is also measured on the way (not charged to the budget).")
     args = parser.parse_args()
+    if args.steps is not None and args.steps < 1:
+        parser.error(f"--steps={args.steps}: must be a positive number of generator steps.")
     args.checkpoint_minutes = checkpoint_minutes(parser, args.checkpoint_minutes, "--cpu_minutes", args.cpu_minutes)
     out = args.out or tempfile.mkdtemp(prefix="text2image_shapes_")
     names = args.only.split(",")
@@ -302,7 +313,7 @@ def main():
     lines, models = [], {}
     for name in names:
         model, line = train(name, args.seed, out, encoder_path, args.cpu_minutes * 60, args.flags,
-                            [minutes * 60 for minutes in args.checkpoint_minutes])
+                            [minutes * 60 for minutes in args.checkpoint_minutes], args.steps)
         models[name] = model
         lines.append(line)
         print(json.dumps(line), flush=True)
@@ -320,7 +331,8 @@ def main():
         real[split] = {**read_back(judge, batch[0], captions), "by_value": read_by_value(judge, batch[0], captions)}
     print(json.dumps(real), flush=True)
     command = (f"python benchmarks/text2image_shapes.py --seed={args.seed} --cpu_minutes={args.cpu_minutes:g} "
-               f"--pretrain_steps={args.pretrain_steps}" + (f" --flags='{args.flags}'" if args.flags else "")
+               f"--pretrain_steps={args.pretrain_steps}" + (f" --steps={args.steps}" if args.steps else "")
+               + (f" --flags='{args.flags}'" if args.flags else "")
                + (f" --checkpoint_minutes={','.join(f'{m:g}' for m in args.checkpoint_minutes)}"
                   if args.checkpoint_minutes else ""))
     for line, name in zip(lines, names):
