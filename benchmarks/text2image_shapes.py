@@ -72,6 +72,7 @@ sys.path.insert(0, ROOT)
 from keras_gans import callbacks, cli, data, experiment, images, judges, text_pretraining  # noqa: E402
 from keras_gans.data import shapes, shapes_captions  # noqa: E402
 from keras_gans.experiments import text2image  # noqa: E402
+from keras_gans.metrics.attributes import attribute_accuracy  # noqa: E402
 from keras_gans.networks import text_encoder  # noqa: E402
 
 CONFIGURATIONS = {"GAN": (0.0, 0.0), "GAN-CLS": (0.5, 0.0), "GAN-INT": (0.0, 1.0), "GAN-INT-CLS": (0.5, 1.0)}
@@ -194,20 +195,19 @@ def phi_reads(encoder_path):
     return reads
 
 
-def read_back(judge, images, captions):
-    """The judge's agreement of ``images`` (upsampled to it) with their ``captions``, rounded for the JSON lines."""
-    return {name: round(float(value), 4)
-            for name, value in judges.caption_agreement(judge, as_judged(images), captions).items()}
-
-
-def read_by_value(judge, images, captions):
-    """For each shape and size bin a caption can name: the share of its images whose shape (size bin) is read
-    as named, so the weakest attributes show which of their values fail."""
+def read_back(judge, images, captions, by_value=False):
+    """The judge's agreement of ``images`` (upsampled to it) with their ``captions``, rounded for the JSON lines;
+    with ``by_value``, also (``by_value``) for each shape and size bin a caption can name the share of its images
+    whose shape (size bin) is read as named, so the weakest attributes show which of their values fail."""
     named = shapes_captions.parse_captions(captions)
     read = judges.predict_attributes(judge, as_judged(images))
-    return {attribute: {value: round(float(np.mean(read[attribute][named[attribute] == index] == index)), 4)
+    scores = {name: round(float(value), 4) for name, value in attribute_accuracy(named, read).items()}
+    if by_value:
+        scores["by_value"] = {
+            attribute: {value: round(float(np.mean(read[attribute][named[attribute] == index] == index)), 4)
                         for index, value in enumerate(values) if np.any(named[attribute] == index)}
             for attribute, values in (("shape", shapes.SHAPES), ("size_bin", shapes.SIZE_BINS))}
+    return scores
 
 
 def agreement(model, judge, split, seed):
@@ -217,7 +217,7 @@ def agreement(model, judge, split, seed):
     z = callbacks.fixed_latent(seed + 5, len(captions), model.latent_dim)
     generated = np.concatenate([keras.ops.convert_to_numpy(model.generate(z[i:i + 250], captions[i:i + 250]))
                                 for i in range(0, len(captions), 250)])
-    return {**read_back(judge, generated, captions), "by_value": read_by_value(judge, generated, captions)}
+    return read_back(judge, generated, captions, by_value=True)
 
 
 def style_and_content(model, judge, seed):
@@ -328,7 +328,7 @@ def main():
         captions = data.load_captions("shapes/captions", split=split, num_examples=NUM_CAPTIONS)
         batch = next(iter(data.load("shapes/captions", split=split, batch_size=NUM_CAPTIONS, shuffle=False,
                                     image_size=run.image_size, num_examples=NUM_CAPTIONS)))
-        real[split] = {**read_back(judge, batch[0], captions), "by_value": read_by_value(judge, batch[0], captions)}
+        real[split] = read_back(judge, batch[0], captions, by_value=True)
     print(json.dumps(real), flush=True)
     command = (f"python benchmarks/text2image_shapes.py --seed={args.seed} --cpu_minutes={args.cpu_minutes:g} "
                f"--pretrain_steps={args.pretrain_steps}" + (f" --steps={args.steps}" if args.steps else "")
