@@ -235,6 +235,46 @@ def test_the_shape_swap_option_builds_on_shapes_captions_only_and_round_trips(tm
     assert loaded.wrong_swap.values == model.wrong_swap.values and loaded.swap_share == 0.25
 
 
+def test_two_swaps_share_the_wrong_texts_each_changing_its_own_attribute_alone():
+    swaps = [layers.CaptionSwap(GROUPS[1]), layers.CaptionSwap(GROUPS[2])]  # shape, then size
+    model = build_model(cls_weight=0.5, wrong_swap=swaps, swap_share=[0.5, 0.5])
+    captions = CAPTIONS * 8
+    _, _, wrong, mask, _ = model.prepare_batch(batch(captions))
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(mask), np.ones(len(captions)))
+    texts = tf.constant(captions)
+    zeros = tf.zeros([len(captions)])  # each group has two values: the swap's draw cannot matter
+    by_shape, by_size = (keras.ops.convert_to_numpy(model.encode(swap(texts, zeros)[0])) for swap in swaps)
+    wrong = keras.ops.convert_to_numpy(wrong)
+    is_shape = np.all(np.isclose(wrong, by_shape, atol=1e-6), axis=1)
+    is_size = np.all(np.isclose(wrong, by_size, atol=1e-6), axis=1)
+    assert np.all(is_shape ^ is_size)  # every row swapped once, by one of the two
+    assert 0 < is_shape.sum() < len(captions)  # both kinds in a batch of 48 at shares of one half
+    with pytest.raises(ValueError, match="sum to at most 1"):
+        build_model(wrong_swap=swaps, swap_share=[0.75, 0.5])
+    with pytest.raises(ValueError, match="one share per swap"):
+        build_model(wrong_swap=swaps, swap_share=0.5)
+
+
+def test_two_swaps_round_trip_and_the_size_share_option_checks_its_sum(tmp_path):
+    model = build_model(cls_weight=0.5, wrong_swap=[layers.CaptionSwap(GROUPS[1]), layers.CaptionSwap(GROUPS[2])],
+                        swap_share=[0.25, 0.5])
+    model.save(tmp_path / "model.keras")
+    loaded = keras.saving.load_model(tmp_path / "model.keras", compile=False)
+    assert [swap.values for swap in loaded.wrong_swap] == [swap.values for swap in model.wrong_swap]
+    assert loaded.swap_share == [0.25, 0.5]
+    swap, share = text2image.wrong_swaps("shapes/captions", 0.5, 0.5)
+    assert share == [0.5, 0.5]
+    swapped, _ = swap[1](tf.constant(["a big red heart at the top"]), tf.constant([0.0]))
+    assert keras.ops.convert_to_numpy(swapped)[0] == b"a small red heart at the top"
+    assert text2image.wrong_swaps("shapes/captions", 0.5)[1] == 0.5  # the shape swap alone, as before
+    with pytest.raises(config.ConfigError) as error:
+        text2image.wrong_swaps("shapes/captions", 0.75, 0.5)
+    assert error.value.as_flag().startswith("--wrong_size_share=0.5 and --wrong_shape_share=0.75")
+    with pytest.raises(config.ConfigError) as error:
+        text2image.wrong_swaps("captions:birds", 0.0, 0.5)
+    assert error.value.as_flag().startswith("--wrong_size_share=0.5 swaps the size words")
+
+
 def test_tokens_outside_the_vocabulary_map_to_the_oov_token_and_empty_captions_encode():
     text_encoder = encoder()
     tokens = keras.ops.convert_to_numpy(text_encoder.get_layer("tokens")(

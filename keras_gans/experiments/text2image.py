@@ -41,6 +41,9 @@ class TextToImageConfig(text_pretraining.TextEncoderSettings):
     wrong_shape_share: float = unit(0.0, "GAN-CLS on shapes/captions: share of the wrong texts that are the right "
                                          "caption with its shape word swapped for another shape's, pairs only the "
                                          "shape tells apart (0 = every wrong text is another row's caption).")
+    wrong_size_share: float = unit(0.0, "GAN-CLS on shapes/captions: share of the wrong texts that are the right "
+                                        "caption with its size word swapped for another size's, beside "
+                                        "--wrong_shape_share's (the two sum to at most 1).")
     interp_weight: float = amount(1.0, "GAN-INT: weight of G's rows of interpolated captions (1 in the paper's "
                                        "code; 0 = no interpolation).")
     interp_beta: float = unit(0.5, "beta of the interpolation beta t1 + (1 - beta) t2 (0.5 in the paper).")
@@ -80,12 +83,34 @@ def wrong_swap(dataset, share):
     Raises:
         ConfigError: naming ``wrong_shape_share`` when it is asked for a dataset other than ``shapes/captions``.
     """
+    return _word_swap(dataset, "wrong_shape_share", share, "shape", shapes_captions.SHAPE_WORDS, "wrong_swap")
+
+
+def wrong_swaps(dataset, shape_share, size_share=0.0):
+    """``(wrong_swap, swap_share)`` of the model for ``--wrong_shape_share`` and ``--wrong_size_share``: the
+    shape swap alone as before when the size share is 0, else a list of the swaps asked for and their shares.
+
+    Raises:
+        ConfigError: naming the share asked for a dataset other than ``shapes/captions``, or
+            ``wrong_size_share`` when the two sum to more than 1.
+    """
+    if shape_share + size_share > 1.0 + 1e-9:
+        raise ConfigError("wrong_size_share", size_share, f"and --wrong_shape_share={shape_share:g} share the wrong "
+                                                          "texts: they must sum to at most 1")
+    shape = wrong_swap(dataset, shape_share)
+    if not size_share:
+        return shape, shape_share
+    size = _word_swap(dataset, "wrong_size_share", size_share, "size", shapes_captions.SIZE_WORDS, "wrong_size_swap")
+    return ([shape, size], [shape_share, size_share]) if shape is not None else ([size], [size_share])
+
+
+def _word_swap(dataset, option_name, share, attribute, words, name):
     if not share:
         return None
     if dataset != "shapes/captions":
-        raise ConfigError("wrong_shape_share", share, f"swaps the shape words of shapes/captions captions; "
-                                                      f"--dataset={dataset} has none (use 0)")
-    return layers.CaptionSwap([list(words) for words in shapes_captions.SHAPE_WORDS], name="wrong_swap")
+        raise ConfigError(option_name, share, f"swaps the {attribute} words of shapes/captions captions; "
+                                              f"--dataset={dataset} has none (use 0)")
+    return layers.CaptionSwap([list(group) for group in words], name=name)
 
 
 def _read_encoder(path, option_name):
@@ -128,7 +153,8 @@ class TextToImageExperiment(Experiment):
 
     def build(self, ctx):
         c, spec = ctx.config, ctx.spec
-        swap = wrong_swap(ctx.run.dataset, c.wrong_shape_share)  # before the encoder's minutes of pre-training
+        # Checked before the encoder's minutes of pre-training.
+        swap, swap_share = wrong_swaps(ctx.run.dataset, c.wrong_shape_share, c.wrong_size_share)
         encoder = self.text_encoder(ctx)
         embedding_dim = int(encoder.outputs[0].shape[-1])
         generator = networks.text2image.generator(c.latent_dim, embedding_dim, spec.sample_shape,
@@ -142,7 +168,7 @@ class TextToImageExperiment(Experiment):
         return models.TextToImageGAN(generator, discriminator, encoder, c.latent_dim, cls_weight=c.cls_weight,
                                      interp_weight=c.interp_weight, interp_beta=c.interp_beta,
                                      r1_weight=c.r1_weight, content_key=content_key(ctx.run.dataset),
-                                     wrong_swap=swap, swap_share=c.wrong_shape_share, ema_decay=c.ema_decay,
+                                     wrong_swap=swap, swap_share=swap_share, ema_decay=c.ema_decay,
                                      seed=ctx.run.seed)
 
     def sample_callback(self, ctx, model):

@@ -11,7 +11,8 @@ options of the same model give the paper's four configurations:
   CE(s_f, 0)`` (the paper's w = 0.5; w = 0 is the plain GAN). With
   ``wrong_swap``, a share of the wrong texts are the right caption with one
   attribute's words swapped (:class:`keras_gans.layers.CaptionSwap`), pairs
-  that only that attribute tells apart.
+  that only that attribute tells apart; with several swaps, each its own
+  share of the rows.
 * GAN-INT (section 4.3, manifold interpolation): G is also trained to fool D
   with text embeddings interpolated between two captions, ``beta t1 + (1 -
   beta) t2`` (beta = 0.5), for which there is no real image; D never sees
@@ -85,11 +86,14 @@ class TextToImageGAN(AdversarialModel):
             (real image, right text), in training; 0 = off.
         content_key: a layer from captions to int64 keys; default
             ``CaptionKey()`` (equal standardized text, equal content).
-        wrong_swap: None, or a :class:`~keras_gans.layers.CaptionSwap`: the
-            wrong text of a row is then, with probability ``swap_share``, its
-            own caption with that attribute swapped (rows naming no value of
-            it keep the other row's caption). Unused when ``cls_weight`` is 0.
-        swap_share: the probability above, in [0, 1].
+        wrong_swap: None, a :class:`~keras_gans.layers.CaptionSwap`, or a
+            list of them (each swapping another attribute): the wrong text of
+            a row is then, with probability ``swap_share``, its own caption
+            with that attribute swapped (rows naming no value of it keep the
+            other row's caption). Unused when ``cls_weight`` is 0.
+        swap_share: the probability above, in [0, 1]; for a list of swaps, a
+            list of one probability per swap, summing to at most 1 (a row
+            is swapped by at most one of them).
         **kwargs: ``latent_distribution``, ``ema_decay``, ``seed``, ``name``
             (see :class:`~keras_gans.models.adversarial.AdversarialModel`).
     """
@@ -116,12 +120,11 @@ class TextToImageGAN(AdversarialModel):
         if content_key is not None and not isinstance(content_key, keras.layers.Layer):
             raise ValueError(f"`content_key` must be a keras Layer mapping captions to int keys (e.g. "
                              f"keras_gans.layers.CaptionKey); received content_key={content_key!r}.")
-        if wrong_swap is not None and not isinstance(wrong_swap, layers.CaptionSwap):
-            raise ValueError(f"`wrong_swap` must be None or a keras_gans.layers.CaptionSwap; received "
-                             f"wrong_swap={wrong_swap!r}.")
-        self.swap_share = checks.unit_weight("swap_share", swap_share)
+        swaps, shares = _checked_swaps(wrong_swap, swap_share)
+        self.swap_share = shares if isinstance(swap_share, (list, tuple)) else shares[0]
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         self.wrong_swap = wrong_swap
+        self._swaps = list(zip(swaps, shares))
         text_encoder.trainable = False
         self.text_encoder = text_encoder
         self.content_key = content_key if content_key is not None else layers.CaptionKey(name="content_key")
@@ -174,18 +177,23 @@ class TextToImageGAN(AdversarialModel):
         if len(data) > 2:
             keys.append(ops.cast(data[2], "int64"))
         wrong, mask, interpolated = self._pairs(embeddings, keys)
-        if self.cls_weight and self.wrong_swap is not None:
+        if self.cls_weight and self._swaps:
             wrong, mask = self._swapped_wrong_texts(captions, wrong, mask)
         return images, embeddings, wrong, mask, interpolated
 
     def _swapped_wrong_texts(self, captions, wrong, mask):
-        """The wrong texts and mask with a ``swap_share`` of the rows' texts replaced by their swapped captions."""
+        """The wrong texts and mask with each swap's share of the rows' texts replaced by their swapped captions
+        (one draw per row picks the swap, another the value it swaps to)."""
         draw = distribute.replica_slice(lambda n: draws.uniform((n, 2), seed=self.seed_generator),
                                         ops.shape(captions)[0])
-        swapped, named = self.wrong_swap(captions, draw[:, 0])
-        use = ops.logical_and(named, draw[:, 1] < self.swap_share)
-        wrong = ops.where(ops.expand_dims(use, 1), self.text_encoder(swapped, training=False), wrong)
-        return wrong, ops.maximum(mask, ops.cast(use, mask.dtype))
+        below = 0.0
+        for swap, share in self._swaps:
+            swapped, named = swap(captions, draw[:, 0])
+            use = ops.logical_and(named, ops.logical_and(draw[:, 1] >= below, draw[:, 1] < below + share))
+            wrong = ops.where(ops.expand_dims(use, 1), self.text_encoder(swapped, training=False), wrong)
+            mask = ops.maximum(mask, ops.cast(use, mask.dtype))
+            below += share
+        return wrong, mask
 
     def make_fakes(self, batch, training):
         images, embeddings, _, _, interpolated = batch
@@ -279,7 +287,7 @@ class TextToImageGAN(AdversarialModel):
         config = super().get_config()
         config.update(text_encoder=keras.saving.serialize_keras_object(self.text_encoder),
                       content_key=keras.saving.serialize_keras_object(self.content_key),
-                      wrong_swap=keras.saving.serialize_keras_object(self.wrong_swap), swap_share=self.swap_share,
+                      wrong_swap=_serialized(self.wrong_swap), swap_share=self.swap_share,
                       cls_weight=self.cls_weight, interp_weight=self.interp_weight, interp_beta=self.interp_beta,
                       r1_weight=self.r1_weight)
         return config
@@ -290,8 +298,36 @@ class TextToImageGAN(AdversarialModel):
         for name in ("text_encoder", "content_key"):
             config[name] = keras.saving.deserialize_keras_object(config[name])
         # A model saved before wrong_swap existed has none in its config.
-        config["wrong_swap"] = keras.saving.deserialize_keras_object(config.get("wrong_swap"))
+        swap = config.get("wrong_swap")
+        config["wrong_swap"] = ([keras.saving.deserialize_keras_object(item) for item in swap]
+                                if isinstance(swap, list) else keras.saving.deserialize_keras_object(swap))
         return super().from_config(config)
+
+
+def _serialized(wrong_swap):
+    if isinstance(wrong_swap, (list, tuple)):
+        return [keras.saving.serialize_keras_object(swap) for swap in wrong_swap]
+    return keras.saving.serialize_keras_object(wrong_swap)
+
+
+def _checked_swaps(wrong_swap, swap_share):
+    """``(swaps, shares)``: ``wrong_swap`` and ``swap_share`` as two lists of the same length, checked."""
+    if wrong_swap is None:
+        return [], [checks.unit_weight("swap_share", swap_share)]
+    several = isinstance(wrong_swap, (list, tuple))
+    swaps = list(wrong_swap) if several else [wrong_swap]
+    if not swaps or not all(isinstance(swap, layers.CaptionSwap) for swap in swaps):
+        raise ValueError(f"`wrong_swap` must be None, a keras_gans.layers.CaptionSwap or a list of them; received "
+                         f"wrong_swap={wrong_swap!r}.")
+    shares = list(swap_share) if isinstance(swap_share, (list, tuple)) else [swap_share]
+    if len(shares) != len(swaps):
+        raise ValueError(f"`swap_share` must give one share per swap ({len(swaps)}); received "
+                         f"swap_share={swap_share!r}.")
+    shares = [checks.unit_weight("swap_share", share) for share in shares]
+    if sum(shares) > 1.0 + 1e-9:
+        raise ValueError(f"`swap_share` must sum to at most 1 (a row is swapped once at most); received "
+                         f"swap_share={swap_share!r}.")
+    return swaps, shares
 
 
 def _caption_list(text):
