@@ -29,7 +29,9 @@ what the caption names: shape, colour, position cell and size bin, and all
 four at once, on 1,000 held-out captions (``test``: attribute combinations
 seen in training) and, separately, 1,000 captions of the shape-colour pairs
 left out of training (``test_unseen``); each split's ``by_value`` gives the
-shape read right per shape named and the size bin per bin named. With
+shape read right per shape named and the size bin per bin named, and
+``read_as`` what the judge reads instead (per value named, the share of its
+images read as each other value). With
 ``--checkpoint_minutes=30,60`` each configuration is also measured on the
 way, when its CPU time first passes each value (the line's ``checkpoints``;
 the measuring is not charged to the budget). Prints one JSON line per
@@ -54,14 +56,16 @@ the judge also reads one image per validation caption (the 1,000 held-out
 captions after those measured, other z), and the best there on all four
 attributes is kept (``<configuration>/best.keras``; the line's ``kept``,
 with its measures on both splits), so the choice never sees ``test``;
-without ``--checkpoint_minutes`` that is the end. The summary's
-``last_targets_met`` says whether the end met the target. The
+without ``--checkpoint_minutes`` that is the end (ties keep the earlier
+point). The summary's ``last_targets_met`` says whether the end met the
+target; the claim, the style check and the pictures are of the end. The
 paper's claim (the matching-aware D and the interpolation help) is reported
 in the summary (``claim``: per split and attribute, whether each option
 raises the agreement both alone and beside the other), not enforced.
 """
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -186,8 +190,9 @@ def train(name, seed, out, encoder, cpu_seconds, flags="", checkpoint_seconds=()
             "steps": results["steps"], "cpu_seconds": round(timed.budget.used, 1),
             "wall_seconds": round(time.time() - started, 1), **({"checkpoints": checkpoints} if checkpoints else {})}
     timed.model.save(path)
+    line["validation"] = validation_agreement(timed.model, shapes_judge(), seed)
     keep_if_best(timed.model, {"cpu_minutes": round(timed.budget.used / 60, 2), "steps": results["steps"],
-                               "validation": validation_agreement(timed.model, shapes_judge(), seed)})
+                               "validation": line["validation"]})
     line["kept"] = dict(kept)
     with open(record, "w") as file:
         json.dump(line, file)
@@ -218,8 +223,8 @@ def read_back(judge, images, captions, by_value=False):
     """The judge's agreement of ``images`` (upsampled to it) with their ``captions``, rounded for the JSON lines;
     with ``by_value``, also (``by_value``) for each shape and size bin a caption can name the share of its images
     whose shape (size bin) is read as named, so the weakest attributes show which of their values fail, and
-    (``read_as``) what the others are read as: per value named, the share of its images read as each other value
-    (those above 0)."""
+    (``read_as``) what the images not read as named are read as instead: per value named, the share of its images
+    read as each other value (nonzero shares only)."""
     named = shapes_captions.parse_captions(captions)
     read = judges.predict_attributes(judge, as_judged(images))
     scores = {name: round(float(value), 4) for name, value in attribute_accuracy(named, read).items()}
@@ -240,7 +245,7 @@ def read_back(judge, images, captions, by_value=False):
 
 def agreement(model, judge, split, seed):
     """The judge's reading of one image per caption of ``split`` against what the caption names, overall and
-    (``by_value``) per shape and size bin."""
+    (``by_value``, ``read_as``) per shape and size bin."""
     captions = data.load_captions("shapes/captions", split=split, num_examples=NUM_CAPTIONS)
     return read_back(judge, generate_for(model, captions, seed + 5), captions, by_value=True)
 
@@ -248,8 +253,14 @@ def agreement(model, judge, split, seed):
 def validation_agreement(model, judge, seed):
     """The judge's agreement on the validation captions: the 1,000 held-out captions after those measured
     (``test``), with other z; what picks the model a run keeps, so that ``test`` stays unseen by the choice."""
-    captions = data.load_captions("shapes/captions", split="test", num_examples=2 * NUM_CAPTIONS)[NUM_CAPTIONS:]
+    captions = validation_captions()
     return read_back(judge, generate_for(model, captions, seed + 17), captions)
+
+
+@functools.cache
+def validation_captions():
+    """The held-out captions 1,001 to 2,000 of the ``test`` split (the measured ones are the first 1,000)."""
+    return data.load_captions("shapes/captions", split="test", num_examples=2 * NUM_CAPTIONS)[NUM_CAPTIONS:]
 
 
 def generate_for(model, captions, seed):
@@ -332,7 +343,8 @@ def main():
     parser.add_argument("--pictures", action="store_true", help=f"Write the pictures to {PICTURES}.")
     parser.add_argument("--flags", default="", help="Flags appended to the flagfile, space-separated.")
     parser.add_argument("--checkpoint_minutes", default="", help="Comma-separated CPU-minutes below --cpu_minutes "
-                        "at which each configuration is also measured on the way (not charged to the budget).")
+                        "at which each configuration is also measured on the way (not charged to the budget); "
+                        "the best of these points and the end on the validation captions is the model kept.")
     args = parser.parse_args()
     if args.steps is not None and args.steps < 1:
         parser.error(f"--steps={args.steps}: must be a positive number of generator steps.")

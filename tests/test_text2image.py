@@ -237,22 +237,25 @@ def test_the_shape_swap_option_builds_on_shapes_captions_only_and_round_trips(tm
 
 def test_two_swaps_share_the_wrong_texts_each_changing_its_own_attribute_alone():
     swaps = [layers.CaptionSwap(GROUPS[1]), layers.CaptionSwap(GROUPS[2])]  # shape, then size
-    model = build_model(cls_weight=0.5, wrong_swap=swaps, swap_share=[0.5, 0.5])
     captions = CAPTIONS * 8
-    _, _, wrong, mask, _ = model.prepare_batch(batch(captions))
-    np.testing.assert_array_equal(keras.ops.convert_to_numpy(mask), np.ones(len(captions)))
     texts = tf.constant(captions)
     zeros = tf.zeros([len(captions)])  # each group has two values: the swap's draw cannot matter
-    by_shape, by_size = (keras.ops.convert_to_numpy(model.encode(swap(texts, zeros)[0])) for swap in swaps)
-    wrong = keras.ops.convert_to_numpy(wrong)
-    is_shape = np.all(np.isclose(wrong, by_shape, atol=1e-6), axis=1)
-    is_size = np.all(np.isclose(wrong, by_size, atol=1e-6), axis=1)
-    assert np.all(is_shape ^ is_size)  # every row swapped once, by one of the two
-    assert 0 < is_shape.sum() < len(captions)  # both kinds in a batch of 48 at shares of one half
+    for shares, everyone in (([0.5, 0.5], True), ([0.25, 0.25], False)):
+        model = build_model(cls_weight=0.5, wrong_swap=swaps, swap_share=shares)
+        _, _, wrong, _, _ = model.prepare_batch(batch(captions))
+        by_shape, by_size = (keras.ops.convert_to_numpy(model.encode(swap(texts, zeros)[0])) for swap in swaps)
+        wrong = keras.ops.convert_to_numpy(wrong)
+        is_shape = np.all(np.isclose(wrong, by_shape, atol=1e-6), axis=1)
+        is_size = np.all(np.isclose(wrong, by_size, atol=1e-6), axis=1)
+        assert not np.any(is_shape & is_size)  # a row is swapped once at most
+        assert is_shape.any() and is_size.any()  # both kinds in a batch of 48
+        assert np.all(is_shape | is_size) == everyone  # at shares summing to 1/2 some rows keep another's caption
     with pytest.raises(ValueError, match="sum to at most 1"):
         build_model(wrong_swap=swaps, swap_share=[0.75, 0.5])
     with pytest.raises(ValueError, match="one share per swap"):
         build_model(wrong_swap=swaps, swap_share=0.5)
+    with pytest.raises(ValueError, match=r"swap_share\[1\]"):
+        build_model(wrong_swap=swaps, swap_share=[0.5, 1.5])
 
 
 def test_two_swaps_round_trip_and_the_size_share_option_checks_its_sum(tmp_path):

@@ -40,7 +40,8 @@ class TextToImageConfig(text_pretraining.TextEncoderSettings):
                                   "getting the rest (0.5 in the paper; 0 = no matching-aware D).")
     wrong_shape_share: float = unit(0.0, "GAN-CLS on shapes/captions: share of the wrong texts that are the right "
                                          "caption with its shape word swapped for another shape's, pairs only the "
-                                         "shape tells apart (0 = every wrong text is another row's caption).")
+                                         "shape tells apart (0 = no shape swaps: with no --wrong_size_share "
+                                         "either, every wrong text is another row's caption).")
     wrong_size_share: float = unit(0.0, "GAN-CLS on shapes/captions: share of the wrong texts that are the right "
                                         "caption with its size word swapped for another size's, beside "
                                         "--wrong_shape_share's (the two sum to at most 1).")

@@ -183,17 +183,18 @@ class TextToImageGAN(AdversarialModel):
 
     def _swapped_wrong_texts(self, captions, wrong, mask):
         """The wrong texts and mask with each swap's share of the rows' texts replaced by their swapped captions
-        (one draw per row picks the swap, another the value it swaps to)."""
+        (one draw per row picks the swap, another the value it swaps to); the chosen texts are encoded at once."""
         draw = distribute.replica_slice(lambda n: draws.uniform((n, 2), seed=self.seed_generator),
                                         ops.shape(captions)[0])
-        below = 0.0
+        texts, swapped_rows, below = captions, ops.zeros_like(draw[:, 1], dtype="bool"), 0.0
         for swap, share in self._swaps:
             swapped, named = swap(captions, draw[:, 0])
             use = ops.logical_and(named, ops.logical_and(draw[:, 1] >= below, draw[:, 1] < below + share))
-            wrong = ops.where(ops.expand_dims(use, 1), self.text_encoder(swapped, training=False), wrong)
-            mask = ops.maximum(mask, ops.cast(use, mask.dtype))
+            texts = tf.where(use, swapped, texts)
+            swapped_rows = ops.logical_or(swapped_rows, use)
             below += share
-        return wrong, mask
+        wrong = ops.where(ops.expand_dims(swapped_rows, 1), self.text_encoder(texts, training=False), wrong)
+        return wrong, ops.maximum(mask, ops.cast(swapped_rows, mask.dtype))
 
     def make_fakes(self, batch, training):
         images, embeddings, _, _, interpolated = batch
@@ -312,18 +313,20 @@ def _serialized(wrong_swap):
 
 def _checked_swaps(wrong_swap, swap_share):
     """``(swaps, shares)``: ``wrong_swap`` and ``swap_share`` as two lists of the same length, checked."""
-    if wrong_swap is None:
-        return [], [checks.unit_weight("swap_share", swap_share)]
-    several = isinstance(wrong_swap, (list, tuple))
-    swaps = list(wrong_swap) if several else [wrong_swap]
-    if not swaps or not all(isinstance(swap, layers.CaptionSwap) for swap in swaps):
-        raise ValueError(f"`wrong_swap` must be None, a keras_gans.layers.CaptionSwap or a list of them; received "
-                         f"wrong_swap={wrong_swap!r}.")
-    shares = list(swap_share) if isinstance(swap_share, (list, tuple)) else [swap_share]
-    if len(shares) != len(swaps):
-        raise ValueError(f"`swap_share` must give one share per swap ({len(swaps)}); received "
+    swaps = [] if wrong_swap is None else list(wrong_swap) if isinstance(wrong_swap, (list, tuple)) else [wrong_swap]
+    if (wrong_swap is not None and not swaps) or not all(isinstance(swap, layers.CaptionSwap) for swap in swaps):
+        raise ValueError(f"`wrong_swap` must be None, a keras_gans.layers.CaptionSwap or a non-empty list of them; "
+                         f"received wrong_swap={wrong_swap!r}.")
+    several = isinstance(swap_share, (list, tuple))
+    shares = list(swap_share) if several else [swap_share]
+    if several and len(shares) != len(swaps):
+        raise ValueError(f"`swap_share` must give one share per swap of `wrong_swap` ({len(swaps)}); received "
                          f"swap_share={swap_share!r}.")
-    shares = [checks.unit_weight("swap_share", share) for share in shares]
+    if len(swaps) > 1 and not several:
+        raise ValueError(f"`swap_share` must be a list of one share per swap ({len(swaps)}); received "
+                         f"swap_share={swap_share!r}.")
+    shares = [checks.unit_weight(f"swap_share[{index}]" if several else "swap_share", share)
+              for index, share in enumerate(shares)]
     if sum(shares) > 1.0 + 1e-9:
         raise ValueError(f"`swap_share` must sum to at most 1 (a row is swapped once at most); received "
                          f"swap_share={swap_share!r}.")
