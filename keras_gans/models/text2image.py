@@ -288,7 +288,7 @@ class TextToImageGAN(AdversarialModel):
         config = super().get_config()
         config.update(text_encoder=keras.saving.serialize_keras_object(self.text_encoder),
                       content_key=keras.saving.serialize_keras_object(self.content_key),
-                      wrong_swap=_serialized(self.wrong_swap), swap_share=self.swap_share,
+                      wrong_swap=keras.saving.serialize_keras_object(self.wrong_swap), swap_share=self.swap_share,
                       cls_weight=self.cls_weight, interp_weight=self.interp_weight, interp_beta=self.interp_beta,
                       r1_weight=self.r1_weight)
         return config
@@ -298,17 +298,9 @@ class TextToImageGAN(AdversarialModel):
         config = dict(config)
         for name in ("text_encoder", "content_key"):
             config[name] = keras.saving.deserialize_keras_object(config[name])
-        # A model saved before wrong_swap existed has none in its config.
-        swap = config.get("wrong_swap")
-        config["wrong_swap"] = ([keras.saving.deserialize_keras_object(item) for item in swap]
-                                if isinstance(swap, list) else keras.saving.deserialize_keras_object(swap))
+        # A model saved before wrong_swap existed has none in its config; a list of swaps comes back a list.
+        config["wrong_swap"] = keras.saving.deserialize_keras_object(config.get("wrong_swap"))
         return super().from_config(config)
-
-
-def _serialized(wrong_swap):
-    if isinstance(wrong_swap, (list, tuple)):
-        return [keras.saving.serialize_keras_object(swap) for swap in wrong_swap]
-    return keras.saving.serialize_keras_object(wrong_swap)
 
 
 def _checked_swaps(wrong_swap, swap_share):
