@@ -1,7 +1,8 @@
 """What the shapes benchmarks share: the judge, real image sets, the judged measures and a CPU-time budget.
 
 ``biggan_shapes.py`` and ``conditional_shapes.py`` train an app in a child
-process for a CPU-time budget (:func:`budgeted`) and measure its samples with
+process for a CPU-time budget (:func:`budgeted`; ``text2image_shapes.py``
+trains its experiment so in its own process) and measure its samples with
 the shapes judge trained on the real training split (:func:`judge_for`):
 class agreement of its shape head, and judge FID, precision and recall (k = 3)
 in its ``features`` layer (:func:`scores`); :func:`class_rows_picture` shows

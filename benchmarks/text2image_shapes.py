@@ -20,7 +20,7 @@ nearer, by cosine, to the mean phi(t) of their own value of the attribute
 than to any other value's). The configurations then train
 ``apps/configs/text2image_shapes.cfg`` (``--flags`` appended) for the same CPU time each
 (``--cpu_minutes`` of process CPU time, which other jobs on the machine do
-not use up); a configuration already trained in ``--out`` is read back
+not use up, counted from the end of the first step, which traces it); a configuration already trained in ``--out`` is read back
 (``<configuration>/model.keras``) instead. The shapes judge (trained on
 real 64-px images; smaller images are upsampled to it, as in
 ``conditional_shapes.py``, since a judge trained at 32 px reads real 32-px
@@ -65,9 +65,9 @@ raises the agreement both alone and beside the other), not enforced.
 """
 
 import argparse
-import functools
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -76,7 +76,7 @@ import keras
 import numpy as np
 
 from _common import ROOT  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import JUDGE_SIZE, as_judged, checkpoint_minutes, shapes_judge
+from _shapes_measures import JUDGE_SIZE, as_judged, budgeted, checkpoint_minutes, shapes_judge
 
 sys.path.insert(0, ROOT)
 
@@ -102,33 +102,6 @@ INTERPOLATIONS = [("a large red circle in the center", "a large blue circle in t
                   ("a small purple heart in the center", "a large purple heart in the center")]
 
 
-class CPUBudget(keras.callbacks.Callback):
-    """Stops training once the process has spent ``seconds`` of CPU time in it (checked after every batch).
-
-    ``on_checkpoint(model, seconds)`` is called when the count first passes
-    each of ``checkpoints`` (seconds); the CPU time it takes is not counted.
-    """
-
-    def __init__(self, seconds, checkpoints=(), on_checkpoint=None):
-        super().__init__()
-        self.seconds = seconds
-        self.used = self.excluded = 0.0
-        self.pending = sorted(checkpoints)
-        self.on_checkpoint = on_checkpoint
-
-    def on_train_begin(self, logs=None):
-        self.started = time.process_time()
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.used = time.process_time() - self.started - self.excluded
-        if self.pending and self.used >= self.pending[0]:
-            begun = time.process_time()
-            self.on_checkpoint(self.model, self.pending.pop(0))
-            self.excluded += time.process_time() - begun
-        if self.used >= self.seconds:
-            self.model.stop_training = True
-
-
 def shapes_configs(seed, out, name, cls_weight, interp_weight, encoder, flags="", steps=None):
     """The configs of ``text2image_shapes.cfg`` (``flags`` appended) for one configuration, its outputs under
     ``out/name``; a run of ``steps`` generator steps (the span of ``--lr_decay_to``), or one longer than any CPU
@@ -139,18 +112,6 @@ def shapes_configs(seed, out, name, cls_weight, interp_weight, encoder, flags=""
     run = run.replace(seed=seed, model_dir=os.path.join(out, name), export=False, epochs=epochs,
                       steps_per_epoch=steps_per_epoch, sample_every=10_000, resume=False)
     return config, run
-
-
-class Timed(text2image.TextToImageExperiment):
-    """The app's experiment, stopped after a CPU budget; keeps the model it built."""
-
-    def __init__(self, cpu_seconds, checkpoints=(), on_checkpoint=None):
-        self.budget = CPUBudget(cpu_seconds, checkpoints, on_checkpoint)
-        self.model = None
-
-    def callbacks(self, ctx, model):
-        self.model = model
-        return [self.budget]
 
 
 def train(name, seed, out, encoder, cpu_seconds, flags="", checkpoint_seconds=(), steps=None):
@@ -166,37 +127,44 @@ def train(name, seed, out, encoder, cpu_seconds, flags="", checkpoint_seconds=()
             return keras.saving.load_model(path, compile=False), json.load(file)
     cls_weight, interp_weight = CONFIGURATIONS[name]
     config, run = shapes_configs(seed, out, name, cls_weight, interp_weight, encoder, flags, steps)
-    checkpoints, kept = [], {}
+    checkpoints, kept, trained = [], {}, {}
 
-    def keep_if_best(model, point):
+    def keep_if_best(point, save):
         if not kept or point["validation"]["all"] > kept["validation"]["all"]:
             kept.clear()
-            kept.update({key: point[key] for key in ("cpu_minutes", "steps", "validation")})
-            model.save(os.path.join(out, name, "best.keras"))
+            kept.update({key: point[key] for key in ("cpu_minutes", "steps", "validation", *SPLITS) if key in point})
+            save(os.path.join(out, name, "best.keras"))
 
-    def measure_on_the_way(model, seconds):
+    def measure_on_the_way(model, seconds, steps_this_fit):
+        del steps_this_fit  # the optimizer's count is the run's
         judge = shapes_judge()
         point = {"cpu_minutes": round(seconds / 60, 2), "steps": int(model.g_optimizer.iterations.numpy()),
                  "validation": validation_agreement(model, judge, seed),
                  **{split: agreement(model, judge, split, seed) for split in SPLITS}}
         checkpoints.append(point)
-        keep_if_best(model, point)
+        keep_if_best(point, model.save)
         print(json.dumps({"configuration": name, "checkpoint": point}), flush=True)
 
-    timed = Timed(cpu_seconds, checkpoint_seconds, measure_on_the_way)
+    def keep_model(ctx, model):
+        trained["model"] = model
+        return {}
+
+    timed = budgeted(text2image.TextToImageExperiment(), cpu_seconds, keep_model, checkpoint_seconds,
+                     measure_on_the_way)
     started = time.time()
     results = experiment.run(config, run, experiment=timed)
+    model, cpu_seconds = trained["model"], results["evaluation"]["cpu_train_s"]
     line = {"configuration": name, "cls_weight": cls_weight, "interp_weight": interp_weight, "seed": seed,
-            "steps": results["steps"], "cpu_seconds": round(timed.budget.used, 1),
-            "wall_seconds": round(time.time() - started, 1), **({"checkpoints": checkpoints} if checkpoints else {})}
-    timed.model.save(path)
-    line["validation"] = validation_agreement(timed.model, shapes_judge(), seed)
-    keep_if_best(timed.model, {"cpu_minutes": round(timed.budget.used / 60, 2), "steps": results["steps"],
-                               "validation": line["validation"]})
+            "steps": results["steps"], "cpu_seconds": cpu_seconds, "wall_seconds": round(time.time() - started, 1),
+            **({"checkpoints": checkpoints} if checkpoints else {})}
+    model.save(path)
+    line["validation"] = validation_agreement(model, shapes_judge(), seed)
+    keep_if_best({"cpu_minutes": round(cpu_seconds / 60, 2), "steps": results["steps"],
+                  "validation": line["validation"]}, lambda best: shutil.copyfile(path, best))
     line["kept"] = dict(kept)
     with open(record, "w") as file:
         json.dump(line, file)
-    return timed.model, line
+    return model, line
 
 
 def phi_reads(encoder_path):
@@ -247,27 +215,14 @@ def agreement(model, judge, split, seed):
     """The judge's reading of one image per caption of ``split`` against what the caption names, overall and
     (``by_value``, ``read_as``) per shape and size bin."""
     captions = data.load_captions("shapes/captions", split=split, num_examples=NUM_CAPTIONS)
-    return read_back(judge, generate_for(model, captions, seed + 5), captions, by_value=True)
+    return read_back(judge, judges.images_for_captions(model, captions, seed=seed + 5), captions, by_value=True)
 
 
 def validation_agreement(model, judge, seed):
     """The judge's agreement on the validation captions: the 1,000 held-out captions after those measured
     (``test``), with other z; what picks the model a run keeps, so that ``test`` stays unseen by the choice."""
-    captions = validation_captions()
-    return read_back(judge, generate_for(model, captions, seed + 17), captions)
-
-
-@functools.cache
-def validation_captions():
-    """The held-out captions 1,001 to 2,000 of the ``test`` split (the measured ones are the first 1,000)."""
-    return data.load_captions("shapes/captions", split="test", num_examples=2 * NUM_CAPTIONS)[NUM_CAPTIONS:]
-
-
-def generate_for(model, captions, seed):
-    """One image per caption, each from its own z drawn from ``seed``."""
-    z = callbacks.fixed_latent(seed, len(captions), model.latent_dim)
-    return np.concatenate([keras.ops.convert_to_numpy(model.generate(z[i:i + 250], captions[i:i + 250]))
-                           for i in range(0, len(captions), 250)])
+    captions = text2image.validation_captions()
+    return read_back(judge, judges.images_for_captions(model, captions, seed=seed + 17), captions)
 
 
 def style_and_content(model, judge, seed):
@@ -395,10 +350,8 @@ def main():
     for line, name in zip(lines, names):
         line.update({split: agreement(models[name], judge, split, args.seed) for split in SPLITS},
                     command=command)
-        if "kept" in line:
-            kept_point = next((point for point in line.get("checkpoints", ())
-                               if point["steps"] == line["kept"]["steps"]), line)
-            line["kept"].update({split: kept_point[split] for split in SPLITS})
+        if "kept" in line and "test" not in line["kept"]:  # the end was kept: measured just now
+            line["kept"].update({split: line[split] for split in SPLITS})
         print(json.dumps(line), flush=True)
     summary = {"summary": True, "seed": args.seed, "cpu_minutes": args.cpu_minutes, "judge": judge_name,
                "phi_reads": reads, "command": command}

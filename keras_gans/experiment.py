@@ -240,6 +240,9 @@ def run(config, run_config=None, *, experiment=None):
 
     results = _results(exp, model, history, spec, sampler, started, initial_epoch, run_config, phases,
                        strategy.num_replicas_in_sync)
+    kept = [callback.restore(model) for callback in fit_callbacks if isinstance(callback, callbacks.KeepBest)]
+    if any(kept):  # the measures and the export are of the best epoch's generator
+        results["kept"] = next(record for record in kept if record)
     if chief:
         if spec.is_toy and "mode_coverage" not in results:
             results["mode_coverage"] = sampler.evaluate(model)

@@ -20,9 +20,12 @@
 - :func:`style_mixing_picture` and :func:`truncation_picture`: StyleGAN's
   style-mixing grid and truncation sweep (Karras et al. 2019).
 - :class:`CaptionGrid` is the text-to-image picture (Reed et al. 2016): one
-  row per caption, written above its images.
+  row per caption, written above its images; :class:`CaptionAgreement` logs
+  how the shapes judge reads the images made for fixed captions.
 - :class:`Evaluation` measures sample quality (FID, KID, precision/recall,
   ...) every N epochs, for the logs, TensorBoard and ``ModelCheckpoint``.
+- :class:`KeepBest` keeps the generator of the epoch with the best logged
+  measure; ``experiment.run`` measures and exports that one.
 
 The fixed z of the sample callbacks comes from NumPy, never from the model's
 ``keras.random.SeedGenerator``: drawing from it would shift the training
@@ -30,18 +33,19 @@ stream, and a resumed run would no longer match an unbroken one.
 
 Modules: ``checkpoint`` (:class:`Checkpointer`, :class:`NonFiniteGuard`),
 ``pictures`` (the sample callbacks and the pictures they draw), ``style_pictures``, ``captions``
-(:class:`CaptionGrid`), ``evaluation``
-(:class:`Evaluation`) and ``logs`` (the keys they share in the epoch logs).
+(:class:`CaptionGrid`, :class:`CaptionAgreement`), ``evaluation`` (:class:`Evaluation`),
+``keep_best`` (:class:`KeepBest`) and ``logs`` (the keys they share in the epoch logs).
 """
 
-from keras_gans.callbacks.captions import CaptionGrid
+from keras_gans.callbacks.captions import CaptionAgreement, CaptionGrid
 from keras_gans.callbacks.checkpoint import Checkpointer, NonFiniteGuard
 from keras_gans.callbacks.evaluation import Evaluation
+from keras_gans.callbacks.keep_best import KeepBest
 from keras_gans.callbacks.logs import COVERAGE_KEYS, COVERAGE_PREFIX
 from keras_gans.callbacks.pictures import (LatentCodeGrid, SampleGrid, ToyScatter, TranslationGrid, fixed_latent,
                                            scatter_image, translation_picture)
 from keras_gans.callbacks.style_pictures import style_mixing_picture, truncation_picture
 
-__all__ = ["COVERAGE_KEYS", "COVERAGE_PREFIX", "CaptionGrid", "Checkpointer", "Evaluation", "LatentCodeGrid",
-           "NonFiniteGuard", "SampleGrid", "ToyScatter", "TranslationGrid", "fixed_latent", "scatter_image",
-           "style_mixing_picture", "translation_picture", "truncation_picture"]
+__all__ = ["COVERAGE_KEYS", "COVERAGE_PREFIX", "CaptionAgreement", "CaptionGrid", "Checkpointer", "Evaluation",
+           "KeepBest", "LatentCodeGrid", "NonFiniteGuard", "SampleGrid", "ToyScatter", "TranslationGrid",
+           "fixed_latent", "scatter_image", "style_mixing_picture", "translation_picture", "truncation_picture"]

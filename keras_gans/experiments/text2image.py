@@ -5,25 +5,30 @@ on the training split of the captioned dataset, saved as
 ``model_dir/text_encoder.keras`` (a resumed or rebuilt run loads it), or
 read from ``--text_encoder``; it stays frozen while the GAN trains. The
 sample grid shows held-out captions above their images. On
-``shapes/captions``, ``benchmarks/text2image_shapes.py`` measures how the
-shapes judge reads the images generated for held-out captions and for
-captions of attribute combinations never seen in training.
+``shapes/captions`` the run's ``results.json`` holds how the shapes judge
+reads one image generated per caption against what the caption names, on
+held-out captions and on captions of the shape-colour pairs never seen in
+training (:meth:`TextToImageExperiment.evaluate`);
+``benchmarks/text2image_shapes.py`` compares the four configurations so.
 """
 
 import dataclasses
+import functools
 import json
 import os
 import shutil
 
 import keras
 
-from keras_gans import callbacks, data, execution, layers, models, networks, text_pretraining
+from keras_gans import callbacks, data, execution, judges, layers, models, networks, text_pretraining
 from keras_gans.config import ConfigError, amount, count, option, unit
 from keras_gans.data import shapes_captions
 from keras_gans.experiments.base import Experiment, ema_decay_option
 
 ENCODER_FILE = "text_encoder.keras"
 SAMPLE_CAPTIONS = 8  # rows of the sample grid
+JUDGED_CAPTIONS = 1000  # per split, as benchmarks/text2image_shapes.py reads them
+JUDGED_SPLITS = ("test", "test_unseen")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,6 +63,9 @@ class TextToImageConfig(text_pretraining.TextEncoderSettings):
     text_encoder: str | None = option(None, "A pre-trained text encoder (.keras, from apps/pretrain_text_encoder.py); "
                                             "default: pre-train one on --dataset, kept in --model_dir.")
     ema_decay: float = ema_decay_option()
+    keep_best: bool = option(False, "On shapes/captions: after each epoch the shapes judge reads one image per "
+                                    "validation caption (held-out captions 1,001-2,000); the run measures and "
+                                    "exports the generator of the epoch read best on all four attributes.")
 
 
 # Cells of the shapes captions, the first named winning: "at the top left" is the top left cell, not the top one.
@@ -156,6 +164,9 @@ class TextToImageExperiment(Experiment):
         c, spec = ctx.config, ctx.spec
         # Checked before the encoder's minutes of pre-training.
         swap, swap_share = wrong_swaps(ctx.run.dataset, c.wrong_shape_share, c.wrong_size_share)
+        if c.keep_best and ctx.run.dataset != "shapes/captions":
+            raise ConfigError("keep_best", True, f"needs the shapes judge, which reads shapes/captions only; "
+                                                 f"--dataset={ctx.run.dataset} (use --nokeep_best)")
         encoder = self.text_encoder(ctx)
         embedding_dim = int(encoder.outputs[0].shape[-1])
         generator = networks.text2image.generator(c.latent_dim, embedding_dim, spec.sample_shape,
@@ -172,9 +183,37 @@ class TextToImageExperiment(Experiment):
                                      wrong_swap=swap, swap_share=swap_share, ema_decay=c.ema_decay,
                                      seed=ctx.run.seed)
 
+    def callbacks(self, ctx, model):
+        """With ``--keep_best``: the judge's reading of :func:`validation_captions` after each epoch (logged as
+        ``caption_agreement``) and the generator of the best epoch kept (:class:`~keras_gans.callbacks.KeepBest`)."""
+        if not ctx.config.keep_best:
+            return []
+        return [callbacks.CaptionAgreement(validation_captions(), judges.train_shapes_judge, seed=ctx.run.seed + 1),
+                callbacks.KeepBest(ctx.model_dir, "caption_agreement", mode="max")]
+
+    def evaluate(self, ctx, model):
+        """On ``shapes/captions``: ``{split: judges.text_conditional_scores}`` of the first
+        :data:`JUDGED_CAPTIONS` captions of the held-out split (``test``) and of the unseen shape-colour pairs
+        (``test_unseen``), read by the shapes judge (trained first, about a minute); elsewhere None."""
+        if ctx.run.dataset != "shapes/captions":
+            return None
+        judge = judges.train_shapes_judge()
+        return {split: judges.text_conditional_scores(
+                    model, judge, data.load_captions(ctx.run.dataset, split=split, num_examples=JUDGED_CAPTIONS),
+                    seed=ctx.run.seed)
+                for split in JUDGED_SPLITS}
+
     def sample_callback(self, ctx, model):
         return callbacks.CaptionGrid(ctx.model_dir, sample_captions(ctx.run.dataset, ctx.run.data_dir),
                                      seed=ctx.run.seed, every=ctx.run.sample_every)
+
+
+@functools.cache
+def validation_captions():
+    """The held-out shapes captions after those :meth:`TextToImageExperiment.evaluate` reads (1,001 to 2,000 of
+    ``test``, a tuple): what ``--keep_best`` chooses the epoch on, so the reported ones stay unseen by the choice."""
+    return tuple(data.load_captions("shapes/captions", split="test",
+                                    num_examples=2 * JUDGED_CAPTIONS)[JUDGED_CAPTIONS:])
 
 
 def sample_captions(dataset, data_dir=None, count=SAMPLE_CAPTIONS):

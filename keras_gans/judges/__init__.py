@@ -9,7 +9,8 @@
 - ``shapes``: the shapes judge (:func:`train_shapes_judge`, memoized and
   optionally saved), which reads every attribute of a ``shapes`` image
   (:func:`predict_attributes`), its held-out :func:`judge_report`, the
-  scores of generated images (:func:`attribute_scores`, :func:`caption_agreement`),
+  scores of generated images (:func:`attribute_scores`, :func:`caption_agreement`; for a
+  text-conditional generator, :func:`images_for_captions`, :func:`text_conditional_scores`),
   and its shape head (:func:`shape_head`; for images of any size, :func:`shape_classifier`).
 
 The measures on the judges' predictions are in :mod:`keras_gans.metrics.classes`
@@ -18,10 +19,12 @@ and :mod:`keras_gans.metrics.attributes`.
 
 from keras_gans.judges.digits import (categorical_code_scores, class_conditional_scores, predict_classes,
                                       train_digit_classifier)
-from keras_gans.judges.shapes import (attribute_scores, caption_agreement, judge_report, predict_attributes,
-                                      shape_classifier, shape_head, train_shapes_judge)
+from keras_gans.judges.shapes import (attribute_scores, caption_agreement, images_for_captions, judge_report,
+                                      predict_attributes, shape_classifier, shape_head, text_conditional_scores,
+                                      train_shapes_judge)
 from keras_gans.judges.training import train_classifier, train_heads
 
 __all__ = ["attribute_scores", "caption_agreement", "categorical_code_scores", "class_conditional_scores",
-           "judge_report", "predict_attributes", "predict_classes", "shape_classifier", "shape_head",
-           "train_classifier", "train_digit_classifier", "train_heads", "train_shapes_judge"]
+           "images_for_captions", "judge_report", "predict_attributes", "predict_classes", "shape_classifier",
+           "shape_head", "text_conditional_scores", "train_classifier", "train_digit_classifier", "train_heads",
+           "train_shapes_judge"]

@@ -99,8 +99,8 @@ def predict_classes(classifier, images, batch_size=256):
     return np.concatenate(predicted).astype(np.int64)
 
 
-def _generate_in_chunks(generate, arrays, chunk=500):
-    """Concatenated NumPy outputs of ``generate(*chunk_of_each_array)``."""
+def generate_in_chunks(generate, arrays, chunk=500):
+    """Concatenated NumPy outputs of ``generate(*chunk_of_each_array)`` (arrays or lists, sliced alike)."""
     rows = len(arrays[0])
     return np.concatenate([keras.ops.convert_to_numpy(generate(*[a[start:start + chunk] for a in arrays]))
                            for start in range(0, rows, chunk)])
@@ -128,7 +128,7 @@ def class_conditional_scores(model, classifier, *, num_samples=1000, seed=0):
     per_class = max(1, int(num_samples) // num_classes)
     labels = np.repeat(np.arange(num_classes, dtype=np.int32), per_class)  # [K * per_class]
     z = np.random.default_rng(seed).standard_normal((len(labels), model.latent_dim)).astype(np.float32)
-    predicted = predict_classes(classifier, _generate_in_chunks(model.generate, [z, labels]))
+    predicted = predict_classes(classifier, generate_in_chunks(model.generate, [z, labels]))
     return {"accuracy": generated_class_accuracy(predicted, labels),
             "coverage": class_coverage(predicted, num_classes),
             "histogram_kl": class_histogram_kl(predicted, num_classes),
@@ -160,7 +160,7 @@ def categorical_code_scores(model, classifier, *, num_samples=1000, seed=0):
     rng = np.random.default_rng(seed)
     z = rng.standard_normal((len(codes), model.latent_dim)).astype(np.float32)
     continuous = rng.uniform(-1.0, 1.0, (len(codes), model.num_continuous)).astype(np.float32)
-    predicted = predict_classes(classifier, _generate_in_chunks(model.generate, [z, codes, continuous]))
+    predicted = predict_classes(classifier, generate_in_chunks(model.generate, [z, codes, continuous]))
     scores = code_class_agreement(codes, predicted, num_categories)
     scores.update(coverage=class_coverage(predicted, num_categories),
                   histogram_kl=class_histogram_kl(predicted, num_categories), num_samples=len(codes))

@@ -19,6 +19,7 @@ import tensorflow as tf
 
 from keras_gans import checks
 from keras_gans.data import shapes
+from keras_gans.judges.digits import generate_in_chunks
 from keras_gans.judges.training import train_heads
 from keras_gans.metrics.attributes import attribute_accuracy, attribute_coverage
 from keras_gans.networks.attributes import attribute_classifier
@@ -301,3 +302,41 @@ def caption_agreement(judge, images, captions):
         raise ValueError(f"`captions` must hold one caption per image; received {len(named['shape'])} captions "
                          f"for {len(images)} images.")
     return attribute_accuracy(named, predict_attributes(judge, images))
+
+
+def images_for_captions(model, captions, *, seed=0):
+    """One image per caption from a text-conditional generator, at the judge's 64 px (:func:`resized_for_judge`).
+
+    Args:
+        model: a model with ``latent_dim`` and ``generate(z, captions)``
+            (:class:`keras_gans.models.TextToImageGAN`).
+        captions: ``n`` captions.
+        seed: seed of z, N(0, I) from ``np.random.default_rng(seed)`` in float32, one row per caption (the
+            sample callbacks' ``fixed_latent``).
+
+    Returns:
+        float32 ``[n, 64, 64, C]`` in [-1, 1].
+    """
+    captions = [caption.decode() if isinstance(caption, bytes) else str(caption) for caption in captions]
+    if not captions:
+        raise ValueError("`captions` must hold at least one caption; received none.")
+    z = np.random.default_rng(seed).standard_normal((len(captions), int(model.latent_dim)), dtype=np.float32)
+    generated = generate_in_chunks(model.generate, [z, captions], chunk=250)
+    return np.asarray(resized_for_judge(generated.astype(np.float32)))
+
+
+def text_conditional_scores(model, judge, captions, *, seed=0):
+    """How well a text-conditional generator draws what its captions name, as Reed et al. 2016 ask of
+    GAN-CLS and GAN-INT: :func:`caption_agreement` of :func:`images_for_captions` (one image per caption).
+
+    Args:
+        model: as :func:`images_for_captions`.
+        judge: the model of :func:`train_shapes_judge` at 64 px.
+        captions: ``n`` shapes captions.
+        seed: seed of z.
+
+    Returns:
+        ``{"shape", "color", "size_bin", "cell", "all", "count"}``: the share
+        of images whose attribute is read as their caption names it.
+    """
+    return caption_agreement(judge, images_for_captions(model, captions, seed=seed), captions)

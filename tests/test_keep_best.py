@@ -1,0 +1,112 @@
+"""A run keeps the generator of its best epoch, measures and exports it: ``callbacks.KeepBest``."""
+
+import json
+import math
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gans import callbacks, config, experiment, experiments
+
+
+class Holder:
+    """What KeepBest uses of a model: its sampling generator."""
+
+    def __init__(self):
+        self.sampling_generator = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+
+    def mark(self, value):
+        """Sets every weight to ``value``, so the weights show which epoch they come from."""
+        self.sampling_generator.set_weights([np.full_like(w, value) for w in self.sampling_generator.get_weights()])
+
+    def marked(self):
+        return float(self.sampling_generator.get_weights()[0].flat[0])
+
+
+def train(keep, holder, scores, first_epoch=0):
+    """Epochs of scripted scores (None: the measure not taken that epoch); the weights mark the epoch (1-based)."""
+    for epoch, score in enumerate(scores, start=first_epoch):
+        holder.mark(epoch + 1)
+        keep.on_epoch_end(epoch, {} if score is None else {"score": score})
+
+
+def test_the_best_epoch_is_kept_restored_and_remembered_by_a_resumed_run(tmp_path):
+    holder = Holder()
+    keep = callbacks.KeepBest(tmp_path, "score", mode="max")
+    keep.set_model(holder)
+    train(keep, holder, [0.2, 0.5, 0.4, math.nan, None])  # NaN and a missing value are never the best
+    assert keep.best == {"epoch": 2, "monitor": "score", "value": 0.5}
+    assert json.loads((tmp_path / "best" / "best.json").read_text()) == keep.best
+    assert holder.marked() == 5
+    assert keep.restore(holder) == keep.best and holder.marked() == 2
+    # A resumed run reads the record: 0.45 is not better than epoch 2's 0.5, 0.6 is.
+    resumed = callbacks.KeepBest(tmp_path, "score", mode="max")
+    resumed.set_model(holder)
+    train(resumed, holder, [0.45], first_epoch=5)
+    assert resumed.best["epoch"] == 2
+    train(resumed, holder, [0.6], first_epoch=6)
+    holder.mark(0)
+    assert resumed.restore(holder)["epoch"] == 7 and holder.marked() == 7
+    # Another measure's record is not this one's.
+    assert callbacks.KeepBest(tmp_path, "fid", mode="min").best is None
+
+
+def test_lower_is_better_in_min_mode_and_nothing_kept_leaves_the_generator(tmp_path):
+    holder = Holder()
+    keep = callbacks.KeepBest(tmp_path / "fid", "fid", mode="min")
+    keep.set_model(holder)
+    assert keep.restore(holder) is None and holder.marked() != 0  # nothing kept yet
+    holder.mark(0)
+    train(keep, holder, [None])
+    assert keep.restore(holder) is None and holder.marked() == 1
+    scored = []
+    for epoch, fid in enumerate([30.0, 12.0, 20.0]):
+        holder.mark(epoch + 1)
+        keep.on_epoch_end(epoch, {"fid": fid})
+        scored.append(keep.best["epoch"])
+    assert scored == [1, 2, 2]
+    with pytest.raises(ValueError, match="mode='best'"):
+        callbacks.KeepBest(tmp_path, "fid", mode="best")
+    with pytest.raises(ValueError, match="monitor=''"):
+        callbacks.KeepBest(tmp_path, "")
+
+
+class Scripted(keras.callbacks.Callback):
+    """Logs a scripted ``score`` after each epoch and notes the sampling generator's weights then."""
+
+    def __init__(self, scores):
+        super().__init__()
+        self.scores, self.weights = scores, []
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs["score"] = self.scores[epoch]
+        self.weights.append([w.copy() for w in self.model.sampling_generator.get_weights()])
+
+
+def test_a_run_measures_and_exports_the_generator_of_its_best_epoch(tmp_path):
+    scripted, measured = Scripted([0.1, 0.9, 0.3]), []
+    registered = experiments.get("gan")
+
+    class Kept(type(registered)):
+        def callbacks(self, ctx, model):
+            return [scripted, callbacks.KeepBest(ctx.model_dir, "score")]
+
+        def evaluate(self, ctx, model):
+            measured.extend(w.copy() for w in model.sampling_generator.get_weights())
+
+    run = config.RunConfig(dataset="ring8", batch_size=32, epochs=3, steps_per_epoch=5,
+                           model_dir=str(tmp_path / "run"), export_dir=str(tmp_path / "export"))
+    model_config = registered.Config(hidden_units=(8, 8))
+    results = experiment.run(model_config, run, experiment=Kept())
+    assert results["kept"] == {"epoch": 2, "monitor": "score", "value": 0.9}
+    for at_evaluation, second, last in zip(measured, scripted.weights[1], scripted.weights[2]):
+        np.testing.assert_array_equal(at_evaluation, second)
+    assert any(not np.array_equal(a, b) for a, b in zip(scripted.weights[1], scripted.weights[2]))
+    # The export serves the kept weights: its images are those of the network with epoch 2's weights.
+    network = experiment.rebuild(registered, model_config, run).sampling_generator
+    network.set_weights(scripted.weights[1])
+    z = np.random.default_rng(0).standard_normal((4, model_config.latent_dim)).astype(np.float32)
+    served = tf.saved_model.load(str(tmp_path / "export" / "1")).signatures["serving_default"]
+    np.testing.assert_allclose(next(iter(served(z=tf.constant(z)).values())).numpy(), network(z).numpy(), atol=1e-5)
