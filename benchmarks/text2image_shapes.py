@@ -20,7 +20,9 @@ nearer, by cosine, to the mean phi(t) of their own value of the attribute
 than to any other value's). The configurations then train
 ``apps/configs/text2image_shapes.cfg`` (``--flags`` appended) for the same CPU time each
 (``--cpu_minutes`` of process CPU time, which other jobs on the machine do
-not use up, counted from the end of the first step, which traces it); a configuration already trained in ``--out`` is read back
+not use up, counted from the end of the first step, which traces it; the
+older lines of the results file counted from the start of training: a few
+seconds more); a configuration already trained in ``--out`` is read back
 (``<configuration>/model.keras``) instead. The shapes judge (trained on
 real 64-px images; smaller images are upsampled to it, as in
 ``conditional_shapes.py``, since a judge trained at 32 px reads real 32-px
@@ -107,6 +109,8 @@ def shapes_configs(seed, out, name, cls_weight, interp_weight, encoder, flags=""
     ``out/name``; a run of ``steps`` generator steps (the span of ``--lr_decay_to``), or one longer than any CPU
     budget."""
     config, run = cli.configs_from_args(text2image.TextToImageExperiment(), [f"--flagfile={FLAGFILE}", *flags.split()])
+    if config.keep_best:
+        raise SystemExit("--flags=--keep_best: the benchmark keeps its own best model (see --checkpoint_minutes)")
     config = config.replace(cls_weight=cls_weight, interp_weight=interp_weight, text_encoder=encoder)
     epochs, steps_per_epoch = (1, steps) if steps else (10_000, 100)
     run = run.replace(seed=seed, model_dir=os.path.join(out, name), export=False, epochs=epochs,
@@ -350,8 +354,10 @@ def main():
     for line, name in zip(lines, names):
         line.update({split: agreement(models[name], judge, split, args.seed) for split in SPLITS},
                     command=command)
-        if "kept" in line and "test" not in line["kept"]:  # the end was kept: measured just now
-            line["kept"].update({split: line[split] for split in SPLITS})
+        if "kept" in line and "test" not in line["kept"]:  # the end, measured just now (or an older record's point)
+            kept_point = next((point for point in line.get("checkpoints", ())
+                               if point["steps"] == line["kept"]["steps"]), line)
+            line["kept"].update({split: kept_point[split] for split in SPLITS})
         print(json.dumps(line), flush=True)
     summary = {"summary": True, "seed": args.seed, "cpu_minutes": args.cpu_minutes, "judge": judge_name,
                "phi_reads": reads, "command": command}

@@ -213,6 +213,7 @@ def run(config, run_config=None, *, experiment=None):
     sampler = exp.sample_callback(ctx, model)
     fit_callbacks = [guard, checkpointer, keras.callbacks.TensorBoard(log_dir=os.path.join(model_dir, "logs"))]
     fit_callbacks.extend(exp.callbacks(ctx, model))
+    keeper = _keeper(fit_callbacks)
     if chief:
         fit_callbacks.append(sampler)
         payload = {"experiment": exp.name, "config": config.to_dict(), "run": run_config.to_dict()}
@@ -238,11 +239,12 @@ def run(config, run_config=None, *, experiment=None):
         print("Ctrl-C: training is complete and saved; evaluating and exporting (Ctrl-C again stops at once).",
               file=sys.stderr, flush=True)
 
+    kept = keeper.restore(model) if keeper else None
     results = _results(exp, model, history, spec, sampler, started, initial_epoch, run_config, phases,
                        strategy.num_replicas_in_sync)
-    kept = [callback.restore(model) for callback in fit_callbacks if isinstance(callback, callbacks.KeepBest)]
-    if any(kept):  # the measures and the export are of the best epoch's generator
-        results["kept"] = next(record for record in kept if record)
+    if kept:  # the measures and the export are of the best epoch's generator; the logs stay the last epoch's
+        results["kept"] = kept
+        results.pop("mode_coverage", None)
     if chief:
         if spec.is_toy and "mode_coverage" not in results:
             results["mode_coverage"] = sampler.evaluate(model)
@@ -259,6 +261,14 @@ def run(config, run_config=None, *, experiment=None):
               f"TensorBoard: tensorboard --logdir {os.path.join(model_dir, 'logs')}"
               + (f"\nExport: {results['export']}" if "export" in results else ""))
     return results
+
+
+def _keeper(fit_callbacks):
+    """The experiment's :class:`~keras_gans.callbacks.KeepBest`, or None."""
+    keepers = [callback for callback in fit_callbacks if isinstance(callback, callbacks.KeepBest)]
+    if len(keepers) > 1:
+        raise ValueError(f"An experiment keeps one best epoch: its callbacks hold {len(keepers)} KeepBest.")
+    return keepers[0] if keepers else None
 
 
 def _fit_phases(model, phases, run_config, resume_at, fit_callbacks, small_step):

@@ -11,6 +11,9 @@ Convolutional Generative Adversarial Networks", sections 6.1 and 6.3):
   spherical path of :func:`slerp` stays on it (White 2016, "Sampling
   Generative Networks").
 * :func:`interpolation_grid` renders one interpolation per row.
+* :func:`fixed_latent`: the fixed z of the sample pictures and the judged
+  measures, drawn with NumPy (never from a model's seed generator, whose
+  stream training uses).
 * :func:`vector_arithmetic` and :func:`arithmetic_grid`: the mean z of a
   group of samples stands for what they share; ``mean(a) - mean(b) + mean(c)``
   ("smiling woman - neutral woman + neutral man = smiling man", DCGAN fig. 7).
@@ -28,6 +31,29 @@ from keras_gans import images as image_utils
 
 METHODS = ("lerp", "slerp")
 _PARALLEL = 1e-7  # sin(angle) below which two directions count as parallel
+
+
+def fixed_latent(seed, num_samples, latent_dim, distribution="normal"):
+    """The fixed latent vectors of the sample callbacks, drawn with NumPy.
+
+    Args:
+        seed: seed of ``np.random.default_rng``.
+        num_samples: number of rows.
+        latent_dim: size of z.
+        distribution: ``"normal"`` (N(0, I)) or ``"uniform"`` (U[-1, 1]), as the
+            model's ``latent_distribution``.
+
+    Returns:
+        float32 array ``[num_samples, latent_dim]``; the same for the same arguments.
+    """
+    rng = np.random.default_rng(seed)
+    shape = (num_samples, latent_dim)
+    if distribution == "uniform":
+        return rng.uniform(-1.0, 1.0, size=shape).astype(np.float32)
+    if distribution not in (None, "normal"):
+        raise ValueError(f"`distribution` must be 'normal' or 'uniform'; received "
+                         f"distribution={distribution!r}.")
+    return rng.standard_normal(shape, dtype=np.float32)
 
 
 def _latent_pair(z0, z1):

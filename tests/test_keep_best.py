@@ -37,7 +37,7 @@ def test_the_best_epoch_is_kept_restored_and_remembered_by_a_resumed_run(tmp_pat
     keep = callbacks.KeepBest(tmp_path, "score", mode="max")
     keep.set_model(holder)
     train(keep, holder, [0.2, 0.5, 0.4, math.nan, None])  # NaN and a missing value are never the best
-    assert keep.best == {"epoch": 2, "monitor": "score", "value": 0.5}
+    assert keep.best == {"epoch": 2, "monitor": "score", "value": 0.5, "weights": "generator_epoch2.weights.h5"}
     assert json.loads((tmp_path / "best" / "best.json").read_text()) == keep.best
     assert holder.marked() == 5
     assert keep.restore(holder) == keep.best and holder.marked() == 2
@@ -57,20 +57,45 @@ def test_lower_is_better_in_min_mode_and_nothing_kept_leaves_the_generator(tmp_p
     holder = Holder()
     keep = callbacks.KeepBest(tmp_path / "fid", "fid", mode="min")
     keep.set_model(holder)
-    assert keep.restore(holder) is None and holder.marked() != 0  # nothing kept yet
-    holder.mark(0)
-    train(keep, holder, [None])
-    assert keep.restore(holder) is None and holder.marked() == 1
+    holder.mark(-1)
+    assert keep.restore(holder) is None and holder.marked() == -1  # nothing kept yet: left as it is
     scored = []
     for epoch, fid in enumerate([30.0, 12.0, 20.0]):
         holder.mark(epoch + 1)
         keep.on_epoch_end(epoch, {"fid": fid})
         scored.append(keep.best["epoch"])
     assert scored == [1, 2, 2]
+    assert sorted(p.name for p in (tmp_path / "fid" / "best").iterdir()) == [
+        "best.json", "generator_epoch2.weights.h5"]  # the record names its weights; the replaced ones go
     with pytest.raises(ValueError, match="mode='best'"):
         callbacks.KeepBest(tmp_path, "fid", mode="best")
     with pytest.raises(ValueError, match="monitor=''"):
         callbacks.KeepBest(tmp_path, "")
+
+
+def test_a_diverged_epoch_is_never_kept_and_a_record_ahead_of_the_resumed_epoch_is_dropped(tmp_path):
+    holder = Holder()
+    keep = callbacks.KeepBest(tmp_path, "score")
+    keep.set_model(holder)
+    keep.on_epoch_begin(0)
+    holder.mark(1)
+    keep.on_epoch_end(0, {"score": 0.9, "d_loss": math.nan})  # the measure is finite, the training was not
+    assert keep.best is None
+    train(keep, holder, [0.3, 0.2, 0.8], first_epoch=1)
+    assert keep.best["epoch"] == 4
+    # The run resumes from the checkpoint of epoch 2 (the later ones lost): epoch 4's record is dropped.
+    resumed = callbacks.KeepBest(tmp_path, "score")
+    assert resumed.best["epoch"] == 4
+    resumed.set_model(holder)
+    resumed.on_epoch_begin(2)
+    assert resumed.best is None
+    train(resumed, holder, [0.1], first_epoch=2)
+    holder.mark(0)
+    assert resumed.restore(holder)["epoch"] == 3 and holder.marked() == 3
+    # Resumed from a later epoch than the record's, the record stays.
+    again = callbacks.KeepBest(tmp_path, "score")
+    again.on_epoch_begin(5)
+    assert again.best["epoch"] == 3
 
 
 class Scripted(keras.callbacks.Callback):
@@ -100,7 +125,7 @@ def test_a_run_measures_and_exports_the_generator_of_its_best_epoch(tmp_path):
                            model_dir=str(tmp_path / "run"), export_dir=str(tmp_path / "export"))
     model_config = registered.Config(hidden_units=(8, 8))
     results = experiment.run(model_config, run, experiment=Kept())
-    assert results["kept"] == {"epoch": 2, "monitor": "score", "value": 0.9}
+    assert results["kept"] == {"epoch": 2, "monitor": "score", "value": 0.9, "weights": "generator_epoch2.weights.h5"}
     for at_evaluation, second, last in zip(measured, scripted.weights[1], scripted.weights[2]):
         np.testing.assert_array_equal(at_evaluation, second)
     assert any(not np.array_equal(a, b) for a, b in zip(scripted.weights[1], scripted.weights[2]))

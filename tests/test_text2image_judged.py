@@ -6,6 +6,8 @@ agreement is exact. A stand-in generator returns the real image of each
 caption, so what the judge reads there is known.
 """
 
+import os
+
 import numpy as np
 import pytest
 
@@ -55,39 +57,49 @@ def test_each_caption_is_judged_against_its_own_image_at_the_judges_size(judge):
         judges.text_conditional_scores(model, judge, [])
 
 
-def test_the_app_reports_the_judges_reading_of_both_held_out_splits_on_shapes_captions_only(judge, monkeypatch):
+def test_the_app_reports_the_judges_reading_of_both_held_out_splits_on_shapes_captions_only(judge, monkeypatch,
+                                                                                           tmp_path):
     monkeypatch.setattr(text2image.judges, "train_shapes_judge", lambda: judge)
+    count = text2image.JUDGED_CAPTIONS
+    asked = {split: data.load_captions("shapes/captions", split=split, num_examples=count)
+             for split in ("test", "test_unseen")}
+    # The real images of other captions, so that a caption mispaired with its image would read differently.
+    real = shapes.split_images("train", 32, count)
 
-    class Flat:
-        """A generator that draws the same grey image for every caption."""
+    class Real:
+        """Draws the i-th real image for the i-th caption of a split; notes the captions and z asked for."""
 
         latent_dim = 4
-        asked = []
+
+        def __init__(self):
+            self.asked, self.z = [], []
 
         def generate(self, z, captions):
+            start = len(self.asked) % count
             self.asked.extend(captions)
-            return np.zeros((len(captions), 32, 32, 3), np.float32)
+            self.z.append(np.asarray(z))
+            return real[start:start + len(captions)].astype(np.float32) / 127.5 - 1.0
 
     def context(dataset):
         return experiment.Context(config=text2image.TextToImageConfig(), run=config.RunConfig(dataset=dataset, seed=2),
-                                  spec=None, model_dir="", steps_per_epoch=1)
+                                  spec=None, model_dir=str(tmp_path), steps_per_epoch=1)
 
-    measures = text2image.TextToImageExperiment().evaluate(context("shapes/captions"), Flat())
-    assert set(measures) == {"test", "test_unseen"}
-    count = text2image.JUDGED_CAPTIONS
-    asked = {split: data.load_captions("shapes/captions", split=split, num_examples=count) for split in measures}
-    assert Flat.asked == asked["test"] + asked["test_unseen"]
-    grey = np.zeros((count, 64, 64, 3), np.float32)
+    model = Real()
+    measures = text2image.TextToImageExperiment().evaluate(context("shapes/captions"), model)
+    assert set(measures) == set(asked)
+    assert model.asked == asked["test"] + asked["test_unseen"]
+    np.testing.assert_array_equal(np.concatenate(model.z)[:count], callbacks.fixed_latent(2, count, 4))
+    upsampled = np.asarray(judges.shapes.resized_for_judge(real.astype(np.float32) / 127.5 - 1.0))
     for split in measures:
-        expected = judges.caption_agreement(judge, grey, asked[split])
-        assert measures[split] == expected and measures[split]["count"] == count
-    assert text2image.TextToImageExperiment().evaluate(context("captions:/nowhere"), Flat()) is None
+        assert measures[split] == judges.caption_agreement(judge, upsampled, asked[split])
+        assert measures[split]["count"] == count
+    assert text2image.TextToImageExperiment().evaluate(context("captions:/nowhere"), model) is None
 
 
-def test_caption_agreement_logs_the_share_read_right_on_all_four_every_few_epochs_and_at_the_last(judge):
+def test_caption_agreement_logs_the_share_read_right_on_all_four_every_few_epochs_and_at_the_last(judge, tmp_path):
     captions = shapes.split_captions("test")[:COUNT]
     images = shapes.split_images("test", 32, COUNT)
-    reading = callbacks.CaptionAgreement(captions, lambda: judge, seed=3, every=2)
+    reading = callbacks.CaptionAgreement(tmp_path, captions, lambda: judge, seed=3, every=2)
     reading.set_params({"epochs": 3})
     logged = []
     for epoch in range(3):
@@ -98,14 +110,21 @@ def test_caption_agreement_logs_the_share_read_right_on_all_four_every_few_epoch
         logged.append(logs.get("caption_agreement"))
     expected = judges.text_conditional_scores(RealImages(captions, images), judge, captions, seed=3)["all"]
     assert logged == [None, expected, expected] and reading.values == {2: expected, 3: expected}
+    assert os.listdir(tmp_path / "logs" / "evaluation")  # the TensorBoard scalar
+    diverged = RealImages(captions, images)
+    diverged.images = np.full_like(diverged.images, np.nan)
+    reading.set_model(diverged)
+    logs = {}
+    reading.on_epoch_end(3, logs)  # a generator gone to NaN is not read
+    assert logs == {} and 4 not in reading.values
     with pytest.raises(ValueError, match="at least one caption"):
-        callbacks.CaptionAgreement([], lambda: judge)
+        callbacks.CaptionAgreement(tmp_path, [], lambda: judge)
 
 
-def test_keep_best_reads_the_validation_captions_and_keeps_the_best_epoch_on_shapes_captions_only():
+def test_keep_best_reads_the_validation_captions_and_keeps_the_best_epoch_on_shapes_captions_only(tmp_path):
     def context(dataset, keep_best):
         return experiment.Context(config=text2image.TextToImageConfig(keep_best=keep_best),
-                                  run=config.RunConfig(dataset=dataset, seed=2), spec=None, model_dir="/tmp/run",
+                                  run=config.RunConfig(dataset=dataset, seed=2), spec=None, model_dir=str(tmp_path),
                                   steps_per_epoch=1)
 
     exp = text2image.TextToImageExperiment()

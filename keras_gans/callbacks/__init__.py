@@ -33,13 +33,13 @@ stream, and a resumed run would no longer match an unbroken one.
 
 Modules: ``checkpoint`` (:class:`Checkpointer`, :class:`NonFiniteGuard`),
 ``pictures`` (the sample callbacks and the pictures they draw), ``style_pictures``, ``captions``
-(:class:`CaptionGrid`, :class:`CaptionAgreement`), ``evaluation`` (:class:`Evaluation`),
+(:class:`CaptionGrid`), ``evaluation`` (:class:`Evaluation`, :class:`CaptionAgreement`),
 ``keep_best`` (:class:`KeepBest`) and ``logs`` (the keys they share in the epoch logs).
 """
 
-from keras_gans.callbacks.captions import CaptionAgreement, CaptionGrid
+from keras_gans.callbacks.captions import CaptionGrid
 from keras_gans.callbacks.checkpoint import Checkpointer, NonFiniteGuard
-from keras_gans.callbacks.evaluation import Evaluation
+from keras_gans.callbacks.evaluation import CaptionAgreement, Evaluation
 from keras_gans.callbacks.keep_best import KeepBest
 from keras_gans.callbacks.logs import COVERAGE_KEYS, COVERAGE_PREFIX
 from keras_gans.callbacks.pictures import (LatentCodeGrid, SampleGrid, ToyScatter, TranslationGrid, fixed_latent,

@@ -1,6 +1,4 @@
-"""The text-to-image callbacks: the sample picture (:class:`CaptionGrid`) and the judge's reading (:class:`CaptionAgreement`).
-
-The picture has one row per caption, the caption written above its images.
+"""The text-to-image sample picture: one row per caption, the caption written above its images.
 
 Reed et al. 2016 show their samples this way (figures 3 and 4): a caption,
 then images generated for it from several z. Here z is fixed per column, so
@@ -11,7 +9,7 @@ carries) and a row one caption under every z.
 import keras
 import numpy as np
 
-from keras_gans import checks, judges
+from keras_gans import checks
 from keras_gans import images as image_utils
 from keras_gans.callbacks.pictures import SampleGrid, fixed_latent
 
@@ -48,43 +46,3 @@ class CaptionGrid(SampleGrid):
                                                             np.repeat(self.captions, self.per_row).tolist()))
         return image_utils.captioned_rows(samples.reshape((rows, self.per_row) + samples.shape[1:]), self.captions)
 
-
-class CaptionAgreement(keras.callbacks.Callback):
-    """Logs how the shapes judge reads what a text-to-image generator draws for fixed captions, after each epoch.
-
-    After every ``every``-th epoch (1-based) and the last of the fit, one
-    image per caption (:func:`keras_gans.judges.text_conditional_scores`, z
-    from ``seed``) is read by the judge; the share with all the caption's
-    attributes read as named is added to the epoch logs as ``name`` (so
-    ``History`` and a :class:`~keras_gans.callbacks.KeepBest` placed after
-    this callback see it) and kept in :attr:`values` (``{epoch: value}``).
-
-    Args:
-        captions: shapes captions (:mod:`keras_gans.data.shapes_captions`).
-        judge: a callable returning the judge (:func:`keras_gans.judges.train_shapes_judge`),
-            called at the first reading.
-        seed: seed of z.
-        every: read after every ``every``-th epoch.
-        name: the log key.
-    """
-
-    def __init__(self, captions, judge, *, seed=0, every=1, name="caption_agreement"):
-        super().__init__()
-        self.captions = [str(caption) for caption in captions]
-        if not self.captions:
-            raise ValueError("`captions` must hold at least one caption; received none.")
-        if not callable(judge):
-            raise ValueError(f"`judge` must be callable (returning the shapes judge); received {judge!r}.")
-        self.judge = judge
-        self.seed = seed
-        self.every = checks.positive_int("every", every)
-        self.name = name
-        self.values = {}
-
-    def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every and epoch + 1 != (self.params or {}).get("epochs"):
-            return
-        scores = judges.text_conditional_scores(self.model, self.judge(), self.captions, seed=self.seed)
-        self.values[epoch + 1] = scores["all"]
-        if logs is not None:
-            logs[self.name] = scores["all"]

@@ -14,7 +14,7 @@ import tensorflow as tf
 from absl import logging
 
 from keras_gans import checks, protocols
-from keras_gans.callbacks.logs import COVERAGE_PREFIX, is_finite
+from keras_gans.callbacks.logs import is_finite, non_finite
 from keras_gans.interrupts import TrainingInterrupted
 
 INTERRUPTED = "interrupted"
@@ -233,7 +233,7 @@ class Checkpointer(keras.callbacks.Callback):
         where = f"step {steps} of epoch {self._current_epoch + 1}"
         if total is not None:
             where += f" ({self._offset + total} steps)"
-        bad = _non_finite(logs)
+        bad = non_finite(logs)
         if bad:
             raise TrainingInterrupted(f"Training stopped at {where} without saving it: {', '.join(bad)} not "
                                       f"finite. The last good checkpoint is {self.latest_checkpoint}.")
@@ -244,7 +244,7 @@ class Checkpointer(keras.callbacks.Callback):
         raise TrainingInterrupted(f"Training stopped at {where}, saved in {path}. {RESUME_HINT}")
 
     def on_epoch_end(self, epoch, logs=None):
-        bad = _non_finite(logs)
+        bad = non_finite(logs)
         if bad:
             logging.warning("Checkpointer: not saving epoch %d, non-finite %s; the last good "
                             "checkpoint %s stays.", epoch + 1, ", ".join(bad), self.latest_checkpoint)
@@ -259,12 +259,6 @@ class Checkpointer(keras.callbacks.Callback):
             self._stopped_at = (epoch + 1, f"Training stopped at the end of epoch {epoch + 1}, saved in {path}. "
                                            f"{RESUME_HINT}")
             self.model.stop_training = True
-
-
-def _non_finite(logs):
-    """Names of the training-health logs that are NaN or infinite (mode-coverage measures left out)."""
-    return sorted(key for key, value in (logs or {}).items()
-                  if not key.startswith(COVERAGE_PREFIX) and not is_finite(value))
 
 
 def _completed_epochs(path):

@@ -1,13 +1,15 @@
-"""Sample quality measured during training: :class:`Evaluation`."""
+"""Sample quality measured during training: :class:`Evaluation` (FID, KID, precision/recall, ...) and, for a
+text-to-image generator on the captioned shapes, :class:`CaptionAgreement`."""
 
 import os
 
+import keras
 import numpy as np
 import tensorflow as tf
 from absl import logging
 from scipy.special import softmax
 
-from keras_gans import checks, features, metrics
+from keras_gans import checks, features, judges, metrics
 from keras_gans.callbacks.pictures import FixedSampler
 
 
@@ -127,3 +129,57 @@ class Evaluation(FixedSampler):
         with self.writer.as_default():
             tf.summary.scalar(self.name, value, step=epoch + 1)
         self.writer.flush()
+
+
+class CaptionAgreement(keras.callbacks.Callback):
+    """Logs how the shapes judge reads what a text-to-image generator draws for fixed captions, after each epoch.
+
+    After every ``every``-th epoch (1-based) and the last of the fit, one
+    image per caption (:func:`keras_gans.judges.images_for_captions`, z
+    from ``seed``) is read by the judge; the share with all the caption's
+    attributes read as named (:func:`keras_gans.judges.caption_agreement`) is
+
+    - added to the epoch logs as ``name``, so ``History`` and a
+      :class:`~keras_gans.callbacks.KeepBest` placed after this callback see it;
+    - written as the TensorBoard scalar ``name`` in ``model_dir/logs/evaluation``;
+    - kept in :attr:`values` (``{epoch: value}``).
+
+    Images that are not finite (a diverged generator) are not read: a warning, no value.
+
+    Args:
+        model_dir: the run directory.
+        captions: shapes captions (:mod:`keras_gans.data.shapes_captions`).
+        judge: a callable returning the judge, called at each reading (the memoized
+            :func:`keras_gans.judges.train_shapes_judge` trains it at the first).
+        seed: seed of z.
+        every: read after every ``every``-th epoch.
+        name: the log key.
+    """
+
+    def __init__(self, model_dir, captions, judge, *, seed=0, every=1, name="caption_agreement"):
+        super().__init__()
+        self.captions = list(captions)
+        if not self.captions:
+            raise ValueError("`captions` must hold at least one caption; received none.")
+        if not callable(judge):
+            raise ValueError(f"`judge` must be callable (returning the shapes judge); received {judge!r}.")
+        self.judge = judge
+        self.seed = seed
+        self.every = checks.positive_int("every", every)
+        self.name = name
+        self.values = {}
+        self.log_dir = os.path.join(os.fspath(model_dir), "logs", "evaluation")
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every and epoch + 1 != (self.params or {}).get("epochs"):
+            return
+        images = judges.images_for_captions(self.model, self.captions, seed=self.seed)
+        if not np.all(np.isfinite(images)):
+            logging.warning("CaptionAgreement: non-finite images after epoch %d; not read.", epoch + 1)
+            return
+        value = float(judges.caption_agreement(self.judge(), images, self.captions)["all"])
+        self.values[epoch + 1] = value
+        if logs is not None:
+            logs[self.name] = value
+        with tf.summary.create_file_writer(self.log_dir).as_default():
+            tf.summary.scalar(self.name, value, step=epoch + 1)

@@ -8,30 +8,38 @@ of the best epoch and, once training ends, measures and exports that one
 """
 
 import json
-import math
 import os
 
 import keras
 from absl import logging
 
 from keras_gans import checks
+from keras_gans.callbacks.logs import is_finite, non_finite
 
 BEST_DIR = "best"
-WEIGHTS_FILE = "generator.weights.h5"
 RECORD_FILE = "best.json"
 
 
 class KeepBest(keras.callbacks.Callback):
     """Saves the sampling generator's weights whenever the logged ``monitor`` beats its best value so far.
 
-    After an epoch whose logs hold a finite ``monitor`` better than the best
-    so far (higher with ``mode="max"``, lower with ``"min"``), the weights of
+    After an epoch whose logs hold a ``monitor`` better than the best so far
+    (higher with ``mode="max"``, lower with ``"min"``) and no non-finite
+    training log (a diverged epoch is never kept), the weights of
     ``model.sampling_generator`` (G's moving average when the model keeps
-    one) go to ``model_dir/best/generator.weights.h5`` and
-    ``{"epoch", "monitor", "value"}`` to ``model_dir/best/best.json``, each
-    written whole or not at all. Epochs without the value (a measure taken
-    every few epochs) are skipped. The record is read back when the callback
-    is made, so a resumed run compares with the epochs trained before it.
+    one) go to ``model_dir/best/generator_epoch<N>.weights.h5``, then
+    ``{"epoch", "monitor", "value", "weights"}`` to ``model_dir/best/best.json``
+    (written whole or not at all, last, so it only ever names a complete
+    weights file), then the previous file goes. Epochs without the value (a
+    measure taken every few epochs) are skipped.
+
+    The record is read back when the callback is made, so a resumed run
+    compares with the epochs trained before it; it is dropped at the first
+    epoch trained if it is of a later epoch than the one the run resumes
+    from (a fresh run in an old folder, or a checkpoint older than the
+    record). Every epoch is measured in the same way: under an experiment
+    with phases (ProGAN's resolutions) the values of different phases do
+    not compare, so such experiments do not use it.
 
     Args:
         model_dir: the run directory.
@@ -47,44 +55,57 @@ class KeepBest(keras.callbacks.Callback):
         self.mode = checks.one_of("mode", mode, ("max", "min"))
         self.directory = os.path.join(os.fspath(model_dir), BEST_DIR)
         self.best = self._read_record()
-
-    @property
-    def weights_path(self):
-        return os.path.join(self.directory, WEIGHTS_FILE)
+        self._checked = False
 
     def _read_record(self):
         path = os.path.join(self.directory, RECORD_FILE)
-        if not (os.path.isfile(path) and os.path.isfile(self.weights_path)):
+        if not os.path.isfile(path):
             return None
         with open(path) as file:
             record = json.load(file)
-        return record if record.get("monitor") == self.monitor else None
+        if record.get("monitor") != self.monitor or not os.path.isfile(self._path(record)):
+            return None
+        return record
+
+    def _path(self, record):
+        return os.path.join(self.directory, record["weights"])
 
     def _better(self, value):
         if self.best is None:
             return True
         return value > self.best["value"] if self.mode == "max" else value < self.best["value"]
 
+    def on_epoch_begin(self, epoch, logs=None):
+        if not self._checked and self.best is not None and self.best["epoch"] > epoch:
+            logging.warning("KeepBest: %s names epoch %d, after the %d the run resumes from; starting afresh.",
+                            os.path.join(self.directory, RECORD_FILE), self.best["epoch"], epoch)
+            self.best = None
+        self._checked = True
+
     def on_epoch_end(self, epoch, logs=None):
         value = (logs or {}).get(self.monitor)
-        if value is None or not math.isfinite(float(value)) or not self._better(float(value)):
+        if value is None or not is_finite(value) or non_finite(logs) or not self._better(float(value)):
             return
         os.makedirs(self.directory, exist_ok=True)
+        record = {"epoch": epoch + 1, "monitor": self.monitor, "value": float(value),
+                  "weights": f"generator_epoch{epoch + 1}.weights.h5"}
         partial = os.path.join(self.directory, f"partial.{os.getpid()}.weights.h5")
         self.model.sampling_generator.save_weights(partial)
-        os.replace(partial, self.weights_path)
-        self.best = {"epoch": epoch + 1, "monitor": self.monitor, "value": float(value)}
-        record = os.path.join(self.directory, RECORD_FILE)
-        with open(record + ".partial", "w") as file:
-            json.dump(self.best, file)
-        os.replace(record + ".partial", record)
+        os.replace(partial, self._path(record))
+        path = os.path.join(self.directory, RECORD_FILE)
+        with open(path + ".partial", "w") as file:
+            json.dump(record, file)
+        os.replace(path + ".partial", path)
+        previous, self.best = self.best, record
+        if previous is not None and previous["weights"] != record["weights"]:
+            os.remove(self._path(previous))
 
     def restore(self, model):
-        """Loads the kept weights into ``model.sampling_generator``; returns the record, or None when no epoch
-        was kept (the model is left as it is)."""
+        """Loads the kept weights into ``model.sampling_generator``; returns the record (None, the model left
+        as it is, when no epoch was kept)."""
         if self.best is None:
             return None
-        model.sampling_generator.load_weights(self.weights_path)
+        model.sampling_generator.load_weights(self._path(self.best))
         logging.info("Kept the generator of epoch %d (%s %.4f) for the measures and the export.",
                      self.best["epoch"], self.monitor, self.best["value"])
         return dict(self.best)

@@ -14,3 +14,9 @@ def is_finite(value):
     except (TypeError, ValueError):
         return True  # not a number (e.g. a string): nothing to check
     return bool(np.all(np.isfinite(array)))
+
+
+def non_finite(logs):
+    """Names of the training-health logs that are NaN or infinite (mode-coverage measures left out)."""
+    return sorted(key for key, value in (logs or {}).items()
+                  if not key.startswith(COVERAGE_PREFIX) and not is_finite(value))

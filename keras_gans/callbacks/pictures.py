@@ -27,6 +27,7 @@ from PIL import Image, ImageDraw
 from keras_gans import checks
 from keras_gans import images as image_utils
 from keras_gans.callbacks.logs import COVERAGE_KEYS, COVERAGE_PREFIX
+from keras_gans.latent import fixed_latent
 from keras_gans.metrics.modes import mode_coverage
 
 # Samples generated per generator call, to bound memory for large num_samples.
@@ -39,29 +40,6 @@ def _as_summary_batch(image):
     if image.ndim == 2:
         image = image[..., np.newaxis]
     return image[np.newaxis]
-
-
-def fixed_latent(seed, num_samples, latent_dim, distribution="normal"):
-    """The fixed latent vectors of the sample callbacks, drawn with NumPy.
-
-    Args:
-        seed: seed of ``np.random.default_rng``.
-        num_samples: number of rows.
-        latent_dim: size of z.
-        distribution: ``"normal"`` (N(0, I)) or ``"uniform"`` (U[-1, 1]), as the
-            model's ``latent_distribution``.
-
-    Returns:
-        float32 array ``[num_samples, latent_dim]``; the same for the same arguments.
-    """
-    rng = np.random.default_rng(seed)
-    shape = (num_samples, latent_dim)
-    if distribution == "uniform":
-        return rng.uniform(-1.0, 1.0, size=shape).astype(np.float32)
-    if distribution not in (None, "normal"):
-        raise ValueError(f"`distribution` must be 'normal' or 'uniform'; received "
-                         f"distribution={distribution!r}.")
-    return rng.standard_normal(shape, dtype=np.float32)
 
 
 class FixedSampler(keras.callbacks.Callback):

@@ -165,7 +165,7 @@ class TextToImageExperiment(Experiment):
         # Checked before the encoder's minutes of pre-training.
         swap, swap_share = wrong_swaps(ctx.run.dataset, c.wrong_shape_share, c.wrong_size_share)
         if c.keep_best and ctx.run.dataset != "shapes/captions":
-            raise ConfigError("keep_best", True, f"needs the shapes judge, which reads shapes/captions only; "
+            raise ConfigError("keep_best", True, "needs the shapes judge, which reads shapes/captions only; "
                                                  f"--dataset={ctx.run.dataset} (use --nokeep_best)")
         encoder = self.text_encoder(ctx)
         embedding_dim = int(encoder.outputs[0].shape[-1])
@@ -188,7 +188,8 @@ class TextToImageExperiment(Experiment):
         ``caption_agreement``) and the generator of the best epoch kept (:class:`~keras_gans.callbacks.KeepBest`)."""
         if not ctx.config.keep_best:
             return []
-        return [callbacks.CaptionAgreement(validation_captions(), judges.train_shapes_judge, seed=ctx.run.seed + 1),
+        return [callbacks.CaptionAgreement(ctx.model_dir, validation_captions(), judges.train_shapes_judge,
+                                           seed=ctx.run.seed + 1),
                 callbacks.KeepBest(ctx.model_dir, "caption_agreement", mode="max")]
 
     def evaluate(self, ctx, model):

@@ -21,6 +21,7 @@ from keras_gans import checks
 from keras_gans.data import shapes
 from keras_gans.judges.digits import generate_in_chunks
 from keras_gans.judges.training import train_heads
+from keras_gans.latent import fixed_latent
 from keras_gans.metrics.attributes import attribute_accuracy, attribute_coverage
 from keras_gans.networks.attributes import attribute_classifier
 
@@ -311,8 +312,8 @@ def images_for_captions(model, captions, *, seed=0):
         model: a model with ``latent_dim`` and ``generate(z, captions)``
             (:class:`keras_gans.models.TextToImageGAN`).
         captions: ``n`` captions.
-        seed: seed of z, N(0, I) from ``np.random.default_rng(seed)`` in float32, one row per caption (the
-            sample callbacks' ``fixed_latent``).
+        seed: seed of z, one row per caption, from the model's prior as the sample pictures draw it
+            (:func:`keras_gans.latent.fixed_latent`).
 
     Returns:
         float32 ``[n, 64, 64, C]`` in [-1, 1].
@@ -320,7 +321,7 @@ def images_for_captions(model, captions, *, seed=0):
     captions = [caption.decode() if isinstance(caption, bytes) else str(caption) for caption in captions]
     if not captions:
         raise ValueError("`captions` must hold at least one caption; received none.")
-    z = np.random.default_rng(seed).standard_normal((len(captions), int(model.latent_dim)), dtype=np.float32)
+    z = fixed_latent(seed, len(captions), int(model.latent_dim), getattr(model, "latent_distribution", "normal"))
     generated = generate_in_chunks(model.generate, [z, captions], chunk=250)
     return np.asarray(resized_for_judge(generated.astype(np.float32)))
 
