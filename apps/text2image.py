@@ -10,10 +10,12 @@ also calls real images with a wrong caption fake; 0 = off) and
 off); the default is GAN-INT-CLS. The text encoder is pre-trained on the
 training captions first (or read from --text_encoder, see
 apps/pretrain_text_encoder.py) and frozen. The sample grid shows held-out
-captions above their images; benchmarks/text2image_shapes.py measures the
-four configurations on shapes/captions with the shapes judge, on held-out
-captions and on attribute combinations never seen in training. The export
-serves a caption string: signature serving_default takes `text` and `z`.
+captions above their images. On shapes/captions, results.json ends with the
+shapes judge's reading of one image per caption, on held-out captions and on
+attribute combinations never seen in training (benchmarks/text2image_shapes.py
+compares the four configurations so); --keep_best also reads validation
+captions after each epoch and exports the generator of the best epoch. The
+export serves a caption string: signature serving_default takes `text` and `z`.
 """
 
 from keras_gans import cli
