@@ -9,7 +9,7 @@
     python benchmarks/text2image_shapes.py --out=/tmp/t2i --record --pictures
     # one configuration with other settings (flags appended to the flagfile, the encoder's included):
     python benchmarks/text2image_shapes.py --out=/tmp/t2i_half --only=GAN-INT-CLS --flags='--wrong_shape_share=0.5'
-    # a run of a set length, so that a learning-rate schedule decays over it (the flagfile's 10 epochs):
+    # a run of a set length, so that a learning-rate schedule decays over it (10 epochs of the flagfile):
     python benchmarks/text2image_shapes.py --out=/tmp/t2i_decay --only=GAN-INT-CLS --steps=7820 --cpu_minutes=120 \
         --flags='--lr_decay_to=0'
 
@@ -110,7 +110,9 @@ def shapes_configs(seed, out, name, cls_weight, interp_weight, encoder, flags=""
     ``out/name``; a run of ``steps`` generator steps (the span of ``--lr_decay_to``), or one longer than any CPU
     budget."""
     config, run = cli.configs_from_args(text2image.TextToImageExperiment(), [f"--flagfile={FLAGFILE}", *flags.split()])
-    # The benchmark keeps its own best model (--checkpoint_minutes), on the same validation captions.
+    if "--keep_best" in flags.split():
+        raise SystemExit("--flags=--keep_best: the benchmark keeps its own best model (see --checkpoint_minutes)")
+    # The flagfile's --keep_best off: the benchmark keeps its own best model, on the same validation captions.
     config = config.replace(cls_weight=cls_weight, interp_weight=interp_weight, text_encoder=encoder, keep_best=False)
     epochs, steps_per_epoch = (1, steps) if steps else (10_000, 100)
     run = run.replace(seed=seed, model_dir=os.path.join(out, name), export=False, epochs=epochs,

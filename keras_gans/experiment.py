@@ -214,6 +214,8 @@ def run(config, run_config=None, *, experiment=None):
     fit_callbacks = [guard, checkpointer, keras.callbacks.TensorBoard(log_dir=os.path.join(model_dir, "logs"))]
     fit_callbacks.extend(exp.callbacks(ctx, model))
     keeper = _keeper(fit_callbacks)
+    if keeper:
+        keeper.resume_from(initial_epoch)
     if chief:
         fit_callbacks.append(sampler)
         payload = {"experiment": exp.name, "config": config.to_dict(), "run": run_config.to_dict()}

@@ -77,25 +77,41 @@ def test_a_diverged_epoch_is_never_kept_and_a_record_ahead_of_the_resumed_epoch_
     holder = Holder()
     keep = callbacks.KeepBest(tmp_path, "score")
     keep.set_model(holder)
-    keep.on_epoch_begin(0)
+    keep.resume_from(0)
     holder.mark(1)
     keep.on_epoch_end(0, {"score": 0.9, "d_loss": math.nan})  # the measure is finite, the training was not
     assert keep.best is None
     train(keep, holder, [0.3, 0.2, 0.8], first_epoch=1)
     assert keep.best["epoch"] == 4
-    # The run resumes from the checkpoint of epoch 2 (the later ones lost): epoch 4's record is dropped.
+    # Resumed from a later epoch than the record's, the record stays.
+    later = callbacks.KeepBest(tmp_path, "score")
+    later.resume_from(5)
+    assert later.best["epoch"] == 4
+    # The run resumes from the checkpoint of epoch 2 (the later ones lost): epoch 4's record is dropped and deleted.
     resumed = callbacks.KeepBest(tmp_path, "score")
-    assert resumed.best["epoch"] == 4
     resumed.set_model(holder)
-    resumed.on_epoch_begin(2)
-    assert resumed.best is None
+    resumed.resume_from(2)
+    assert resumed.best is None and not list((tmp_path / "best").iterdir())
+    assert callbacks.KeepBest(tmp_path, "score").best is None  # gone for the next process too
     train(resumed, holder, [0.1], first_epoch=2)
     holder.mark(0)
     assert resumed.restore(holder)["epoch"] == 3 and holder.marked() == 3
-    # Resumed from a later epoch than the record's, the record stays.
-    again = callbacks.KeepBest(tmp_path, "score")
-    again.on_epoch_begin(5)
-    assert again.best["epoch"] == 3
+    assert sorted(p.name for p in (tmp_path / "best").iterdir()) == ["best.json", "generator_epoch3.weights.h5"]
+
+
+def test_a_record_without_its_weights_file_is_not_read(tmp_path):
+    holder = Holder()
+    keep = callbacks.KeepBest(tmp_path, "score")
+    keep.set_model(holder)
+    train(keep, holder, [0.5])
+    record = json.loads((tmp_path / "best" / "best.json").read_text())
+    del record["weights"]  # a record naming no file
+    (tmp_path / "best" / "best.json").write_text(json.dumps(record))
+    assert callbacks.KeepBest(tmp_path, "score").best is None
+    (tmp_path / "best" / "generator_epoch1.weights.h5").unlink()
+    record["weights"] = "generator_epoch1.weights.h5"  # a record whose file is gone
+    (tmp_path / "best" / "best.json").write_text(json.dumps(record))
+    assert callbacks.KeepBest(tmp_path, "score").best is None
 
 
 class Scripted(keras.callbacks.Callback):
@@ -123,6 +139,11 @@ def test_a_run_measures_and_exports_the_generator_of_its_best_epoch(tmp_path):
 
     run = config.RunConfig(dataset="ring8", batch_size=32, epochs=3, steps_per_epoch=5,
                            model_dir=str(tmp_path / "run"), export_dir=str(tmp_path / "export"))
+    # An old run's record in the folder (a better value, at epoch 5): a fresh run drops it.
+    (tmp_path / "run" / "best").mkdir(parents=True)
+    (tmp_path / "run" / "best" / "old.weights.h5").write_bytes(b"")
+    (tmp_path / "run" / "best" / "best.json").write_text(json.dumps(
+        {"epoch": 5, "monitor": "score", "value": 9.0, "weights": "old.weights.h5"}))
     model_config = registered.Config(hidden_units=(8, 8))
     results = experiment.run(model_config, run, experiment=Kept())
     assert results["kept"] == {"epoch": 2, "monitor": "score", "value": 0.9, "weights": "generator_epoch2.weights.h5"}

@@ -10,6 +10,7 @@ import os
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from keras_gans import callbacks, config, data, experiment, judges
 from keras_gans.data import shapes
@@ -55,6 +56,11 @@ def test_each_caption_is_judged_against_its_own_image_at_the_judges_size(judge):
     np.testing.assert_array_equal(z, callbacks.fixed_latent(3, COUNT, 4))  # the z of the sample pictures
     with pytest.raises(ValueError, match="at least one caption"):
         judges.text_conditional_scores(model, judge, [])
+    # z follows the model's prior, as the sample pictures draw it.
+    uniform = RealImages(captions, images)
+    uniform.latent_distribution = "uniform"
+    judges.images_for_captions(uniform, captions, seed=3)
+    np.testing.assert_array_equal(np.concatenate(uniform.z), callbacks.fixed_latent(3, COUNT, 4, "uniform"))
 
 
 def test_the_app_reports_the_judges_reading_of_both_held_out_splits_on_shapes_captions_only(judge, monkeypatch,
@@ -110,7 +116,13 @@ def test_caption_agreement_logs_the_share_read_right_on_all_four_every_few_epoch
         logged.append(logs.get("caption_agreement"))
     expected = judges.text_conditional_scores(RealImages(captions, images), judge, captions, seed=3)["all"]
     assert logged == [None, expected, expected] and reading.values == {2: expected, 3: expected}
-    assert os.listdir(tmp_path / "logs" / "evaluation")  # the TensorBoard scalar
+    reading.on_train_end()
+    events = [event for path in (tmp_path / "logs" / "evaluation").iterdir()
+              for event in tf.compat.v1.train.summary_iterator(str(path))]
+    scalars = {event.step: float(tf.make_ndarray(value.tensor)) for event in events for value in event.summary.value
+               if value.tag == "caption_agreement"}
+    assert len(os.listdir(tmp_path / "logs" / "evaluation")) == 1
+    assert scalars == pytest.approx({2: expected, 3: expected})  # the TensorBoard scalar, one file
     diverged = RealImages(captions, images)
     diverged.images = np.full_like(diverged.images, np.nan)
     reading.set_model(diverged)
@@ -131,7 +143,7 @@ def test_keep_best_reads_the_validation_captions_and_keeps_the_best_epoch_on_sha
     assert exp.callbacks(context("shapes/captions", False), None) == []
     reading, keep = exp.callbacks(context("shapes/captions", True), None)
     assert isinstance(reading, callbacks.CaptionAgreement) and isinstance(keep, callbacks.KeepBest)
-    assert keep.monitor == reading.name and keep.mode == "max"
+    assert keep.monitor == reading.name and keep.mode == "max" and reading.seed == 3  # z unlike the reported ones
     count = text2image.JUDGED_CAPTIONS
     held_out = data.load_captions("shapes/captions", split="test", num_examples=2 * count)
     assert reading.captions == held_out[count:]  # after the reported ones: the choice never sees them

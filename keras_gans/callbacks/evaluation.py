@@ -169,6 +169,7 @@ class CaptionAgreement(keras.callbacks.Callback):
         self.name = name
         self.values = {}
         self.log_dir = os.path.join(os.fspath(model_dir), "logs", "evaluation")
+        self._writer = None
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every and epoch + 1 != (self.params or {}).get("epochs"):
@@ -181,5 +182,13 @@ class CaptionAgreement(keras.callbacks.Callback):
         self.values[epoch + 1] = value
         if logs is not None:
             logs[self.name] = value
-        with tf.summary.create_file_writer(self.log_dir).as_default():
+        if self._writer is None:
+            self._writer = tf.summary.create_file_writer(self.log_dir)
+        with self._writer.as_default():
             tf.summary.scalar(self.name, value, step=epoch + 1)
+        self._writer.flush()
+
+    def on_train_end(self, logs=None):
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None

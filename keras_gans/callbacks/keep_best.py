@@ -34,12 +34,13 @@ class KeepBest(keras.callbacks.Callback):
     measure taken every few epochs) are skipped.
 
     The record is read back when the callback is made, so a resumed run
-    compares with the epochs trained before it; it is dropped at the first
-    epoch trained if it is of a later epoch than the one the run resumes
-    from (a fresh run in an old folder, or a checkpoint older than the
-    record). Every epoch is measured in the same way: under an experiment
-    with phases (ProGAN's resolutions) the values of different phases do
-    not compare, so such experiments do not use it.
+    compares with the epochs trained before it; ``experiment.run`` calls
+    :meth:`resume_from` with the epoch its checkpoint restored, which drops
+    (and deletes) a record of a later epoch (a fresh run in an old folder,
+    or a checkpoint older than the record). Every epoch is measured in the
+    same way: under an experiment with phases (ProGAN's resolutions) the
+    values of different phases do not compare, so such experiments do not
+    use it.
 
     Args:
         model_dir: the run directory.
@@ -55,7 +56,6 @@ class KeepBest(keras.callbacks.Callback):
         self.mode = checks.one_of("mode", mode, ("max", "min"))
         self.directory = os.path.join(os.fspath(model_dir), BEST_DIR)
         self.best = self._read_record()
-        self._checked = False
 
     def _read_record(self):
         path = os.path.join(self.directory, RECORD_FILE)
@@ -63,24 +63,33 @@ class KeepBest(keras.callbacks.Callback):
             return None
         with open(path) as file:
             record = json.load(file)
-        if record.get("monitor") != self.monitor or not os.path.isfile(self._path(record)):
+        if (record.get("monitor") != self.monitor or not isinstance(record.get("weights"), str)
+                or not os.path.isfile(self._path(record))):
             return None
         return record
 
     def _path(self, record):
         return os.path.join(self.directory, record["weights"])
 
+    def _forget(self, record):
+        """Deletes ``record``'s weights file, after ``best.json`` when it is the record (nothing kept left)."""
+        if record is self.best:
+            os.remove(os.path.join(self.directory, RECORD_FILE))
+        os.remove(self._path(record))
+
     def _better(self, value):
         if self.best is None:
             return True
         return value > self.best["value"] if self.mode == "max" else value < self.best["value"]
 
-    def on_epoch_begin(self, epoch, logs=None):
-        if not self._checked and self.best is not None and self.best["epoch"] > epoch:
+    def resume_from(self, epoch):
+        """Drops and deletes the record when it is of a later epoch than ``epoch``, the completed epochs the run
+        resumes from (0 for a fresh run)."""
+        if self.best is not None and self.best["epoch"] > epoch:
             logging.warning("KeepBest: %s names epoch %d, after the %d the run resumes from; starting afresh.",
                             os.path.join(self.directory, RECORD_FILE), self.best["epoch"], epoch)
+            self._forget(self.best)
             self.best = None
-        self._checked = True
 
     def on_epoch_end(self, epoch, logs=None):
         value = (logs or {}).get(self.monitor)
@@ -98,7 +107,7 @@ class KeepBest(keras.callbacks.Callback):
         os.replace(path + ".partial", path)
         previous, self.best = self.best, record
         if previous is not None and previous["weights"] != record["weights"]:
-            os.remove(self._path(previous))
+            self._forget(previous)
 
     def restore(self, model):
         """Loads the kept weights into ``model.sampling_generator``; returns the record (None, the model left
