@@ -45,4 +45,3 @@ class CaptionGrid(SampleGrid):
         samples = keras.ops.convert_to_numpy(model.generate(np.tile(z, (rows, 1)),
                                                             np.repeat(self.captions, self.per_row).tolist()))
         return image_utils.captioned_rows(samples.reshape((rows, self.per_row) + samples.shape[1:]), self.captions)
-
