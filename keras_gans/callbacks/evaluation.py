@@ -3,7 +3,6 @@ text-to-image generator on the captioned shapes, :class:`CaptionAgreement`."""
 
 import os
 
-import keras
 import numpy as np
 import tensorflow as tf
 from absl import logging
@@ -13,7 +12,50 @@ from keras_gans import checks, features, judges, metrics
 from keras_gans.callbacks.pictures import FixedSampler
 
 
-class Evaluation(FixedSampler):
+class MeasureEveryFewEpochs(FixedSampler):
+    """Shared part of the measuring callbacks: when they measure and what they do with the value.
+
+    After epoch ``e`` (1-based) with ``e % every == 0``, and after the last
+    epoch of ``fit`` whatever ``every`` is, :meth:`evaluate` (the
+    subclass's) gives the value, which is added to the epoch logs as
+    :attr:`name`, written as a TensorBoard scalar at step e in
+    ``model_dir/logs/evaluation`` and kept in :attr:`last_value` and
+    :attr:`values` (``{epoch: value}``); a NaN (non-finite samples) is
+    skipped with a warning.
+    """
+
+    def __init__(self, model_dir, seed, every, num_samples, name):
+        super().__init__(model_dir, seed, every, num_samples)
+        self.name = name
+        self.log_dir = os.path.join(self.model_dir, "logs", "evaluation")
+        self.last_value = None
+        self.values = {}
+
+    def evaluate(self, model=None):
+        """The measure for the model's current weights (NaN when the samples are not finite)."""
+        raise NotImplementedError
+
+    def _due(self, epoch):
+        return super()._due(epoch) or epoch + 1 == (self.params or {}).get("epochs")
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not self._due(epoch):
+            return
+        value = self.evaluate()
+        if not np.isfinite(value):
+            logging.warning("%s: non-finite samples or %s after epoch %d; not logged.", type(self).__name__,
+                            self.name, epoch + 1)
+            return
+        self.last_value = value
+        self.values[epoch + 1] = value
+        if logs is not None:
+            logs[self.name] = value
+        with self.writer.as_default():
+            tf.summary.scalar(self.name, value, step=epoch + 1)
+        self.writer.flush()
+
+
+class Evaluation(MeasureEveryFewEpochs):
     """Measures sample quality every ``every`` epochs and after the last one.
 
     After epoch ``e`` (1-based) with ``e % every == 0``, and after the last
@@ -58,7 +100,7 @@ class Evaluation(FixedSampler):
 
     def __init__(self, model_dir, measure, extractor, real, *, num_samples=1000, every=1, seed=0, name=None,
                  keep=10000, batch_size=256, **options):
-        super().__init__(model_dir, seed, every, num_samples)
+        super().__init__(model_dir, seed, every, num_samples, name or measure)
         if measure not in self.MEASURES:
             raise ValueError(f"`measure` must be one of {self.MEASURES}; received measure={measure!r}.")
         if not callable(extractor):
@@ -68,13 +110,9 @@ class Evaluation(FixedSampler):
         self.measure = measure
         self.extractor = extractor
         self.real = real
-        self.name = name or measure
         self.keep = checks.positive_int("keep", keep)
         self.batch_size = checks.positive_int("batch_size", batch_size)
         self.options = options
-        self.log_dir = os.path.join(self.model_dir, "logs", "evaluation")
-        self.last_value = None
-        self.values = {}
         self._real_statistics = None
 
     @property
@@ -111,40 +149,20 @@ class Evaluation(FixedSampler):
                                             seed=self.seed, **self.options)[self.measure]
         return float(value["mean"] if self.measure == "kid" else value)
 
-    def _due(self, epoch):
-        return super()._due(epoch) or epoch + 1 == (self.params or {}).get("epochs")
-
-    def on_epoch_end(self, epoch, logs=None):
-        if not self._due(epoch):
-            return
-        value = self.evaluate()
-        if not np.isfinite(value):
-            logging.warning("Evaluation: non-finite samples or %s after epoch %d; not logged.", self.name,
-                            epoch + 1)
-            return
-        self.last_value = value
-        self.values[epoch + 1] = value
-        if logs is not None:
-            logs[self.name] = value
-        with self.writer.as_default():
-            tf.summary.scalar(self.name, value, step=epoch + 1)
-        self.writer.flush()
 
 
-class CaptionAgreement(keras.callbacks.Callback):
-    """Logs how the shapes judge reads what a text-to-image generator draws for fixed captions, after each epoch.
 
-    After every ``every``-th epoch (1-based) and the last of the fit, one
-    image per caption (:func:`keras_gans.judges.images_for_captions`, z
-    from ``seed``) is read by the judge; the share with all the caption's
-    attributes read as named (:func:`keras_gans.judges.caption_agreement`) is
+class CaptionAgreement(MeasureEveryFewEpochs):
+    """Logs how the shapes judge reads what a text-to-image generator draws for fixed captions.
 
-    - added to the epoch logs as ``name``, so ``History`` and a
-      :class:`~keras_gans.callbacks.KeepBest` placed after this callback see it;
-    - written as the TensorBoard scalar ``name`` in ``model_dir/logs/evaluation``;
-    - kept in :attr:`values` (``{epoch: value}``).
-
-    Images that are not finite (a diverged generator) are not read: a warning, no value.
+    As :class:`Evaluation` does with its measure (every ``every`` epochs and
+    after the last, the value in the epoch logs as ``name``, in TensorBoard
+    and in :attr:`values`): one image per caption
+    (:func:`keras_gans.judges.images_for_captions`, z from ``seed``) is read
+    by the judge, and the value is the share with all the caption's
+    attributes read as named (:func:`keras_gans.judges.caption_agreement`).
+    A :class:`~keras_gans.callbacks.KeepBest` placed after this callback sees
+    it. Images that are not finite (a diverged generator) are not read.
 
     Args:
         model_dir: the run directory.
@@ -157,38 +175,19 @@ class CaptionAgreement(keras.callbacks.Callback):
     """
 
     def __init__(self, model_dir, captions, judge, *, seed=0, every=1, name="caption_agreement"):
-        super().__init__()
-        self.captions = list(captions)
-        if not self.captions:
+        captions = list(captions)
+        if not captions:
             raise ValueError("`captions` must hold at least one caption; received none.")
         if not callable(judge):
             raise ValueError(f"`judge` must be callable (returning the shapes judge); received {judge!r}.")
+        super().__init__(model_dir, seed, every, len(captions), name)
+        self.captions = captions
         self.judge = judge
-        self.seed = seed
-        self.every = checks.positive_int("every", every)
-        self.name = name
-        self.values = {}
-        self.log_dir = os.path.join(os.fspath(model_dir), "logs", "evaluation")
-        self._writer = None
 
-    def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every and epoch + 1 != (self.params or {}).get("epochs"):
-            return
-        images = judges.images_for_captions(self.model, self.captions, seed=self.seed)
+    def evaluate(self, model=None):
+        """The share of the captions read right on all their attributes (NaN when the images are not finite)."""
+        images = judges.images_for_captions(model if model is not None else self.model, self.captions,
+                                            seed=self.seed)
         if not np.all(np.isfinite(images)):
-            logging.warning("CaptionAgreement: non-finite images after epoch %d; not read.", epoch + 1)
-            return
-        value = float(judges.caption_agreement(self.judge(), images, self.captions)["all"])
-        self.values[epoch + 1] = value
-        if logs is not None:
-            logs[self.name] = value
-        if self._writer is None:
-            self._writer = tf.summary.create_file_writer(self.log_dir)
-        with self._writer.as_default():
-            tf.summary.scalar(self.name, value, step=epoch + 1)
-        self._writer.flush()
-
-    def on_train_end(self, logs=None):
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+            return float("nan")
+        return float(judges.caption_agreement(self.judge(), images, self.captions)["all"])

@@ -71,9 +71,9 @@ class KeepBest(keras.callbacks.Callback):
     def _path(self, record):
         return os.path.join(self.directory, record["weights"])
 
-    def _forget(self, record):
-        """Deletes ``record``'s weights file, after ``best.json`` when it is the record (nothing kept left)."""
-        if record is self.best:
+    def _forget(self, record, *, with_record_file):
+        """Deletes ``record``'s weights file (after ``best.json`` itself ``with_record_file``: nothing kept left)."""
+        if with_record_file:
             os.remove(os.path.join(self.directory, RECORD_FILE))
         os.remove(self._path(record))
 
@@ -88,7 +88,7 @@ class KeepBest(keras.callbacks.Callback):
         if self.best is not None and self.best["epoch"] > epoch:
             logging.warning("KeepBest: %s names epoch %d, after the %d the run resumes from; starting afresh.",
                             os.path.join(self.directory, RECORD_FILE), self.best["epoch"], epoch)
-            self._forget(self.best)
+            self._forget(self.best, with_record_file=True)
             self.best = None
 
     def on_epoch_end(self, epoch, logs=None):
@@ -107,7 +107,7 @@ class KeepBest(keras.callbacks.Callback):
         os.replace(path + ".partial", path)
         previous, self.best = self.best, record
         if previous is not None and previous["weights"] != record["weights"]:
-            self._forget(previous)
+            self._forget(previous, with_record_file=False)
 
     def restore(self, model):
         """Loads the kept weights into ``model.sampling_generator``; returns the record (None, the model left
