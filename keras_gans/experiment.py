@@ -32,7 +32,7 @@ import keras
 import tensorflow as tf
 from absl import logging
 
-from keras_gans import callbacks, data, distribute, execution, experiments, export, interrupts
+from keras_gans import callbacks, data, distribute, execution, experiments, export, files, interrupts
 from keras_gans.config import ConfigError, RunConfig, flag_text
 from keras_gans.experiments.base import Context, DataSpec, class_count, make_optimizers  # noqa: F401 (public)
 
@@ -51,13 +51,6 @@ def flag_lines(config):
         else:
             lines.append(f"--{name}={flag_text(value)}")
     return lines
-
-
-def _write_atomically(path, text):
-    tmp = f"{path}.tmp-{os.getpid()}"
-    with open(tmp, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
 
 
 def _check_writable(option, path):
@@ -219,8 +212,8 @@ def run(config, run_config=None, *, experiment=None):
     if chief:
         fit_callbacks.append(sampler)
         payload = {"experiment": exp.name, "config": config.to_dict(), "run": run_config.to_dict()}
-        _write_atomically(os.path.join(model_dir, CONFIG_FILE), json.dumps(payload, indent=2) + "\n")
-        _write_atomically(os.path.join(model_dir, FLAGS_FILE),
+        files.write_text(os.path.join(model_dir, CONFIG_FILE), json.dumps(payload, indent=2) + "\n")
+        files.write_text(os.path.join(model_dir, FLAGS_FILE),
                           "\n".join(flag_lines(run_config) + flag_lines(config)) + "\n")
 
     phases = [dataclasses.replace(phase, steps_per_epoch=count) for phase, count in zip(phases, steps)]
@@ -257,7 +250,7 @@ def run(config, run_config=None, *, experiment=None):
             results["evaluation"] = measures
         if run_config.export:
             results["export"] = export.export_generator(model, export_dir)
-        _write_atomically(os.path.join(model_dir, "results.json"), json.dumps(results, indent=2) + "\n")
+        files.write_text(os.path.join(model_dir, "results.json"), json.dumps(results, indent=2) + "\n")
         print(f"Results: {os.path.join(model_dir, 'results.json')}\n"
               f"Samples: {os.path.join(model_dir, 'samples')}\n"
               f"TensorBoard: tensorboard --logdir {os.path.join(model_dir, 'logs')}"

@@ -13,7 +13,7 @@ import os
 import keras
 from absl import logging
 
-from keras_gans import checks
+from keras_gans import checks, files
 from keras_gans.callbacks.logs import is_finite, non_finite
 
 BEST_DIR = "best"
@@ -98,13 +98,8 @@ class KeepBest(keras.callbacks.Callback):
         os.makedirs(self.directory, exist_ok=True)
         record = {"epoch": epoch + 1, "monitor": self.monitor, "value": float(value),
                   "weights": f"generator_epoch{epoch + 1}.weights.h5"}
-        partial = os.path.join(self.directory, f"partial.{os.getpid()}.weights.h5")
-        self.model.sampling_generator.save_weights(partial)
-        os.replace(partial, self._path(record))
-        path = os.path.join(self.directory, RECORD_FILE)
-        with open(path + ".partial", "w") as file:
-            json.dump(record, file)
-        os.replace(path + ".partial", path)
+        files.save_weights(self.model.sampling_generator, self._path(record))
+        files.write_text(os.path.join(self.directory, RECORD_FILE), json.dumps(record))
         previous, self.best = self.best, record
         if previous is not None and previous["weights"] != record["weights"]:
             self._forget(previous, with_record_file=False)

@@ -17,7 +17,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import checks
+from keras_gans import checks, files
 from keras_gans.data import shapes
 from keras_gans.judges.digits import generate_in_chunks
 from keras_gans.judges.training import train_heads
@@ -168,9 +168,7 @@ def _trained_judge(image_size, seed, num_examples, epochs, cache_dir):
                 learning_rate=LEARNING_RATE)
     if path is not None:
         os.makedirs(cache_dir, exist_ok=True)
-        partial = path[:-len(".weights.h5")] + f".{os.getpid()}.partial.weights.h5"
-        judge.save_weights(partial)
-        os.replace(partial, path)  # whole or absent, for a reader in another process
+        files.save_weights(judge, path)
     return judge
 
 
