@@ -202,6 +202,59 @@ def test_caption_swap_names_each_other_value_and_leaves_captions_naming_none():
         layers.CaptionSwap([["star"]])
 
 
+def test_caption_swap_with_partners_names_only_the_partners_of_the_value_named():
+    values = [["circle", "disk"], ["square"], ["star"], ["heart"]]
+    swap = layers.CaptionSwap(values, partners=[[1, 2, 3], [3], [1, 3], [1]])
+    texts = tf.constant(["a red disk", "a blue square", "a star on the left", "a big heart", "a red blob"])
+    seen = [set() for _ in range(5)]
+    for choice in np.linspace(0.0, 0.999, 9):
+        swapped, named = swap(texts, tf.fill([5], float(choice)))
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(named), [True, True, True, True, False])
+        for row, text in enumerate(keras.ops.convert_to_numpy(swapped)):
+            seen[row].add(text.decode())
+    assert seen[0] == {"a red square", "a red star", "a red heart"}
+    assert seen[1] == {"a blue heart"}
+    assert seen[2] == {"a square on the left", "a heart on the left"}
+    assert seen[3] == {"a big square"}
+    assert seen[4] == {"a red blob"}
+    copy = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(swap))
+    assert copy.partners == swap.partners == ((1, 2, 3), (3,), (1, 3), (1,))
+    config = swap.get_config()
+    del config["partners"]  # as a swap saved before partners existed: every other value
+    assert layers.CaptionSwap.from_config(config).partners is None
+    for partners in ([[1], [0]], [[1, 2, 3], [3], [2], [1]], [[1, 2, 3], [], [1], [1]], [[4], [3], [1], [1]]):
+        with pytest.raises(ValueError, match="partners="):  # too few lists; star to itself; none; no value 4
+            layers.CaptionSwap(values, partners=partners)
+
+
+def test_the_lookalike_option_swaps_each_shape_for_its_lookalikes_and_checks_the_shares(tmp_path):
+    swaps, shares = text2image.wrong_swaps("shapes/captions", 0.5, 0.25, 0.25)
+    assert shares == [0.5, 0.25, 0.25] and [swap.name for swap in swaps][1:] == ["wrong_size_swap",
+                                                                              "wrong_lookalike_swap"]
+    lookalike = swaps[2]
+    captions = ["a big red square at the top", "a red heart", "a small star", "a triangle", "a plus sign",
+                "a green disk"]
+    seen = [set() for _ in captions]
+    for choice in np.linspace(0.0, 0.999, 11):
+        swapped, _ = lookalike(tf.constant(captions), tf.fill([len(captions)], float(choice)))
+        for row, text in enumerate(keras.ops.convert_to_numpy(swapped)):
+            seen[row].add(text.decode())
+    assert seen[:5] == [{"a big red heart at the top", "a big red triangle at the top"}, {"a red square"},
+                        {"a small triangle", "a small cross"}, {"a star", "a square"}, {"a star"}]
+    assert seen[5] == {f"a green {shape}" for shape in ("square", "triangle", "star", "heart", "cross")}
+    assert text2image.wrong_swaps("shapes/captions", 0.0, 0.0, 0.5)[1] == [0.5]
+    model = build_model(cls_weight=0.5, wrong_swap=[lookalike], swap_share=[0.5])
+    model.save(tmp_path / "model.keras")
+    loaded = keras.saving.load_model(tmp_path / "model.keras", compile=False)
+    assert loaded.wrong_swap[0].partners == lookalike.partners
+    with pytest.raises(config.ConfigError) as error:
+        text2image.wrong_swaps("shapes/captions", 0.75, 0.0, 0.5)
+    assert error.value.as_flag().startswith("--wrong_lookalike_share=0.5 with --wrong_shape_share=0.75")
+    with pytest.raises(config.ConfigError) as error:
+        text2image.wrong_swaps("captions:birds", 0.0, 0.0, 0.5)
+    assert error.value.as_flag().startswith("--wrong_lookalike_share=0.5 swaps the shape words")
+
+
 def test_swapped_wrong_texts_differ_from_the_right_one_in_the_shape_alone():
     model = build_model(cls_weight=0.5, wrong_swap=layers.CaptionSwap(GROUPS[1]), swap_share=1.0)
     captions = CAPTIONS + ["a small red blob"]  # names no shape: keeps another row's caption

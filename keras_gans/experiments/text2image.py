@@ -50,6 +50,10 @@ class TextToImageConfig(text_pretraining.TextEncoderSettings):
     wrong_size_share: float = unit(0.0, "GAN-CLS on shapes/captions: share of the wrong texts that are the right "
                                         "caption with its size word swapped for another size's, beside "
                                         "--wrong_shape_share's (the two sum to at most 1).")
+    wrong_lookalike_share: float = unit(0.0, "GAN-CLS on shapes/captions: share of the wrong texts that are the "
+                                             "right caption with its shape word swapped for a lookalike's (square "
+                                             "and heart, star and cross, star and triangle, triangle and "
+                                             "square), beside the other two shares (the three sum to at most 1).")
     interp_weight: float = amount(1.0, "GAN-INT: weight of G's rows of interpolated captions (1 in the paper's "
                                        "code; 0 = no interpolation).")
     interp_beta: float = unit(0.5, "beta of the interpolation beta t1 + (1 - beta) t2 (0.5 in the paper).")
@@ -71,6 +75,12 @@ class TextToImageConfig(text_pretraining.TextEncoderSettings):
 # Cells of the shapes captions, the first named winning: "at the top left" is the top left cell, not the top one.
 SHAPES_CELLS = (("top left",), ("top right",), ("bottom left",), ("bottom right",), ("top",), ("bottom",), ("left",),
                 ("right",), ("center", "centre", "middle"))
+
+
+# The shapes the shapes judge reads in each other's place on real 32-px images, either way (README, "Wrong texts
+# naming a lookalike"); the circle, never misread, may become any other shape.
+SHAPE_LOOKALIKES = {"square": ("heart", "triangle"), "heart": ("square",), "star": ("triangle", "cross"),
+                    "triangle": ("star", "square"), "cross": ("star",)}
 
 
 def content_key(dataset):
@@ -95,31 +105,48 @@ def wrong_swap(dataset, share):
     return _word_swap(dataset, "wrong_shape_share", share, "shape", shapes_captions.SHAPE_WORDS, "wrong_swap")
 
 
-def wrong_swaps(dataset, shape_share, size_share=0.0):
-    """``(wrong_swap, swap_share)`` of the model for ``--wrong_shape_share`` and ``--wrong_size_share``: the
-    shape swap alone as before when the size share is 0, else a list of the swaps asked for and their shares.
+def wrong_swaps(dataset, shape_share, size_share=0.0, lookalike_share=0.0):
+    """``(wrong_swap, swap_share)`` of the model for ``--wrong_shape_share``, ``--wrong_size_share`` and
+    ``--wrong_lookalike_share``: the shape swap alone as before when the other shares are 0, else a list of the
+    swaps asked for and their shares.
 
     Raises:
-        ConfigError: naming the share asked for a dataset other than ``shapes/captions``, or
-            ``wrong_size_share`` when the two sum to more than 1.
+        ConfigError: naming the share asked for a dataset other than ``shapes/captions``, or the last share
+            asked for when the shares sum to more than 1.
     """
-    if shape_share + size_share > 1.0 + 1e-9:
+    if shape_share + size_share + lookalike_share > 1.0 + 1e-9:
+        if lookalike_share:
+            raise ConfigError("wrong_lookalike_share", lookalike_share,
+                              f"with --wrong_shape_share={shape_share:g} and --wrong_size_share={size_share:g} "
+                              "shares the wrong texts: the three must sum to at most 1")
         raise ConfigError("wrong_size_share", size_share, f"and --wrong_shape_share={shape_share:g} share the wrong "
                                                           "texts: they must sum to at most 1")
     shape = wrong_swap(dataset, shape_share)
-    if not size_share:
+    if not size_share and not lookalike_share:
         return shape, shape_share
     size = _word_swap(dataset, "wrong_size_share", size_share, "size", shapes_captions.SIZE_WORDS, "wrong_size_swap")
-    return ([shape, size], [shape_share, size_share]) if shape is not None else ([size], [size_share])
+    lookalike = _word_swap(dataset, "wrong_lookalike_share", lookalike_share, "shape", shapes_captions.SHAPE_WORDS,
+                           "wrong_lookalike_swap", partners=lookalike_partners())
+    chosen = [(swap, share) for swap, share in ((shape, shape_share), (size, size_share), (lookalike, lookalike_share))
+              if swap is not None]
+    return [swap for swap, _ in chosen], [share for _, share in chosen]
 
 
-def _word_swap(dataset, option_name, share, attribute, words, name):
+def lookalike_partners():
+    """:data:`SHAPE_LOOKALIKES` as ``CaptionSwap`` partners: per shape of ``SHAPE_WORDS``, the indices it may
+    become (every other shape where it has no lookalike)."""
+    names = [words[0] for words in shapes_captions.SHAPE_WORDS]
+    return [[names.index(other) for other in SHAPE_LOOKALIKES[name]] if name in SHAPE_LOOKALIKES
+            else [index for index in range(len(names)) if index != value] for value, name in enumerate(names)]
+
+
+def _word_swap(dataset, option_name, share, attribute, words, name, partners=None):
     if not share:
         return None
     if dataset != "shapes/captions":
         raise ConfigError(option_name, share, f"swaps the {attribute} words of shapes/captions captions; "
                                               f"--dataset={dataset} has none (use 0)")
-    return layers.CaptionSwap([list(group) for group in words], name=name)
+    return layers.CaptionSwap([list(group) for group in words], partners=partners, name=name)
 
 
 def _read_encoder(path, option_name):
@@ -163,7 +190,8 @@ class TextToImageExperiment(Experiment):
     def build(self, ctx):
         c, spec = ctx.config, ctx.spec
         # Checked before the encoder's minutes of pre-training.
-        swap, swap_share = wrong_swaps(ctx.run.dataset, c.wrong_shape_share, c.wrong_size_share)
+        swap, swap_share = wrong_swaps(ctx.run.dataset, c.wrong_shape_share, c.wrong_size_share,
+                                       c.wrong_lookalike_share)
         if c.keep_best and ctx.run.dataset != "shapes/captions":
             raise ConfigError("keep_best", True, "needs the shapes judge, which reads shapes/captions only; "
                                                  f"--dataset={ctx.run.dataset} (use --nokeep_best)")

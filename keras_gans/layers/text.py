@@ -134,7 +134,8 @@ class CaptionSwap(keras.layers.Layer):
     The value a caption names is found as :class:`CaptionKey` finds it (the
     first value one of whose phrases occurs as whole words, case-insensitive);
     every phrase of the attribute in the caption is then replaced by the first
-    phrase of another value, drawn uniformly among the others by ``choice``.
+    phrase of another value, drawn uniformly by ``choice`` among the others or,
+    with ``partners``, among the named value's partners.
     ``"a small red star"`` may become ``"a small red heart"``: for a
     matching-aware discriminator (Reed et al. 2016, section 4.2), a wrong text
     that only the swapped attribute tells apart from the right one.
@@ -147,15 +148,19 @@ class CaptionSwap(keras.layers.Layer):
     Args:
         values: the attribute's values, at least two, each a list of the
             phrases that name it, e.g. ``[["circle", "disk"], ["square"], ["star"]]``.
+        partners: None (every other value), or one list per value of the
+            indices into ``values`` it may become, e.g. ``[[1, 2], [2], [1]]``:
+            a wrong text naming the value most like the right one.
         **kwargs: ``keras.layers.Layer`` arguments.
     """
 
-    def __init__(self, values, **kwargs):
+    def __init__(self, values, partners=None, **kwargs):
         super().__init__(**kwargs)
         checked = _check_groups([values])[0]
         if len(checked) < 2:
             raise ValueError(f"`values` must name at least two values to swap between; received values={values!r}.")
         self.values = checked
+        self.partners = None if partners is None else _check_partners(partners, len(checked))
 
     def build(self, captions_shape, choice_shape=None):
         if len(captions_shape) != 1:
@@ -167,9 +172,18 @@ class CaptionSwap(keras.layers.Layer):
         anywhere = "(?i)" + _whole_words(phrases)
         candidates = tf.stack([tf.strings.regex_replace(captions, anywhere, _literal(phrases[0]))
                                for phrases in self.values], axis=1)  # [N, values]
-        others = len(self.values) - 1
-        target = tf.minimum(tf.cast(tf.convert_to_tensor(choice, tf.float32) * others, tf.int32), others - 1)
-        target += tf.cast(target >= named, tf.int32) * tf.cast(named >= 0, tf.int32)  # skip the value named
+        choice = tf.convert_to_tensor(choice, tf.float32)
+        if self.partners is None:
+            others = len(self.values) - 1
+            target = tf.minimum(tf.cast(choice * others, tf.int32), others - 1)
+            target += tf.cast(target >= named, tf.int32) * tf.cast(named >= 0, tf.int32)  # skip the value named
+        else:
+            row = tf.maximum(named, 0)  # a caption naming no value keeps its text below
+            count = tf.gather(tf.constant([len(p) for p in self.partners], tf.int32), row)
+            widest = max(len(p) for p in self.partners)
+            table = tf.constant([list(p) + [p[0]] * (widest - len(p)) for p in self.partners], tf.int32)
+            pick = tf.minimum(tf.cast(choice * tf.cast(count, tf.float32), tf.int32), count - 1)
+            target = tf.gather_nd(table, tf.stack([row, pick], axis=1))
         swapped = tf.gather(candidates, target, axis=1, batch_dims=1)
         found = named >= 0
         return tf.where(found, swapped, captions), found
@@ -179,8 +193,24 @@ class CaptionSwap(keras.layers.Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update(values=[list(phrases) for phrases in self.values])
+        config.update(values=[list(phrases) for phrases in self.values],
+                      partners=None if self.partners is None else [list(p) for p in self.partners])
         return config
+
+
+def _check_partners(partners, count):
+    """``partners`` as a tuple of tuples of indices, one non-empty tuple per value, or ValueError naming it."""
+    try:
+        checked = tuple(tuple(int(index) for index in indices) for indices in partners)
+    except (TypeError, ValueError):
+        checked = None
+    valid = (checked is not None and len(checked) == count
+             and all(indices and all(0 <= index < count and index != value for index in indices)
+                     for value, indices in enumerate(checked)))
+    if not valid:
+        raise ValueError(f"`partners` must give each of the {count} values a non-empty list of the indices of other "
+                         f"values; received partners={partners!r}.")
+    return checked
 
 
 def _value_named(lowered, values):
