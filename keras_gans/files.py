@@ -16,17 +16,24 @@ def write_text(path, text):
 
 
 def save_weights(model, path):
-    """``model.save_weights(path)``; ``path`` ends in ``.weights.h5``, as Keras requires."""
-    with _replacing(path, path[:-len(WEIGHTS_SUFFIX)] + f".{os.getpid()}.partial{WEIGHTS_SUFFIX}") as partial:
+    """``model.save_weights(path)``.
+
+    Raises:
+        ValueError: naming ``path`` when it does not end in ``.weights.h5``, as Keras requires.
+    """
+    if not str(path).endswith(WEIGHTS_SUFFIX):
+        raise ValueError(f"`path` must end in {WEIGHTS_SUFFIX}; received path={path!r}.")
+    with _replacing(path, str(path)[:-len(WEIGHTS_SUFFIX)] + f".{os.getpid()}.partial{WEIGHTS_SUFFIX}") as partial:
         model.save_weights(partial)
 
 
 @contextlib.contextmanager
 def _replacing(path, partial):
+    """Yields ``partial``, to be written; then renames it over ``path``, or removes it if anything failed."""
     try:
         yield partial
+        os.replace(partial, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.remove(partial)
         raise
-    os.replace(partial, path)

@@ -15,10 +15,14 @@ def test_write_text_replaces_the_file_and_leaves_nothing_beside_it(tmp_path):
     files.write_text(str(path), '{"new": 1}\n')
     assert path.read_text() == '{"new": 1}\n'
     assert os.listdir(tmp_path) == ["results.json"]
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(OSError):
+        files.write_text(str(tmp_path / "folder"), "text")  # the rename fails
+    assert sorted(os.listdir(tmp_path)) == ["folder", "results.json"]
     with pytest.raises(TypeError):
         files.write_text(str(path), None)  # fails after the partial file is opened
     assert path.read_text() == '{"new": 1}\n'
-    assert os.listdir(tmp_path) == ["results.json"]
+    assert sorted(os.listdir(tmp_path)) == ["folder", "results.json"]
 
 
 def test_weights_saved_whole_load_back_and_a_failed_save_keeps_the_old_file(tmp_path):
@@ -40,6 +44,8 @@ def test_weights_saved_whole_load_back_and_a_failed_save_keeps_the_old_file(tmp_
                 file.write("half")
             raise KeyboardInterrupt
 
+    with pytest.raises(ValueError, match="generator.h5"):
+        files.save_weights(saved, str(tmp_path / "generator.h5"))
     before = open(path, "rb").read()
     with pytest.raises(KeyboardInterrupt):
         files.save_weights(Interrupted(), path)

@@ -222,6 +222,7 @@ def test_caption_swap_with_partners_names_only_the_partners_of_the_value_named()
     config = swap.get_config()
     del config["partners"]  # as a swap saved before partners existed: every other value
     assert layers.CaptionSwap.from_config(config).partners is None
+    assert "partners" not in layers.CaptionSwap(values).get_config()  # so earlier code reads it
     for partners in ([[1], [0]], [[1, 2, 3], [3], [2], [1]], [[1, 2, 3], [], [1], [1]], [[4], [3], [1], [1]]):
         with pytest.raises(ValueError, match="partners="):  # too few lists; star to itself; none; no value 4
             layers.CaptionSwap(values, partners=partners)
@@ -229,8 +230,8 @@ def test_caption_swap_with_partners_names_only_the_partners_of_the_value_named()
 
 def test_the_lookalike_option_swaps_each_shape_for_its_lookalikes_and_checks_the_shares(tmp_path):
     swaps, shares = text2image.wrong_swaps("shapes/captions", 0.5, 0.25, 0.25)
-    assert shares == [0.5, 0.25, 0.25] and [swap.name for swap in swaps][1:] == ["wrong_size_swap",
-                                                                              "wrong_lookalike_swap"]
+    assert shares == [0.5, 0.25, 0.25]
+    assert [swap.name for swap in swaps] == ["wrong_swap", "wrong_size_swap", "wrong_lookalike_swap"]
     lookalike = swaps[2]
     captions = ["a big red square at the top", "a red heart", "a small star", "a triangle", "a plus sign",
                 "a green disk"]
@@ -250,6 +251,9 @@ def test_the_lookalike_option_swaps_each_shape_for_its_lookalikes_and_checks_the
     with pytest.raises(config.ConfigError) as error:
         text2image.wrong_swaps("shapes/captions", 0.75, 0.0, 0.5)
     assert error.value.as_flag().startswith("--wrong_lookalike_share=0.5 with --wrong_shape_share=0.75")
+    with pytest.raises(config.ConfigError) as error:
+        text2image.wrong_swaps("shapes/captions", 0.75, 0.5, 0.01)  # over 1 before the lookalike share
+    assert error.value.as_flag().startswith("--wrong_size_share=0.5 and --wrong_shape_share=0.75")
     with pytest.raises(config.ConfigError) as error:
         text2image.wrong_swaps("captions:birds", 0.0, 0.0, 0.5)
     assert error.value.as_flag().startswith("--wrong_lookalike_share=0.5 swaps the shape words")

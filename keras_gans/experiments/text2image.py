@@ -45,11 +45,11 @@ class TextToImageConfig(text_pretraining.TextEncoderSettings):
                                   "getting the rest (0.5 in the paper; 0 = no matching-aware D).")
     wrong_shape_share: float = unit(0.0, "GAN-CLS on shapes/captions: share of the wrong texts that are the right "
                                          "caption with its shape word swapped for another shape's, pairs only the "
-                                         "shape tells apart (0 = no shape swaps: with no --wrong_size_share "
-                                         "either, every wrong text is another row's caption).")
+                                         "shape tells apart (0 = no shape swaps: with no other share either, "
+                                         "every wrong text is another row's caption).")
     wrong_size_share: float = unit(0.0, "GAN-CLS on shapes/captions: share of the wrong texts that are the right "
                                         "caption with its size word swapped for another size's, beside "
-                                        "--wrong_shape_share's (the two sum to at most 1).")
+                                        "--wrong_shape_share's (the shares sum to at most 1).")
     wrong_lookalike_share: float = unit(0.0, "GAN-CLS on shapes/captions: share of the wrong texts that are the "
                                              "right caption with its shape word swapped for a lookalike's (square "
                                              "and heart, star and cross, star and triangle, triangle and "
@@ -111,11 +111,11 @@ def wrong_swaps(dataset, shape_share, size_share=0.0, lookalike_share=0.0):
     swaps asked for and their shares.
 
     Raises:
-        ConfigError: naming the share asked for a dataset other than ``shapes/captions``, or the last share
-            asked for when the shares sum to more than 1.
+        ConfigError: naming the share asked for a dataset other than ``shapes/captions``, or the share that
+            takes the sum over 1 (shape, then size, then lookalike).
     """
     if shape_share + size_share + lookalike_share > 1.0 + 1e-9:
-        if lookalike_share:
+        if shape_share + size_share <= 1.0 + 1e-9:
             raise ConfigError("wrong_lookalike_share", lookalike_share,
                               f"with --wrong_shape_share={shape_share:g} and --wrong_size_share={size_share:g} "
                               "shares the wrong texts: the three must sum to at most 1")

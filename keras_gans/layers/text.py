@@ -193,8 +193,9 @@ class CaptionSwap(keras.layers.Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update(values=[list(phrases) for phrases in self.values],
-                      partners=None if self.partners is None else [list(p) for p in self.partners])
+        config.update(values=[list(phrases) for phrases in self.values])
+        if self.partners is not None:  # absent otherwise, as before partners existed
+            config.update(partners=[list(p) for p in self.partners])
         return config
 
 

@@ -87,7 +87,7 @@ class TextToImageGAN(AdversarialModel):
         content_key: a layer from captions to int64 keys; default
             ``CaptionKey()`` (equal standardized text, equal content).
         wrong_swap: None, a :class:`~keras_gans.layers.CaptionSwap`, or a
-            list of them (each swapping another attribute): the wrong text of
+            list of them (each its own swap of an attribute): the wrong text of
             a row is then, with probability ``swap_share``, its own caption
             with that attribute swapped (rows naming no value of it keep the
             other row's caption). Unused when ``cls_weight`` is 0.
