@@ -150,8 +150,6 @@ class Evaluation(MeasureEveryFewEpochs):
         return float(value["mean"] if self.measure == "kid" else value)
 
 
-
-
 class CaptionAgreement(MeasureEveryFewEpochs):
     """Logs how the shapes judge reads what a text-to-image generator draws for fixed captions.
 

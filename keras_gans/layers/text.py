@@ -161,6 +161,10 @@ class CaptionSwap(keras.layers.Layer):
             raise ValueError(f"`values` must name at least two values to swap between; received values={values!r}.")
         self.values = checked
         self.partners = None if partners is None else _check_partners(partners, len(checked))
+        # Row v: the values v may become (every other one without partners), padded with its first to one width.
+        rows = self.partners or [[i for i in range(len(checked)) if i != v] for v in range(len(checked))]
+        self._counts = [len(row) for row in rows]
+        self._targets = [list(row) + [row[0]] * (max(self._counts) - len(row)) for row in rows]
 
     def build(self, captions_shape, choice_shape=None):
         if len(captions_shape) != 1:
@@ -172,18 +176,11 @@ class CaptionSwap(keras.layers.Layer):
         anywhere = "(?i)" + _whole_words(phrases)
         candidates = tf.stack([tf.strings.regex_replace(captions, anywhere, _literal(phrases[0]))
                                for phrases in self.values], axis=1)  # [N, values]
-        choice = tf.convert_to_tensor(choice, tf.float32)
-        if self.partners is None:
-            others = len(self.values) - 1
-            target = tf.minimum(tf.cast(choice * others, tf.int32), others - 1)
-            target += tf.cast(target >= named, tf.int32) * tf.cast(named >= 0, tf.int32)  # skip the value named
-        else:
-            row = tf.maximum(named, 0)  # a caption naming no value keeps its text below
-            count = tf.gather(tf.constant([len(p) for p in self.partners], tf.int32), row)
-            widest = max(len(p) for p in self.partners)
-            table = tf.constant([list(p) + [p[0]] * (widest - len(p)) for p in self.partners], tf.int32)
-            pick = tf.minimum(tf.cast(choice * tf.cast(count, tf.float32), tf.int32), count - 1)
-            target = tf.gather_nd(table, tf.stack([row, pick], axis=1))
+        row = tf.maximum(named, 0)  # a caption naming no value keeps its text below
+        count = tf.gather(tf.constant(self._counts, tf.int32), row)
+        pick = tf.minimum(tf.cast(tf.convert_to_tensor(choice, tf.float32) * tf.cast(count, tf.float32), tf.int32),
+                          count - 1)
+        target = tf.gather_nd(tf.constant(self._targets, tf.int32), tf.stack([row, pick], axis=1))
         swapped = tf.gather(candidates, target, axis=1, batch_dims=1)
         found = named >= 0
         return tf.where(found, swapped, captions), found
