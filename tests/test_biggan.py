@@ -192,6 +192,24 @@ def test_the_pooled_trunk_convolves_at_every_resolution_and_projects_its_flatten
         networks.biggan.discriminator((32, 32, 3), CLASSES, trunk="strided")
 
 
+def test_the_summed_pooled_trunk_projects_the_relu_maps_summed_over_the_4x4_positions():
+    discriminator = networks.biggan.discriminator((32, 32, 3), CLASSES, channels=2, attention_resolution=0,
+                                                  trunk="pooled_sum")
+    assert tuple(discriminator.get_layer("features").output.shape) == (None, 32)
+    images = np.random.default_rng(1).uniform(-1, 1, (4, 32, 32, 3)).astype("float32")
+    labels = np.array([0, 1, 2, 1], "int32")
+    maps = keras.Model(discriminator.inputs, discriminator.get_layer("pooled3_pool").output)([images, labels])
+    summed = np.maximum(np.asarray(maps), 0).sum(axis=(1, 2))  # [4, 32]
+    features = keras.Model(discriminator.inputs, discriminator.get_layer("features").output)([images, labels])
+    np.testing.assert_allclose(np.asarray(features), summed, rtol=1e-5, atol=1e-5)
+    embedding = discriminator.get_layer("projection")
+    by_hand = (np.asarray(discriminator.get_layer("linear_logit")(features))[:, 0]
+               + np.sum(np.asarray(embedding.embedding(labels)) * summed, axis=-1))
+    np.testing.assert_allclose(np.asarray(discriminator([images, labels]))[:, 0], by_hand, rtol=1e-4, atol=1e-5)
+    config = biggan_experiment.BigGANConfig(d_trunk="pooled_sum")
+    assert config.d_trunk == "pooled_sum"
+
+
 def test_the_biggan_app_passes_the_trunk_and_the_wrong_label_weight():
     experiment = biggan_experiment.BigGANExperiment()
     config = biggan_experiment.BigGANConfig(channels=2, latent_dim=9, shared_dim=4, attention_resolution=8,

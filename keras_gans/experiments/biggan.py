@@ -42,7 +42,8 @@ class BigGANConfig(Config):
     attention_resolution: int = count(8, "Resolution of the self-attention block in G and D (64 at 128 px in "
                                                  "the paper); 0 = none.", minimum=0)
     d_trunk: str = option("residual", "D's features: the paper's residual blocks, or 'pooled' 3x3 convolutions "
-                                      "and max pools at every resolution (the shapes judge's).",
+                                      "and max pools at every resolution (the shapes judge's), flattened, or "
+                                      "'pooled_sum': those read through ReLU and global sum pooling as the paper's.",
                           choices=tuple(networks.biggan.TRUNKS))
     loss: str = option("hinge", "Adversarial loss (hinge in the paper).", choices=LOSSES)
     wrong_label_weight: float = wrong_label_option()

@@ -15,7 +15,8 @@ Widths follow the authors' code: block channels are multiples of ``channels``
   self-attention at the same resolution, ReLU, global sum pooling and the
   projection head ``linear(h) + <embed(y), h>`` (Miyato & Koyama 2018);
   with ``trunk="pooled"``, 3x3 convolutions and max pools at every resolution
-  (the shapes judge's trunk) and the flattened 4x4 map instead of the blocks.
+  (the shapes judge's trunk) and the flattened 4x4 map instead of the blocks;
+  with ``"pooled_sum"``, those maps through ReLU and global sum pooling.
 
 Every convolution and linear layer, the CBN projections and D's embedding are
 spectrally normalized (:mod:`keras_gans.layers.spectral`); G's shared
@@ -176,15 +177,8 @@ def discriminator_block(x, filters, downsample, first, name):
     return keras.layers.Add(name=f"{name}_add")([h, shortcut])
 
 
-def pooled_trunk(images, channels, attention_resolution):
-    """3x3 convolutions (LeakyReLU 0.2) and 2x2 max pools at every resolution down to 4x4, flattened.
-
-    The shapes judge's trunk (:mod:`keras_gans.networks.attributes`) with
-    BigGAN's spectral norm: it tells outlines apart in far fewer steps than
-    the residual blocks, whose average pools blur them. Widths double from
-    ``4 * channels``; self-attention follows the pool that reaches
-    ``attention_resolution``.
-    """
+def _pooled_maps(images, channels, attention_resolution):
+    """3x3 convolutions (LeakyReLU 0.2) and 2x2 max pools at every resolution down to 4x4."""
     x, resolution, filters, block = images, int(images.shape[1]), 4 * channels, 0
     while resolution > BOTTOM_SIZE:
         block, resolution = block + 1, resolution // 2
@@ -194,7 +188,34 @@ def pooled_trunk(images, channels, attention_resolution):
         if resolution == attention_resolution:
             x = layers.SelfAttention(kernel_initializer=INITIALIZER, name="attention")(x)
         filters *= 2
-    return keras.layers.Flatten(name="features")(x)
+    return x
+
+
+def _relu_sum_pool(maps):
+    """ReLU and global sum pooling: the features BigGAN's heads read."""
+    x = keras.layers.ReLU(name="features_relu")(maps)
+    x = keras.layers.GlobalAveragePooling2D(name="mean_pool")(x)
+    return keras.layers.Rescaling(float(maps.shape[1] * maps.shape[2]), name="features")(x)
+
+
+def pooled_trunk(images, channels, attention_resolution):
+    """The shapes judge's trunk (:mod:`keras_gans.networks.attributes`) with BigGAN's spectral norm, flattened.
+
+    3x3 convolutions and 2x2 max pools at every resolution down to 4x4: it
+    tells outlines apart in far fewer steps than the residual blocks, whose
+    average pools blur them. Widths double from ``4 * channels``;
+    self-attention follows the pool that reaches ``attention_resolution``.
+    """
+    return keras.layers.Flatten(name="features")(_pooled_maps(images, channels, attention_resolution))
+
+
+def pooled_sum_trunk(images, channels, attention_resolution):
+    """:func:`pooled_trunk`'s 4x4 maps read as the paper's heads read theirs: ReLU and global sum pooling.
+
+    The flattened map ties each class's projection to the cells of the 4x4
+    grid; summed over positions, the projection reads a shape wherever it lies.
+    """
+    return _relu_sum_pool(_pooled_maps(images, channels, attention_resolution))
 
 
 def residual_trunk(images, channels, attention_resolution):
@@ -207,12 +228,10 @@ def residual_trunk(images, channels, attention_resolution):
         resolution //= 2 if downsample else 1
         if resolution == attention_resolution and i == _first_at(downsampling, size, attention_resolution):
             x = layers.SelfAttention(kernel_initializer=INITIALIZER, name="attention")(x)
-    x = keras.layers.ReLU(name="features_relu")(x)
-    x = keras.layers.GlobalAveragePooling2D(name="mean_pool")(x)
-    return keras.layers.Rescaling(float(resolution * resolution), name="features")(x)  # global sum pooling
+    return _relu_sum_pool(x)
 
 
-TRUNKS = {"residual": residual_trunk, "pooled": pooled_trunk}
+TRUNKS = {"residual": residual_trunk, "pooled": pooled_trunk, "pooled_sum": pooled_sum_trunk}
 
 
 def discriminator(image_shape, num_classes, *, channels=96, attention_resolution=64, trunk="residual",
@@ -225,7 +244,7 @@ def discriminator(image_shape, num_classes, *, channels=96, attention_resolution
         channels: width multiplier ch.
         attention_resolution: where self-attention goes (0 = nowhere).
         trunk: the features the heads read, a key of :data:`TRUNKS`: the
-            paper's ``"residual"`` blocks or the ``"pooled"`` trunk.
+            paper's ``"residual"`` blocks, the ``"pooled"`` trunk or ``"pooled_sum"``.
         name: model name.
 
     Returns:
