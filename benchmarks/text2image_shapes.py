@@ -109,7 +109,7 @@ def _turns_on_keep_best(flags):
     """Whether ``flags`` set ``--keep_best`` on, in any of absl's spellings of a true boolean."""
     for flag in flags.split():
         name, equals, value = flag.partition("=")
-        if name == "--keep_best" and (not equals or value.lower() in ("true", "t", "1")):
+        if name in ("--keep_best", "-keep_best") and (not equals or value.lower() in ("true", "t", "1")):
             return True
     return False
 

@@ -192,7 +192,7 @@ def test_the_pooled_trunk_convolves_at_every_resolution_and_projects_its_flatten
         networks.biggan.discriminator((32, 32, 3), CLASSES, trunk="strided")
 
 
-def test_the_summed_pooled_trunk_projects_the_relu_maps_summed_over_the_4x4_positions():
+def test_the_summed_pooled_trunk_projects_the_relu_maps_summed_over_the_4x4_positions(tmp_path):
     discriminator = networks.biggan.discriminator((32, 32, 3), CLASSES, channels=2, attention_resolution=0,
                                                   trunk="pooled_sum")
     assert tuple(discriminator.get_layer("features").output.shape) == (None, 32)
@@ -206,6 +206,10 @@ def test_the_summed_pooled_trunk_projects_the_relu_maps_summed_over_the_4x4_posi
     by_hand = (np.asarray(discriminator.get_layer("linear_logit")(features))[:, 0]
                + np.sum(np.asarray(embedding.embedding(labels)) * summed, axis=-1))
     np.testing.assert_allclose(np.asarray(discriminator([images, labels]))[:, 0], by_hand, rtol=1e-4, atol=1e-5)
+    discriminator.save(tmp_path / "d.keras")
+    loaded = keras.models.load_model(tmp_path / "d.keras")
+    np.testing.assert_allclose(np.asarray(loaded([images, labels])), np.asarray(discriminator([images, labels])),
+                               atol=1e-5)
     config = biggan_experiment.BigGANConfig(d_trunk="pooled_sum")
     assert config.d_trunk == "pooled_sum"
 

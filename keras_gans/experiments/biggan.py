@@ -43,7 +43,8 @@ class BigGANConfig(Config):
                                                  "the paper); 0 = none.", minimum=0)
     d_trunk: str = option("residual", "D's features: the paper's residual blocks, or 'pooled' 3x3 convolutions "
                                       "and max pools at every resolution (the shapes judge's), flattened, or "
-                                      "'pooled_sum': those read through ReLU and global sum pooling as the paper's.",
+                                      "'pooled_sum': those read through ReLU and global sum pooling, as the "
+                                      "paper's heads read theirs.",
                           choices=tuple(networks.biggan.TRUNKS))
     loss: str = option("hinge", "Adversarial loss (hinge in the paper).", choices=LOSSES)
     wrong_label_weight: float = wrong_label_option()
