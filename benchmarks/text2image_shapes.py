@@ -105,24 +105,17 @@ INTERPOLATIONS = [("a large red circle in the center", "a large blue circle in t
                   ("a small purple heart in the center", "a large purple heart in the center")]
 
 
-def _turns_on_keep_best(flags):
-    """Whether ``flags`` set ``--keep_best`` on, in any of absl's spellings of a true boolean."""
-    for flag in flags.split():
-        name, equals, value = flag.partition("=")
-        if name in ("--keep_best", "-keep_best") and (not equals or value.lower() in ("true", "t", "1")):
-            return True
-    return False
-
-
 def shapes_configs(seed, out, name, cls_weight, interp_weight, encoder, flags="", steps=None):
     """The configs of ``text2image_shapes.cfg`` (``flags`` appended) for one configuration, its outputs under
     ``out/name``; a run of ``steps`` generator steps (the span of ``--lr_decay_to``), or one longer than any CPU
     budget."""
-    config, run = cli.configs_from_args(text2image.TextToImageExperiment(), [f"--flagfile={FLAGFILE}", *flags.split()])
-    if _turns_on_keep_best(flags):
+    # The flagfile's --keep_best off: the benchmark keeps its own best model, on the same validation captions;
+    # --flags that turn it back on, in any spelling absl reads, are refused.
+    config, run = cli.configs_from_args(text2image.TextToImageExperiment(),
+                                        [f"--flagfile={FLAGFILE}", "--nokeep_best", *flags.split()])
+    if config.keep_best:
         raise SystemExit("--flags=--keep_best: the benchmark keeps its own best model (see --checkpoint_minutes)")
-    # The flagfile's --keep_best off: the benchmark keeps its own best model, on the same validation captions.
-    config = config.replace(cls_weight=cls_weight, interp_weight=interp_weight, text_encoder=encoder, keep_best=False)
+    config = config.replace(cls_weight=cls_weight, interp_weight=interp_weight, text_encoder=encoder)
     epochs, steps_per_epoch = (1, steps) if steps else (10_000, 100)
     run = run.replace(seed=seed, model_dir=os.path.join(out, name), export=False, epochs=epochs,
                       steps_per_epoch=steps_per_epoch, sample_every=10_000, resume=False)
