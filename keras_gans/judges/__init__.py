@@ -2,8 +2,10 @@
 
 - ``training``: the deterministic trainers, :func:`train_classifier` (one
   class per image) and :func:`train_heads` (several outputs).
-- ``digits``: the digit judge (:func:`train_digit_classifier`, memoized),
-  :func:`predict_classes`, and the scores of class-conditional generators
+- ``batches``: :func:`predict_classes` and ``generate_in_chunks``, a chunk
+  of rows at a time.
+- ``digits``: the digit judge (:func:`train_digit_classifier`, memoized)
+  and the scores of class-conditional generators
   (:func:`class_conditional_scores`) and categorical latent codes
   (:func:`categorical_code_scores`).
 - ``shapes``: the shapes judge (:func:`train_shapes_judge`, memoized and
@@ -17,8 +19,8 @@ The measures on the judges' predictions are in :mod:`keras_gans.metrics.classes`
 and :mod:`keras_gans.metrics.attributes`.
 """
 
-from keras_gans.judges.digits import (categorical_code_scores, class_conditional_scores, predict_classes,
-                                      train_digit_classifier)
+from keras_gans.judges.batches import predict_classes
+from keras_gans.judges.digits import categorical_code_scores, class_conditional_scores, train_digit_classifier
 from keras_gans.judges.shapes import (attribute_scores, caption_agreement, images_for_captions, judge_report,
                                       predict_attributes, shape_classifier, shape_head, text_conditional_scores,
                                       train_shapes_judge)

@@ -11,10 +11,10 @@ themselves are in :mod:`keras_gans.metrics.classes`.
 
 import functools
 
-import keras
 import numpy as np
 
 from keras_gans import checks, data
+from keras_gans.judges.batches import generate_in_chunks, predict_classes
 from keras_gans.judges.training import train_classifier
 from keras_gans.metrics.classes import (class_coverage, class_histogram_kl, code_class_agreement,
                                         generated_class_accuracy)
@@ -73,37 +73,6 @@ def _trained_classifier(image_size, split, seed, epochs, dataset, data_dir):
 
 
 train_digit_classifier.cache_clear = _trained_classifier.cache_clear  # forget every trained judge
-
-
-def predict_classes(classifier, images, batch_size=256):
-    """The classifier's most likely class for every image.
-
-    Args:
-        classifier: a model mapping images to logits ``[N, K]``.
-        images: ``[n, H, W, C]`` images in [-1, 1] (array or tensor).
-        batch_size: images per forward pass.
-
-    Returns:
-        int64 NumPy array ``[n]`` of class ids.
-
-    Raises:
-        ValueError: when ``images`` is empty or ``batch_size`` is not a positive int.
-    """
-    batch_size = checks.positive_int("batch_size", batch_size)
-    images = np.asarray(keras.ops.convert_to_numpy(images), dtype=np.float32)
-    if images.ndim < 2 or images.shape[0] == 0:
-        raise ValueError(f"`images` must be a non-empty batch [n, ...]; received shape {images.shape}.")
-    predicted = [np.argmax(keras.ops.convert_to_numpy(classifier(images[start:start + batch_size],
-                                                                 training=False)), axis=-1)
-                 for start in range(0, images.shape[0], batch_size)]
-    return np.concatenate(predicted).astype(np.int64)
-
-
-def generate_in_chunks(generate, arrays, chunk=500):
-    """Concatenated NumPy outputs of ``generate(*chunk_of_each_array)`` (arrays or lists, sliced alike)."""
-    rows = len(arrays[0])
-    return np.concatenate([keras.ops.convert_to_numpy(generate(*[a[start:start + chunk] for a in arrays]))
-                           for start in range(0, rows, chunk)])
 
 
 def class_conditional_scores(model, classifier, *, num_samples=1000, seed=0):

@@ -19,7 +19,7 @@ import tensorflow as tf
 
 from keras_gans import checks, files
 from keras_gans.data import shapes
-from keras_gans.judges.digits import generate_in_chunks
+from keras_gans.judges.batches import generate_in_chunks
 from keras_gans.judges.training import train_heads
 from keras_gans.latent import fixed_latent
 from keras_gans.metrics.attributes import attribute_accuracy, attribute_coverage
