@@ -299,7 +299,8 @@ def main():
     curve = [line for line in lines if line["run"] == "biggan"]
     if curve:
         plot(curve, os.path.join(results_dir, f"biggan_{tag}_truncation.png"),
-             f"BigGAN on {args.dataset} at {args.image_size} px, {args.minutes:g} min: judge precision/recall")
+             f"BigGAN on {args.dataset} at {args.image_size} px, {args.minutes:g} min, seed {args.seed}: "
+             "judge precision/recall")
     with open(os.path.join(results_dir, f"biggan_{tag}.jsonl"), "a") as file:
         file.writelines(json.dumps(line) + "\n" for line in lines)
     checks = targets(lines)
