@@ -16,8 +16,8 @@ without spectral normalization, and BigGAN's discriminator
 (:func:`keras_gans.networks.biggan.discriminator`, spectrally normalized
 residual blocks with self-attention at 16x16, ``biggan_shapes.cfg``'s
 ``channels=8``) with a linear class head on its summed features, or
-``biggan_pooled``, the same D with its ``trunk="pooled"`` (``biggan_shapes.cfg``'s
-own since it reads the shape) and the head on its flattened 4x4 map, and
+``biggan_pooled``, the same D with its ``trunk="pooled"`` (the trunk ``biggan_shapes.cfg``
+uses, which sums the 4x4 map there) and the head on its flattened 4x4 map, and
 ``progan``, ProGAN's discriminator (:func:`keras_gans.networks.progan.discriminator`,
 ``progan_shapes.cfg``'s widths, its 32x32 stage at the end of the fade-in)
 with the class logits of the authors' conditional D beside its score, is trained

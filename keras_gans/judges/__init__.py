@@ -2,8 +2,8 @@
 
 - ``training``: the deterministic trainers, :func:`train_classifier` (one
   class per image) and :func:`train_heads` (several outputs).
-- ``batches``: :func:`predict_classes` and ``generate_in_chunks``, a chunk
-  of rows at a time.
+- ``batches``: :func:`predict_classes` and :func:`~keras_gans.judges.batches.generate_in_chunks`,
+  a chunk of rows at a time.
 - ``digits``: the digit judge (:func:`train_digit_classifier`, memoized)
   and the scores of class-conditional generators
   (:func:`class_conditional_scores`) and categorical latent codes

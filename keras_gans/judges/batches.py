@@ -1,5 +1,8 @@
-"""Running judges and generators over many rows a chunk at a time: :func:`predict_classes` and
-:func:`generate_in_chunks`, shared by every judge."""
+"""Running judges and generators over many rows, a chunk at a time.
+
+:func:`predict_classes` reads images with a classifier; :func:`generate_in_chunks`
+renders samples from a generator's inputs. Every judge uses both.
+"""
 
 import keras
 import numpy as np
@@ -32,7 +35,18 @@ def predict_classes(classifier, images, batch_size=256):
 
 
 def generate_in_chunks(generate, arrays, chunk=500):
-    """Concatenated NumPy outputs of ``generate(*chunk_of_each_array)`` (arrays or lists, sliced alike)."""
+    """Concatenated NumPy outputs of ``generate`` called on ``chunk`` rows of every input at a time.
+
+    Args:
+        generate: a callable taking one argument per entry of ``arrays``,
+            e.g. ``model.generate``.
+        arrays: the inputs, arrays or lists of equal length (at least one row),
+            sliced alike.
+        chunk: rows per call.
+
+    Returns:
+        A NumPy array, the outputs concatenated along the first axis.
+    """
     rows = len(arrays[0])
     return np.concatenate([keras.ops.convert_to_numpy(generate(*[a[start:start + chunk] for a in arrays]))
                            for start in range(0, rows, chunk)])
