@@ -1,7 +1,7 @@
 """Running judges and generators over many rows, a chunk at a time.
 
 :func:`predict_classes` reads images with a classifier; :func:`generate_in_chunks`
-renders samples from a generator's inputs. Every judge uses both.
+renders samples from a generator's inputs. The digit and shapes judges share them.
 """
 
 import keras
