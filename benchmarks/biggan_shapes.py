@@ -28,6 +28,12 @@ those minutes, the measuring not counted; the untruncated row's
 ``checkpoints`` holds the steps and measures at each, so one long run gives
 the curve of class agreement against training time (not gated).
 
+With ``--keep`` naming the folder of an earlier run (same seed, flags and
+``--only``), each model resumes from its last checkpoint there and trains
+``--minutes`` more: the untruncated row then says ``"resumed": true``, its
+``steps`` (and those of its checkpoints) count from the start of the first
+run and its checkpoints' ``cpu_minutes`` from the resumption.
+
 With ``--pictures_dir``, every model's untruncated samples are also written
 there as ``<model>_<set>_seed<seed>.png``: the first 10 of each class asked
 for, a row per class.
@@ -80,9 +86,9 @@ def loaded_judge(path):
     return keras.models.load_model(path)
 
 
-def evaluation(args, checkpoints):
+def evaluation(args, checkpoints, resumed):
     """The benchmark's measures only, with the judge the parent trains meanwhile; ``checkpoints`` (the
-    measures taken during training) go with the untruncated row."""
+    measures taken during training) and ``resumed`` go with the untruncated row."""
     from keras_gans import models
 
     def evaluate(ctx, model):
@@ -93,6 +99,8 @@ def evaluation(args, checkpoints):
                        standing_of(ctx.config, ctx.run), picture)
         if checkpoints:
             rows[0]["checkpoints"] = checkpoints
+        if resumed:
+            rows[0]["resumed"] = True
         return {"rows": rows}
 
     return evaluate
@@ -101,9 +109,10 @@ def evaluation(args, checkpoints):
 def checkpoint_measures(args, config, run, checkpoints):
     """``on_checkpoint`` for :func:`budgeted`: appends the untruncated measures at that point to ``checkpoints``."""
 
-    def on_checkpoint(model, seconds, steps):
+    def on_checkpoint(model, seconds, _steps_this_run):
         row, = measure(model, loaded_judge(args.judge), args.dataset, args.image_size, (None,), args.seed,
                        standing_of(config, run))
+        steps = int(model.g_optimizer.iterations.numpy())  # counted from the first run's start when resumed
         checkpoints.append({"cpu_minutes": seconds / 60, "steps": steps,
                             **{key: value for key, value in row.items() if key != "truncation"}})
         print(json.dumps({"child": args.child, **checkpoints[-1]}), file=sys.stderr, flush=True)
@@ -169,8 +178,10 @@ def child(args):
     run = dataclasses.replace(run, dataset=args.dataset, image_size=args.image_size, epochs=100_000, seed=args.seed,
                               model_dir=args.model_dir, export=False, sample_every=100_000)
     checkpoints = []
+    resumed = os.path.exists(os.path.join(args.model_dir, "checkpoints", "checkpoint"))
     results = experiment.run(config, run, experiment=budgeted(
-        exp, args.minutes * 60, evaluation(args, checkpoints), checkpoints=[m * 60 for m in args.checkpoint_minutes],
+        exp, args.minutes * 60, evaluation(args, checkpoints, resumed),
+        checkpoints=[m * 60 for m in args.checkpoint_minutes],
         on_checkpoint=checkpoint_measures(args, config, run, checkpoints)))
     print(json.dumps(results))
 
