@@ -268,7 +268,8 @@ def main():
     parser.add_argument("--minutes", type=float, default=20.0, help="CPU-time training budget of every model")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--only", default=",".join(RUNS), help=f"comma-separated subset of {','.join(RUNS)}")
-    parser.add_argument("--keep", default=None, help="keep the run folders here (default: a temporary folder)")
+    parser.add_argument("--keep", default=None, help="keep the run folders here (default: a temporary folder); "
+                        "a folder kept before: resume its runs")
     parser.add_argument("--flags", default="", help="flags appended to BigGAN's flagfile, space-separated")
     parser.add_argument("--pictures_dir", default=None, help="write each model's samples, a row per class, here")
     parser.add_argument("--checkpoint_minutes", default="", help="comma-separated CPU-minutes below --minutes at "

@@ -1,0 +1,77 @@
+"""Which shapes a kept BigGAN run draws wrong: the shapes judge's reading of each class asked for.
+
+    python benchmarks/biggan_confusion.py --keep=DIR [--seed=S]
+
+``DIR`` is a folder kept by ``benchmarks/biggan_shapes.py --keep=DIR``
+(``DIR/biggan`` holds the run, ``DIR/judge.keras`` its judge). The run's
+last checkpoint is rebuilt, its standing statistics re-estimated, and the
+same 1000 untruncated samples that benchmark measures (``--seed`` must be the
+run's) are read by the judge: prints, and appends to
+``benchmarks/results/biggan_confusion.jsonl``, one JSON line with the confusion matrix
+(rows: class asked for, columns: class read, in ``keras_gans.data.shapes.SHAPES``
+order), each class's agreement and the overall class agreement, and exits 1
+unless every class is read as asked for in at least 0.95 of its samples
+(BigGAN's class-agreement target, per class).
+"""
+
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+
+from _common import ROOT, machine  # benchmarks/ is on sys.path when run as a script
+from _shapes_measures import NUM_SAMPLES, judge_view
+
+TARGET = 0.95
+
+
+def confusion(asked, read, num_classes):
+    """``[num_classes, num_classes]`` counts: row = class asked for, column = class read."""
+    matrix = np.zeros((num_classes, num_classes), np.int64)
+    np.add.at(matrix, (np.asarray(asked), np.asarray(read)), 1)
+    return matrix
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", required=True, help="a folder kept by benchmarks/biggan_shapes.py --keep")
+    parser.add_argument("--seed", type=int, default=0, help="the run's --seed (it sets the samples' z)")
+    args = parser.parse_args()
+    run_dir, judge_path = os.path.join(args.keep, "biggan"), os.path.join(args.keep, "judge.keras")
+    for path in (run_dir, judge_path):
+        if not os.path.exists(path):
+            parser.error(f"--keep: {args.keep!r} has no {os.path.basename(path)}; "
+                         "keep a run with benchmarks/biggan_shapes.py --keep=DIR first")
+
+    import keras
+    import tensorflow as tf
+
+    import biggan_shapes
+    from keras_gans import experiment, judges
+    from keras_gans.data import shapes
+
+    exp, config, run = experiment.read_run(run_dir)
+    model = experiment.rebuild(exp, config, run, tf.train.latest_checkpoint(os.path.join(run_dir, "checkpoints")))
+    model.standing_statistics(**biggan_shapes.standing_of(config, run))
+    judge = keras.models.load_model(judge_path)
+    per_class = NUM_SAMPLES // model.num_classes  # as biggan_shapes.measure draws them
+    asked = np.repeat(np.arange(model.num_classes, dtype=np.int32), per_class)
+    z = np.random.default_rng(args.seed + 1).standard_normal((len(asked), model.latent_dim)).astype(np.float32)
+    read = judges.predict_classes(judge, judge_view(run.dataset)(biggan_shapes.generate(model, z, asked, None)))
+    matrix = confusion(asked, read, model.num_classes)
+    agreement = np.diag(matrix) / matrix.sum(axis=1)
+    names = shapes.SHAPES if model.num_classes == len(shapes.SHAPES) else [str(c) for c in range(model.num_classes)]
+    line = {"keep": args.keep, "seed": args.seed, "classes": list(names), "confusion": matrix.tolist(),
+            "per_class_agreement": dict(zip(names, np.round(agreement, 3).tolist())),
+            "class_agreement": float(np.mean(read == asked)), "machine": machine(),
+            "command": " ".join(["python", "benchmarks/biggan_confusion.py"] + sys.argv[1:])}
+    print(json.dumps(line))
+    with open(os.path.join(ROOT, "benchmarks", "results", "biggan_confusion.jsonl"), "a") as file:
+        file.write(json.dumps(line) + "\n")
+    sys.exit(0 if agreement.min() >= TARGET else 1)
+
+
+if __name__ == "__main__":
+    main()
