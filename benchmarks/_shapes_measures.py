@@ -30,9 +30,16 @@ JUDGE_SIZE = 64
 def generated(generate, *arrays):
     """``generate(*chunks of arrays)`` over the rows of ``arrays``, :data:`CHUNK` at a time, clipped to
     [-1, 1], as float16."""
-    chunks = [np.asarray(generate(*[a[start:start + CHUNK] for a in arrays]))
-              for start in range(0, len(arrays[0]), CHUNK)]
-    return np.clip(np.concatenate(chunks), -1.0, 1.0).astype(np.float16)
+    from keras_gans.judges.batches import generate_in_chunks
+
+    return np.clip(generate_in_chunks(generate, arrays, chunk=CHUNK), -1.0, 1.0).astype(np.float16)
+
+
+def confusion(asked, read, num_classes):
+    """``[num_classes, num_classes]`` counts of the judge's readings: row = value asked for, column = value read."""
+    matrix = np.zeros((num_classes, num_classes), np.int64)
+    np.add.at(matrix, (np.asarray(asked), np.asarray(read)), 1)
+    return matrix
 
 
 def as_judged(images):

@@ -22,16 +22,9 @@ import sys
 import numpy as np
 
 from _common import ROOT, machine  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import NUM_SAMPLES, judge_view
+from _shapes_measures import NUM_SAMPLES, confusion, judge_view
 
 TARGET = 0.95
-
-
-def confusion(asked, read, num_classes):
-    """``[num_classes, num_classes]`` counts: row = class asked for, column = class read."""
-    matrix = np.zeros((num_classes, num_classes), np.int64)
-    np.add.at(matrix, (np.asarray(asked), np.asarray(read)), 1)
-    return matrix
 
 
 def main():
@@ -46,19 +39,16 @@ def main():
                          "keep a run with benchmarks/biggan_shapes.py --keep=DIR first")
 
     import keras
-    import tensorflow as tf
 
     import biggan_shapes
-    from keras_gans import experiment, judges
+    from keras_gans import callbacks, experiment, judges
     from keras_gans.data import shapes
 
     exp, config, run = experiment.read_run(run_dir)
-    model = experiment.rebuild(exp, config, run, tf.train.latest_checkpoint(os.path.join(run_dir, "checkpoints")))
+    model = experiment.rebuild(exp, config, run, callbacks.Checkpointer(run_dir).latest_checkpoint)
     model.standing_statistics(**biggan_shapes.standing_of(config, run))
     judge = keras.models.load_model(judge_path)
-    per_class = NUM_SAMPLES // model.num_classes  # as biggan_shapes.measure draws them
-    asked = np.repeat(np.arange(model.num_classes, dtype=np.int32), per_class)
-    z = np.random.default_rng(args.seed + 1).standard_normal((len(asked), model.latent_dim)).astype(np.float32)
+    z, asked = biggan_shapes.asked_inputs(model, NUM_SAMPLES, args.seed)
     read = judges.predict_classes(judge, judge_view(run.dataset)(biggan_shapes.generate(model, z, asked, None)))
     matrix = confusion(asked, read, model.num_classes)
     agreement = np.diag(matrix) / matrix.sum(axis=1)

@@ -61,7 +61,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from _common import ROOT, machine  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import budgeted, checkpoint_minutes, class_rows_picture, judge_for, judge_view, real_sets, scores
+from _shapes_measures import (CHUNK, budgeted, checkpoint_minutes, class_rows_picture, judge_for, judge_view, real_sets,
+                              scores)
 
 RUNS = {"biggan": "biggan", "cgan": "cgan", "acgan": "acgan"}
 THRESHOLDS = (2.0, 1.5, 1.0, 0.75, 0.5, 0.25, 0.04)
@@ -130,13 +131,21 @@ def standing_of(config, run):
     return dict(num_batches=config.standing_batches, batch_size=config.standing_batch_size, seed=run.seed)
 
 
+def asked_inputs(model, count, seed):
+    """``(z, labels)`` of the samples every measure draws: ``count`` split equally over the classes (the
+    rest dropped), z from ``seed + 1``, so that a kept run can be measured again on the same samples."""
+    labels = np.repeat(np.arange(model.num_classes, dtype=np.int32), count // model.num_classes)
+    z = np.random.default_rng(seed + 1).standard_normal((len(labels), model.latent_dim)).astype(np.float32)
+    return z, labels
+
+
 def generate(model, z, labels, threshold):
-    chunks = []
-    for start in range(0, len(z), 250):
-        part = (z[start:start + 250], labels[start:start + 250])
-        chunks.append(np.asarray(model.generate(*part, truncation=threshold) if threshold is not None
-                                 else model.generate(*part)))
-    return np.concatenate(chunks)
+    """``model``'s samples for ``z`` and ``labels``, :data:`CHUNK` at a time, z truncated at ``threshold`` (None:
+    not truncated; the baselines' ``generate`` takes no threshold)."""
+    from keras_gans.judges.batches import generate_in_chunks
+
+    sample = model.generate if threshold is None else functools.partial(model.generate, truncation=threshold)
+    return generate_in_chunks(sample, (z, labels), chunk=CHUNK)
 
 
 @functools.lru_cache(maxsize=1)
@@ -153,9 +162,7 @@ def judged_reference(judge, dataset, image_size, seed):
 def measure(model, judge, dataset, image_size, thresholds, seed, standing, picture=None):
     view = judge_view(dataset)
     extractor, reference, count = judged_reference(judge, dataset, image_size, seed)
-    per_class = count // model.num_classes
-    labels = np.repeat(np.arange(model.num_classes, dtype=np.int32), per_class)
-    z = np.random.default_rng(seed + 1).standard_normal((len(labels), model.latent_dim)).astype(np.float32)
+    z, labels = asked_inputs(model, count, seed)
     rows = []
     for threshold in thresholds:
         if standing is not None:
@@ -170,7 +177,7 @@ def measure(model, judge, dataset, image_size, thresholds, seed, standing, pictu
 
 
 def child(args):
-    from keras_gans import cli, experiment, experiments
+    from keras_gans import callbacks, cli, experiment, experiments
 
     exp = experiments.get(RUNS[args.child])
     extra = args.flags.split() if args.child == "biggan" else []
@@ -178,7 +185,7 @@ def child(args):
     run = dataclasses.replace(run, dataset=args.dataset, image_size=args.image_size, epochs=100_000, seed=args.seed,
                               model_dir=args.model_dir, export=False, sample_every=100_000)
     checkpoints = []
-    resumed = os.path.exists(os.path.join(args.model_dir, "checkpoints", "checkpoint"))
+    resumed = callbacks.Checkpointer(args.model_dir).latest_checkpoint is not None
     results = experiment.run(config, run, experiment=budgeted(
         exp, args.minutes * 60, evaluation(args, checkpoints, resumed),
         checkpoints=[m * 60 for m in args.checkpoint_minutes],

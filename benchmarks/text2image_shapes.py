@@ -79,7 +79,7 @@ import keras
 import numpy as np
 
 from _common import ROOT  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import JUDGE_SIZE, as_judged, budgeted, checkpoint_minutes, shapes_judge
+from _shapes_measures import JUDGE_SIZE, as_judged, budgeted, checkpoint_minutes, confusion, shapes_judge
 
 sys.path.insert(0, ROOT)
 
@@ -207,9 +207,9 @@ def read_back(judge, images, captions, by_value=False):
     if by_value:
         scores["by_value"], scores["read_as"] = {}, {}
         for attribute, values in (("shape", shapes.SHAPES), ("size_bin", shapes.SIZE_BINS)):
-            shares = {value: np.bincount(read[attribute][named[attribute] == index], minlength=len(values))
-                      / np.sum(named[attribute] == index)
-                      for index, value in enumerate(values) if np.any(named[attribute] == index)}
+            counts = confusion(named[attribute], read[attribute], len(values))
+            shares = {value: counts[index] / counts[index].sum()
+                      for index, value in enumerate(values) if counts[index].any()}
             scores["by_value"][attribute] = {value: round(float(row[values.index(value)]), 4)
                                              for value, row in shares.items()}
             scores["read_as"][attribute] = {value: {other: round(float(row[index]), 4)
