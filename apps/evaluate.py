@@ -164,7 +164,7 @@ def load_checkpoint():
     model_dir = FLAGS.model_dir
     exp, run_settings, run_config = read_training_run(model_dir)
     apply_run_settings(run_config)
-    checkpoint_path = tf.train.latest_checkpoint(os.path.join(model_dir, "checkpoints"))
+    checkpoint_path = callbacks.Checkpointer(model_dir).latest_checkpoint
     if checkpoint_path is None:
         raise app.UsageError(f"--model_dir={model_dir} holds no checkpoint.")
     spec = experiment.DataSpec(FLAGS.dataset, image_shape(), data.num_classes(FLAGS.dataset, FLAGS.data_dir))

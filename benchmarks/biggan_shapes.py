@@ -2,7 +2,7 @@
 
     python benchmarks/biggan_shapes.py [--dataset=shapes] [--image_size=32] [--minutes=20] [--seed=0]
                                        [--only=biggan,cgan,acgan] [--keep=DIR] [--flags='--d_steps=1']
-                                       [--pictures_dir=DIR] [--checkpoint_minutes=10,20,40]
+                                       [--pictures_dir=DIR] [--checkpoint_minutes=10,20,40] [--epochs=N]
 
 Each model trains in its own process, all at once, with its flagfile
 (``apps/configs/<app>_<set>.cfg``, else ``<app>_digits.cfg``; the
@@ -20,7 +20,7 @@ benchmarks) and its feature layer for "judge FID":
 - the real-vs-real floor: the same measures between two disjoint sets of
   1000 real images;
 - BigGAN: the same at each truncation threshold (standing statistics
-  re-estimated for each), plotted to ``benchmarks/results/biggan_<set>_truncation.png``.
+  re-estimated for each), plotted to ``benchmarks/results/biggan_<set>_truncation_seed<seed>.png``.
 
 With ``--checkpoint_minutes``, every model is also measured untruncated
 (standing statistics re-estimated) when its CPU time first passes each of
@@ -33,6 +33,11 @@ With ``--keep`` naming the folder of an earlier run (same seed, flags and
 ``--minutes`` more: the untruncated row then says ``"resumed": true``, its
 ``steps`` (and those of its checkpoints) count from the start of the first
 run and its checkpoints' ``cpu_minutes`` from the resumption.
+
+With ``--epochs``, every model also stops after that many epochs if its
+budget lasts that long, and a learning-rate decay asked for in ``--flags``
+(``--lr_decay_to``) spans those epochs; without it a run stops only at its
+budget and the rates stay constant.
 
 With ``--pictures_dir``, every model's untruncated samples are also written
 there as ``<model>_<set>_seed<seed>.png``: the first 10 of each class asked
@@ -182,8 +187,8 @@ def child(args):
     exp = experiments.get(RUNS[args.child])
     extra = args.flags.split() if args.child == "biggan" else []
     config, run = cli.configs_from_args(exp, [f"--flagfile={flagfile(RUNS[args.child], args.dataset)}", *extra])
-    run = dataclasses.replace(run, dataset=args.dataset, image_size=args.image_size, epochs=100_000, seed=args.seed,
-                              model_dir=args.model_dir, export=False, sample_every=100_000)
+    run = dataclasses.replace(run, dataset=args.dataset, image_size=args.image_size, epochs=args.epochs or 100_000,
+                              seed=args.seed, model_dir=args.model_dir, export=False, sample_every=100_000)
     checkpoints = []
     resumed = callbacks.Checkpointer(args.model_dir).latest_checkpoint is not None
     results = experiment.run(config, run, experiment=budgeted(
@@ -209,7 +214,7 @@ def start(name, args, workdir):
     model_dir = os.path.join(workdir, name)
     command = [sys.executable, os.path.abspath(__file__), f"--child={name}", f"--model_dir={model_dir}",
                f"--dataset={args.dataset}", f"--image_size={args.image_size}", f"--minutes={args.minutes}",
-               f"--seed={args.seed}", f"--judge={args.judge}", f"--flags={args.flags}",
+               f"--seed={args.seed}", f"--judge={args.judge}", f"--flags={args.flags}", f"--epochs={args.epochs}",
                f"--checkpoint_minutes={','.join(map(str, args.checkpoint_minutes))}"]
     if args.pictures_dir:
         command.append(f"--pictures_dir={os.path.abspath(args.pictures_dir)}")
@@ -224,7 +229,7 @@ def finish(name, process, args):
     results = json.loads(stdout.strip().splitlines()[-1])
     base = {"run": name, "flagfile": os.path.relpath(flagfile(RUNS[name], args.dataset), ROOT),
             "flags": args.flags if name == "biggan" else "", "steps": results["steps"],
-            "train_wall_time_s": results["wall_time_s"]}
+            "train_wall_time_s": results["wall_time_s"], "cpu_train_s": results["evaluation"]["cpu_train_s"]}
     return [{**base, **row} for row in results["evaluation"]["rows"]]
 
 
@@ -281,6 +286,8 @@ def main():
     parser.add_argument("--pictures_dir", default=None, help="write each model's samples, a row per class, here")
     parser.add_argument("--checkpoint_minutes", default="", help="comma-separated CPU-minutes below --minutes at "
                         "which every model is also measured untruncated (default: none)")
+    parser.add_argument("--epochs", type=int, default=0, help="also stop every model after this many epochs "
+                        "(default 0: at its budget only); a --lr_decay_to in --flags decays over them")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--model_dir", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--judge", default=None, help=argparse.SUPPRESS)
@@ -295,8 +302,11 @@ def main():
     tag = dataset_tag(args.dataset)
     results_dir = os.path.join(ROOT, "benchmarks", "results")
     os.makedirs(results_dir, exist_ok=True)
+    if args.epochs < 0:
+        parser.error(f"--epochs: must be >= 0, got {args.epochs}")
     context = {"dataset": args.dataset, "image_size": args.image_size, "minutes": args.minutes, "seed": args.seed,
                "machine": f"{machine()} (shared: timings are noisy)",
+               "epochs": args.epochs or None,
                "command": " ".join(["python", "benchmarks/biggan_shapes.py"] + sys.argv[1:])}
     with tempfile.TemporaryDirectory() as scratch:
         workdir = args.keep or scratch
@@ -317,7 +327,7 @@ def main():
                 print(json.dumps(lines[-1]), flush=True)
     curve = [line for line in lines if line["run"] == "biggan"]
     if curve:
-        plot(curve, os.path.join(results_dir, f"biggan_{tag}_truncation.png"),
+        plot(curve, os.path.join(results_dir, f"biggan_{tag}_truncation_seed{args.seed}.png"),
              f"BigGAN on {args.dataset} at {args.image_size} px, {args.minutes:g} min, seed {args.seed}: "
              "judge precision/recall")
     with open(os.path.join(results_dir, f"biggan_{tag}.jsonl"), "a") as file:
