@@ -28,8 +28,8 @@ those minutes, the measuring not counted; the untruncated row's
 ``checkpoints`` holds the steps and measures at each, so one long run gives
 the curve of class agreement against training time (not gated).
 
-With ``--keep`` naming the folder of an earlier run (same seed, flags and
-``--only``), each model resumes from its last checkpoint there and trains
+With ``--keep`` naming the folder of an earlier run (same seed, flags,
+``--epochs`` and ``--only``), each model resumes from its last checkpoint there and trains
 ``--minutes`` more: the untruncated row then says ``"resumed": true``, its
 ``steps`` (and those of its checkpoints) count from the start of the first
 run and its checkpoints' ``cpu_minutes`` from the resumption.
@@ -37,7 +37,9 @@ run and its checkpoints' ``cpu_minutes`` from the resumption.
 With ``--epochs``, every model also stops after that many epochs if its
 budget lasts that long, and a learning-rate decay asked for in ``--flags``
 (``--lr_decay_to``) spans those epochs; without it a run stops only at its
-budget and the rates stay constant.
+budget and the rates stay constant. A budget that ends mid-epoch checkpoints
+that epoch as complete, so a run resumed with ``--keep`` ends that epoch's
+remaining steps short of ``--epochs`` (its decay short of its floor).
 
 With ``--pictures_dir``, every model's untruncated samples are also written
 there as ``<model>_<set>_seed<seed>.png``: the first 10 of each class asked
