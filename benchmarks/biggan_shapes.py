@@ -295,6 +295,8 @@ def main():
     parser.add_argument("--judge", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.checkpoint_minutes = checkpoint_minutes(parser, args.checkpoint_minutes, "--minutes", args.minutes)
+    if args.epochs < 0:
+        parser.error(f"--epochs: must be >= 0, got {args.epochs}")
     if args.child:
         return child(args)
     names = [name for name in args.only.split(",") if name]
@@ -304,8 +306,6 @@ def main():
     tag = dataset_tag(args.dataset)
     results_dir = os.path.join(ROOT, "benchmarks", "results")
     os.makedirs(results_dir, exist_ok=True)
-    if args.epochs < 0:
-        parser.error(f"--epochs: must be >= 0, got {args.epochs}")
     context = {"dataset": args.dataset, "image_size": args.image_size, "minutes": args.minutes, "seed": args.seed,
                "machine": f"{machine()} (shared: timings are noisy)",
                "epochs": args.epochs or None,
