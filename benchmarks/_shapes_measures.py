@@ -11,6 +11,7 @@ the samples, a row per class asked for. These two and
 after upsampling them (:func:`as_judged`).
 """
 
+import contextlib
 import os
 import tempfile
 import time
@@ -33,6 +34,21 @@ def generated(generate, *arrays):
     from keras_gans.judges.batches import generate_in_chunks
 
     return np.clip(generate_in_chunks(generate, arrays, chunk=CHUNK), -1.0, 1.0).astype(np.float16)
+
+
+@contextlib.contextmanager
+def generator_itself(model):
+    """Inside the block ``model`` samples from G itself, not from its moving average (when it keeps one):
+    for a model whose sampling goes through ``sampling_generator`` (BigGAN, StyleGAN2; not ProGAN's grown
+    samplers)."""
+    average = getattr(model, "ema_generator", None)
+    if average is not None:
+        model.ema_generator = None
+    try:
+        yield model
+    finally:
+        if average is not None:
+            model.ema_generator = average
 
 
 def confusion(asked, read, num_classes):

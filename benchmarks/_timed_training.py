@@ -27,7 +27,7 @@ import numpy as np
 
 from keras_gans import callbacks, cli, data, experiment, experiments, images
 
-from _shapes_measures import generated  # benchmarks/ is on sys.path when run as a script
+from _shapes_measures import generated, generator_itself  # benchmarks/ is on sys.path when run as a script
 
 RATE_STEPS = 10  # steps of a stage that measure its images per second
 
@@ -122,7 +122,8 @@ def train_for(name, config, run, seconds, clock=time.process_time):
 def samples(model, options):
     """What the parent measures: ``{"samples": ...}`` (clipped to [-1, 1], float16), for a class-conditional
     model also the ``labels`` they were drawn for (classes in turn), and for StyleGAN2 ``psi_<psi>`` samples
-    of the same z and the path length pairs ``ppl_<space>_start/end`` (float32)."""
+    of the same z, ``samples_itself`` of G itself (not its moving average) and the path length pairs
+    ``ppl_<space>_start/end`` (float32)."""
     rng = np.random.default_rng(options.seed + 1)
     z = rng.standard_normal((options.num_samples, model.latent_dim)).astype(np.float32)
     if getattr(model, "num_classes", None):
@@ -131,6 +132,8 @@ def samples(model, options):
     arrays = {"samples": generated(model.generate, z)}
     if not hasattr(model, "path_endpoints"):
         return arrays
+    with generator_itself(model):
+        arrays["samples_itself"] = generated(model.generate, z)
     for psi in options.psis:
         arrays[f"psi_{psi:g}"] = generated(lambda chunk, psi=psi: model.generate(chunk, truncation_psi=psi), z)
     for space in ("z", "w"):

@@ -1,6 +1,6 @@
 """Which shapes a kept BigGAN run draws wrong: the shapes judge's reading of each class asked for.
 
-    python benchmarks/biggan_confusion.py --keep=DIR [--seed=S]
+    python benchmarks/biggan_confusion.py --keep=DIR [--seed=S] [--generator=average|itself]
 
 ``DIR`` is a folder kept by ``benchmarks/biggan_shapes.py --keep=DIR``
 (``DIR/biggan`` holds the run, ``DIR/judge.keras`` its judge). The run's
@@ -11,10 +11,13 @@ run's) are read by the judge: prints, and appends to
 (rows: class asked for, columns: class read, in ``keras_gans.data.shapes.SHAPES``
 order), each class's agreement and the overall class agreement, and exits 1
 unless every class is read as asked for in at least 0.95 of its samples
-(BigGAN's class-agreement target, per class).
+(BigGAN's class-agreement target, per class). The samples come from G's
+moving average, as in every BigGAN measure; ``--generator=itself`` reads G
+itself instead (its own standing statistics re-estimated).
 """
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -22,7 +25,7 @@ import sys
 import numpy as np
 
 from _common import ROOT, machine  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import NUM_SAMPLES, confusion, judge_view
+from _shapes_measures import NUM_SAMPLES, confusion, generator_itself, judge_view
 
 TARGET = 0.95
 
@@ -31,6 +34,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", required=True, help="a folder kept by benchmarks/biggan_shapes.py --keep")
     parser.add_argument("--seed", type=int, default=0, help="the run's --seed (it sets the samples' z)")
+    parser.add_argument("--generator", default="average", choices=("average", "itself"),
+                        help="sample G's moving average (what the measures read) or G itself")
     args = parser.parse_args()
     run_dir, judge_path = os.path.join(args.keep, "biggan"), os.path.join(args.keep, "judge.keras")
     for path in (run_dir, judge_path):
@@ -46,14 +51,18 @@ def main():
 
     exp, config, run = experiment.read_run(run_dir)
     model = experiment.rebuild(exp, config, run, callbacks.Checkpointer(run_dir).latest_checkpoint)
-    model.standing_statistics(**biggan_shapes.standing_of(config, run))
     judge = keras.models.load_model(judge_path)
     z, asked = biggan_shapes.asked_inputs(model, NUM_SAMPLES, args.seed)
-    read = judges.predict_classes(judge, judge_view(run.dataset)(biggan_shapes.generate(model, z, asked, None)))
+    sampled = generator_itself(model) if args.generator == "itself" else contextlib.nullcontext()
+    with sampled:
+        model.standing_statistics(**biggan_shapes.standing_of(config, run))
+        samples = biggan_shapes.generate(model, z, asked, None)
+    read = judges.predict_classes(judge, judge_view(run.dataset)(samples))
     matrix = confusion(asked, read, model.num_classes)
     agreement = np.diag(matrix) / matrix.sum(axis=1)
     names = shapes.SHAPES if model.num_classes == len(shapes.SHAPES) else [str(c) for c in range(model.num_classes)]
-    line = {"keep": args.keep, "seed": args.seed, "classes": list(names), "confusion": matrix.tolist(),
+    line = {"keep": args.keep, "seed": args.seed, "generator": args.generator, "classes": list(names),
+            "confusion": matrix.tolist(),
             "per_class_agreement": dict(zip(names, np.round(agreement, 3).tolist())),
             "class_agreement": float(np.mean(read == asked)), "machine": machine(),
             "command": " ".join(["python", "benchmarks/biggan_confusion.py"] + sys.argv[1:])}

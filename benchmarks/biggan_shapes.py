@@ -28,6 +28,11 @@ those minutes, the measuring not counted; the untruncated row's
 ``checkpoints`` holds the steps and measures at each, so one long run gives
 the curve of class agreement against training time (not gated).
 
+BigGAN samples from its moving average of G; its untruncated row and each
+checkpoint also hold ``generator_itself``, the same measures of G itself
+(its own standing statistics re-estimated), to show what the average costs
+or gains (not gated).
+
 With ``--keep`` naming the folder of an earlier run (same seed, flags,
 ``--epochs`` and ``--only``), each model resumes from its last checkpoint there and trains
 ``--minutes`` more: the untruncated row then says ``"resumed": true``, its
@@ -68,8 +73,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from _common import ROOT, machine  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import (CHUNK, budgeted, checkpoint_minutes, class_rows_picture, judge_for, judge_view, real_sets,
-                              scores)
+from _shapes_measures import (CHUNK, budgeted, checkpoint_minutes, class_rows_picture, generator_itself, judge_for,
+                              judge_view, real_sets, scores)
 
 RUNS = {"biggan": "biggan", "cgan": "cgan", "acgan": "acgan"}
 THRESHOLDS = (2.0, 1.5, 1.0, 0.75, 0.5, 0.25, 0.04)
@@ -103,8 +108,9 @@ def evaluation(args, checkpoints, resumed):
         thresholds = (None,) + (THRESHOLDS if isinstance(model, models.BigGAN) else ())
         picture = args.pictures_dir and os.path.join(args.pictures_dir, f"{args.child}_{dataset_tag(args.dataset)}"
                                                                          f"_seed{args.seed}.png")
-        rows = measure(model, loaded_judge(args.judge), args.dataset, args.image_size, thresholds, args.seed,
-                       standing_of(ctx.config, ctx.run), picture)
+        judge, standing = loaded_judge(args.judge), standing_of(ctx.config, ctx.run)
+        rows = measure(model, judge, args.dataset, args.image_size, thresholds, args.seed, standing, picture)
+        rows[0].update(measures_of_itself(model, judge, args.dataset, args.image_size, args.seed, standing))
         if checkpoints:
             rows[0]["checkpoints"] = checkpoints
         if resumed:
@@ -118,8 +124,9 @@ def checkpoint_measures(args, config, run, checkpoints):
     """``on_checkpoint`` for :func:`budgeted`: appends the untruncated measures at that point to ``checkpoints``."""
 
     def on_checkpoint(model, seconds, _steps_this_run):
-        row, = measure(model, loaded_judge(args.judge), args.dataset, args.image_size, (None,), args.seed,
-                       standing_of(config, run))
+        judge, standing = loaded_judge(args.judge), standing_of(config, run)
+        row, = measure(model, judge, args.dataset, args.image_size, (None,), args.seed, standing)
+        row.update(measures_of_itself(model, judge, args.dataset, args.image_size, args.seed, standing))
         steps = int(model.g_optimizer.iterations.numpy())  # counted from the first run's start when resumed
         checkpoints.append({"cpu_minutes": seconds / 60, "steps": steps,
                             **{key: value for key, value in row.items() if key != "truncation"}})
@@ -181,6 +188,16 @@ def measure(model, judge, dataset, image_size, thresholds, seed, standing, pictu
     if standing is not None:
         model.standing_statistics(**standing)
     return rows
+
+
+def measures_of_itself(model, judge, dataset, image_size, seed, standing):
+    """``{"generator_itself": untruncated measures}`` of G itself (its own standing statistics re-estimated)
+    when ``model`` samples from a moving average of G, else ``{}``: the average blends the recent Gs."""
+    if getattr(model, "ema_generator", None) is None:
+        return {}
+    with generator_itself(model):
+        row, = measure(model, judge, dataset, image_size, (None,), seed, standing)
+    return {"generator_itself": {key: value for key, value in row.items() if key != "truncation"}}
 
 
 def child(args):

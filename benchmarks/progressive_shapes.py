@@ -16,6 +16,8 @@ shapes judge's features ("judge FID"; the digit judge's for ``--dataset=digits``
   images, beside the floor: real test images against the same training ones;
 - StyleGAN2's FID, precision and recall at each ``--psis`` truncation: the
   quality/diversity trade-off of StyleGAN (Karras et al. 2019, appendix B);
+  and, as ``measures_itself``, those of G itself rather than its moving
+  average, on the same z (not gated);
 - StyleGAN2's perceptual path length (StyleGAN, section 4.2) in Z (slerp)
   and in W (lerp), ``--ppl_samples`` paths each, t ~ U(0, 1), epsilon 1e-4,
   the squared distance of the judge's features in place of LPIPS, the
@@ -169,6 +171,10 @@ def table(records, floor):
         m = r["measures"]
         lines.append(f"| {r['app']} | {m['fid']:.2f} | {m['precision']:.3f} | {m['recall']:.3f} | "
                      f"{r['steps']} in {r['train_s']:.0f} s |")
+        if "measures_itself" in r:
+            m = r["measures_itself"]
+            lines.append(f"| {r['app']}, G itself (not its average) | {m['fid']:.2f} | {m['precision']:.3f} | "
+                         f"{m['recall']:.3f} | |")
     return "\n".join(lines)
 
 
@@ -223,6 +229,8 @@ def main():
                 if record["class_agreement"] < args.min_agreement:
                     failures.append(f"{record['app']}: class agreement {record['class_agreement']} is below "
                                     f"--min_agreement={args.min_agreement:g}")
+            if "samples_itself" in arrays:
+                record["measures_itself"] = measure(extractor, reference, arrays["samples_itself"])
             if record["app"] == "stylegan2":
                 record["truncation"] = [(psi, measure(extractor, reference, arrays[f"psi_{psi:g}"]))
                                         for psi in args.psis]
