@@ -20,7 +20,8 @@ smaller size are upsampled to 64 px bicubically before it reads them):
 - ``infogan`` (Chen et al. 2016): agreement of the categorical code with the
   judged shape under the best one-to-one code-to-class matching (996
   samples), and the same agreement with the judged colour (six colours: the
-  code may take the most visible factor instead, reported, not gated); and, for each continuous code swept over [-1, 1] with the rest of
+  code may take the most visible factor instead, reported, not gated); and,
+  for each continuous code swept over [-1, 1] with the rest of
   the input fixed, Pearson's r of its value with the judged x, y and size
   (the best |r| and the attribute it tracks). Target: agreement >= 0.7; a
   code with |r| >= 0.5 is reported (``continuous_code_tracks``), not gated.

@@ -225,3 +225,37 @@ def test_the_biggan_app_passes_the_trunk_and_the_wrong_label_weight():
     assert model.wrong_label_weight == 0.5 and "d_wrong" in model.trackers
     with pytest.raises(ConfigError, match="d_trunk"):
         biggan_experiment.BigGANConfig(d_trunk="strided")
+
+
+@pytest.mark.parametrize("hierarchical", [True, False])
+def test_class_input_makes_the_4x4_map_depend_on_the_class_and_only_then(hierarchical, tmp_path):
+    def input_maps(generator, z, labels):
+        return np.asarray(keras.Model(generator.inputs, generator.get_layer("input_map").output)([z, labels]))
+
+    z = np.repeat(latent(1), CLASSES, axis=0)
+    labels = np.arange(CLASSES, dtype="int32")
+    options = dict(channels=2, shared_dim=4, hierarchical=hierarchical, attention_resolution=0)
+    plain = networks.biggan.generator(LATENT, SHAPE, CLASSES, **options)
+    maps = input_maps(plain, z, labels)
+    np.testing.assert_array_equal(maps[1:], maps[:1].repeat(CLASSES - 1, axis=0))  # the class enters later
+
+    conditioned = networks.biggan.generator(LATENT, SHAPE, CLASSES, class_input=True, **options)
+    first = LATENT // 3 if hierarchical else LATENT
+    kernel = conditioned.get_layer("input_linear").kernel
+    assert tuple(kernel.shape) == (4 + first, 4 * 4 * 4 * 2)  # embedding rows, then z's
+    maps = input_maps(conditioned, z, labels)
+    assert min(np.abs(maps[i] - maps[j]).max() for i in range(CLASSES) for j in range(i)) > 1e-3
+    embedded = np.asarray(conditioned.get_layer("shared_embedding")(labels))
+    linear = conditioned.get_layer("input_linear")
+    by_hand = np.asarray(linear(np.concatenate([embedded, z[:, :first]], axis=1))).reshape(maps.shape)
+    np.testing.assert_allclose(maps, by_hand, rtol=1e-5, atol=1e-6)
+    conditioned.save(tmp_path / "g.keras")
+    loaded = keras.models.load_model(tmp_path / "g.keras")
+    np.testing.assert_allclose(np.asarray(loaded([z, labels])), np.asarray(conditioned([z, labels])), atol=1e-5)
+
+    experiment = biggan_experiment.BigGANExperiment()
+    config = biggan_experiment.BigGANConfig(channels=2, latent_dim=9, shared_dim=4, attention_resolution=8,
+                                            class_input=True)
+    ctx = Context(config=config, run=RunConfig(seed=0), spec=DataSpec("digits", (16, 16, 1), num_classes=10),
+                  model_dir="", steps_per_epoch=1)
+    assert tuple(experiment.build(ctx).generator.get_layer("input_linear").kernel.shape)[0] == 4 + 3

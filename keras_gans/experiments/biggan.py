@@ -39,6 +39,8 @@ class BigGANConfig(Config):
     channels: int = count(16, "Width multiplier ch of both players (96 in the paper).")
     shared_dim: int = count(128, "Size of G's shared class embedding; 0 = one-hot class per block.", minimum=0)
     hierarchical: bool = option(True, "Split z across G's blocks (hierarchical latent space).")
+    class_input: bool = option(False, "Also feed the class embedding to G's input layer (BigGAN-deep's input), "
+                                      "not only to the blocks' batch norms.")
     attention_resolution: int = count(8, "Resolution of the self-attention block in G and D (64 at 128 px in "
                                                  "the paper); 0 = none.", minimum=0)
     d_trunk: str = option("residual", "D's features: the paper's residual blocks, or 'pooled' 3x3 convolutions "
@@ -70,7 +72,7 @@ class BigGANExperiment(Experiment):
         _check_fit(c, spec)
         generator = networks.biggan.generator(
             c.latent_dim, spec.sample_shape, num_classes, channels=c.channels, shared_dim=c.shared_dim,
-            hierarchical=c.hierarchical, attention_resolution=c.attention_resolution)
+            hierarchical=c.hierarchical, class_input=c.class_input, attention_resolution=c.attention_resolution)
         discriminator = networks.biggan.discriminator(spec.sample_shape, num_classes, channels=c.channels,
                                                       attention_resolution=c.attention_resolution, trunk=c.d_trunk)
         return models.BigGAN(generator, discriminator, c.latent_dim, num_classes, loss=c.loss,

@@ -6,8 +6,9 @@ Widths follow the authors' code: block channels are multiples of ``channels``
 
 * :func:`generator` ``[z, labels] -> images``: z split into one chunk per
   block plus one (hierarchical latent); the first chunk feeds a linear layer
-  to a 4x4 map, each later one is concatenated to the shared class embedding
-  and drives both conditional batch norms of a residual up-block
+  to a 4x4 map (with ``class_input``, concatenated to the class embedding
+  first, as BigGAN-deep's input layer), each later one is concatenated to
+  the shared class embedding and drives both conditional batch norms of a residual up-block
   (BN-ReLU-up-conv3-BN-ReLU-conv3, shortcut up-conv1); self-attention after
   the block that reaches ``attention_resolution``; BN-ReLU-conv3-tanh.
 * :func:`discriminator` ``[images, labels] -> logit``: residual down-blocks
@@ -97,7 +98,7 @@ def generator_block(x, condition, filters, name):
 
 
 def generator(latent_dim, image_shape, num_classes, *, channels=96, shared_dim=128, hierarchical=True,
-              attention_resolution=64, name="biggan_generator"):
+              class_input=False, attention_resolution=64, name="biggan_generator"):
     """Builds BigGAN's generator ``[z, labels] -> images`` in [-1, 1].
 
     Args:
@@ -110,6 +111,9 @@ def generator(latent_dim, image_shape, num_classes, *, channels=96, shared_dim=1
             every block on the one-hot class instead (the authors' CIFAR model).
         hierarchical: split z across the blocks; False feeds all of z to the
             input layer and the class alone to the blocks.
+        class_input: also feed the class embedding to the input layer, so
+            the 4x4 map depends on the class (BigGAN-deep, Brock et al. 2019
+            appendix B); False: the class enters through the batch norms only.
         attention_resolution: where self-attention goes (0 = nowhere).
         name: model name.
 
@@ -140,6 +144,8 @@ def generator(latent_dim, image_shape, num_classes, *, channels=96, shared_dim=1
                       for i, chunk in enumerate(chunks[1:])]
     else:
         first, conditions = z, [embedded] * len(in_mult)
+    if class_input:
+        first = keras.layers.Concatenate(name="input_condition")([embedded, first])
     x = layers.SNDense(BOTTOM_SIZE * BOTTOM_SIZE * in_mult[0] * channels, kernel_initializer=INITIALIZER,
                        name="input_linear")(first)
     x = keras.layers.Reshape((BOTTOM_SIZE, BOTTOM_SIZE, in_mult[0] * channels), name="input_map")(x)
