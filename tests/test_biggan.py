@@ -238,9 +238,11 @@ def test_class_input_makes_the_4x4_map_depend_on_the_class_and_only_then(hierarc
     plain = networks.biggan.generator(LATENT, SHAPE, CLASSES, **options)
     maps = input_maps(plain, z, labels)
     np.testing.assert_array_equal(maps[1:], maps[:1].repeat(CLASSES - 1, axis=0))  # the class enters later
+    first = LATENT // 3 if hierarchical else LATENT
+    assert tuple(plain.get_layer("input_linear").kernel.shape) == (first, 4 * 4 * 4 * 2)  # as saved before
+    assert "input_condition" not in [layer.name for layer in plain.layers]
 
     conditioned = networks.biggan.generator(LATENT, SHAPE, CLASSES, class_input=True, **options)
-    first = LATENT // 3 if hierarchical else LATENT
     kernel = conditioned.get_layer("input_linear").kernel
     assert tuple(kernel.shape) == (4 + first, 4 * 4 * 4 * 2)  # embedding rows, then z's
     maps = input_maps(conditioned, z, labels)
