@@ -108,9 +108,8 @@ def evaluation(args, checkpoints, resumed):
         thresholds = (None,) + (THRESHOLDS if isinstance(model, models.BigGAN) else ())
         picture = args.pictures_dir and os.path.join(args.pictures_dir, f"{args.child}_{dataset_tag(args.dataset)}"
                                                                          f"_seed{args.seed}.png")
-        judge, standing = loaded_judge(args.judge), standing_of(ctx.config, ctx.run)
-        rows = measure(model, judge, args.dataset, args.image_size, thresholds, args.seed, standing, picture)
-        rows[0].update(measures_of_itself(model, judge, args.dataset, args.image_size, args.seed, standing))
+        rows = measure(model, loaded_judge(args.judge), args.dataset, args.image_size, thresholds, args.seed,
+                       standing_of(ctx.config, ctx.run), picture)
         if checkpoints:
             rows[0]["checkpoints"] = checkpoints
         if resumed:
@@ -124,9 +123,8 @@ def checkpoint_measures(args, config, run, checkpoints):
     """``on_checkpoint`` for :func:`budgeted`: appends the untruncated measures at that point to ``checkpoints``."""
 
     def on_checkpoint(model, seconds, _steps_this_run):
-        judge, standing = loaded_judge(args.judge), standing_of(config, run)
-        row, = measure(model, judge, args.dataset, args.image_size, (None,), args.seed, standing)
-        row.update(measures_of_itself(model, judge, args.dataset, args.image_size, args.seed, standing))
+        row, = measure(model, loaded_judge(args.judge), args.dataset, args.image_size, (None,), args.seed,
+                       standing_of(config, run))
         steps = int(model.g_optimizer.iterations.numpy())  # counted from the first run's start when resumed
         checkpoints.append({"cpu_minutes": seconds / 60, "steps": steps,
                             **{key: value for key, value in row.items() if key != "truncation"}})
@@ -174,6 +172,8 @@ def judged_reference(judge, dataset, image_size, seed):
 
 
 def measure(model, judge, dataset, image_size, thresholds, seed, standing, picture=None):
+    """A row of judge measures per threshold (None: untruncated, first); the untruncated row also holds
+    :func:`measures_of_itself`. The standing statistics end re-estimated untruncated."""
     view = judge_view(dataset)
     extractor, reference, count = judged_reference(judge, dataset, image_size, seed)
     z, labels = asked_inputs(model, count, seed)
@@ -187,6 +187,8 @@ def measure(model, judge, dataset, image_size, thresholds, seed, standing, pictu
         rows.append({"truncation": threshold, **scores(judge, extractor, reference, view(samples), labels)})
     if standing is not None:
         model.standing_statistics(**standing)
+    if thresholds[0] is None:
+        rows[0].update(measures_of_itself(model, judge, dataset, image_size, seed, standing))
     return rows
 
 

@@ -8,9 +8,10 @@ Widths follow the authors' code: block channels are multiples of ``channels``
   block plus one (hierarchical latent); the first chunk feeds a linear layer
   to a 4x4 map (with ``class_input``, concatenated to the class embedding
   first, as BigGAN-deep's input layer), each later one is concatenated to
-  the shared class embedding and drives both conditional batch norms of a residual up-block
-  (BN-ReLU-up-conv3-BN-ReLU-conv3, shortcut up-conv1); self-attention after
-  the block that reaches ``attention_resolution``; BN-ReLU-conv3-tanh.
+  the shared class embedding and drives both conditional batch norms of a
+  residual up-block (BN-ReLU-up-conv3-BN-ReLU-conv3, shortcut up-conv1);
+  self-attention after the block that reaches ``attention_resolution``;
+  BN-ReLU-conv3-tanh.
 * :func:`discriminator` ``[images, labels] -> logit``: residual down-blocks
   (the first without a leading ReLU and with a pool-then-conv shortcut),
   self-attention at the same resolution, ReLU, global sum pooling and the
