@@ -190,6 +190,34 @@ def test_acgan_minibatch_discrimination_shows_the_batch_to_the_real_fake_logit_o
     np.testing.assert_allclose(without(mixed)[0][0], without(copies)[0][0], rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("trunk", ["dcgan", "pooled"])
+def test_cgan_minibatch_discrimination_shows_the_batch_to_the_logit(trunk, tmp_path):
+    """With minibatch discrimination, D(x, y) of one labelled image changes with its batch-mates (a batch of
+    4 copies gives o = 4, section 3.2 of Salimans et al. 2016); without it, it does not."""
+    rng = np.random.default_rng(0)
+    image = rng.uniform(-1, 1, (1,) + SHAPE).astype(np.float32)
+    mixed = np.concatenate([image, rng.uniform(-1, 1, (3,) + SHAPE).astype(np.float32)])
+    copies, labels = np.repeat(image, 4, axis=0), np.full(4, 1, np.int32)
+    with_mbd = networks.conditional.discriminator(SHAPE, K, base_filters=4, trunk=trunk, minibatch_discrimination=True)
+    body = with_mbd.get_layer("conditional_discriminator_body")
+    closeness = keras.Model(body.inputs, body.get_layer("minibatch_discrimination").output)
+    joint = keras.Model(with_mbd.inputs, with_mbd.get_layer("images_and_labels").output)
+    np.testing.assert_allclose(closeness(joint([copies, labels]))[:, -32:], 4.0, rtol=1e-6)
+    assert abs(float(with_mbd([mixed, labels])[0, 0]) - float(with_mbd([copies, labels])[0, 0])) > 1e-4
+    without = networks.conditional.discriminator(SHAPE, K, base_filters=4, trunk=trunk)
+    assert "minibatch_discrimination" not in [layer.name for layer in
+                                              without.get_layer("conditional_discriminator_body").layers]
+    if trunk == "pooled":  # the DCGAN trunk's batch norm also mixes the batch when training, not here
+        np.testing.assert_allclose(without([mixed, labels])[0], without([copies, labels])[0], rtol=1e-5, atol=1e-6)
+    exp = experiments.get("cgan")
+    run_config = config.RunConfig(dataset="digits", image_size=8, model_dir=str(tmp_path), export=False)
+    model = experiment.rebuild(exp, exp.Config(base_filters=4, d_trunk=trunk, minibatch_discrimination=True),
+                               run_config)
+    clone = models.CGAN.from_config(model.get_config())
+    body = clone.discriminator.get_layer("conditional_discriminator_body")
+    assert body.get_layer("minibatch_discrimination").num_kernels == 32
+
+
 # ----------------------------------------------------------------------------- plumbing
 
 

@@ -41,6 +41,8 @@ class CGANConfig(Config):
     d_trunk: str = option("dcgan", "What reads D's image and label maps: the paper's stride-2 DCGAN blocks, or "
                                    "'pooled' 3x3 convolutions and max pools at every resolution (the shapes judge's).",
                           choices=tuple(networks.conditional.TRUNKS))
+    minibatch_discrimination: bool = option(False, "Minibatch discrimination features (Salimans et al. 2016) "
+                                                   "before D's logit, against G drawing one image per class.")
     wrong_label_weight: float = wrong_label_option()
     ema_decay: float = ema_decay_option()
     diff_augment: tuple[str, ...] = diff_augment_option()
@@ -56,7 +58,8 @@ class CGANExperiment(Experiment):
         generator = networks.conditional.generator(c.latent_dim, spec.sample_shape, num_classes,
                                                    base_filters=c.base_filters)
         discriminator = networks.conditional.discriminator(spec.sample_shape, num_classes, base_filters=c.base_filters,
-                                                           spectral_norm=c.spectral_norm, trunk=c.d_trunk)
+                                                           spectral_norm=c.spectral_norm, trunk=c.d_trunk,
+                                                           minibatch_discrimination=c.minibatch_discrimination)
         return models.CGAN(generator, discriminator, c.latent_dim, num_classes, loss=c.loss, ema_decay=c.ema_decay,
                            diff_augment=c.diff_augment, wrong_label_weight=c.wrong_label_weight, seed=ctx.run.seed)
 

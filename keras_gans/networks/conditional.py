@@ -122,7 +122,7 @@ def generator(latent_dim, image_shape, num_classes, *, base_filters=64, name="co
 
 
 def discriminator(image_shape, num_classes, *, base_filters=64, spectral_norm=False, trunk="dcgan",
-                  name="conditional_discriminator"):
+                  minibatch_discrimination=False, name="conditional_discriminator"):
     """Builds the conditional discriminator ``[images, labels] -> logit``.
 
     Args:
@@ -134,6 +134,10 @@ def discriminator(image_shape, num_classes, *, base_filters=64, spectral_norm=Fa
         trunk: what reads the image and its label maps: ``"dcgan"`` (the DCGAN
             discriminator, the paper's) or ``"pooled"`` (:func:`pooled_features`
             and a linear logit).
+        minibatch_discrimination: the logit also reads
+            :class:`~keras_gans.layers.MinibatchDiscrimination` features
+            (Salimans et al. 2016, section 3.2) of the image and label maps'
+            features, so D can see a batch of near-copies.
         name: model name.
 
     Returns:
@@ -145,11 +149,12 @@ def discriminator(image_shape, num_classes, *, base_filters=64, spectral_norm=Fa
     joint_shape = (size, size, channels + num_classes)
     if trunk == "dcgan":  # the whole DCGAN discriminator, its own logit included, as models saved before hold
         body = dcgan.discriminator(joint_shape, base_filters=base_filters, spectral_norm=spectral_norm,
-                                   name=f"{name}_body")
+                                   minibatch_discrimination=minibatch_discrimination, name=f"{name}_body")
     else:
         features = trunk_features(trunk, joint_shape, base_filters=base_filters, spectral_norm=spectral_norm,
                                   name=f"{name}_features")
-        logit = logit_layer(1, "logit", spectral_norm)(features.output)
+        logit = logit_layer(1, "logit", spectral_norm)(real_fake_features(features.output,
+                                                                          minibatch_discrimination))
         body = keras.Model(features.inputs, logit, name=f"{name}_body")
     images = keras.Input((size, size, channels), name="images")
     labels = labels_input()
