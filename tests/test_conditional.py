@@ -126,6 +126,10 @@ def test_the_wrong_label_weight_is_kept_and_checked(tmp_path):
         tiny("cgan", wrong_label_weight=1.5)
     with pytest.raises(config.ConfigError, match="wrong_label_weight"):
         exp.Config(wrong_label_weight=-0.1)
+    # At 1 the generated images' share of D's loss, 1 - w, is 0: G would train against nothing.
+    for name in ("cgan", "biggan"):
+        with pytest.raises(config.ConfigError, match=r"wrong_label_weight.*1\.0.*no generated images"):
+            experiments.get(name).Config(wrong_label_weight=1.0)
 
 
 def test_the_acgan_app_passes_fake_class_weight_and_the_trunk_to_the_model(tmp_path):

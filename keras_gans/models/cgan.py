@@ -46,7 +46,9 @@ class CGAN(ClassConditionalGAN):
             training, real or generated, are transformed; their labels are not.
             Empty = off.
         wrong_label_weight: w in [0, 1], the weight of the (real image,
-            wrong label) pairs in D's loss; 0 = the paper's game.
+            wrong label) pairs in D's loss, the generated ones keeping 1 - w
+            (so at 1 G has no adversary; the apps refuse it); 0 = the
+            paper's game.
         **kwargs: ``latent_distribution``, ``ema_decay``, ``seed``, ``name``
             (see :class:`keras_gans.models.gan.AdversarialModel`).
     """
