@@ -211,8 +211,7 @@ def test_cgan_minibatch_discrimination_shows_the_batch_to_the_logit(trunk, tmp_p
     without = networks.conditional.discriminator(SHAPE, K, base_filters=4, trunk=trunk)
     assert "minibatch_discrimination" not in [layer.name for layer in
                                               without.get_layer("conditional_discriminator_body").layers]
-    if trunk == "pooled":  # the DCGAN trunk's batch norm also mixes the batch when training, not here
-        np.testing.assert_allclose(without([mixed, labels])[0], without([copies, labels])[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(without([mixed, labels])[0], without([copies, labels])[0], rtol=1e-5, atol=1e-6)
     exp = experiments.get("cgan")
     run_config = config.RunConfig(dataset="digits", image_size=8, model_dir=str(tmp_path), export=False)
     model = experiment.rebuild(exp, exp.Config(base_filters=4, d_trunk=trunk, minibatch_discrimination=True),

@@ -13,8 +13,10 @@ section 4.1):
   the ACGAN discriminator (Odena et al. 2017, "Conditional Image Synthesis
   with Auxiliary Classifier GANs", section 3) sees no label and predicts it
   with a second head on the shared DCGAN features, or on
-  :func:`pooled_features` (``trunk="pooled"``); its real/fake head can also
-  read minibatch discrimination features (Salimans et al. 2016).
+  :func:`pooled_features` (``trunk="pooled"``).
+
+Either D's real/fake logit can also read minibatch discrimination features
+(Salimans et al. 2016).
 
 Inputs are named ``"z"``, ``"labels"`` (int32 ``[N]``) and ``"images"``, so an
 exported generator serves ``z`` and ``labels``.
@@ -88,7 +90,7 @@ def logit_layer(units, name, spectral_norm=False):
 
 
 def real_fake_features(shared, minibatch_discrimination=False, minibatch_kernels=32, minibatch_kernel_dim=8):
-    """What a D with a second head reads its real/fake logit from: the shared features, followed by
+    """What D reads its real/fake logit from: the shared features, followed by
     :class:`~keras_gans.layers.MinibatchDiscrimination` ones (Salimans et al. 2016, section 3.2) when
     ``minibatch_discrimination``, so D can tell a batch of near-copies from a varied one."""
     if not checks.boolean("minibatch_discrimination", minibatch_discrimination):
@@ -136,8 +138,8 @@ def discriminator(image_shape, num_classes, *, base_filters=64, spectral_norm=Fa
             and a linear logit).
         minibatch_discrimination: the logit also reads
             :class:`~keras_gans.layers.MinibatchDiscrimination` features
-            (Salimans et al. 2016, section 3.2) of the image and label maps'
-            features, so D can see a batch of near-copies.
+            (Salimans et al. 2016, section 3.2) of the trunk's features of the
+            image and its label maps, so D can see a batch of near-copies.
         name: model name.
 
     Returns:
