@@ -87,9 +87,10 @@ def amount(default, help):
     return option(default, help, check=non_negative, requirement="must be >= 0")
 
 
-def fraction(default, help):
-    """A real option in [0, 1) (a rate, a decay)."""
-    return option(default, help, check=lambda value: 0.0 <= value < 1.0, requirement="must be in [0, 1)")
+def fraction(default, help, why_not_one=None):
+    """A real option in [0, 1) (a rate, a decay); ``why_not_one``, if given, ends the error message."""
+    requirement = "must be in [0, 1)" + (f" ({why_not_one})" if why_not_one else "")
+    return option(default, help, check=lambda value: 0.0 <= value < 1.0, requirement=requirement)
 
 
 def unit(default, help):

@@ -118,10 +118,9 @@ def diff_augment_option():
 
 def wrong_label_option():
     """The ``wrong_label_weight`` setting of the experiments whose D judges (image, label) pairs."""
-    return config.option(0.0, "Weight in D's loss of real images paired with a wrong label, called fake (GAN-CLS's "
-                              "matching-aware D, Reed et al. 2016, for class labels; the generated images keep "
-                              "1 - this); 0 = off.", check=lambda value: 0.0 <= value < 1.0,
-                         requirement="must be in [0, 1) (at 1 D's loss holds no generated images)")
+    return config.fraction(0.0, "Weight in D's loss of real images paired with a wrong label, called fake (GAN-CLS's "
+                                "matching-aware D, Reed et al. 2016, for class labels; the generated images keep "
+                                "1 - this); 0 = off.", why_not_one="at 1 D's loss holds no generated images")
 
 
 def make_optimizers(run, total_steps, d_steps_per_step=1, schedule=None):
