@@ -75,6 +75,17 @@ def test_matching_aware_discriminator_loss_weighs_the_three_pairs_as_algorithm_1
         losses.matching_aware_discriminator_loss(np.array(real), np.array(wrong), np.array(fake), wrong_weight=1.5)
 
 
+def test_the_app_refuses_a_cls_weight_of_one_where_d_never_sees_a_generated_image():
+    real, wrong = np.array([2.0, 0.0]), np.array([1.0, -1.0])
+    at_one = [float(losses.matching_aware_discriminator_loss(real, wrong, np.array(fake), wrong_weight=1.0))
+              for fake in ([-1.0, 3.0], [5.0, -4.0])]
+    assert at_one[0] == pytest.approx(at_one[1], rel=1e-7)  # the generated images leave D's loss unchanged
+    with pytest.raises(config.ConfigError) as error:
+        text2image.TextToImageConfig(cls_weight=1.0)
+    assert error.value.as_flag() == "--cls_weight=1.0 must be in [0, 1) (at 1 D's loss holds no generated images)."
+    assert text2image.TextToImageConfig(cls_weight=0.0).cls_weight == 0.0
+
+
 def test_interpolation_generator_loss_averages_real_and_interpolated_rows_as_the_authors_code():
     fake, interpolated = np.array([0.0, 1.0]), np.array([2.0])
     assert float(losses.interpolation_generator_loss(fake)) == pytest.approx((softplus(0.0) + softplus(-1.0)) / 2)

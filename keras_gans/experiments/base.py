@@ -116,11 +116,19 @@ def diff_augment_option():
                          f"or generated, from {','.join(diff_augment.POLICIES)} (empty = off).", diff_augment.POLICIES)
 
 
+NO_GENERATED_IMAGES_AT_ONE = "at 1 D's loss holds no generated images"
+
+
 def wrong_label_option():
     """The ``wrong_label_weight`` setting of the experiments whose D judges (image, label) pairs."""
     return config.fraction(0.0, "Weight in D's loss of real images paired with a wrong label, called fake (GAN-CLS's "
                                 "matching-aware D, Reed et al. 2016, for class labels; the generated images keep "
-                                "1 - this); 0 = off.", why_not_one="at 1 D's loss holds no generated images")
+                                "1 - this); 0 = off.", why_not_one=NO_GENERATED_IMAGES_AT_ONE)
+
+
+def minibatch_discrimination_option(where):
+    """The ``minibatch_discrimination`` setting (off) of a conditional experiment; ``where`` ends its help."""
+    return config.option(False, f"Minibatch discrimination features (Salimans et al. 2016) {where}")
 
 
 def make_optimizers(run, total_steps, d_steps_per_step=1, schedule=None):

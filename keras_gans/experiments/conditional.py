@@ -15,7 +15,7 @@ from keras_gans import callbacks, data, judges, metrics, models, networks, style
 from keras_gans.config import (ConfigError, Config, amount, count, fraction, non_negative, option, positive,
                                seed_option)
 from keras_gans.experiments.base import (Experiment, class_count, diff_augment_option, ema_decay_option,
-                                         policy_option, wrong_label_option)
+                                         minibatch_discrimination_option, policy_option, wrong_label_option)
 from keras_gans.experiments.objectives import CROSS_ENTROPY_AND_OTHERS
 
 
@@ -41,8 +41,8 @@ class CGANConfig(Config):
     d_trunk: str = option("dcgan", "What reads D's image and label maps: the paper's stride-2 DCGAN blocks, or "
                                    "'pooled' 3x3 convolutions and max pools at every resolution (the shapes judge's).",
                           choices=tuple(networks.conditional.TRUNKS))
-    minibatch_discrimination: bool = option(False, "Minibatch discrimination features (Salimans et al. 2016) "
-                                                   "before D's logit, against G drawing one image per class.")
+    minibatch_discrimination: bool = minibatch_discrimination_option("before D's logit, against G drawing one "
+                                                                     "image per class.")
     wrong_label_weight: float = wrong_label_option()
     ema_decay: float = ema_decay_option()
     diff_augment: tuple[str, ...] = diff_augment_option()
@@ -83,9 +83,8 @@ class ACGANConfig(Config):
     d_trunk: str = option("dcgan", "D's shared features: the paper's stride-2 DCGAN blocks, or 'pooled' 3x3 "
                                    "convolutions and max pools at every resolution (the shapes judge's).",
                           choices=tuple(networks.conditional.TRUNKS))
-    minibatch_discrimination: bool = option(False, "Minibatch discrimination features (Salimans et al. 2016) "
-                                                   "before D's real/fake logit, against G drawing one image "
-                                                   "per class.")
+    minibatch_discrimination: bool = minibatch_discrimination_option("before D's real/fake logit, against G "
+                                                                     "drawing one image per class.")
     ema_decay: float = ema_decay_option()
 
 
@@ -129,8 +128,8 @@ class InfoGANConfig(Config):
                                     requirement="must be >= 0")
     d_trunk: str = option("dcgan", "D and Q's shared features: the paper's stride-2 DCGAN blocks, or 'pooled' "
                                    "(as ACGAN's --d_trunk).", choices=tuple(networks.conditional.TRUNKS))
-    minibatch_discrimination: bool = option(False, "Minibatch discrimination features (Salimans et al. 2016) "
-                                                   "before D's real/fake logit (Q does not read them).")
+    minibatch_discrimination: bool = minibatch_discrimination_option("before D's real/fake logit (Q does not "
+                                                                     "read them).")
     ema_decay: float = ema_decay_option()
 
 

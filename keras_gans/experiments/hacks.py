@@ -19,7 +19,7 @@ import dataclasses
 
 from keras_gans import losses
 from keras_gans.config import Config, ConfigError, amount, count, fraction, option, share
-from keras_gans.experiments.base import diff_augment_option, ema_decay_option
+from keras_gans.experiments.base import diff_augment_option, ema_decay_option, minibatch_discrimination_option
 
 MINIBATCH_DISCRIMINATION = ("mlp", "dcgan")  # the discriminators that have it
 
@@ -36,7 +36,7 @@ class GANHacks(Config):
                                                "0 (0 = constant).", minimum=0)
     latent_distribution: str = option("normal", "Prior of z: N(0, I) or U[-1, 1].", choices=("normal", "uniform"))
     feature_matching: bool = option(False, "Train G to match D's mean features instead of fooling D.")
-    minibatch_discrimination: bool = option(False, "Minibatch discrimination features before D's logit.")
+    minibatch_discrimination: bool = minibatch_discrimination_option("before D's logit.")
     g_dropout: float = fraction(0.0, "Dropout in G after each hidden layer or block.")
     ema_decay: float = ema_decay_option()
     pack: int = count(1, "PacGAN (Lin et al. 2018): samples D judges at once, concatenated; the batch must be a "

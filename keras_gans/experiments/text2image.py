@@ -21,9 +21,9 @@ import shutil
 import keras
 
 from keras_gans import callbacks, data, execution, judges, layers, models, networks, text_pretraining
-from keras_gans.config import ConfigError, amount, count, option, unit
+from keras_gans.config import ConfigError, amount, count, fraction, option, unit
 from keras_gans.data import shapes_captions
-from keras_gans.experiments.base import Experiment, ema_decay_option
+from keras_gans.experiments.base import NO_GENERATED_IMAGES_AT_ONE, Experiment, ema_decay_option
 
 ENCODER_FILE = "text_encoder.keras"
 SAMPLE_CAPTIONS = 8  # rows of the sample grid
@@ -41,8 +41,9 @@ class TextToImageConfig(text_pretraining.TextEncoderSettings):
     generator_filters: int | None = option(None, "Filters of G's last block (128 in the paper); default "
                                                  "--base_filters.",
                                            check=lambda v: v > 0, requirement="must be a positive integer")
-    cls_weight: float = unit(0.5, "GAN-CLS: weight of (real image, wrong text) in D's loss, the fake term "
-                                  "getting the rest (0.5 in the paper; 0 = no matching-aware D).")
+    cls_weight: float = fraction(0.5, "GAN-CLS: weight of (real image, wrong text) in D's loss, the fake term "
+                                      "getting the rest (0.5 in the paper; 0 = no matching-aware D).",
+                                 why_not_one=NO_GENERATED_IMAGES_AT_ONE)
     wrong_shape_share: float = unit(0.0, "GAN-CLS on shapes/captions: share of the wrong texts that are the right "
                                          "caption with its shape word swapped for another shape's, pairs only the "
                                          "shape tells apart (0 = no shape swaps: with no other share either, "
