@@ -1,6 +1,6 @@
 """Which shapes a kept BigGAN run draws wrong: the shapes judge's reading of each class asked for.
 
-    python benchmarks/biggan_confusion.py --keep=DIR [--seed=S] [--generator=average|itself]
+    python benchmarks/biggan_confusion.py --keep=DIR [--seed=S] [--generator=average|itself|real]
 
 ``DIR`` is a folder kept by ``benchmarks/biggan_shapes.py --keep=DIR``
 (``DIR/biggan`` holds the run, ``DIR/judge.keras`` its judge). The run's
@@ -13,7 +13,9 @@ order), each class's agreement and the overall class agreement, and exits 1
 unless every class is read as asked for in at least 0.95 of its samples
 (BigGAN's class-agreement target, per class). The samples come from G's
 moving average, as in every BigGAN measure; ``--generator=itself`` reads G
-itself instead (its own standing statistics re-estimated).
+itself instead (its own standing statistics re-estimated), and
+``--generator=real`` the whole real test split at the run's image size, the
+same judge's own readings that no generator is held to (``--seed`` unused).
 """
 
 import argparse
@@ -34,8 +36,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", required=True, help="a folder kept by benchmarks/biggan_shapes.py --keep")
     parser.add_argument("--seed", type=int, default=0, help="the run's --seed (it sets the samples' z)")
-    parser.add_argument("--generator", default="average", choices=("average", "itself"),
-                        help="sample G's moving average (what the measures read) or G itself")
+    parser.add_argument("--generator", default="average", choices=("average", "itself", "real"),
+                        help="sample G's moving average (what the measures read) or G itself, or read the real "
+                             "test images")
     args = parser.parse_args()
     run_dir, judge_path = os.path.join(args.keep, "biggan"), os.path.join(args.keep, "judge.keras")
     for path in (run_dir, judge_path):
@@ -46,21 +49,26 @@ def main():
     import keras
 
     import biggan_shapes
-    from keras_gans import callbacks, experiment, judges
+    from keras_gans import callbacks, data, experiment, judges
     from keras_gans.data import shapes
 
     exp, config, run = experiment.read_run(run_dir)
-    model = experiment.rebuild(exp, config, run, callbacks.Checkpointer(run_dir).latest_checkpoint)
     judge = keras.models.load_model(judge_path)
-    z, asked = biggan_shapes.asked_inputs(model, NUM_SAMPLES, args.seed)
-    sampled = generator_itself(model) if args.generator == "itself" else contextlib.nullcontext()
-    with sampled:
-        model.standing_statistics(**biggan_shapes.standing_of(config, run))
-        samples = biggan_shapes.generate(model, z, asked, None)
+    if args.generator == "real":
+        samples, asked = data.load_arrays(run.dataset, split="test", image_size=run.image_size)
+        num_classes = judge.output_shape[-1]
+    else:
+        model = experiment.rebuild(exp, config, run, callbacks.Checkpointer(run_dir).latest_checkpoint)
+        num_classes = model.num_classes
+        z, asked = biggan_shapes.asked_inputs(model, NUM_SAMPLES, args.seed)
+        sampled = generator_itself(model) if args.generator == "itself" else contextlib.nullcontext()
+        with sampled:
+            model.standing_statistics(**biggan_shapes.standing_of(config, run))
+            samples = biggan_shapes.generate(model, z, asked, None)
     read = judges.predict_classes(judge, judge_view(run.dataset)(samples))
-    matrix = confusion(asked, read, model.num_classes)
+    matrix = confusion(asked, read, num_classes)
     agreement = np.diag(matrix) / matrix.sum(axis=1)
-    names = shapes.SHAPES if model.num_classes == len(shapes.SHAPES) else [str(c) for c in range(model.num_classes)]
+    names = shapes.SHAPES if num_classes == len(shapes.SHAPES) else [str(c) for c in range(num_classes)]
     line = {"keep": args.keep, "seed": args.seed, "generator": args.generator, "classes": list(names),
             "confusion": matrix.tolist(),
             "per_class_agreement": dict(zip(names, np.round(agreement, 3).tolist())),
