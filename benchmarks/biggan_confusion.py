@@ -69,8 +69,8 @@ def main():
     matrix = confusion(asked, read, num_classes)
     agreement = np.diag(matrix) / matrix.sum(axis=1)
     names = shapes.SHAPES if num_classes == len(shapes.SHAPES) else [str(c) for c in range(num_classes)]
-    line = {"keep": args.keep, "seed": args.seed, "generator": args.generator, "classes": list(names),
-            "confusion": matrix.tolist(),
+    line = {"keep": args.keep, "seed": None if args.generator == "real" else args.seed,
+            "generator": args.generator, "classes": list(names), "confusion": matrix.tolist(),
             "per_class_agreement": dict(zip(names, np.round(agreement, 3).tolist())),
             "class_agreement": float(np.mean(read == asked)), "machine": machine(),
             "command": " ".join(["python", "benchmarks/biggan_confusion.py"] + sys.argv[1:])}
