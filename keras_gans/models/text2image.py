@@ -78,7 +78,8 @@ class TextToImageGAN(AdversarialModel):
             ``[N, embedding_dim]`` (:func:`keras_gans.networks.text_encoder.text_encoder`);
             frozen.
         latent_dim: size of z.
-        cls_weight: w of the wrong pairs in D's loss, in [0, 1]; 0 = no wrong pairs.
+        cls_weight: w of the wrong pairs in D's loss, in [0, 1], the generated ones keeping
+            1 - w (so at 1 G has no adversary; the app refuses it); 0 = no wrong pairs.
         interp_weight: weight of the interpolated rows in G's loss, >= 0; 0 = off.
         interp_beta: beta of the interpolation, in [0, 1].
         r1_weight: R1 gamma: D's loss adds ``gamma / 2`` times the mean
