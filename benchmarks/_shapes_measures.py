@@ -8,7 +8,10 @@ class agreement of its shape head, and judge FID, precision and recall (k = 3)
 in its ``features`` layer (:func:`scores`); :func:`class_rows_picture` shows
 the samples, a row per class asked for. These two and
 ``text2image_shapes.py`` read images smaller than 64 px with the 64-px judge
-after upsampling them (:func:`as_judged`).
+after upsampling them (:func:`as_judged`); the first two also read their
+class with the judge that learned the training images drawn at their size and
+so upsampled (:func:`reader_for`), whose features no measure uses (judge FID
+stays in the 64-px judge's, comparable across runs and sizes).
 """
 
 import contextlib
@@ -81,15 +84,46 @@ def judge_for(dataset, image_size, seed=0):
     ``features`` layer. Elsewhere: the digit judge trained on ``dataset`` at
     ``image_size`` with ``seed``. Show it images through :func:`judge_view`.
     """
-    from keras_gans import data, judges
+    from keras_gans import judges
 
     if dataset == "shapes":
         judge = judges.shape_head(shapes_judge())
     else:
         judge = judges.train_digit_classifier(dataset=dataset, image_size=image_size, seed=seed)
+    return judge, real_test_accuracy(judge, dataset, image_size)
+
+
+def real_test_accuracy(classifier, dataset, image_size):
+    """The share of ``dataset``'s real test images of ``image_size`` that ``classifier`` labels right (shown
+    through :func:`judge_view`)."""
+    from keras_gans import data, judges
+
     images, labels = data.load_arrays(dataset, split="test", image_size=image_size)
-    accuracy = float(np.mean(judges.predict_classes(judge, judge_view(dataset)(images)) == labels))
-    return judge, accuracy
+    return float(np.mean(judges.predict_classes(classifier, judge_view(dataset)(images)) == labels))
+
+
+def has_reader(dataset, image_size):
+    """Whether :func:`reader_for` gives a reader of ``dataset``'s images of ``image_size``: shapes below 64 px."""
+    return dataset == "shapes" and image_size < JUDGE_SIZE
+
+
+def reader_for(dataset, image_size):
+    """The reader of the class of ``dataset``'s images of ``image_size`` and its accuracy on the test split,
+    or ``(None, None)`` when :func:`judge_for`'s judge reads them itself.
+
+    On ``shapes`` below the judge's 64 px: the shape head of the judge that
+    learned the training images drawn at ``image_size`` and upsampled to 64 px
+    as :func:`as_judged` shows them (``keras_gans.judges.shape_classifier``'s,
+    weights cached in :data:`JUDGE_CACHE`). Show it images through :func:`judge_view`.
+    """
+    from keras_gans import judges
+
+    if not has_reader(dataset, image_size):
+        return None, None
+    reader = judges.shape_head(judges.train_shapes_judge(
+        image_size=JUDGE_SIZE, seed=JUDGE_SEED, cache_dir=JUDGE_CACHE, num_examples=judges.shapes.READER_EXAMPLES,
+        drawn_at=image_size))
+    return reader, real_test_accuracy(reader, dataset, image_size)
 
 
 def judge_view(dataset):
@@ -107,15 +141,19 @@ def real_sets(dataset, image_size, seed):
     return images[order[:n]], images[order[n:2 * n]]
 
 
-def scores(judge, extractor, reference, images, labels=None):
-    """Judge FID, precision and recall (k = 3) of ``images`` against ``reference`` features, and the
-    share the judge labels with ``labels`` (``class_agreement``) when they are given."""
+def scores(judge, extractor, reference, images, labels=None, reader=None):
+    """Judge FID, precision and recall (k = 3) of ``images`` against ``reference`` features, and, when
+    ``labels`` are given, the share the judge labels with them (``class_agreement``) and the share
+    ``reader`` (:func:`reader_for`) labels with them (``reader_agreement``, when there is one)."""
     from keras_gans import judges, metrics
 
     generated = extractor(images)
     row = {"fid": float(metrics.fid(reference, generated)), **metrics.precision_recall(reference, generated, k=3)}
     if labels is not None:
         row["class_agreement"] = metrics.generated_class_accuracy(judges.predict_classes(judge, images), labels)
+        if reader is not None:
+            row["reader_agreement"] = metrics.generated_class_accuracy(judges.predict_classes(reader, images),
+                                                                       labels)
     return row
 
 

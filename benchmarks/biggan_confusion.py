@@ -1,6 +1,6 @@
 """Which shapes a kept BigGAN run draws wrong: the shapes judge's reading of each class asked for.
 
-    python benchmarks/biggan_confusion.py --keep=DIR [--seed=S] [--generator=average|itself|real]
+    python benchmarks/biggan_confusion.py --keep=DIR [--seed=S] [--generator=average|itself|real] [--reader]
 
 ``DIR`` is a folder kept by ``benchmarks/biggan_shapes.py --keep=DIR``
 (``DIR/biggan`` holds the run, ``DIR/judge.keras`` its judge). The run's
@@ -9,13 +9,17 @@ same 1000 untruncated samples that benchmark measures (``--seed`` must be the
 run's) are read by the judge: prints, and appends to
 ``benchmarks/results/biggan_confusion.jsonl``, one JSON line with the confusion matrix
 (rows: class asked for, columns: class read, in ``keras_gans.data.shapes.SHAPES``
-order), each class's agreement and the overall class agreement, and exits 1
+order), each class's agreement, the overall class agreement and the G steps of
+the checkpoint, and exits 1
 unless every class is read as asked for in at least 0.95 of its samples
 (BigGAN's class-agreement target, per class). The samples come from G's
 moving average, as in every BigGAN measure; ``--generator=itself`` reads G
 itself instead (its own standing statistics re-estimated), and
 ``--generator=real`` the whole real test split at the run's image size, the
 same judge's own readings that no generator is held to (``--seed`` unused).
+With ``--reader`` the reader of images of the run's size reads them instead
+of the run's judge (``_shapes_measures.reader_for``: the judge that learned
+the training images drawn at that size, trained once and cached).
 """
 
 import argparse
@@ -27,9 +31,16 @@ import sys
 import numpy as np
 
 from _common import ROOT, machine  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import NUM_SAMPLES, confusion, generator_itself, judge_view
+from _shapes_measures import NUM_SAMPLES, confusion, generator_itself, judge_view, reader_for
 
 TARGET = 0.95
+
+
+def generator_steps(checkpoint):
+    """The G steps a training checkpoint was saved after (its G optimizer's iterations)."""
+    import tensorflow as tf
+
+    return int(tf.train.load_checkpoint(checkpoint).get_tensor("g_optimizer/_iterations/.ATTRIBUTES/VARIABLE_VALUE"))
 
 
 def main():
@@ -39,6 +50,8 @@ def main():
     parser.add_argument("--generator", default="average", choices=("average", "itself", "real"),
                         help="sample G's moving average (what the measures read) or G itself, or read the real "
                              "test images")
+    parser.add_argument("--reader", action="store_true", help="read with the judge that learned the training images "
+                        "drawn at the run's size, not the run's judge")
     args = parser.parse_args()
     run_dir, judge_path = os.path.join(args.keep, "biggan"), os.path.join(args.keep, "judge.keras")
     for path in (run_dir, judge_path):
@@ -53,13 +66,16 @@ def main():
     from keras_gans.data import shapes
 
     exp, config, run = experiment.read_run(run_dir)
-    judge = keras.models.load_model(judge_path)
+    judge = reader_for(run.dataset, run.image_size)[0] if args.reader else keras.models.load_model(judge_path)
+    if judge is None:
+        parser.error(f"--reader: a run on {run.dataset} at {run.image_size} px is read by its judge itself")
     if args.generator == "real":
         samples, asked = data.load_arrays(run.dataset, split="test", image_size=run.image_size)
-        num_classes = judge.output_shape[-1]
+        num_classes, steps = judge.output_shape[-1], None
     else:
-        model = experiment.rebuild(exp, config, run, callbacks.Checkpointer(run_dir).latest_checkpoint)
-        num_classes = model.num_classes
+        checkpoint = callbacks.Checkpointer(run_dir).latest_checkpoint
+        model = experiment.rebuild(exp, config, run, checkpoint)
+        num_classes, steps = model.num_classes, generator_steps(checkpoint)
         z, asked = biggan_shapes.asked_inputs(model, NUM_SAMPLES, args.seed)
         sampled = generator_itself(model) if args.generator == "itself" else contextlib.nullcontext()
         with sampled:
@@ -70,7 +86,7 @@ def main():
     agreement = np.diag(matrix) / matrix.sum(axis=1)
     names = shapes.SHAPES if num_classes == len(shapes.SHAPES) else [str(c) for c in range(num_classes)]
     line = {"keep": args.keep, "seed": None if args.generator == "real" else args.seed,
-            "generator": args.generator, "classes": list(names), "confusion": matrix.tolist(),
+            "generator": args.generator, "steps": steps, "reader": args.reader, "classes": list(names), "confusion": matrix.tolist(),
             "per_class_agreement": dict(zip(names, np.round(agreement, 3).tolist())),
             "class_agreement": float(np.mean(read == asked)), "machine": machine(),
             "command": " ".join(["python", "benchmarks/biggan_confusion.py"] + sys.argv[1:])}

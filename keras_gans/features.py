@@ -309,8 +309,8 @@ def shapes_classifier_features(*, image_size=64, seed=0, num_examples=None, epoc
     Args:
         image_size: side of the images, a power of two from 16 to 256.
         seed: seed of the judge's training.
-        num_examples: training images of the judge (None: its default, 20,000).
-        epochs: epochs of the judge's training (None: its default, 1).
+        num_examples: training images of the judge (None: its default, 16,000).
+        epochs: epochs of the judge's training (None: its default, 2).
         cache_dir: a folder to load the judge's weights from or save them to (None: none).
         batch_size: images per forward pass.
 

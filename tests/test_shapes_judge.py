@@ -128,22 +128,51 @@ def test_judge_learns_a_small_subset_deterministically_and_round_trips(tmp_path)
     shapes_judge.train_shapes_judge.cache_clear()
 
 
+def test_a_judge_drawn_smaller_learns_the_images_as_they_are_shown_to_it(tmp_path, monkeypatch):
+    learned = []
+    monkeypatch.setattr(shapes_judge, "train_heads", lambda judge, images, *args, **kwargs: learned.append(images))
+    shapes_judge.train_shapes_judge.cache_clear()
+    judge = judges.train_shapes_judge(image_size=64, num_examples=8, epochs=1, drawn_at=32, cache_dir=tmp_path)
+    small = shapes.split_images("train", 32, 8)
+    shown = np.asarray(shapes_judge.resized_for_judge(small.astype(np.float32) / 127.5 - 1.0))
+    assert judge.inputs[0].shape[1] == 64 and learned[0].dtype == np.uint8 and learned[0].shape == (8, 64, 64, 3)
+    # The 32-px images upsampled bicubically, to within the uint8 rounding; not the images drawn at 64 px.
+    np.testing.assert_allclose(learned[0] / 127.5 - 1.0, shown, atol=0.5 / 127.5 + 1e-6)
+    assert np.abs(learned[0].astype(int) - shapes.split_images("train", 64, 8)).max() > 64
+    assert (tmp_path / "shapes_judge_64px_drawn32px_seed0_n8_e1.weights.h5").is_file()
+    # Its report reads the test images drawn at 32 px and shown the same way.
+    report = judges.judge_report(judge, num_examples=50, drawn_at=32)
+    read = judges.predict_attributes(judge, shapes_judge.shown_at(shapes.split_images("test", 32, 50), 64))
+    truth = shapes.split_attributes("test")
+    assert report["num_examples"] == 50
+    for head in ("shape", "color", "cell"):
+        assert report[f"{head}_accuracy"] == pytest.approx(np.mean(read[head] == truth[head][:50]))
+    # Without drawn_at: the 64-px images themselves, under the file name of before.
+    judges.train_shapes_judge(image_size=64, num_examples=8, epochs=1, cache_dir=tmp_path)
+    np.testing.assert_array_equal(learned[1], shapes.split_images("train", 64, 8))
+    assert (tmp_path / "shapes_judge_64px_seed0_n8_e1.weights.h5").is_file()
+    shapes_judge.train_shapes_judge.cache_clear()
+    for drawn_at in (7, 48):
+        with pytest.raises(ValueError, match=f"`drawn_at` must be a power of two.*drawn_at={drawn_at}"):
+            judges.train_shapes_judge(drawn_at=drawn_at)
+
+
 JUDGE_EXAMPLES = 640
 JUDGE_EPOCHS = 2
 COLOR_TARGET = 0.9
 CELL_TARGET = 0.6
 
 
-def test_shape_classifier_shows_the_64_px_judge_resized_images_of_any_size():
+def test_shape_classifier_shows_a_64_px_judge_resized_images_of_any_size():
     tiny = dict(num_examples=64, epochs=1)
-    judge = judges.train_shapes_judge(image_size=64, **tiny)
-    head = judge.get_layer("shape")
     rng = np.random.default_rng(0)
-    for size, resize in ((32, "bicubic"), (64, None), (128, "area")):
+    # A smaller power-of-two size is read by the judge that learned the images drawn at that size.
+    for size, resize, drawn_at in ((32, "bicubic", 32), (64, None, None), (128, "area", None)):
+        judge = judges.train_shapes_judge(image_size=64, drawn_at=drawn_at, **tiny)
         classifier = judges.shape_classifier(size, **tiny)
         images = rng.uniform(-1.0, 1.0, (4, size, size, 3)).astype(np.float32)
         seen = images if resize is None else np.clip(tf.image.resize(images, (64, 64), method=resize), -1.0, 1.0)
-        expected = keras.Model(judge.inputs, head.output).predict_on_batch(seen)
+        expected = keras.Model(judge.inputs, judge.get_layer("shape").output).predict_on_batch(seen)
         np.testing.assert_allclose(classifier.predict_on_batch(images), expected, atol=1e-5, err_msg=str(size))
         assert classifier.output.shape[-1] == len(shapes.SHAPES)
     for size in (4, 512):

@@ -233,13 +233,13 @@ def held_out_mask(attributes):
 # Drawing
 
 
-def check_image_size(image_size):
-    """``image_size`` (None: 64) when it is a power of two from 16 to 256, else ValueError naming it."""
+def check_image_size(image_size, name="image_size"):
+    """``image_size`` (None: 64) when it is a power of two from 16 to 256, else ValueError naming it as ``name``."""
     if image_size is None:
         return DEFAULT_IMAGE_SIZE
     if not checks.is_int(image_size) or image_size not in IMAGE_SIZES:
-        raise ValueError(f"`image_size` must be a power of two from 16 to 256 for shapes; received "
-                         f"image_size={image_size!r}.")
+        raise ValueError(f"`{name}` must be a power of two from 16 to 256 for shapes; received "
+                         f"{name}={image_size!r}.")
     return int(image_size)
 
 
