@@ -108,8 +108,8 @@ def has_reader(dataset, image_size):
 
 
 def reader_for(dataset, image_size):
-    """The reader of the class of ``dataset``'s images of ``image_size`` and its accuracy on the test split,
-    or ``(None, None)`` when :func:`judge_for`'s judge reads them itself.
+    """The reader of the class of ``dataset``'s images of ``image_size``, or None when :func:`judge_for`'s
+    judge reads them itself.
 
     On ``shapes`` below the judge's 64 px: the shape head of the judge that
     learned the training images drawn at ``image_size`` and upsampled to 64 px
@@ -119,11 +119,10 @@ def reader_for(dataset, image_size):
     from keras_gans import judges
 
     if not has_reader(dataset, image_size):
-        return None, None
-    reader = judges.shape_head(judges.train_shapes_judge(
+        return None
+    return judges.shape_head(judges.train_shapes_judge(
         image_size=JUDGE_SIZE, seed=JUDGE_SEED, cache_dir=JUDGE_CACHE, num_examples=judges.shapes.READER_EXAMPLES,
         drawn_at=image_size))
-    return reader, real_test_accuracy(reader, dataset, image_size)
 
 
 def judge_view(dataset):

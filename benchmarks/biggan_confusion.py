@@ -19,7 +19,8 @@ itself instead (its own standing statistics re-estimated), and
 same judge's own readings that no generator is held to (``--seed`` unused).
 With ``--reader`` the reader of images of the run's size reads them instead
 of the run's judge (``_shapes_measures.reader_for``: the judge that learned
-the training images drawn at that size, trained once and cached).
+the training images drawn at that size; ``DIR/reader.keras`` when the run
+kept one, else trained once and cached).
 """
 
 import argparse
@@ -31,7 +32,7 @@ import sys
 import numpy as np
 
 from _common import ROOT, machine  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import NUM_SAMPLES, confusion, generator_itself, judge_view, reader_for
+from _shapes_measures import NUM_SAMPLES, confusion, generator_itself, has_reader, judge_view, reader_for
 
 TARGET = 0.95
 
@@ -40,7 +41,8 @@ def generator_steps(checkpoint):
     """The G steps a training checkpoint was saved after (its G optimizer's iterations)."""
     import tensorflow as tf
 
-    return int(tf.train.load_checkpoint(checkpoint).get_tensor("g_optimizer/_iterations/.ATTRIBUTES/VARIABLE_VALUE"))
+    reader = tf.train.load_checkpoint(checkpoint)
+    return int(reader.get_tensor("g_optimizer/_iterations/.ATTRIBUTES/VARIABLE_VALUE"))
 
 
 def main():
@@ -66,9 +68,14 @@ def main():
     from keras_gans.data import shapes
 
     exp, config, run = experiment.read_run(run_dir)
-    judge = reader_for(run.dataset, run.image_size)[0] if args.reader else keras.models.load_model(judge_path)
-    if judge is None:
+    if args.reader and not has_reader(run.dataset, run.image_size):
         parser.error(f"--reader: a run on {run.dataset} at {run.image_size} px is read by its judge itself")
+    reader_path = os.path.join(args.keep, "reader.keras")
+    if not args.reader:
+        judge = keras.models.load_model(judge_path)
+    else:  # the reader the run kept, or the same one trained (and cached) here
+        judge = keras.models.load_model(reader_path) if os.path.exists(reader_path) else reader_for(run.dataset,
+                                                                                                    run.image_size)
     if args.generator == "real":
         samples, asked = data.load_arrays(run.dataset, split="test", image_size=run.image_size)
         num_classes, steps = judge.output_shape[-1], None
@@ -86,7 +93,8 @@ def main():
     agreement = np.diag(matrix) / matrix.sum(axis=1)
     names = shapes.SHAPES if num_classes == len(shapes.SHAPES) else [str(c) for c in range(num_classes)]
     line = {"keep": args.keep, "seed": None if args.generator == "real" else args.seed,
-            "generator": args.generator, "steps": steps, "reader": args.reader, "classes": list(names), "confusion": matrix.tolist(),
+            "generator": args.generator, "steps": steps, "reader": args.reader, "classes": list(names),
+            "confusion": matrix.tolist(),
             "per_class_agreement": dict(zip(names, np.round(agreement, 3).tolist())),
             "class_agreement": float(np.mean(read == asked)), "machine": machine(),
             "command": " ".join(["python", "benchmarks/biggan_confusion.py"] + sys.argv[1:])}

@@ -78,7 +78,7 @@ from PIL import Image, ImageDraw
 
 from _common import ROOT, machine  # benchmarks/ is on sys.path when run as a script
 from _shapes_measures import (CHUNK, budgeted, checkpoint_minutes, class_rows_picture, generator_itself, judge_for,
-                              has_reader, judge_view, reader_for, real_sets, scores)
+                              has_reader, judge_view, reader_for, real_sets, real_test_accuracy, scores)
 
 RUNS = {"biggan": "biggan", "cgan": "cgan", "acgan": "acgan"}
 THRESHOLDS = (2.0, 1.5, 1.0, 0.75, 0.5, 0.25, 0.04)
@@ -287,7 +287,9 @@ def plot(rows, path, title):
     for x, row in zip(xs, rows):
         draw.text((x - 10, y0 + 8), "none" if row["truncation"] is None else f"{row['truncation']:g}", fill="black")
     draw.text(((x0 + x1) / 2 - 90, y0 + 28), "truncation threshold (lower = stronger)", fill="black")
-    series = (("precision", (31, 119, 180)), ("recall", (214, 39, 40)), ("class_agreement", (44, 160, 44)))
+    series = (("precision", (31, 119, 180)), ("recall", (214, 39, 40)), ("class_agreement", (44, 160, 44)),
+              ("reader_agreement", (148, 103, 189)))
+    series = [(key, colour) for key, colour in series if key in rows[0]]
     for i, (key, colour) in enumerate(series):
         points = [(x, y0 + (y1 - y0) * row[key]) for x, row in zip(xs, rows)]
         draw.line(points, fill=colour, width=3)
@@ -359,7 +361,8 @@ def main():
         judge, context["judge_test_accuracy"] = judge_for(args.dataset, args.image_size, args.seed)
         save_for_children(judge, args.judge)
         if args.reader:
-            reader, context["reader_test_accuracy"] = reader_for(args.dataset, args.image_size)
+            reader = reader_for(args.dataset, args.image_size)
+            context["reader_test_accuracy"] = real_test_accuracy(reader, args.dataset, args.image_size)
             save_for_children(reader, args.reader)
         lines = [{**floor(judge, judge_view(args.dataset), args.dataset, args.image_size, args.seed), **context}]
         print(json.dumps(lines[0]), flush=True)

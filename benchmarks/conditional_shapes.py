@@ -154,9 +154,13 @@ def judge_and_reals(image_size, cache):
         real = {split: data.load_arrays("shapes", split=split, image_size=image_size, num_examples=NUM_SAMPLES)
                 for split in ("train", "test")}
         test_images = as_judged(real["test"][0])
-        accuracy = float(np.mean(judges.predict_classes(cache["shape"], test_images) == real["test"][1]))
-        cache[image_size] = (cache["extractor"](as_judged(real["train"][0])), test_images, accuracy)
-        cache["reader", image_size] = reader_for("shapes", image_size)
+
+        def accuracy(classifier):
+            return float(np.mean(judges.predict_classes(classifier, test_images) == real["test"][1]))
+
+        cache[image_size] = (cache["extractor"](as_judged(real["train"][0])), test_images, accuracy(cache["shape"]))
+        reader = reader_for("shapes", image_size)
+        cache["reader", image_size] = (reader, None if reader is None else accuracy(reader))
     return cache
 
 

@@ -129,32 +129,53 @@ def test_judge_learns_a_small_subset_deterministically_and_round_trips(tmp_path)
 
 
 def test_a_judge_drawn_smaller_learns_the_images_as_they_are_shown_to_it(tmp_path, monkeypatch):
-    learned = []
+    learned, read = [], []
     monkeypatch.setattr(shapes_judge, "train_heads", lambda judge, images, *args, **kwargs: learned.append(images))
+    predict = shapes_judge.predict_attributes
+    monkeypatch.setattr(shapes_judge, "predict_attributes", lambda judge, images: read.append(images)
+                        or predict(judge, images))
     shapes_judge.train_shapes_judge.cache_clear()
-    judge = judges.train_shapes_judge(image_size=64, num_examples=8, epochs=1, drawn_at=32, cache_dir=tmp_path)
-    small = shapes.split_images("train", 32, 8)
-    shown = np.asarray(shapes_judge.resized_for_judge(small.astype(np.float32) / 127.5 - 1.0))
-    assert judge.inputs[0].shape[1] == 64 and learned[0].dtype == np.uint8 and learned[0].shape == (8, 64, 64, 3)
-    # The 32-px images upsampled bicubically, to within the uint8 rounding; not the images drawn at 64 px.
-    np.testing.assert_allclose(learned[0] / 127.5 - 1.0, shown, atol=0.5 / 127.5 + 1e-6)
-    assert np.abs(learned[0].astype(int) - shapes.split_images("train", 64, 8)).max() > 64
-    assert (tmp_path / "shapes_judge_64px_drawn32px_seed0_n8_e1.weights.h5").is_file()
-    # Its report reads the test images drawn at 32 px and shown the same way.
-    report = judges.judge_report(judge, num_examples=50, drawn_at=32)
-    read = judges.predict_attributes(judge, shapes_judge.shown_at(shapes.split_images("test", 32, 50), 64))
-    truth = shapes.split_attributes("test")
-    assert report["num_examples"] == 50
-    for head in ("shape", "color", "cell"):
-        assert report[f"{head}_accuracy"] == pytest.approx(np.mean(read[head] == truth[head][:50]))
-    # Without drawn_at: the 64-px images themselves, under the file name of before.
-    judges.train_shapes_judge(image_size=64, num_examples=8, epochs=1, cache_dir=tmp_path)
-    np.testing.assert_array_equal(learned[1], shapes.split_images("train", 64, 8))
-    assert (tmp_path / "shapes_judge_64px_seed0_n8_e1.weights.h5").is_file()
-    shapes_judge.train_shapes_judge.cache_clear()
+    try:
+        judge = judges.train_shapes_judge(image_size=64, num_examples=8, epochs=1, drawn_at=32, cache_dir=tmp_path)
+        small = shapes.split_images("train", 32, 8)
+        shown = np.asarray(shapes_judge.resized_for_judge(small.astype(np.float32) / 127.5 - 1.0))
+        assert judge.inputs[0].shape[1] == 64 and learned[0].dtype == np.uint8 and learned[0].shape == (8, 64, 64, 3)
+        # The 32-px images upsampled bicubically, to within the uint8 rounding; not the images drawn at 64 px.
+        np.testing.assert_allclose(learned[0] / 127.5 - 1.0, shown, atol=0.5 / 127.5 + 1e-6)
+        assert np.abs(learned[0].astype(int) - shapes.split_images("train", 64, 8)).max() > 64
+        assert (tmp_path / "shapes_judge_64px_drawn32px_seed0_n8_e1.weights.h5").is_file()
+        # Its report reads the test images drawn at 32 px and shown the same way.
+        report = judges.judge_report(judge, num_examples=50, drawn_at=32)
+        test_small = shapes.split_images("test", 32, 50).astype(np.float32) / 127.5 - 1.0
+        np.testing.assert_allclose(read[0] / 127.5 - 1.0, shapes_judge.resized_for_judge(test_small),
+                                   atol=0.5 / 127.5 + 1e-6)
+        truth = shapes.split_attributes("test")
+        assert report["num_examples"] == 50
+        shape_read = predict(judge, read[0])["shape"]
+        assert report["shape_accuracy"] == pytest.approx(np.mean(shape_read == truth["shape"][:50]))
+        # Without drawn_at: the 64-px images themselves, under the file name of before.
+        judges.train_shapes_judge(image_size=64, num_examples=8, epochs=1, cache_dir=tmp_path)
+        np.testing.assert_array_equal(learned[1], shapes.split_images("train", 64, 8))
+        assert (tmp_path / "shapes_judge_64px_seed0_n8_e1.weights.h5").is_file()
+    finally:
+        shapes_judge.train_shapes_judge.cache_clear()
     for drawn_at in (7, 48):
         with pytest.raises(ValueError, match=f"`drawn_at` must be a power of two.*drawn_at={drawn_at}"):
             judges.train_shapes_judge(drawn_at=drawn_at)
+
+
+def test_shape_classifier_reads_16_and_32_px_with_a_judge_drawn_at_their_size(monkeypatch):
+    asked = []
+    judge = shapes_judge.build_shapes_judge(64)
+    monkeypatch.setattr(shapes_judge, "train_shapes_judge", lambda **options: asked.append(options) or judge)
+    for size in (16, 32, 48, 64, 128):
+        judges.shape_classifier(size)
+    drawn = [(options.get("drawn_at"), options.get("num_examples")) for options in asked]
+    # A power of two under 64 px: its own judge, from READER_EXAMPLES images; 48 px and 64 px and up: the 64-px judge.
+    assert drawn == [(16, 32_000), (32, 32_000), (None, None), (None, None), (None, None)]
+    assert all(options["image_size"] == 64 for options in asked)
+    judges.shape_classifier(32, num_examples=640)
+    assert asked[-1]["num_examples"] == 640 and asked[-1]["drawn_at"] == 32
 
 
 JUDGE_EXAMPLES = 640
