@@ -1,6 +1,7 @@
 """Which shapes a kept BigGAN run draws wrong: the shapes judge's reading of each class asked for.
 
     python benchmarks/biggan_confusion.py --keep=DIR [--seed=S] [--generator=average|itself|real] [--reader]
+                                          [--picture=PATH.png]
 
 ``DIR`` is a folder kept by ``benchmarks/biggan_shapes.py --keep=DIR``
 (``DIR/biggan`` holds the run, ``DIR/judge.keras`` its judge). The run's
@@ -20,7 +21,8 @@ same judge's own readings that no generator is held to (``--seed`` unused).
 With ``--reader`` the reader of images of the run's size reads them instead
 of the run's judge (``_shapes_measures.reader_for``: the judge that learned
 the training images drawn at that size; ``DIR/reader.keras`` when the run
-kept one, else trained once and cached).
+kept one, else trained once and cached). With ``--picture`` the first 10
+samples of each class asked for are also written there, a row per class.
 """
 
 import argparse
@@ -32,7 +34,8 @@ import sys
 import numpy as np
 
 from _common import ROOT, machine  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import NUM_SAMPLES, confusion, generator_itself, has_reader, judge_view, reader_for
+from _shapes_measures import (NUM_SAMPLES, class_rows_picture, confusion, generator_itself, has_reader, judge_view,
+                              reader_for)
 
 TARGET = 0.95
 
@@ -52,6 +55,7 @@ def main():
     parser.add_argument("--generator", default="average", choices=("average", "itself", "real"),
                         help="sample G's moving average (what the measures read) or G itself, or read the real "
                              "test images")
+    parser.add_argument("--picture", default=None, help="also write the samples here (PNG), a row per class asked for")
     parser.add_argument("--reader", action="store_true", help="read with the judge that learned the training images "
                         "drawn at the run's size, not the run's judge")
     args = parser.parse_args()
@@ -88,6 +92,8 @@ def main():
         with sampled:
             model.standing_statistics(**biggan_shapes.standing_of(config, run))
             samples = biggan_shapes.generate(model, z, asked, None)
+    if args.picture:
+        class_rows_picture(args.picture, samples, asked)
     read = judges.predict_classes(judge, judge_view(run.dataset)(samples))
     matrix = confusion(asked, read, num_classes)
     agreement = np.diag(matrix) / matrix.sum(axis=1)
