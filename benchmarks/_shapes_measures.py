@@ -114,15 +114,19 @@ def reader_for(dataset, image_size):
     On ``shapes`` below the judge's 64 px: the shape head of the judge that
     learned the training images drawn at ``image_size`` and upsampled to 64 px
     as :func:`as_judged` shows them (``keras_gans.judges.shape_classifier``'s,
-    weights cached in :data:`JUDGE_CACHE`). Show it images through :func:`judge_view`.
+    ``judges.shapes.judge_of_size``; weights cached in :data:`JUDGE_CACHE`).
+    Show it images through :func:`judge_view`.
     """
     from keras_gans import judges
 
     if not has_reader(dataset, image_size):
         return None
-    return judges.shape_head(judges.train_shapes_judge(
-        image_size=JUDGE_SIZE, seed=JUDGE_SEED, cache_dir=JUDGE_CACHE, num_examples=judges.shapes.READER_EXAMPLES,
-        drawn_at=image_size))
+    return judges.shape_head(judges.shapes.judge_of_size(image_size, seed=JUDGE_SEED, cache_dir=JUDGE_CACHE))
+
+
+def gated_agreement(row):
+    """The class agreement a benchmark's target reads in ``row``: the reader's where there is one."""
+    return "reader_agreement" if "reader_agreement" in row else "class_agreement"
 
 
 def judge_view(dataset):

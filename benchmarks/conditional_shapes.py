@@ -55,7 +55,7 @@ import numpy as np
 
 from _common import ROOT, machine, run_quiet  # benchmarks/ is on sys.path when run as a script
 from _shapes_measures import (NUM_SAMPLES, as_judged, budgeted, checkpoint_minutes, class_rows_picture, generated,
-                              reader_for, scores, shapes_judge)
+                              gated_agreement, reader_for, scores, shapes_judge)
 
 RUNS = ("dcgan", "cgan", "acgan", "infogan")
 SWEEP_BASES = 100  # inputs each continuous code is swept from
@@ -214,7 +214,7 @@ def targets(rows):
     checks = {}
     for name in ("cgan", "acgan"):
         if name in rows:
-            agreement = "reader_agreement" if "reader_agreement" in rows[name] else "class_agreement"
+            agreement = gated_agreement(rows[name])
             checks[f"{name}_{agreement}_0.9"] = rows[name][agreement] >= 0.9
     if "infogan" in rows:
         checks["infogan_categorical_agreement_0.7"] = rows["infogan"]["categorical"]["agreement"] >= 0.7

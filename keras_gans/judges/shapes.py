@@ -221,15 +221,24 @@ def shape_classifier(image_size, *, seed=0, cache_dir=None, **training):
     image_size = checks.positive_int("image_size", image_size, minimum=8)
     if image_size > 256:
         raise ValueError(f"`image_size` must be at most 256; received image_size={image_size}.")
-    if image_size < shapes.DEFAULT_IMAGE_SIZE and image_size in shapes.IMAGE_SIZES:
-        training = {"num_examples": READER_EXAMPLES, "drawn_at": image_size, **training}
-    head = shape_head(train_shapes_judge(image_size=shapes.DEFAULT_IMAGE_SIZE, seed=seed, cache_dir=cache_dir,
-                                         **training))
+    head = shape_head(judge_of_size(image_size, seed=seed, cache_dir=cache_dir, **training))
     if image_size == shapes.DEFAULT_IMAGE_SIZE:
         return head
     images = keras.Input((image_size, image_size, 3), name="images")
     x = keras.layers.Lambda(resized_for_judge, name="to_judge_size")(images)
     return keras.Model(images, head(x), name=f"shape_classifier_{image_size}px")
+
+
+def judge_of_size(image_size, *, seed=0, cache_dir=None, **training):
+    """The 64-px judge that reads images of ``image_size`` resized to 64 px (:func:`shape_classifier`'s).
+
+    For 16 or 32 px the judge drawn at that size (``drawn_at``, from
+    :data:`READER_EXAMPLES` images unless ``num_examples`` is given), else
+    :func:`train_shapes_judge`'s 64-px judge; ``training`` as there.
+    """
+    if image_size < shapes.DEFAULT_IMAGE_SIZE and image_size in shapes.IMAGE_SIZES:
+        training = {"num_examples": READER_EXAMPLES, "drawn_at": image_size, **training}
+    return train_shapes_judge(image_size=shapes.DEFAULT_IMAGE_SIZE, seed=seed, cache_dir=cache_dir, **training)
 
 
 def resized_for_judge(images, image_size=shapes.DEFAULT_IMAGE_SIZE):
