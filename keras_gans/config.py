@@ -114,6 +114,13 @@ def data_dir_option():
                   requirement="does not exist or is not a directory")
 
 
+def judge_cache_option():
+    """Whether the shapes judges a run trains are kept on disk and read back by later runs."""
+    return option(True, "Keep the shapes judges a run trains (its class and caption figures) in "
+                        "$KERAS_HOME/keras_gans/judges (~/.keras without KERAS_HOME) and read them back in "
+                        "later runs, instead of training them again (1-4 minutes each).")
+
+
 def positive(value):
     return value > 0
 
@@ -199,6 +206,7 @@ class RunConfig(Config):
                           requirement="is not a known dataset: use an embedded set (ring8, grid25, digits, ...), "
                                       "tfds:<name> or folder:<path>")
     data_dir: str | None = data_dir_option()
+    judge_cache: bool = judge_cache_option()
     image_size: int | None = option(None, "Resize images to this square size (a power of two).",
                                     check=power_of_two, requirement="must be a power of two >= 4")
     batch_size: int = option(64, "Global batch size, split across replicas.", check=positive,

@@ -35,7 +35,8 @@ from absl import logging
 from keras import ops
 
 from keras_gans import callbacks, checks, data, distribute, execution, interrupts, judges, layers, losses, networks
-from keras_gans.config import Config, ConfigError, count, data_dir_option, option, positive, power_of_two, seed_option
+from keras_gans.config import (Config, ConfigError, count, data_dir_option, judge_cache_option, option, positive,
+                               power_of_two, seed_option)
 
 POSITIVE_RATE = dict(check=positive, requirement="must be > 0")
 DEFAULT_PRETRAIN_STEPS = 1500
@@ -77,6 +78,7 @@ class PretrainingRun(TextEncoderSettings):
                           requirement="is not a captioned dataset: use shapes/captions, captions:<path> or "
                                       "captions:tfds:<name>")
     data_dir: str | None = data_dir_option()
+    judge_cache: bool = judge_cache_option()
     image_size: int | None = option(32, "Image size of the image side (a power of two).", check=power_of_two,
                                     requirement="must be a power of two >= 4")
     seed: int = seed_option("Seed of the weights and the data order.")
@@ -183,8 +185,9 @@ class JointEmbedding(distribute.SkipsSymbolicBuild, keras.Model):
         return cls(**config)
 
 
-def image_side(settings, dataset, image_shape, seed):
-    """The image side named by ``settings.image_encoder`` for images of ``image_shape``.
+def image_side(settings, dataset, image_shape, seed, judge_cache_dir=None):
+    """The image side named by ``settings.image_encoder`` for images of ``image_shape`` (the shapes judge's
+    weights kept in ``judge_cache_dir``, if given: see :func:`keras_gans.judges.train_shapes_judge`).
 
     Raises:
         ConfigError: naming ``image_encoder`` when ``shapes_judge`` is asked for another dataset.
@@ -193,7 +196,7 @@ def image_side(settings, dataset, image_shape, seed):
         if dataset != "shapes/captions":
             raise ConfigError("image_encoder", settings.image_encoder,
                               f"reads shapes/captions only; use 'dcgan' for --dataset={dataset}")
-        judge = judges.train_shapes_judge(image_size=image_shape[0], seed=seed)
+        judge = judges.train_shapes_judge(image_size=image_shape[0], seed=seed, cache_dir=judge_cache_dir)
         features = keras.Model(judge.inputs, judge.get_layer("features").output, name="shapes_judge_features")
         return networks.text_encoder.frozen_features_encoder(features, settings.embedding_dim)
     return networks.text_encoder.image_encoder(image_shape, settings.embedding_dim,
@@ -201,7 +204,7 @@ def image_side(settings, dataset, image_shape, seed):
 
 
 def pretrain(settings, dataset, *, data_dir=None, image_size=None, seed=0, content_key=None, evaluation_split=None,
-             checkpoints=None, verbose=0):
+             checkpoints=None, verbose=0, judge_cache_dir=None):
     """Pre-trains a text encoder on a captioned dataset's training split.
 
     The vocabulary is every word of the training captions (or the
@@ -221,6 +224,7 @@ def pretrain(settings, dataset, *, data_dir=None, image_size=None, seed=0, conte
             :data:`EPOCH_STEPS` steps and at Ctrl-C, and resumes from (a
             :class:`Checkpoints`); None for no checkpoints (see :func:`fit_in_epochs`).
         verbose: ``fit``'s verbosity.
+        judge_cache_dir: where the ``shapes_judge`` image side's weights are kept (None: trained in the process).
 
     Returns:
         ``(text_encoder, report)``: the trained encoder, frozen, and
@@ -243,7 +247,8 @@ def pretrain(settings, dataset, *, data_dir=None, image_size=None, seed=0, conte
     image_shape = tuple(stream.element_spec[0].shape[1:])
     text_encoder = networks.text_encoder.text_encoder(vocabulary, embedding_dim=s.embedding_dim, word_dim=s.word_dim,
                                                       units=s.encoder_units, max_length=s.max_words)
-    trainer = JointEmbedding(text_encoder, image_side(s, dataset, image_shape, seed), content_key=content_key)
+    trainer = JointEmbedding(text_encoder, image_side(s, dataset, image_shape, seed, judge_cache_dir),
+                             content_key=content_key)
     trainer.compile(optimizer=keras.optimizers.RMSprop(s.pretrain_learning_rate))
     steps = s.pretrain_steps or DEFAULT_PRETRAIN_STEPS
     history = fit_in_epochs(trainer, stream, steps, checkpoints, verbose)
@@ -372,7 +377,8 @@ def run(config):
     checkpoints = Checkpoints(checkpoint_dir_for(config.output), "output", config.output)
     encoder, report = pretrain(config, config.dataset, data_dir=config.data_dir, image_size=config.image_size,
                                seed=config.seed, evaluation_split=config.evaluation_split,
-                               checkpoints=checkpoints, verbose=execution.fit_verbosity())
+                               checkpoints=checkpoints, verbose=execution.fit_verbosity(),
+                               judge_cache_dir=judges.judge_cache_dir() if config.judge_cache else None)
     os.makedirs(os.path.dirname(os.path.abspath(config.output)), exist_ok=True)
     encoder.save(config.output)
     shutil.rmtree(checkpoints.directory, ignore_errors=True)

@@ -1,8 +1,14 @@
 """Shared pytest set-up: TensorFlow backend, quiet logs, two logical CPUs, deterministic seeds."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+# The judges the apps train are kept in $KERAS_HOME: the tests keep theirs in a folder of their own.
+os.environ["KERAS_HOME"] = tempfile.mkdtemp(prefix="keras_gans_tests_keras_home_")
+atexit.register(shutil.rmtree, os.environ["KERAS_HOME"], ignore_errors=True)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402

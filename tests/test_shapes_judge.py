@@ -143,7 +143,8 @@ def test_a_judge_drawn_smaller_learns_the_images_as_they_are_shown_to_it(tmp_pat
         # The 32-px images upsampled bicubically, to within the uint8 rounding; not the images drawn at 64 px.
         np.testing.assert_allclose(learned[0] / 127.5 - 1.0, shown, atol=0.5 / 127.5 + 1e-6)
         assert np.abs(learned[0].astype(int) - shapes.split_images("train", 64, 8)).max() > 64
-        assert (tmp_path / "shapes_judge_64px_drawn32px_seed0_n8_e1.weights.h5").is_file()
+        fingerprint = shapes_judge.judge_fingerprint(judge, 32)
+        assert (tmp_path / f"shapes_judge_64px_drawn32px_seed0_n8_e1_{fingerprint}.weights.h5").is_file()
         # Its report reads the test images drawn at 32 px and shown the same way.
         report = judges.judge_report(judge, num_examples=50, drawn_at=32)
         test_small = shapes.split_images("test", 32, 50).astype(np.float32) / 127.5 - 1.0
@@ -153,10 +154,12 @@ def test_a_judge_drawn_smaller_learns_the_images_as_they_are_shown_to_it(tmp_pat
         assert report["num_examples"] == 50
         shape_read = predict(judge, read[0])["shape"]
         assert report["shape_accuracy"] == pytest.approx(np.mean(shape_read == truth["shape"][:50]))
-        # Without drawn_at: the 64-px images themselves, under the file name of before.
-        judges.train_shapes_judge(image_size=64, num_examples=8, epochs=1, cache_dir=tmp_path)
+        # Without drawn_at: the 64-px images themselves, under a name without the drawing size.
+        plain = judges.train_shapes_judge(image_size=64, num_examples=8, epochs=1, cache_dir=tmp_path)
         np.testing.assert_array_equal(learned[1], shapes.split_images("train", 64, 8))
-        assert (tmp_path / "shapes_judge_64px_seed0_n8_e1.weights.h5").is_file()
+        plain_fingerprint = shapes_judge.judge_fingerprint(plain, 64)
+        assert plain_fingerprint != fingerprint
+        assert (tmp_path / f"shapes_judge_64px_seed0_n8_e1_{plain_fingerprint}.weights.h5").is_file()
     finally:
         shapes_judge.train_shapes_judge.cache_clear()
     for drawn_at in (7, 48):
@@ -201,14 +204,83 @@ def test_shape_classifier_shows_a_64_px_judge_resized_images_of_any_size():
             judges.shape_classifier(size)
 
 
-def test_the_conditional_apps_judge_shapes_with_the_shapes_judge(monkeypatch):
-    asked = []
-    monkeypatch.setattr(judges, "shape_classifier", lambda size: asked.append(size) or "shape judge")
+def test_the_conditional_apps_judge_shapes_with_the_shapes_judge(monkeypatch, tmp_path):
+    asked, kept_in = [], []
+    monkeypatch.setattr(judges, "shape_classifier",
+                        lambda size, cache_dir: asked.append(size) or kept_in.append(cache_dir) or "shape judge")
     monkeypatch.setattr(judges, "train_digit_classifier", lambda **options: asked.append(options) or "digit judge")
     run = config.RunConfig(dataset="shapes")  # the set's own size: the generated images' size is the spec's
     spec = experiment.DataSpec(name="shapes", sample_shape=(32, 32, 3), num_classes=6, toy_modes=None)
     ctx = experiment.Context(config=None, run=run, spec=spec, model_dir="", steps_per_epoch=1)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     assert conditional.class_judge(ctx) == "shape judge" and asked == [32]
+    # Kept across runs in the judge cache, unless the run says --nojudge_cache.
+    assert kept_in == [str(tmp_path / "keras_gans" / "judges")]
+    conditional.class_judge(dataclasses.replace(ctx, run=run.replace(judge_cache=False)))
+    assert kept_in[1] is None
     digits = dataclasses.replace(ctx, spec=dataclasses.replace(spec, name="digits", sample_shape=(16, 16, 1)),
                                  run=config.RunConfig(dataset="digits", image_size=16))
-    assert conditional.class_judge(digits) == "digit judge" and asked[1]["dataset"] == "digits"
+    assert conditional.class_judge(digits) == "digit judge" and asked[-1]["dataset"] == "digits"
+
+
+# ----------------------------------------------------------------------------
+# The judges kept on disk
+
+
+def test_the_judge_cache_is_in_keras_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    assert judges.judge_cache_dir() == str(tmp_path / "keras" / "keras_gans" / "judges")
+    monkeypatch.delenv("KERAS_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert judges.judge_cache_dir() == str(tmp_path / "home" / ".keras" / "keras_gans" / "judges")
+
+
+def test_the_fingerprint_changes_with_what_the_weights_depend_on(monkeypatch):
+    judge = shapes_judge.build_shapes_judge(32)
+    fingerprint = shapes_judge.judge_fingerprint(judge, 32)
+    assert len(fingerprint) == 10
+    # The same network built again, in the same process: the same fingerprint.
+    assert shapes_judge.judge_fingerprint(shapes_judge.build_shapes_judge(32), 32) == fingerprint
+    # Another drawing size, another network (one head fewer), another learning rate: another fingerprint.
+    assert shapes_judge.judge_fingerprint(judge, 16) != fingerprint
+    fewer_heads = attribute_networks.attribute_classifier((32, 32, 3), shapes_judge.CLASS_HEADS, seed=0,
+                                                          name="shapes_judge_32")
+    assert shapes_judge.judge_fingerprint(fewer_heads, 32) != fingerprint
+    monkeypatch.setattr(shapes_judge, "LEARNING_RATE", shapes_judge.LEARNING_RATE / 2)
+    assert shapes_judge.judge_fingerprint(judge, 32) != fingerprint
+
+
+def test_a_judge_kept_by_other_code_is_not_read(monkeypatch, tmp_path):
+    trained = []
+    monkeypatch.setattr(shapes_judge, "train_heads", lambda judge, *args, **kwargs: trained.append(judge))
+    options = dict(image_size=16, num_examples=8, epochs=1, cache_dir=tmp_path)
+    shapes_judge.train_shapes_judge.cache_clear()
+    try:
+        judges.train_shapes_judge(**options)
+        (kept,) = tmp_path.glob("shapes_judge_16px_seed0_n8_e1_*.weights.h5")
+        shapes_judge.train_shapes_judge.cache_clear()
+        judges.train_shapes_judge(**options)
+        assert len(trained) == 1  # read back, not trained again
+        # Code that trains at another rate finds the kept file's name taken by another fingerprint: it trains
+        # its own judge and keeps it beside the first.
+        monkeypatch.setattr(shapes_judge, "LEARNING_RATE", shapes_judge.LEARNING_RATE / 2)
+        shapes_judge.train_shapes_judge.cache_clear()
+        judges.train_shapes_judge(**options)
+        assert len(trained) == 2 and kept.is_file()
+        assert len(list(tmp_path.glob("shapes_judge_16px_seed0_n8_e1_*.weights.h5"))) == 2
+    finally:
+        shapes_judge.train_shapes_judge.cache_clear()
+
+
+def test_a_cache_that_cannot_be_written_is_said_and_the_judge_still_returned(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(shapes_judge, "train_heads", lambda *args, **kwargs: None)
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    shapes_judge.train_shapes_judge.cache_clear()
+    try:
+        judge = judges.train_shapes_judge(image_size=16, num_examples=8, epochs=1, cache_dir=blocker / "judges")
+    finally:
+        shapes_judge.train_shapes_judge.cache_clear()
+    assert judge.inputs[0].shape[1] == 16
+    said = capsys.readouterr().out
+    assert f"could not be kept in {blocker / 'judges'}" in said and "trains it again" in said

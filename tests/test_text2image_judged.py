@@ -65,7 +65,9 @@ def test_each_caption_is_judged_against_its_own_image_at_the_judges_size(judge):
 
 def test_the_app_reports_the_judges_reading_of_both_held_out_splits_on_shapes_captions_only(judge, monkeypatch,
                                                                                            tmp_path):
-    monkeypatch.setattr(text2image.judges, "train_shapes_judge", lambda: judge)
+    kept_in = []
+    monkeypatch.setattr(text2image.judges, "train_shapes_judge",
+                        lambda cache_dir: kept_in.append(cache_dir) or judge)
     count = text2image.JUDGED_CAPTIONS
     asked = {split: data.load_captions("shapes/captions", split=split, num_examples=count)
              for split in ("test", "test_unseen")}
@@ -100,6 +102,7 @@ def test_the_app_reports_the_judges_reading_of_both_held_out_splits_on_shapes_ca
         assert measures[split] == judges.caption_agreement(judge, upsampled, asked[split])
         assert measures[split]["count"] == count
     assert text2image.TextToImageExperiment().evaluate(context("captions:/nowhere"), model) is None
+    assert kept_in == [judges.judge_cache_dir()]  # the judge an earlier run kept, if any
 
 
 def test_caption_agreement_logs_the_share_read_right_on_all_four_every_few_epochs_and_at_the_last(judge, tmp_path):

@@ -13,7 +13,7 @@ import dataclasses
 
 import keras
 
-from keras_gans import callbacks, checks, config, data, diff_augment, execution, step_cost
+from keras_gans import callbacks, checks, config, data, diff_augment, execution, judges, step_cost
 
 # What a dataset's batches hold, by kind, and a set of each kind to suggest.
 DATA_KINDS = {"images": "images (digits, shapes, tfds:<name>, folder:<path>)",
@@ -238,6 +238,12 @@ class Experiment:
         run's batch and image size."""
         del config
         return [Phase("train", run.epochs, run.batch_size, run.image_size)]
+
+
+def judge_cache(ctx):
+    """Where the run keeps the shapes judges it trains: :func:`keras_gans.judges.judge_cache_dir`, or None
+    with ``--nojudge_cache``."""
+    return judges.judge_cache_dir() if ctx.run.judge_cache else None
 
 
 def class_count(spec, requested=None):

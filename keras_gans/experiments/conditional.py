@@ -15,7 +15,8 @@ from keras_gans import callbacks, data, judges, metrics, models, networks, style
 from keras_gans.config import (ConfigError, Config, amount, count, fraction, non_negative, option, positive,
                                seed_option)
 from keras_gans.experiments.base import (Experiment, class_count, diff_augment_option, ema_decay_option,
-                                         minibatch_discrimination_option, policy_option, wrong_label_option)
+                                         judge_cache, minibatch_discrimination_option, policy_option,
+                                         wrong_label_option)
 from keras_gans.experiments.objectives import CROSS_ENTROPY_AND_OTHERS
 
 
@@ -24,7 +25,7 @@ def class_judge(ctx):
     """The classifier of real training images that judges generated ones: the shapes judge's shape head on
     ``shapes``, else the digit judge trained on the run's dataset at its image size."""
     if ctx.spec.name == "shapes":
-        return judges.shape_classifier(ctx.spec.sample_shape[0])
+        return judges.shape_classifier(ctx.spec.sample_shape[0], cache_dir=judge_cache(ctx))
     return judges.train_digit_classifier(dataset=ctx.spec.name, data_dir=ctx.run.data_dir,
                                          image_size=ctx.run.image_size)
 

@@ -23,7 +23,7 @@ import keras
 from keras_gans import callbacks, data, execution, judges, layers, models, networks, text_pretraining
 from keras_gans.config import ConfigError, amount, count, fraction, option, unit
 from keras_gans.data import shapes_captions
-from keras_gans.experiments.base import NO_GENERATED_IMAGES_AT_ONE, Experiment, ema_decay_option
+from keras_gans.experiments.base import NO_GENERATED_IMAGES_AT_ONE, Experiment, ema_decay_option, judge_cache
 
 ENCODER_FILE = "text_encoder.keras"
 SAMPLE_CAPTIONS = 8  # rows of the sample grid
@@ -179,7 +179,8 @@ class TextToImageExperiment(Experiment):
                                                     data_dir=run.data_dir, image_size=run.image_size,
                                                     seed=run.seed, content_key=content_key(run.dataset),
                                                     checkpoints=checkpoints,
-                                                    verbose=execution.fit_verbosity())
+                                                    verbose=execution.fit_verbosity(),
+                                                    judge_cache_dir=judge_cache(ctx))
         if path:
             os.makedirs(ctx.model_dir, exist_ok=True)
             encoder.save(path)
@@ -217,17 +218,18 @@ class TextToImageExperiment(Experiment):
         ``caption_agreement``) and the generator of the best epoch kept (:class:`~keras_gans.callbacks.KeepBest`)."""
         if not ctx.config.keep_best:
             return []
-        return [callbacks.CaptionAgreement(ctx.model_dir, validation_captions(), judges.train_shapes_judge,
-                                           seed=ctx.run.seed + 1),
+        judge = functools.partial(judges.train_shapes_judge, cache_dir=judge_cache(ctx))
+        return [callbacks.CaptionAgreement(ctx.model_dir, validation_captions(), judge, seed=ctx.run.seed + 1),
                 callbacks.KeepBest(ctx.model_dir, "caption_agreement", mode="max")]
 
     def evaluate(self, ctx, model):
         """On ``shapes/captions``: ``{split: judges.text_conditional_scores}`` of the first
         :data:`JUDGED_CAPTIONS` captions of the held-out split (``test``) and of the unseen shape-colour pairs
-        (``test_unseen``), read by the shapes judge (trained first, about a minute); elsewhere None."""
+        (``test_unseen``), read by the shapes judge (trained first, about a minute, unless the judge cache holds
+        it); elsewhere None."""
         if ctx.run.dataset != "shapes/captions":
             return None
-        judge = judges.train_shapes_judge()
+        judge = judges.train_shapes_judge(cache_dir=judge_cache(ctx))
         return {split: judges.text_conditional_scores(
                     model, judge, data.load_captions(ctx.run.dataset, split=split, num_examples=JUDGED_CAPTIONS),
                     seed=ctx.run.seed)

@@ -9,7 +9,7 @@
   (:func:`class_conditional_scores`) and categorical latent codes
   (:func:`categorical_code_scores`).
 - ``shapes``: the shapes judge (:func:`train_shapes_judge`, memoized and
-  optionally saved), which reads every attribute of a ``shapes`` image
+  optionally saved; the apps keep it in :func:`judge_cache_dir`), which reads every attribute of a ``shapes`` image
   (:func:`predict_attributes`), its held-out :func:`judge_report`, the
   scores of generated images (:func:`attribute_scores`, :func:`caption_agreement`; for a
   text-conditional generator, :func:`images_for_captions`, :func:`text_conditional_scores`),
@@ -21,12 +21,12 @@ and :mod:`keras_gans.metrics.attributes`.
 
 from keras_gans.judges.batches import predict_classes
 from keras_gans.judges.digits import categorical_code_scores, class_conditional_scores, train_digit_classifier
-from keras_gans.judges.shapes import (attribute_scores, caption_agreement, images_for_captions, judge_report,
-                                      predict_attributes, shape_classifier, shape_head, text_conditional_scores,
-                                      train_shapes_judge)
+from keras_gans.judges.shapes import (attribute_scores, caption_agreement, images_for_captions, judge_cache_dir,
+                                      judge_report, predict_attributes, shape_classifier, shape_head,
+                                      text_conditional_scores, train_shapes_judge)
 from keras_gans.judges.training import train_classifier, train_heads
 
 __all__ = ["attribute_scores", "caption_agreement", "categorical_code_scores", "class_conditional_scores",
-           "images_for_captions", "judge_report", "predict_attributes", "predict_classes", "shape_classifier",
-           "shape_head", "text_conditional_scores", "train_classifier", "train_digit_classifier", "train_heads",
-           "train_shapes_judge"]
+           "images_for_captions", "judge_cache_dir", "judge_report", "predict_attributes", "predict_classes",
+           "shape_classifier", "shape_head", "text_conditional_scores", "train_classifier", "train_digit_classifier",
+           "train_heads", "train_shapes_judge"]

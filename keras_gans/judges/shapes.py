@@ -11,6 +11,8 @@ for, coverage of the shape-colour pairs, and agreement with captions.
 """
 
 import functools
+import hashlib
+import inspect
 import os
 
 import keras
@@ -126,9 +128,12 @@ def train_shapes_judge(*, image_size=shapes.DEFAULT_IMAGE_SIZE, seed=0, num_exam
     error of each regression head. The same arguments give the same weights,
     and the same model object for the life of the process (do not train it
     further). With ``cache_dir`` the weights are read from
-    ``<cache_dir>/shapes_judge_<size>px_seed<seed>_n<n>_e<epochs>.weights.h5``
+    ``<cache_dir>/shapes_judge_<size>px_seed<seed>_n<n>_e<epochs>_<fingerprint>.weights.h5``
     (``<size>px_drawn<d>px`` with ``drawn_at``) when that file exists, else
-    trained and written there.
+    trained and written there; ``<fingerprint>`` digests the network, the
+    training settings and the first training images (:func:`judge_fingerprint`),
+    so a file written by code that trains another judge is never read.
+    :func:`judge_cache_dir` is where the apps keep them.
 
     With the defaults (16,000 images at 64x64, two epochs) it reads the
     held-out test images' shape, colour and position cell with 99.85%, 100%
@@ -170,7 +175,7 @@ def _trained_judge(image_size, seed, num_examples, epochs, cache_dir, drawn_at):
     if cache_dir is not None:
         drawn = "" if drawn_at == image_size else f"_drawn{drawn_at}px"
         path = os.path.join(cache_dir, f"shapes_judge_{image_size}px{drawn}_seed{seed}_n{num_examples}_e{epochs}"
-                                       ".weights.h5")
+                                       f"_{judge_fingerprint(judge, drawn_at)}{files.WEIGHTS_SUFFIX}")
         if os.path.isfile(path):
             judge.load_weights(path)
             return judge
@@ -182,9 +187,53 @@ def _trained_judge(image_size, seed, num_examples, epochs, cache_dir, drawn_at):
     train_heads(judge, images, targets, judge_losses(), seed=seed, epochs=epochs, batch_size=_BATCH,
                 learning_rate=LEARNING_RATE)
     if path is not None:
-        os.makedirs(cache_dir, exist_ok=True)
-        files.save_weights(judge, path)
+        _keep(judge, path)
     return judge
+
+
+def _keep(judge, path):
+    """Writes the judge's weights to ``path``; a folder that cannot be written is said once, not raised."""
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        files.save_weights(judge, path)
+    except OSError as error:
+        print(f"The shapes judge's weights could not be kept in {os.path.dirname(path)} ({error}); the next run "
+              f"trains it again.", flush=True)
+
+
+def judge_fingerprint(judge, drawn_at, count=16):
+    """Ten hex digits that change whenever the trained weights could: a digest of the network's
+    configuration, the training settings, the TensorFlow version, the source of the functions that train it
+    (as this process imported them), and the first ``count`` training images (as the judge is shown them)
+    and their targets."""
+    digest = hashlib.sha256(judge.to_json().encode())
+    digest.update(repr((LEARNING_RATE, _BATCH, drawn_at, tf.__version__)).encode())
+    digest.update(_training_code())
+    digest.update(shown_at(shapes.split_images("train", drawn_at, count), judge.inputs[0].shape[1]).tobytes())
+    first = {name: values[:count] for name, values in shapes.split_attributes().items()}
+    for targets in judge_targets(first).values():
+        digest.update(np.ascontiguousarray(targets).tobytes())
+    return digest.hexdigest()[:10]
+
+
+@functools.lru_cache(maxsize=None)
+def _training_code():
+    """The source of the functions that train the judge, read once (a later edit of the files is not the code
+    this process runs); their bytecode where the source is not installed."""
+    code = b""
+    for function in (train_heads, judge_targets, judge_losses, shown_at, resized_for_judge):
+        try:
+            code += inspect.getsource(function).encode()
+        except (OSError, TypeError):
+            code += function.__code__.co_code
+    return code
+
+
+def judge_cache_dir():
+    """Where the apps keep trained judges: ``$KERAS_HOME/keras_gans/judges``, ``~/.keras`` when
+    ``KERAS_HOME`` is unset (Keras's own folder)."""
+    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    return os.path.join(home, "keras_gans", "judges")
 
 
 train_shapes_judge.cache_clear = _trained_judge.cache_clear  # forget every trained judge
