@@ -284,3 +284,14 @@ def test_a_cache_that_cannot_be_written_is_said_and_the_judge_still_returned(mon
     assert judge.inputs[0].shape[1] == 16
     said = capsys.readouterr().out
     assert f"could not be kept in {blocker / 'judges'}" in said and "trains it again" in said
+
+
+def test_the_judge_shows_its_training_progress_in_a_terminal(monkeypatch, capsys):
+    monkeypatch.setattr(shapes_judge.execution, "fit_verbosity", lambda: 1)  # as in a terminal
+    shapes_judge.train_shapes_judge.cache_clear()
+    try:
+        judges.train_shapes_judge(image_size=16, num_examples=64, epochs=1)  # 2 steps of 32
+    finally:
+        shapes_judge.train_shapes_judge.cache_clear()
+    said = capsys.readouterr().out
+    assert "Training the shapes judge: 16 px, 64 images, 1 epochs" in said and "2/2" in said

@@ -19,7 +19,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import checks, files
+from keras_gans import checks, execution, files
 from keras_gans.data import shapes
 from keras_gans.judges.batches import generate_in_chunks
 from keras_gans.judges.training import train_heads
@@ -185,7 +185,7 @@ def _trained_judge(image_size, seed, num_examples, epochs, cache_dir, drawn_at):
     images = shown_at(shapes.split_images("train", drawn_at, num_examples), image_size)
     targets = judge_targets({name: values[:num_examples] for name, values in shapes.split_attributes().items()})
     train_heads(judge, images, targets, judge_losses(), seed=seed, epochs=epochs, batch_size=_BATCH,
-                learning_rate=LEARNING_RATE)
+                learning_rate=LEARNING_RATE, verbose=execution.fit_verbosity())
     if path is not None:
         _keep(judge, path)
     return judge

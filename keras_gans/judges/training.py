@@ -124,7 +124,7 @@ def train_classifier(images, labels, *, num_classes=None, seed=0, epochs=10, bat
 
 
 def train_heads(model, images, targets, losses, *, seed=0, epochs=1, batch_size=64, learning_rate=LEARNING_RATE,
-                loss_weights=None, run_eagerly=False):
+                loss_weights=None, run_eagerly=False, verbose=0):
     """Trains a model with several outputs on uint8 images, deterministically.
 
     Adam, its learning rate decayed from ``learning_rate`` to 0 along a
@@ -146,6 +146,7 @@ def train_heads(model, images, targets, losses, *, seed=0, epochs=1, batch_size=
         learning_rate: the initial learning rate.
         loss_weights: ``{output: weight}`` (None: all 1).
         run_eagerly: run the steps eagerly (no tracing: faster for a few steps of a tiny run).
+        verbose: ``fit``'s verbosity (0: silent; 1: a progress bar over all the steps).
 
     Returns:
         ``model``, trained.
@@ -168,5 +169,5 @@ def train_heads(model, images, targets, losses, *, seed=0, epochs=1, batch_size=
 
     dataset = (tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
                .map(batch, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True).prefetch(tf.data.AUTOTUNE))
-    model.fit(dataset, epochs=1, shuffle=False, verbose=0)
+    model.fit(dataset, epochs=1, shuffle=False, verbose=verbose)
     return model
