@@ -261,3 +261,30 @@ def test_class_input_makes_the_4x4_map_depend_on_the_class_and_only_then(hierarc
     ctx = Context(config=config, run=RunConfig(seed=0), spec=DataSpec("digits", (16, 16, 1), num_classes=10),
                   model_dir="", steps_per_epoch=1)
     assert tuple(experiment.build(ctx).generator.get_layer("input_linear").kernel.shape)[0] == 4 + 3
+
+
+def test_the_biggan_app_reads_its_samples_with_the_class_judge_of_cgan_and_acgan(monkeypatch, tmp_path):
+    def judge_of(num_classes, size, channels, favourite):
+        """A judge that reads every image as class ``favourite``."""
+        images = keras.Input((size, size, channels))
+        flat = keras.layers.Flatten()(images)
+        logits = keras.layers.Dense(num_classes, kernel_initializer="zeros",
+                                    bias_initializer=keras.initializers.Constant(np.eye(num_classes)[favourite]))(flat)
+        return keras.Model(images, logits)
+
+    asked = []
+    monkeypatch.setattr(biggan_experiment.judges, "shape_classifier",
+                        lambda size, cache_dir: asked.append(("shapes", size)) or judge_of(6, size, 3, 2))
+    monkeypatch.setattr(biggan_experiment.judges, "train_digit_classifier",
+                        lambda **options: asked.append(("digits", options["image_size"])) or judge_of(3, 16, 1, 0))
+    experiment = biggan_experiment.BigGANExperiment()
+    options = dict(channels=2, latent_dim=8, shared_dim=4, attention_resolution=0, standing_batches=1,
+                   standing_batch_size=6, truncation_sweep=(1.0,))
+    for name, shape, classes in (("shapes", (32, 32, 3), 6), ("digits", SHAPE, CLASSES)):
+        config = biggan_experiment.BigGANConfig(**{**options, "latent_dim": 8 if name == "shapes" else 6})
+        ctx = Context(config=config, run=RunConfig(dataset=name, image_size=shape[0], seed=0),
+                      spec=DataSpec(name, shape, num_classes=classes), model_dir=str(tmp_path / name),
+                      steps_per_epoch=1)
+        scores = experiment.evaluate(ctx, experiment.build(ctx))
+        # Every sample is read as the judge's favourite class: the share of one class of the requested labels.
+        assert scores["accuracy"] == pytest.approx(1 / classes) and asked[-1] == (name, shape[0])

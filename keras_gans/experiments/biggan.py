@@ -9,7 +9,8 @@ rates and Adam betas are run settings (``--d_learning_rate=2e-4
 --g_learning_rate=5e-5 --beta_1=0``, in the flagfiles). After training the run re-estimates the batch-norm statistics of
 G's moving average (standing statistics), writes ``samples/truncation.png``
 (one row per truncation threshold, the same z and classes in every row),
-reports how the judge classifies 1000 samples, and exports
+reports how the class judge of CGAN and AC-GAN (on ``shapes``, the shapes
+judge's shape head) classifies 1000 samples, and exports
 ``serving_default(z, labels[, truncation])``.
 """
 
@@ -21,6 +22,7 @@ import numpy as np
 from keras_gans import images, judges, models, networks
 from keras_gans.config import Config, ConfigError, amount, count, fraction, option
 from keras_gans.experiments.base import Experiment, class_count, diff_augment_option, wrong_label_option
+from keras_gans.experiments.conditional import class_judge
 
 LOSSES = ("hinge", "non_saturating", "least_squares", "wasserstein")
 SWEEP_COLUMNS_PER_CLASS = 2
@@ -87,9 +89,7 @@ class BigGANExperiment(Experiment):
         images.save_png(truncation_sweep(model, (None,) + tuple(c.truncation_sweep), seed=ctx.run.seed,
                                          standing=standing), path)
         model.standing_statistics(**standing)  # untruncated: what the scores and the export use
-        judge = judges.train_digit_classifier(dataset=ctx.spec.name, data_dir=ctx.run.data_dir,
-                                              image_size=ctx.run.image_size)
-        scores = judges.class_conditional_scores(model, judge, seed=ctx.run.seed)
+        scores = judges.class_conditional_scores(model, class_judge(ctx), seed=ctx.run.seed)
         return {**scores, "truncation_picture": path, "standing_statistics": standing}
 
 
