@@ -1,5 +1,6 @@
 """A run keeps the generator of its best epoch, measures and exports it: ``callbacks.KeepBest``."""
 
+import dataclasses
 import json
 import math
 
@@ -9,6 +10,7 @@ import pytest
 import tensorflow as tf
 
 from keras_gans import callbacks, config, experiment, experiments
+from keras_gans.experiments import conditional
 
 
 class Holder:
@@ -156,3 +158,69 @@ def test_a_run_measures_and_exports_the_generator_of_its_best_epoch(tmp_path):
     z = np.random.default_rng(0).standard_normal((4, model_config.latent_dim)).astype(np.float32)
     served = tf.saved_model.load(str(tmp_path / "export" / "1")).signatures["serving_default"]
     np.testing.assert_allclose(next(iter(served(z=tf.constant(z)).values())).numpy(), network(z).numpy(), atol=1e-5)
+
+
+class LabelPainter:
+    """A conditional 'generator' that paints each image with the value of a class: ``swap`` maps asked to drawn."""
+
+    latent_dim, latent_distribution, num_classes = 2, "normal", 3
+
+    def __init__(self, swap=(0, 1, 2)):
+        self.swap, self.prepared = np.array(swap), 0
+
+    def generate(self, z, labels):
+        drawn = self.swap[np.asarray(labels)].astype(np.float32)
+        return np.broadcast_to(drawn[:, None, None, None], (len(labels), 4, 4, 1)).copy()
+
+
+def painted_class_judge():
+    """Reads an image painted with value v as class v (logits peak where the class equals the mean pixel)."""
+    images = keras.Input((4, 4, 1))
+    mean = keras.layers.GlobalAveragePooling2D()(images)
+    logits = keras.layers.Lambda(lambda m: -keras.ops.square(m - keras.ops.arange(3, dtype="float32")))(mean)
+    return keras.Model(images, logits)
+
+
+def test_class_agreement_logs_the_share_read_as_asked_and_prepares_the_model_first(tmp_path):
+    made = []
+    reading = callbacks.ClassAgreement(tmp_path, lambda: made.append(1) or painted_class_judge(), seed=1,
+                                       num_samples=30, prepare=lambda model: setattr(model, "prepared",
+                                                                                     model.prepared + 1))
+    reading.set_params({"epochs": 3})
+    logged = []
+    for epoch, swap in enumerate([(0, 1, 2), (0, 2, 1), (1, 2, 0)]):  # every class right; one; none
+        model = LabelPainter(swap)
+        reading.set_model(model)
+        logs = {}
+        reading.on_epoch_end(epoch, logs)
+        logged.append(logs["class_agreement"])
+        assert model.prepared == 1  # prepared before it was read
+    assert logged == [1.0, pytest.approx(1 / 3), 0.0] and reading.values == {1: 1.0, 2: logged[1], 3: 0.0}
+    assert made == [1]  # the judge is made once
+    diverged = LabelPainter()
+    diverged.generate = lambda z, labels: np.full((len(labels), 4, 4, 1), np.nan, np.float32)
+    assert math.isnan(reading.evaluate(diverged))
+    with pytest.raises(ValueError, match="`judge` must be callable"):
+        callbacks.ClassAgreement(tmp_path, "the judge")
+    with pytest.raises(ValueError, match="`prepare` must be callable"):
+        callbacks.ClassAgreement(tmp_path, painted_class_judge, prepare=1)
+
+
+@pytest.mark.parametrize("name", ["cgan", "acgan", "biggan"])
+def test_keep_best_reads_the_class_agreement_after_each_epoch_and_keeps_the_best(name, monkeypatch):
+    exp = experiments.get(name)
+    spec = experiment.DataSpec(name="digits", sample_shape=(16, 16, 1), num_classes=10, toy_modes=None)
+    run = config.RunConfig(dataset="digits", image_size=16, seed=4)
+    ctx = experiment.Context(config=exp.Config(), run=run, spec=spec, model_dir="run", steps_per_epoch=1)
+    assert exp.callbacks(ctx, None) == []  # off by default
+    monkeypatch.setattr(conditional, "class_judge", lambda ctx: "the class judge")
+    reading, keeper = exp.callbacks(dataclasses.replace(ctx, config=exp.Config(keep_best=True)), None)
+    assert isinstance(reading, callbacks.ClassAgreement) and isinstance(keeper, callbacks.KeepBest)
+    assert reading.seed == 5 and reading.judge() == "the class judge"  # not the z of the final figure
+    assert keeper.monitor == "class_agreement" and keeper.mode == "max"
+    # BigGAN reads its moving average after the standing statistics, as its final figure does.
+    standing = []
+    holder = type("Holder", (), {"standing_statistics": lambda self, **options: standing.append(options)})()
+    if reading.prepare is not None:
+        reading.prepare(holder)
+    assert standing == ([{"num_batches": 16, "batch_size": 64, "seed": 4}] if name == "biggan" else [])

@@ -23,7 +23,9 @@
   row per caption, written above its images; :class:`CaptionAgreement` logs
   how the shapes judge reads the images made for fixed captions.
 - :class:`Evaluation` measures sample quality (FID, KID, precision/recall,
-  ...) every N epochs, for the logs, TensorBoard and ``ModelCheckpoint``.
+  ...) every N epochs, for the logs, TensorBoard and ``ModelCheckpoint``;
+  :class:`ClassAgreement` logs how often a class judge reads the class a
+  conditional generator was asked for.
 - :class:`KeepBest` keeps the generator of the epoch with the best logged
   measure; ``experiment.run`` measures and exports that one.
 
@@ -33,19 +35,19 @@ stream, and a resumed run would no longer match an unbroken one.
 
 Modules: ``checkpoint`` (:class:`Checkpointer`, :class:`NonFiniteGuard`),
 ``pictures`` (the sample callbacks and the pictures they draw), ``style_pictures``, ``captions``
-(:class:`CaptionGrid`), ``evaluation`` (:class:`Evaluation`, :class:`CaptionAgreement`),
+(:class:`CaptionGrid`), ``evaluation`` (:class:`Evaluation`, :class:`ClassAgreement`, :class:`CaptionAgreement`),
 ``keep_best`` (:class:`KeepBest`) and ``logs`` (the keys they share in the epoch logs).
 """
 
 from keras_gans.callbacks.captions import CaptionGrid
 from keras_gans.callbacks.checkpoint import Checkpointer, NonFiniteGuard
-from keras_gans.callbacks.evaluation import CaptionAgreement, Evaluation
+from keras_gans.callbacks.evaluation import CaptionAgreement, ClassAgreement, Evaluation
 from keras_gans.callbacks.keep_best import KeepBest
 from keras_gans.callbacks.logs import COVERAGE_KEYS, COVERAGE_PREFIX
 from keras_gans.callbacks.pictures import (LatentCodeGrid, SampleGrid, ToyScatter, TranslationGrid, fixed_latent,
                                            scatter_image, translation_picture)
 from keras_gans.callbacks.style_pictures import style_mixing_picture, truncation_picture
 
-__all__ = ["COVERAGE_KEYS", "COVERAGE_PREFIX", "CaptionAgreement", "CaptionGrid", "Checkpointer", "Evaluation",
-           "KeepBest", "LatentCodeGrid", "NonFiniteGuard", "SampleGrid", "ToyScatter", "TranslationGrid",
+__all__ = ["COVERAGE_KEYS", "COVERAGE_PREFIX", "CaptionAgreement", "CaptionGrid", "Checkpointer", "ClassAgreement",
+           "Evaluation", "KeepBest", "LatentCodeGrid", "NonFiniteGuard", "SampleGrid", "ToyScatter", "TranslationGrid",
            "fixed_latent", "scatter_image", "style_mixing_picture", "translation_picture", "truncation_picture"]

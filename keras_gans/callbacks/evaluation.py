@@ -1,5 +1,6 @@
-"""Sample quality measured during training: :class:`Evaluation` (FID, KID, precision/recall, ...) and, for a
-text-to-image generator on the captioned shapes, :class:`CaptionAgreement`."""
+"""Sample quality measured during training: :class:`Evaluation` (FID, KID, precision/recall, ...), for a
+class-conditional generator :class:`ClassAgreement`, and for a text-to-image generator on the captioned shapes
+:class:`CaptionAgreement`."""
 
 import os
 
@@ -189,3 +190,50 @@ class CaptionAgreement(MeasureEveryFewEpochs):
         if not np.all(np.isfinite(images)):
             return float("nan")
         return float(judges.caption_agreement(self.judge(), images, self.captions)["all"])
+
+
+class ClassAgreement(MeasureEveryFewEpochs):
+    """Logs how often a class judge reads the class a class-conditional generator was asked for.
+
+    As :class:`Evaluation` does with its measure (every ``every`` epochs and
+    after the last, the value in the epoch logs as ``name``, in TensorBoard
+    and in :attr:`values`): ``num_samples // K`` samples of each of the K
+    classes from a fixed z (``seed``, as :class:`SampleGrid` draws it) are
+    read by the judge, and the value is the share read as the class asked
+    for (:func:`keras_gans.metrics.generated_class_accuracy`). A
+    :class:`~keras_gans.callbacks.KeepBest` placed after this callback sees
+    it. Samples that are not finite (a diverged generator) are not read.
+
+    Args:
+        model_dir: the run directory.
+        judge: a callable returning the class judge (images -> logits), called
+            once, at the first reading.
+        seed: seed of z.
+        every: read after every ``every``-th epoch.
+        num_samples: samples per reading, split evenly between the classes.
+        prepare: called with the model before each reading (e.g. BigGAN's
+            standing statistics), or None.
+        name: the log key.
+    """
+
+    def __init__(self, model_dir, judge, *, seed=0, every=1, num_samples=600, prepare=None,
+                 name="class_agreement"):
+        if not callable(judge):
+            raise ValueError(f"`judge` must be callable (returning the class judge); received {judge!r}.")
+        if prepare is not None and not callable(prepare):
+            raise ValueError(f"`prepare` must be callable (model -> None) or None; received {prepare!r}.")
+        super().__init__(model_dir, seed, every, num_samples, name)
+        self.judge, self.prepare, self._judge = judge, prepare, None
+
+    def evaluate(self, model=None):
+        """The share of samples read as their class (NaN when the samples are not finite)."""
+        model = model if model is not None else self.model
+        if self.prepare is not None:
+            self.prepare(model)
+        samples = self.generate(model)
+        if not np.all(np.isfinite(samples)):
+            return float("nan")
+        if self._judge is None:
+            self._judge = self.judge()
+        _, labels = self._fixed_inputs(model)
+        return float(metrics.generated_class_accuracy(judges.predict_classes(self._judge, samples), labels))

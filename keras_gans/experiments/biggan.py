@@ -22,7 +22,7 @@ import numpy as np
 from keras_gans import images, judges, models, networks
 from keras_gans.config import Config, ConfigError, amount, count, fraction, option
 from keras_gans.experiments.base import Experiment, class_count, diff_augment_option, wrong_label_option
-from keras_gans.experiments.conditional import class_judge
+from keras_gans.experiments.conditional import class_judge, keep_best_callbacks, keep_best_option
 
 LOSSES = ("hinge", "non_saturating", "least_squares", "wasserstein")
 SWEEP_COLUMNS_PER_CLASS = 2
@@ -62,6 +62,7 @@ class BigGANConfig(Config):
     truncation_sweep: tuple[float, ...] = option((2.0, 1.0, 0.5, 0.04), "Thresholds of samples/truncation.png "
                                                  "(the paper's fig. 2a), below an untruncated row.",
                                                  check=_thresholds, requirement="must be positive numbers")
+    keep_best: bool = keep_best_option()
 
 
 class BigGANExperiment(Experiment):
@@ -82,15 +83,25 @@ class BigGANExperiment(Experiment):
                              ema_decay=c.ema_decay, ema_start=c.ema_start, diff_augment=c.diff_augment,
                              wrong_label_weight=c.wrong_label_weight, seed=ctx.run.seed)
 
+    def callbacks(self, ctx, model):
+        """With ``--keep_best``: the class agreement of each epoch, read after the standing statistics."""
+        return keep_best_callbacks(ctx, prepare=lambda model: model.standing_statistics(**_standing(ctx)))
+
     def evaluate(self, ctx, model):
         c = ctx.config
-        standing = dict(num_batches=c.standing_batches, batch_size=c.standing_batch_size, seed=ctx.run.seed)
+        standing = _standing(ctx)
         path = os.path.join(ctx.model_dir, "samples", "truncation.png")
         images.save_png(truncation_sweep(model, (None,) + tuple(c.truncation_sweep), seed=ctx.run.seed,
                                          standing=standing), path)
         model.standing_statistics(**standing)  # untruncated: what the scores and the export use
         scores = judges.class_conditional_scores(model, class_judge(ctx), seed=ctx.run.seed)
         return {**scores, "truncation_picture": path, "standing_statistics": standing}
+
+
+def _standing(ctx):
+    """The run's :meth:`~keras_gans.models.BigGAN.standing_statistics` settings."""
+    c = ctx.config
+    return dict(num_batches=c.standing_batches, batch_size=c.standing_batch_size, seed=ctx.run.seed)
 
 
 def _check_fit(c, spec):

@@ -10,6 +10,7 @@ section 5; Odena 2016) reports its discriminator's test accuracy.
 """
 
 import dataclasses
+import functools
 
 from keras_gans import callbacks, data, judges, metrics, models, networks, style_augment
 from keras_gans.config import (ConfigError, Config, amount, count, fraction, non_negative, option, positive,
@@ -30,6 +31,25 @@ def class_judge(ctx):
                                          image_size=ctx.run.image_size)
 
 
+def keep_best_option():
+    """The ``keep_best`` setting of the class-conditional experiments."""
+    return option(False, "After each epoch the class judge reads 600 samples of a fixed z (from the seed + 1: "
+                         "not the samples of the final figure), logged as class_agreement; the generator of "
+                         "the epoch read best is kept in <model_dir>/best/ and is the one measured and "
+                         "exported, so a run that peaks and then collapses keeps its peak.")
+
+
+def keep_best_callbacks(ctx, prepare=None):
+    """With ``keep_best``: :class:`~keras_gans.callbacks.ClassAgreement` read by :func:`class_judge` (z from the
+    run's seed + 1; ``prepare`` as there) and the best epoch's generator kept
+    (:class:`~keras_gans.callbacks.KeepBest`); else none."""
+    if not ctx.config.keep_best:
+        return []
+    return [callbacks.ClassAgreement(ctx.model_dir, functools.partial(class_judge, ctx), seed=ctx.run.seed + 1,
+                                     prepare=prepare),
+            callbacks.KeepBest(ctx.model_dir, "class_agreement", mode="max")]
+
+
 @dataclasses.dataclass(frozen=True)
 class CGANConfig(Config):
     """Mirza & Osindero 2014: G(z, y) and D(x, y)."""
@@ -47,6 +67,7 @@ class CGANConfig(Config):
     wrong_label_weight: float = wrong_label_option()
     ema_decay: float = ema_decay_option()
     diff_augment: tuple[str, ...] = diff_augment_option()
+    keep_best: bool = keep_best_option()
 
 
 class CGANExperiment(Experiment):
@@ -63,6 +84,9 @@ class CGANExperiment(Experiment):
                                                            minibatch_discrimination=c.minibatch_discrimination)
         return models.CGAN(generator, discriminator, c.latent_dim, num_classes, loss=c.loss, ema_decay=c.ema_decay,
                            diff_augment=c.diff_augment, wrong_label_weight=c.wrong_label_weight, seed=ctx.run.seed)
+
+    def callbacks(self, ctx, model):
+        return keep_best_callbacks(ctx)
 
     def evaluate(self, ctx, model):
         return judges.class_conditional_scores(model, class_judge(ctx), seed=ctx.run.seed)
@@ -87,6 +111,7 @@ class ACGANConfig(Config):
     minibatch_discrimination: bool = minibatch_discrimination_option("before D's real/fake logit, against G "
                                                                      "drawing one image per class.")
     ema_decay: float = ema_decay_option()
+    keep_best: bool = keep_best_option()
 
 
 class ACGANExperiment(CGANExperiment):
