@@ -280,7 +280,8 @@ def test_the_biggan_app_reads_its_samples_with_the_class_judge_of_cgan_and_acgan
     experiment = biggan_experiment.BigGANExperiment()
     options = dict(channels=2, latent_dim=8, shared_dim=4, attention_resolution=0, standing_batches=1,
                    standing_batch_size=6, truncation_sweep=(1.0,))
-    for name, shape, classes in (("shapes", (32, 32, 3), 6), ("digits", SHAPE, CLASSES)):
+    cases = (("shapes", (32, 32, 3), 6), ("digits", SHAPE, CLASSES))
+    for name, shape, classes in cases:
         config = biggan_experiment.BigGANConfig(**{**options, "latent_dim": 8 if name == "shapes" else 6})
         ctx = Context(config=config, run=RunConfig(dataset=name, image_size=shape[0], seed=0),
                       spec=DataSpec(name, shape, num_classes=classes), model_dir=str(tmp_path / name),
@@ -288,3 +289,4 @@ def test_the_biggan_app_reads_its_samples_with_the_class_judge_of_cgan_and_acgan
         scores = experiment.evaluate(ctx, experiment.build(ctx))
         # Every sample is read as the judge's favourite class: the share of one class of the requested labels.
         assert scores["accuracy"] == pytest.approx(1 / classes) and asked[-1] == (name, shape[0])
+    assert asked == [(name, shape[0]) for name, shape, _ in cases]  # one judge per run, the class judge

@@ -161,15 +161,21 @@ def test_a_run_measures_and_exports_the_generator_of_its_best_epoch(tmp_path):
 
 
 class LabelPainter:
-    """A conditional 'generator' that paints each image with the value of a class: ``swap`` maps asked to drawn."""
+    """A conditional 'generator' that paints each image with the value of a class (``swap`` maps the class asked
+    for to the one drawn) once it is prepared, and 0 before; its sampling generator holds batch-norm statistics."""
 
     latent_dim, latent_distribution, num_classes = 2, "normal", 3
 
     def __init__(self, swap=(0, 1, 2)):
         self.swap, self.prepared = np.array(swap), 0
+        self.sampling_generator = keras.Sequential([keras.Input((2,)), keras.layers.BatchNormalization()])
+
+    def prepare(self):
+        self.prepared += 1
+        self.sampling_generator.layers[0].moving_mean.assign(np.ones(2, np.float32))
 
     def generate(self, z, labels):
-        drawn = self.swap[np.asarray(labels)].astype(np.float32)
+        drawn = self.swap[np.asarray(labels)].astype(np.float32) * (self.prepared > 0)
         return np.broadcast_to(drawn[:, None, None, None], (len(labels), 4, 4, 1)).copy()
 
 
@@ -184,8 +190,7 @@ def painted_class_judge():
 def test_class_agreement_logs_the_share_read_as_asked_and_prepares_the_model_first(tmp_path):
     made = []
     reading = callbacks.ClassAgreement(tmp_path, lambda: made.append(1) or painted_class_judge(), seed=1,
-                                       num_samples=30, prepare=lambda model: setattr(model, "prepared",
-                                                                                     model.prepared + 1))
+                                       num_samples=30, prepare=LabelPainter.prepare)
     reading.set_params({"epochs": 3})
     logged = []
     for epoch, swap in enumerate([(0, 1, 2), (0, 2, 1), (1, 2, 0)]):  # every class right; one; none
@@ -194,10 +199,13 @@ def test_class_agreement_logs_the_share_read_as_asked_and_prepares_the_model_fir
         logs = {}
         reading.on_epoch_end(epoch, logs)
         logged.append(logs["class_agreement"])
-        assert model.prepared == 1  # prepared before it was read
+        assert model.prepared == 1  # prepared before it was read (unprepared, every image reads as class 0)
+        # What the preparation changed of the sampling generator's statistics is put back after the reading.
+        np.testing.assert_array_equal(model.sampling_generator.layers[0].moving_mean.numpy(), np.zeros(2))
     assert logged == [1.0, pytest.approx(1 / 3), 0.0] and reading.values == {1: 1.0, 2: logged[1], 3: 0.0}
     assert made == [1]  # the judge is made once
     diverged = LabelPainter()
+    diverged.prepared = 1
     diverged.generate = lambda z, labels: np.full((len(labels), 4, 4, 1), np.nan, np.float32)
     assert math.isnan(reading.evaluate(diverged))
     with pytest.raises(ValueError, match="`judge` must be callable"):
@@ -207,16 +215,17 @@ def test_class_agreement_logs_the_share_read_as_asked_and_prepares_the_model_fir
 
 
 @pytest.mark.parametrize("name", ["cgan", "acgan", "biggan"])
-def test_keep_best_reads_the_class_agreement_after_each_epoch_and_keeps_the_best(name, monkeypatch):
+def test_keep_best_reads_the_class_agreement_after_each_epoch_and_keeps_the_best(name, monkeypatch, tmp_path):
     exp = experiments.get(name)
     spec = experiment.DataSpec(name="digits", sample_shape=(16, 16, 1), num_classes=10, toy_modes=None)
     run = config.RunConfig(dataset="digits", image_size=16, seed=4)
-    ctx = experiment.Context(config=exp.Config(), run=run, spec=spec, model_dir="run", steps_per_epoch=1)
+    ctx = experiment.Context(config=exp.Config(), run=run, spec=spec, model_dir=str(tmp_path), steps_per_epoch=1)
     assert exp.callbacks(ctx, None) == []  # off by default
-    monkeypatch.setattr(conditional, "class_judge", lambda ctx: "the class judge")
-    reading, keeper = exp.callbacks(dataclasses.replace(ctx, config=exp.Config(keep_best=True)), None)
+    monkeypatch.setattr(conditional, "class_judge", lambda ctx: ("the class judge of", ctx))
+    kept = dataclasses.replace(ctx, config=exp.Config(keep_best=True))
+    reading, keeper = exp.callbacks(kept, None)
     assert isinstance(reading, callbacks.ClassAgreement) and isinstance(keeper, callbacks.KeepBest)
-    assert reading.seed == 5 and reading.judge() == "the class judge"  # not the z of the final figure
+    assert reading.seed == 5 and reading.judge() == ("the class judge of", kept)  # z not the final figure's
     assert keeper.monitor == "class_agreement" and keeper.mode == "max"
     # BigGAN reads its moving average after the standing statistics, as its final figure does.
     standing = []

@@ -4,6 +4,7 @@ class-conditional generator :class:`ClassAgreement`, and for a text-to-image gen
 
 import os
 
+import keras
 import numpy as np
 import tensorflow as tf
 from absl import logging
@@ -212,7 +213,10 @@ class ClassAgreement(MeasureEveryFewEpochs):
         every: read after every ``every``-th epoch.
         num_samples: samples per reading, split evenly between the classes.
         prepare: called with the model before each reading (e.g. BigGAN's
-            standing statistics), or None.
+            standing statistics), or None. What it changes of the model's
+            ``sampling_generator``'s non-trainable weights (batch-norm
+            statistics) is put back after the reading, so the sample
+            pictures, the checkpoints and a resumed run do not depend on it.
         name: the log key.
     """
 
@@ -228,8 +232,18 @@ class ClassAgreement(MeasureEveryFewEpochs):
     def evaluate(self, model=None):
         """The share of samples read as their class (NaN when the samples are not finite)."""
         model = model if model is not None else self.model
-        if self.prepare is not None:
+        if self.prepare is None:
+            return self._read(model)
+        statistics = model.sampling_generator.non_trainable_weights
+        kept = [keras.ops.convert_to_numpy(weight) for weight in statistics]
+        try:
             self.prepare(model)
+            return self._read(model)
+        finally:
+            for weight, value in zip(statistics, kept):
+                weight.assign(value)
+
+    def _read(self, model):
         samples = self.generate(model)
         if not np.all(np.isfinite(samples)):
             return float("nan")
