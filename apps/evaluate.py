@@ -15,7 +15,9 @@ vector arithmetic on groups of samples the judge assigns to classes a, b, c)::
 
 Features (``--features``): ``classifier`` embeds images with the digit judge
 trained on the dataset (``auto`` picks it for digits and MNIST: "classifier
-FID"); ``inception_v3`` uses InceptionV3 pool3 with ``--inception_weights``
+FID"); ``shapes_judge`` with the shapes judge's 256-d features at the images'
+size (``auto`` picks it for the shapes sets: "judge FID"; kept in the judge
+cache unless ``--nojudge_cache``); ``inception_v3`` uses InceptionV3 pool3 with ``--inception_weights``
 (a local file, or ``imagenet`` to download); ``pixels`` compares raw pixels.
 The measures between the real ``--split`` and the ``--reference_split``
 (real against real) are reported too, as the scale of what real data scores
@@ -42,7 +44,7 @@ from scipy.special import softmax  # noqa: E402
 
 from keras_gans import callbacks, config, data, evaluation, experiment, experiments, export, features  # noqa: E402
 from keras_gans import images as gan_images  # noqa: E402
-from keras_gans import latent, models  # noqa: E402
+from keras_gans import judges, latent, models  # noqa: E402
 
 cli.define_flags(config.RunConfig, module_name="keras_gans.config")  # --dataset, --image_size, --seed, ...
 
@@ -55,8 +57,9 @@ flags.DEFINE_string("reference_split", "test", "Real split measured against --sp
 flags.DEFINE_integer("num_samples", 10000, "Generated samples for FID and IS.")
 flags.DEFINE_enum("export_latent_distribution", "normal", ["normal", "uniform"],
                   "Prior of an exported generator's z: N(0, I) or U[-1, 1] (checkpoints know their own).")
-flags.DEFINE_enum("features", "auto", ["auto", "classifier", "inception_v3", "pixels"],
-                  "Feature space of the measures (auto: classifier for digits/MNIST, else inception_v3).")
+flags.DEFINE_enum("features", "auto", ["auto", "classifier", "shapes_judge", "inception_v3", "pixels"],
+                  "Feature space of the measures (auto: classifier for digits/MNIST, shapes_judge for the "
+                  "shapes sets, else inception_v3).")
 flags.DEFINE_integer("classifier_epochs", 10, "Training epochs of the digit judge (--features=classifier).")
 flags.DEFINE_string("inception_weights", None, "InceptionV3 weights: a local .h5 file or 'imagenet'.")
 flags.DEFINE_bool("inception_include_top", False, "The weights include the classifier (enables IS).")
@@ -85,6 +88,7 @@ flags.register_validator("measures", lambda v: set(v) <= set(evaluation.DISTRIBU
                          f"--measures must be names from {', '.join(evaluation.DISTRIBUTION_MEASURES)}.")
 FLAGS = flags.FLAGS
 CLASSIFIER_SETS = ("digits", "tfds:mnist")
+SHAPES_SETS = "shapes"  # shapes, shapes/shape_color, shapes/captions
 
 
 @dataclasses.dataclass
@@ -229,7 +233,15 @@ def make_extractor():
     """The feature extractor ``--features`` chooses; it gives logits too when the network has a class head."""
     choice = FLAGS.features
     if choice == "auto":
-        choice = "classifier" if FLAGS.dataset.startswith(CLASSIFIER_SETS) else "inception_v3"
+        choice = ("classifier" if FLAGS.dataset.startswith(CLASSIFIER_SETS)
+                  else "shapes_judge" if FLAGS.dataset.startswith(SHAPES_SETS) else "inception_v3")
+    if choice == "shapes_judge":
+        size = image_shape()[0]
+        if not FLAGS.dataset.startswith(SHAPES_SETS) or size not in judges.shapes.JUDGE_SIZES:
+            raise app.UsageError(f"--features=shapes_judge reads shapes images of {judges.shapes.JUDGE_SIZES} px; "
+                                 f"--dataset={FLAGS.dataset} at --image_size={size} is not.")
+        return features.shapes_classifier_features(image_size=size, seed=FLAGS.seed,
+                                                   cache_dir=judges.judge_cache_dir() if FLAGS.judge_cache else None)
     if choice == "classifier":
         if data.num_classes(FLAGS.dataset, FLAGS.data_dir) is None:
             raise app.UsageError(f"--features=classifier needs a labelled --dataset; {FLAGS.dataset} is not.")

@@ -23,6 +23,10 @@ of the run's judge (``_shapes_measures.reader_for``: the judge that learned
 the training images drawn at that size; ``DIR/reader.keras`` when the run
 kept one, else trained once and cached). With ``--picture`` the first 10
 samples of each class asked for are also written there, a row per class.
+On shapes the line also holds the shape-colour pairs read in the samples by
+every head of the judge that reads their class (``shape_color_coverage``: how
+many of the 36 occur, which never do, and the fewest samples of a pair that
+occurs; every pair is wanted), reported, not gated.
 """
 
 import argparse
@@ -34,8 +38,8 @@ import sys
 import numpy as np
 
 from _common import ROOT, machine  # benchmarks/ is on sys.path when run as a script
-from _shapes_measures import (NUM_SAMPLES, class_rows_picture, confusion, generator_itself, has_reader, judge_view,
-                              reader_for)
+from _shapes_measures import (JUDGE_CACHE, JUDGE_SEED, NUM_SAMPLES, class_rows_picture, confusion, generator_itself,
+                              has_reader, judge_view, reader_for, shapes_judge)
 
 TARGET = 0.95
 
@@ -46,6 +50,23 @@ def generator_steps(checkpoint):
 
     reader = tf.train.load_checkpoint(checkpoint)
     return int(reader.get_tensor("g_optimizer/_iterations/.ATTRIBUTES/VARIABLE_VALUE"))
+
+
+def shape_color_coverage(images, image_size, reader):
+    """The shape-colour pairs read in ``images`` (as the judge is shown them) by every head of the judge
+    that reads their class (the reader of ``image_size`` with ``reader``, else the 64-px judge): covered,
+    total, missing pairs by name and the fewest images of a covered pair."""
+    from keras_gans import judges, metrics
+    from keras_gans.data import shapes
+
+    judge = (judges.shapes.judge_of_size(image_size, seed=JUDGE_SEED, cache_dir=JUDGE_CACHE) if reader
+             else shapes_judge())
+    read = judges.predict_attributes(judge, images)
+    coverage = metrics.attribute_coverage(read["shape"], read["color"], len(shapes.SHAPES), len(shapes.COLORS))
+    counts = np.asarray(coverage["counts"])
+    return {"covered": coverage["covered"], "total": coverage["total"],
+            "missing": [f"{shapes.COLORS[c]} {shapes.SHAPES[s]}" for s, c in coverage["missing"]],
+            "fewest": int(counts[counts > 0].min())}
 
 
 def main():
@@ -94,7 +115,8 @@ def main():
             samples = biggan_shapes.generate(model, z, asked, None)
     if args.picture:
         class_rows_picture(args.picture, samples, asked)
-    read = judges.predict_classes(judge, judge_view(run.dataset)(samples))
+    shown = judge_view(run.dataset)(samples)
+    read = judges.predict_classes(judge, shown)
     matrix = confusion(asked, read, num_classes)
     agreement = np.diag(matrix) / matrix.sum(axis=1)
     names = shapes.SHAPES if num_classes == len(shapes.SHAPES) else [str(c) for c in range(num_classes)]
@@ -102,7 +124,10 @@ def main():
             "generator": args.generator, "steps": steps, "reader": args.reader, "classes": list(names),
             "confusion": matrix.tolist(),
             "per_class_agreement": dict(zip(names, np.round(agreement, 3).tolist())),
-            "class_agreement": float(np.mean(read == asked)), "machine": machine(),
+            "class_agreement": float(np.mean(read == asked)),
+            "shape_color_coverage": (shape_color_coverage(shown, run.image_size, args.reader)
+                                     if run.dataset == "shapes" else None),
+            "machine": machine(),
             "command": " ".join(["python", "benchmarks/biggan_confusion.py"] + sys.argv[1:])}
     print(json.dumps(line))
     with open(os.path.join(ROOT, "benchmarks", "results", "biggan_confusion.jsonl"), "a") as file:

@@ -1,6 +1,7 @@
 """``apps/evaluate.py`` in-process on a DCGAN trained here for a few steps, exported and checkpointed."""
 
 import collections
+import functools
 import importlib.util
 import json
 import os
@@ -163,6 +164,26 @@ def test_each_split_is_read_once_and_each_batch_embedded_once(trained, tmp_path,
     assert len(kept) == 3 and all(statistics.keep == 0 for statistics in kept)  # FID alone keeps no rows
 
 
+def test_shapes_are_measured_in_the_shapes_judges_features(tmp_path, monkeypatch):
+    keras.utils.set_random_seed(4)
+    gan = models.GAN(networks.dcgan.generator(LATENT_DIM, (16, 16, 3), base_filters=8),
+                     networks.dcgan.discriminator((16, 16, 3), base_filters=8), LATENT_DIM, seed=0)
+    export.export_generator(gan, tmp_path / "export")
+    # The judge of 512 images and one epoch instead of 16,000 and two keeps it quick; auto asks for it.
+    asked = []
+    small = functools.partial(features.shapes_classifier_features, num_examples=512, epochs=1)
+    monkeypatch.setattr(features, "shapes_classifier_features",
+                        lambda **kwargs: asked.append(kwargs) or small(**kwargs))
+    report = run(f"--export_dir={tmp_path / 'export'}", "--dataset=shapes", "--image_size=16", "--nojudge_cache",
+                 f"--output_dir={tmp_path / 'report'}", "--kept_features=1000", *SMALL)
+    assert asked == [{"image_size": 16, "seed": 0, "cache_dir": None}]
+    assert report["features"] == "shapes_judge_16/features"
+    measures, floor = report["measures"], report["reference"]["measures"]
+    assert measures["num_real"] == 60_000 and floor["num_generated"] == 10_000
+    # An untrained G is far from the shapes in the judge's features; the real test images are close.
+    assert measures["fid"] > 5 * floor["fid"] > 0 and floor["recall"] > 0.5 > measures["recall"]
+
+
 def test_bad_input_fails_naming_the_flag(trained, tmp_path):
     _, _, export_dir = trained
     with pytest.raises(app.UsageError, match="--version=4 is not in .* available versions: \\[1\\]"):
@@ -170,6 +191,9 @@ def test_bad_input_fails_naming_the_flag(trained, tmp_path):
     with pytest.raises(app.UsageError, match=r"makes \(32, 32, 1\) images; --dataset=digits at "
                                              r"--image_size=16"):
         run(f"--export_dir={export_dir}", "--dataset=digits", "--image_size=16", f"--output_dir={tmp_path}")
+    with pytest.raises(app.UsageError, match="--features=shapes_judge reads shapes images .* --dataset=digits at "
+                                             "--image_size=32 is not"):
+        run(f"--export_dir={export_dir}", "--image_size=32", "--features=shapes_judge", f"--output_dir={tmp_path}")
     with pytest.raises(app.UsageError, match="--inception_weights"):
         run(f"--export_dir={export_dir}", "--image_size=32", "--features=inception_v3",
             f"--output_dir={tmp_path}")

@@ -72,6 +72,9 @@ BAD_CALLS = [
     (lambda: shapes.render({"shape": np.zeros(2, np.int32)}, 16), "color"),
     (lambda: data.load("shapes", image_size=7, batch_size=4), "image_size"),
     (lambda: data.load("shapes", image_size=512, batch_size=4), "image_size"),
+    (lambda: data.load("shapes", image_size=15, batch_size=4), "image_size"),
+    (lambda: data.load("shapes", image_size=257, batch_size=4), "image_size"),
+    (lambda: data.load("shapes", image_size=48.0, batch_size=4), "image_size"),
     (lambda: data.load("shapes", num_examples=-3, batch_size=4), "num_examples"),
     (lambda: data.load("shapes", split="test_unseen", batch_size=4), "split"),
     (lambda: data.load("shapes/captions", split="valid", batch_size=4), "split"),
@@ -88,8 +91,9 @@ def test_bad_arguments_are_named():
 # Drawing
 
 
-def test_drawing_matches_the_attributes():
-    count, size = 120, 64
+@pytest.mark.parametrize("size", [64, 48, 100])  # any side from 16 to 256, not only the powers of two
+def test_drawing_matches_the_attributes(size):
+    count = 120
     record = shapes.sample_attributes(count, seed=5, background="plain", shape=np.arange(count) % 6)
     images = shapes.render(record, size)
     alpha = object_coverage(images, record)
@@ -152,6 +156,10 @@ def test_variants_yield_images_and_their_labels():
         assert -1.0 <= images.numpy().min() and images.numpy().max() <= 1.0
         np.testing.assert_array_equal(labels.numpy(), train[key][:24])
     assert data.num_classes("shapes") == 6 and data.num_classes("shapes/shape_color") == 36
+    # A side that is not a power of two is drawn at that side, the same images as render gives.
+    images, _ = next(iter(data.load("shapes", image_size=48, num_examples=8, batch_size=8, shuffle=False)))
+    expected = shapes.render({k: v[:8] for k, v in train.items()}, 48)
+    np.testing.assert_allclose(images.numpy(), expected / 127.5 - 1.0, atol=1e-5)
     np.testing.assert_array_equal(train["shape_color"], 6 * train["shape"] + train["color"])
 
 

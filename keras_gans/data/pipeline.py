@@ -15,12 +15,16 @@ from keras_gans import checks
 EMBEDDED_SPLITS = ("train", "test")
 
 
-def check_load_args(batch_size, seed, image_size, num_examples, split):
-    """Checks the arguments of ``load`` that do not depend on the dataset; ValueError naming the first bad one."""
+def check_load_args(batch_size, seed, image_size, num_examples, split, any_image_size=False):
+    """Checks the arguments of ``load`` that do not depend on the dataset; ValueError naming the first bad one.
+
+    ``image_size`` must be a power of two >= 4 unless ``any_image_size`` (a set
+    drawn at any size checks it itself).
+    """
     checks.positive_int("batch_size", batch_size)
     checks.integer("seed", seed)
-    if image_size is not None and (not checks.is_int(image_size) or image_size < 4
-                                   or image_size & (image_size - 1)):
+    if image_size is not None and not any_image_size and (not checks.is_int(image_size) or image_size < 4
+                                                          or image_size & (image_size - 1)):
         raise ValueError(f"`image_size` must be a power of two >= 4 or None; received "
                          f"image_size={image_size!r}.")
     if num_examples is not None:

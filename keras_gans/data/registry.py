@@ -33,6 +33,8 @@ class Embedded:
         kind: ``"paired"`` or ``"unpaired"`` for a translation set, else None.
         splits: its splits.
         captioned: whether its batches hold captions.
+        any_image_size: whether it is drawn at any ``image_size`` its
+            ``load`` accepts, rather than at powers of two only.
     """
 
     load: Callable
@@ -40,6 +42,7 @@ class Embedded:
     kind: Optional[str] = None
     splits: tuple = pipeline.EMBEDDED_SPLITS
     captioned: bool = False
+    any_image_size: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,11 +86,12 @@ EMBEDDED_SETS = {
     "digits2rotated": Embedded(functools.partial(translation.load_embedded, "digits2rotated"), kind="unpaired"),
     "blurred2digits": Embedded(functools.partial(translation.load_embedded, "blurred2digits"), kind="paired"),
     "photos_x4": Embedded(functools.partial(translation.load_embedded, "photos_x4"), kind="paired"),
-    "shapes": Embedded(functools.partial(shapes.load, "shapes"), num_classes=len(shapes.SHAPES)),
+    "shapes": Embedded(functools.partial(shapes.load, "shapes"), num_classes=len(shapes.SHAPES),
+                       any_image_size=True),
     "shapes/shape_color": Embedded(functools.partial(shapes.load, "shapes/shape_color"),
-                                   num_classes=len(shapes.SHAPES) * len(shapes.COLORS)),
+                                   num_classes=len(shapes.SHAPES) * len(shapes.COLORS), any_image_size=True),
     "shapes/captions": Embedded(functools.partial(shapes.load, "shapes/captions"), splits=shapes.CAPTION_SPLITS,
-                                captioned=True),
+                                captioned=True, any_image_size=True),
 }
 SOURCES = {
     "tfds:": Source(tfds_source.is_valid, tfds_source.load, tfds_source.num_classes),
@@ -268,8 +272,8 @@ def load(name, *, split="train", batch_size, shuffle=True, seed=0, data_dir=None
         shuffle: shuffle (reshuffling every epoch) when True.
         seed: seed of the shuffle order.
         data_dir: where tfds datasets are prepared (tfds's default if None).
-        image_size: square output size, a power of two >= 4, or None to keep
-            the native size.
+        image_size: square output size, a power of two >= 4 (the shapes
+            sets: any side from 16 to 256), or None to keep the native size.
         drop_remainder: drop the last partial batch, so the number of batches
             is ``n // batch_size`` and every batch has ``batch_size`` rows.
         num_examples: use only this many examples (toy sets: draw this many
@@ -289,7 +293,8 @@ def load(name, *, split="train", batch_size, shuffle=True, seed=0, data_dir=None
         FileNotFoundError: for a missing folder or an unprepared tfds dataset.
     """
     entry, rest = _entry(name)
-    pipeline.check_load_args(batch_size, seed, image_size, num_examples, split)
+    pipeline.check_load_args(batch_size, seed, image_size, num_examples, split,
+                             any_image_size=isinstance(entry, Embedded) and entry.any_image_size)
     options = dict(image_size=image_size, num_examples=num_examples, batch_size=int(batch_size),
                    shuffle=bool(shuffle), seed=int(seed), drop_remainder=bool(drop_remainder), repeat=bool(repeat))
     if isinstance(entry, Embedded):

@@ -68,7 +68,7 @@ BACKGROUNDS = ("plain", "gradient")
 SPLIT_SIZES = {"train": 60_000, "test": 10_000}
 SPLIT_SEEDS = {"train": 0, "test": 1}
 CAPTION_SEED_OFFSET = 100  # a split's captions are drawn with its seed plus this
-IMAGE_SIZES = (16, 32, 64, 128, 256)
+IMAGE_SIZE_RANGE = (16, 256)  # any side in between is drawn; the models and judges use its powers of two
 DEFAULT_IMAGE_SIZE = 64
 # One colour per shape and one shape per colour: 6 of the 36 pairs.
 HELD_OUT_PAIRS = (("circle", "blue"), ("square", "red"), ("triangle", "cyan"), ("star", "green"),
@@ -234,11 +234,12 @@ def held_out_mask(attributes):
 
 
 def check_image_size(image_size, name="image_size"):
-    """``image_size`` (None: 64) when it is a power of two from 16 to 256, else ValueError naming it as ``name``."""
+    """``image_size`` (None: 64) when it is an integer from 16 to 256, else ValueError naming it as ``name``."""
     if image_size is None:
         return DEFAULT_IMAGE_SIZE
-    if not checks.is_int(image_size) or image_size not in IMAGE_SIZES:
-        raise ValueError(f"`{name}` must be a power of two from 16 to 256 for shapes; received "
+    low, high = IMAGE_SIZE_RANGE
+    if not checks.is_int(image_size) or not low <= image_size <= high:
+        raise ValueError(f"`{name}` must be an integer from {low} to {high} for shapes; received "
                          f"{name}={image_size!r}.")
     return int(image_size)
 
@@ -252,7 +253,7 @@ def render(attributes, image_size=DEFAULT_IMAGE_SIZE):
 
     Args:
         attributes: the record.
-        image_size: a power of two from 16 to 256.
+        image_size: the side in pixels, from 16 to 256.
 
     Returns:
         uint8 ``[n, image_size, image_size, 3]``; the same attributes always give the same pixels.
@@ -330,7 +331,7 @@ def split_images(split="train", image_size=DEFAULT_IMAGE_SIZE, num_examples=None
 
     Args:
         split: ``"train"`` or ``"test"``.
-        image_size: a power of two from 16 to 256.
+        image_size: the side in pixels, from 16 to 256.
         num_examples: only the first this many (None: all).
 
     Returns:
@@ -367,7 +368,7 @@ def load(variant, split, *, image_size, num_examples, **stream):
     Args:
         variant: one of :data:`VARIANTS`.
         split: ``"train"``, ``"test"`` or (``shapes/captions`` only) ``"test_unseen"``.
-        image_size: a power of two from 16 to 256, None for 64.
+        image_size: the side in pixels, from 16 to 256, None for 64.
         num_examples: only the first this many of the split (None: all).
         **stream: the arguments of :func:`keras_gans.data.pipeline.finish` but ``buffer_size``.
 

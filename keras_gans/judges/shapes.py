@@ -42,6 +42,7 @@ READER_EXAMPLES = 32_000
 EPOCHS = 2
 LEARNING_RATE = 3e-3  # 1e-3 learns colour and position but leaves the shape near chance after 600 steps
 _BATCH = 32
+JUDGE_SIZES = (16, 32, 64, 128, 256)  # the sides a judge reads, or learns from images drawn at
 
 
 def judge_targets(attributes):
@@ -112,9 +113,19 @@ def predict_attributes(judge, images, batch_size=256):
     return _decode({head: np.concatenate(values) for head, values in outputs.items()})
 
 
+def check_judge_size(image_size, name="image_size"):
+    """``image_size`` (None: 64) when it is one of :data:`JUDGE_SIZES`, else ValueError naming it as ``name``."""
+    if image_size is None:
+        return shapes.DEFAULT_IMAGE_SIZE
+    if not checks.is_int(image_size) or image_size not in JUDGE_SIZES:
+        raise ValueError(f"`{name}` must be a power of two from 16 to 256 for the shapes judge; received "
+                         f"{name}={image_size!r}.")
+    return int(image_size)
+
+
 def build_shapes_judge(image_size=shapes.DEFAULT_IMAGE_SIZE, seed=0):
     """The untrained judge network (:func:`keras_gans.networks.attributes.attribute_classifier`) for ``image_size``."""
-    image_size = shapes.check_image_size(image_size)
+    image_size = check_judge_size(image_size)
     return attribute_classifier((image_size, image_size, 3), HEADS, seed=seed, name=f"shapes_judge_{image_size}")
 
 
@@ -156,8 +167,8 @@ def train_shapes_judge(*, image_size=shapes.DEFAULT_IMAGE_SIZE, seed=0, num_exam
     Returns:
         The trained ``keras.Model``: images in [-1, 1] -> ``{head: outputs}``.
     """
-    image_size = shapes.check_image_size(image_size)
-    drawn_at = image_size if drawn_at is None else shapes.check_image_size(drawn_at, "drawn_at")
+    image_size = check_judge_size(image_size)
+    drawn_at = image_size if drawn_at is None else check_judge_size(drawn_at, "drawn_at")
     seed = checks.integer("seed", seed, minimum=0)
     num_examples = checks.positive_int("num_examples", num_examples)
     if num_examples > shapes.SPLIT_SIZES["train"]:
@@ -285,7 +296,7 @@ def judge_of_size(image_size, *, seed=0, cache_dir=None, **training):
     :data:`READER_EXAMPLES` images unless ``num_examples`` is given), else
     :func:`train_shapes_judge`'s 64-px judge; ``training`` as there.
     """
-    if image_size < shapes.DEFAULT_IMAGE_SIZE and image_size in shapes.IMAGE_SIZES:
+    if image_size < shapes.DEFAULT_IMAGE_SIZE and image_size in JUDGE_SIZES:
         training = {"num_examples": READER_EXAMPLES, "drawn_at": image_size, **training}
     return train_shapes_judge(image_size=shapes.DEFAULT_IMAGE_SIZE, seed=seed, cache_dir=cache_dir, **training)
 
@@ -343,7 +354,7 @@ def judge_report(judge, *, split="test", num_examples=None, drawn_at=None):
         left out) and ``"num_examples"``.
     """
     size = judge.inputs[0].shape[1]
-    drawn_at = size if drawn_at is None else shapes.check_image_size(drawn_at, "drawn_at")
+    drawn_at = size if drawn_at is None else check_judge_size(drawn_at, "drawn_at")
     images = shown_at(shapes.split_images(split, drawn_at, num_examples), size)
     truth = {name: values[:len(images)] for name, values in shapes.split_attributes(split).items()}
     predicted = predict_attributes(judge, images)
