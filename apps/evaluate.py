@@ -15,9 +15,11 @@ vector arithmetic on groups of samples the judge assigns to classes a, b, c)::
 
 Features (``--features``): ``classifier`` embeds images with the digit judge
 trained on the dataset (``auto`` picks it for digits and MNIST: "classifier
-FID"); ``shapes_judge`` with the shapes judge's 256-d features at the images'
-size (``auto`` picks it for the shapes sets: "judge FID"; kept in the judge
-cache unless ``--nojudge_cache``); ``inception_v3`` uses InceptionV3 pool3 with ``--inception_weights``
+FID"); ``shapes_judge`` with the shapes judge's 256-d features (``auto``
+picks it for the shapes sets: "judge FID"; the judge of seed
+0 whatever ``--seed``, at 64 px for smaller images, upsampled to it as the
+shapes benchmarks show them; kept in the judge cache unless
+``--nojudge_cache``); ``inception_v3`` uses InceptionV3 pool3 with ``--inception_weights``
 (a local file, or ``imagenet`` to download); ``pixels`` compares raw pixels.
 The measures between the real ``--split`` and the ``--reference_split``
 (real against real) are reported too, as the scale of what real data scores
@@ -45,6 +47,7 @@ from scipy.special import softmax  # noqa: E402
 from keras_gans import callbacks, config, data, evaluation, experiment, experiments, export, features  # noqa: E402
 from keras_gans import images as gan_images  # noqa: E402
 from keras_gans import judges, latent, models  # noqa: E402
+from keras_gans.data import shapes  # noqa: E402
 
 cli.define_flags(config.RunConfig, module_name="keras_gans.config")  # --dataset, --image_size, --seed, ...
 
@@ -234,13 +237,16 @@ def make_extractor():
     choice = FLAGS.features
     if choice == "auto":
         choice = ("classifier" if FLAGS.dataset.startswith(CLASSIFIER_SETS)
-                  else "shapes_judge" if FLAGS.dataset.startswith(SHAPES_SETS) else "inception_v3")
+                  else "shapes_judge" if FLAGS.dataset.split("/")[0] == SHAPES_SETS else "inception_v3")
     if choice == "shapes_judge":
+        if FLAGS.dataset.split("/")[0] != SHAPES_SETS:
+            raise app.UsageError(f"--features=shapes_judge reads the shapes sets; received "
+                                 f"--dataset={FLAGS.dataset}.")
+        # One instrument for every run, as in the shapes benchmarks: the judge of seed 0, at 64 px for smaller
+        # images (upsampled to it).
         size = image_shape()[0]
-        if not FLAGS.dataset.startswith(SHAPES_SETS) or size not in judges.shapes.JUDGE_SIZES:
-            raise app.UsageError(f"--features=shapes_judge reads shapes images of {judges.shapes.JUDGE_SIZES} px; "
-                                 f"--dataset={FLAGS.dataset} at --image_size={size} is not.")
-        return features.shapes_classifier_features(image_size=size, seed=FLAGS.seed,
+        return features.shapes_classifier_features(image_size=size, judge_size=max(size, shapes.DEFAULT_IMAGE_SIZE),
+                                                   seed=0,
                                                    cache_dir=judges.judge_cache_dir() if FLAGS.judge_cache else None)
     if choice == "classifier":
         if data.num_classes(FLAGS.dataset, FLAGS.data_dir) is None:

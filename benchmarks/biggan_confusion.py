@@ -24,7 +24,8 @@ the training images drawn at that size; ``DIR/reader.keras`` when the run
 kept one, else trained once and cached). With ``--picture`` the first 10
 samples of each class asked for are also written there, a row per class.
 On shapes the line also holds the shape-colour pairs read in the samples by
-every head of the judge that reads their class (``shape_color_coverage``: how
+every head of the judge that reads their class (that judge whole, from the
+benchmarks' judge cache, not the run's kept shape head; ``shape_color_coverage``: how
 many of the 36 occur, which never do, and the fewest samples of a pair that
 occurs; every pair is wanted), reported, not gated.
 """

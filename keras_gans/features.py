@@ -298,13 +298,17 @@ def digit_classifier_features(*, image_size=32, dataset="digits", data_dir=None,
 
 
 def shapes_classifier_features(*, image_size=64, seed=0, num_examples=None, epochs=None, cache_dir=None,
-                               batch_size=256):
+                               batch_size=256, judge_size=None):
     """The shapes judge's 256-d ``"features"`` embedding: "judge FID" on the ``shapes`` set.
 
     The judge is :func:`keras_gans.judges.train_shapes_judge`, trained on the
-    real ``shapes`` training split at the generator's image size and memoized
-    in the process (optionally saved in ``cache_dir``), so real and generated
-    images are embedded by the same network.
+    real ``shapes`` training split at ``judge_size`` and memoized in the
+    process (optionally saved in ``cache_dir``), so real and generated images
+    are embedded by the same network. With a ``judge_size`` other than
+    ``image_size``, images are shown to it as
+    :func:`keras_gans.judges.shapes.resized_for_judge` shows them (the shapes
+    benchmarks' judge FID of 32-px images: the 64-px judge, bicubically
+    upsampled images).
 
     Args:
         image_size: side of the images, a power of two from 16 to 256.
@@ -313,11 +317,21 @@ def shapes_classifier_features(*, image_size=64, seed=0, num_examples=None, epoc
         epochs: epochs of the judge's training (None: its default, 2).
         cache_dir: a folder to load the judge's weights from or save them to (None: none).
         batch_size: images per forward pass.
+        judge_size: the judge's side, a power of two from 16 to 256 (None: ``image_size``).
 
     Returns:
-        A :class:`LayerFeatures` extractor named ``"shapes_judge_<size>/features"``.
+        A :class:`LayerFeatures` extractor named ``"shapes_judge_<judge size>/features"``
+        (``"shapes_judge_<judge size>/features_of_<size>px"`` for resized images).
     """
     options = {name: value for name, value in (("num_examples", num_examples), ("epochs", epochs))
                if value is not None}
-    judge = judges.train_shapes_judge(image_size=image_size, seed=seed, cache_dir=cache_dir, **options)
-    return LayerFeatures(judge, "features", batch_size=batch_size, name=f"{judge.name}/features")
+    image_size = judges.shapes.check_judge_size(image_size)
+    judge_size = image_size if judge_size is None else judges.shapes.check_judge_size(judge_size, "judge_size")
+    judge = judges.train_shapes_judge(image_size=judge_size, seed=seed, cache_dir=cache_dir, **options)
+    if judge_size == image_size:
+        return LayerFeatures(judge, "features", batch_size=batch_size, name=f"{judge.name}/features")
+    embedding = keras.Model(judge.inputs, judge.get_layer("features").output)
+    images = keras.Input((image_size, image_size, 3), name="images")
+    shown = keras.layers.Lambda(lambda x: judges.shapes.resized_for_judge(x, judge_size), name="to_judge_size")(images)
+    model = keras.Model(images, embedding(shown), name=f"{judge.name}_of_{image_size}px")
+    return LayerFeatures(model, None, batch_size=batch_size, name=f"{judge.name}/features_of_{image_size}px")

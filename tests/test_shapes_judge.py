@@ -125,6 +125,12 @@ def test_judge_learns_a_small_subset_deterministically_and_round_trips(tmp_path)
     assert agreement["color"] == pytest.approx(scores["color"]) and agreement["count"] == 200
     extractor = features.shapes_classifier_features(**options)
     assert extractor(images[:5] / 127.5 - 1.0).shape == (5, 256)
+    # Smaller images shown to the same judge: its features of them upsampled as resized_for_judge does.
+    small = shapes.split_images("test", 16, 5) / 127.5 - 1.0
+    upsampled = features.shapes_classifier_features(**{**options, "image_size": 16, "judge_size": 32})(small)
+    np.testing.assert_allclose(upsampled, extractor(np.asarray(shapes_judge.resized_for_judge(small, 32))),
+                               rtol=1e-4, atol=1e-5)
+    assert np.abs(upsampled - extractor(np.asarray(tf.image.resize(small, (32, 32))))).max() > 1e-3
     shapes_judge.train_shapes_judge.cache_clear()
 
 
