@@ -91,7 +91,6 @@ flags.register_validator("measures", lambda v: set(v) <= set(evaluation.DISTRIBU
                          f"--measures must be names from {', '.join(evaluation.DISTRIBUTION_MEASURES)}.")
 FLAGS = flags.FLAGS
 CLASSIFIER_SETS = ("digits", "tfds:mnist")
-SHAPES_SETS = "shapes"  # shapes, shapes/shape_color, shapes/captions
 
 
 @dataclasses.dataclass
@@ -234,12 +233,12 @@ def first_images(batches, count):
 
 def make_extractor():
     """The feature extractor ``--features`` chooses; it gives logits too when the network has a class head."""
-    choice = FLAGS.features
+    choice, on_shapes = FLAGS.features, FLAGS.dataset in shapes.VARIANTS
     if choice == "auto":
         choice = ("classifier" if FLAGS.dataset.startswith(CLASSIFIER_SETS)
-                  else "shapes_judge" if FLAGS.dataset.split("/")[0] == SHAPES_SETS else "inception_v3")
+                  else "shapes_judge" if on_shapes else "inception_v3")
     if choice == "shapes_judge":
-        if FLAGS.dataset.split("/")[0] != SHAPES_SETS:
+        if not on_shapes:
             raise app.UsageError(f"--features=shapes_judge reads the shapes sets; received "
                                  f"--dataset={FLAGS.dataset}.")
         # One instrument for every run, as in the shapes benchmarks: the judge of seed 0, at 64 px for smaller

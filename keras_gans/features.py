@@ -331,7 +331,5 @@ def shapes_classifier_features(*, image_size=64, seed=0, num_examples=None, epoc
     if judge_size == image_size:
         return LayerFeatures(judge, "features", batch_size=batch_size, name=f"{judge.name}/features")
     embedding = keras.Model(judge.inputs, judge.get_layer("features").output)
-    images = keras.Input((image_size, image_size, 3), name="images")
-    shown = keras.layers.Lambda(lambda x: judges.shapes.resized_for_judge(x, judge_size), name="to_judge_size")(images)
-    model = keras.Model(images, embedding(shown), name=f"{judge.name}_of_{image_size}px")
+    model = judges.shapes.reading_resized(embedding, image_size, name=f"{judge.name}_of_{image_size}px")
     return LayerFeatures(model, None, batch_size=batch_size, name=f"{judge.name}/features_of_{image_size}px")

@@ -284,9 +284,16 @@ def shape_classifier(image_size, *, seed=0, cache_dir=None, **training):
     head = shape_head(judge_of_size(image_size, seed=seed, cache_dir=cache_dir, **training))
     if image_size == shapes.DEFAULT_IMAGE_SIZE:
         return head
+    return reading_resized(head, image_size, name=f"shape_classifier_{image_size}px")
+
+
+def reading_resized(model, image_size, name):
+    """``model`` (a judge or a part of one) for images of ``image_size``: they are resized to the side it
+    takes as :func:`resized_for_judge` shows them, then read by it."""
     images = keras.Input((image_size, image_size, 3), name="images")
-    x = keras.layers.Lambda(resized_for_judge, name="to_judge_size")(images)
-    return keras.Model(images, head(x), name=f"shape_classifier_{image_size}px")
+    shown = keras.layers.Lambda(functools.partial(resized_for_judge, image_size=model.inputs[0].shape[1]),
+                                name="to_judge_size")(images)
+    return keras.Model(images, model(shown), name=name)
 
 
 def judge_of_size(image_size, *, seed=0, cache_dir=None, **training):
