@@ -5,11 +5,15 @@ checkpoint of a training run, and writes into ``--output_dir``:
 ``report.json`` (the measures), ``interpolation.png`` (one slerp per row),
 ``memorization.png`` (generated samples, each followed by its nearest
 training images) and, with ``--arithmetic=a,b,c``, ``arithmetic.png`` (DCGAN's
-vector arithmetic on groups of samples the judge assigns to classes a, b, c)::
+vector arithmetic on groups of samples the judge assigns to classes a, b, c).
+A class-conditional generator draws the classes in turn; a text-to-image
+one draws sample ``i`` for the caption of image ``i`` of ``--split``, so its
+samples follow the captions of the images they are compared with::
 
     python apps/evaluate.py --flagfile=apps/configs/evaluate_digits.cfg
     python apps/evaluate.py --flagfile=apps/configs/evaluate_digits.cfg --version=2
     python apps/evaluate.py --model_dir=runs/dcgan --app=dcgan   # dataset, sizes: runs/dcgan/flags.cfg
+    python apps/evaluate.py --model_dir=runs/text2image --split=test   # a shapes/captions run
     python apps/evaluate.py --export_dir=saved_models/dcgan --dataset=tfds:celeb_a --image_size=64 \\
         --features=inception_v3 --inception_weights=inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5
 
@@ -95,13 +99,19 @@ CLASSIFIER_SETS = ("digits", "tfds:mnist")
 
 @dataclasses.dataclass
 class Generator:
-    """What is evaluated: ``generate(z, labels) -> images`` and its latent prior."""
+    """What is evaluated: ``generate(z, conditions) -> images`` and its latent prior.
+
+    ``conditions`` are class ids for a class-conditional generator (``num_classes``), captions for a
+    text-to-image one (``captioned``; sample ``i`` draws caption ``i`` of the real ``--split``), else None.
+    """
 
     generate: Callable
     latent_dim: int
     latent_distribution: str
     num_classes: int | None
     source: str
+    captioned: bool = False
+    captions: list[str] | None = None
 
 
 def load_export():
@@ -122,20 +132,24 @@ def load_export():
     path = os.path.join(FLAGS.export_dir, str(version))
     loaded = tf.saved_model.load(path)  # kept by generate(): the signature's variables live in it
     _, spec = loaded.signatures["serving_default"].structured_input_signature  # {input name: tf.TensorSpec}
-    if "z" not in spec or not set(spec) <= {"z", "labels"}:
-        raise app.UsageError(f"{path} is not a (z[, labels]) -> images generator; its inputs: {sorted(spec)}.")
+    if "z" not in spec or not (set(spec) <= {"z", "labels"} or set(spec) == {"z", "text"}):
+        raise app.UsageError(f"{path} is not a (z[, labels]) or (z, text) -> images generator; its inputs: "
+                             f"{sorted(spec)}.")
     num_classes = data.num_classes(FLAGS.dataset, FLAGS.data_dir) if "labels" in spec else None
     size = loaded.signatures["serving_default"].structured_outputs["images"].shape[1]
     if not FLAGS["image_size"].present and size is not None:  # the export says what the flags do not
         FLAGS.image_size = int(size)
 
-    def generate(z, labels=None):
+    def generate(z, conditions=None):
         inputs = {"z": tf.constant(z, spec["z"].dtype)}
         if num_classes is not None:
-            inputs["labels"] = tf.constant(labels, spec["labels"].dtype)
+            inputs["labels"] = tf.constant(conditions, spec["labels"].dtype)
+        if "text" in spec:
+            inputs["text"] = tf.constant(conditions, tf.string)
         return loaded.signatures["serving_default"](**inputs)["images"].numpy()
 
-    return Generator(generate, int(spec["z"].shape[-1]), FLAGS.export_latent_distribution, num_classes, path)
+    return Generator(generate, int(spec["z"].shape[-1]), FLAGS.export_latent_distribution, num_classes, path,
+                     captioned="text" in spec)
 
 
 def read_training_run(model_dir):
@@ -179,14 +193,36 @@ def load_checkpoint():
          "data_dir": FLAGS.data_dir}), checkpoint_path, spec=spec)
     if not isinstance(model, models.AdversarialModel):
         raise app.UsageError(f"--app={exp.name} does not build a z -> images GAN with a `generator`.")
-    conditional = model.num_classes is not None
+    captioned = isinstance(model, models.TextToImageGAN)
+    conditional = model.num_classes is not None or captioned
 
-    def generate(z, labels=None):
-        outputs = model.generate(z, labels) if conditional else model.generate(z)
+    def generate(z, conditions=None):
+        outputs = model.generate(z, conditions) if conditional else model.generate(z)
         return np.asarray(outputs, dtype=np.float32)
 
     return Generator(generate, int(model.latent_dim), model.latent_distribution,
-                     model.num_classes if conditional else None, checkpoint_path)
+                     None if captioned else model.num_classes, checkpoint_path, captioned=captioned)
+
+
+def read_captions(generator):
+    """Gives a text-to-image generator the captions of the first ``--num_samples`` images of ``--split``."""
+    if not generator.captioned:
+        return
+    if not data.has_captions(FLAGS.dataset):
+        raise app.UsageError(f"{generator.source} draws captions; --dataset={FLAGS.dataset} holds none "
+                             "(e.g. --dataset=shapes/captions).")
+    generator.captions = data.load_captions(FLAGS.dataset, split=FLAGS.split, data_dir=FLAGS.data_dir,
+                                            num_examples=FLAGS.num_samples)
+
+
+def conditions(generator, rows):
+    """What samples ``rows`` are drawn for: class ``row % num_classes``, caption ``row`` of ``--split``
+    (cycled when the split is smaller), or None for an unconditional generator."""
+    if generator.captioned:
+        return [generator.captions[row % len(generator.captions)] for row in rows]
+    if generator.num_classes is not None:
+        return (np.asarray(rows) % generator.num_classes).astype(np.int32)
+    return None
 
 
 def load_split(flag):
@@ -214,7 +250,7 @@ def check_shapes(generator):
         raise app.UsageError(f"--dataset={FLAGS.dataset} does not hold images (for the 2-D toy sets, "
                              "apps/gan.py reports the mode coverage).")
     z = callbacks.fixed_latent(FLAGS.seed, 1, generator.latent_dim, generator.latent_distribution)
-    shape = generator.generate(z, None if generator.num_classes is None else np.zeros(1, np.int32)).shape[1:]
+    shape = generator.generate(z, conditions(generator, [0])).shape[1:]
     if shape != real_shape:
         raise app.UsageError(f"The generator makes {shape} images; --dataset={FLAGS.dataset} at "
                              f"--image_size={FLAGS.image_size} gives {real_shape}.")
@@ -271,8 +307,7 @@ def generated_batches(generator):
                                generator.latent_distribution)
     for start in range(0, len(z), FLAGS.batch_size):
         rows = np.arange(start, min(start + FLAGS.batch_size, len(z)))
-        labels = None if generator.num_classes is None else (rows % generator.num_classes).astype(np.int32)
-        images = generator.generate(z[rows], labels)
+        images = generator.generate(z[rows], conditions(generator, rows))
         if not np.all(np.isfinite(images)):
             raise SystemExit(f"The generator in {generator.source} produced NaN/inf images.")
         yield images
@@ -341,10 +376,8 @@ def interpolation(generator, output_dir):
     rows, steps = FLAGS.interpolation_rows, FLAGS.interpolation_steps
     ends = callbacks.fixed_latent(FLAGS.seed + 1, 2 * rows, generator.latent_dim,
                                   generator.latent_distribution)
-    labels = None
-    if generator.num_classes is not None:  # one class per row
-        labels = np.repeat(np.arange(rows) % generator.num_classes, steps).astype(np.int32)
-    grid = latent.interpolation_grid(lambda z: generator.generate(z, labels), ends[:rows], ends[rows:],
+    row_conditions = conditions(generator, np.repeat(np.arange(rows), steps))  # one class or caption per row
+    grid = latent.interpolation_grid(lambda z: generator.generate(z, row_conditions), ends[:rows], ends[rows:],
                                      steps=steps, method=FLAGS.interpolation)
     return gan_images.save_png(grid, os.path.join(output_dir, "interpolation.png"))
 
@@ -376,12 +409,13 @@ def evaluate():
                           f"{os.path.basename(generator.source)}")
     else:
         raise app.UsageError("Pass --export_dir (an exported generator) or --model_dir (a training run).")
+    read_captions(generator)
     check_shapes(generator)
     # Made now, so that a bad name fails before the generated images are measured; read once, later.
     reference_split = load_split("reference_split") if FLAGS.reference_split else None
 
     extractor = make_extractor()
-    if FLAGS.arithmetic and (not extractor.has_logits or generator.num_classes is not None):
+    if FLAGS.arithmetic and (not extractor.has_logits or generator.num_classes is not None or generator.captioned):
         raise app.UsageError("--arithmetic needs an unconditional generator and class predictions "
                              "(--features=classifier, or inception_v3 with --inception_include_top).")
     try:  # before the measures, which take minutes
@@ -400,6 +434,8 @@ def evaluate():
     report = {"generator": generator.source, "dataset": FLAGS.dataset, "split": FLAGS.split,
               "image_size": FLAGS.image_size, "features": extractor.name, "seed": FLAGS.seed,
               "measures": measure(real, fake, probabilities)}
+    if generator.captioned:
+        report["captions"] = {"split": FLAGS.split, "count": len(generator.captions)}
     if reference is not None:
         report["reference"] = {"split": FLAGS.reference_split,
                                "measures": measure(real, reference, reference_probabilities)}

@@ -188,6 +188,38 @@ def test_shapes_are_measured_in_the_shapes_judges_features(tmp_path, monkeypatch
     assert measures["fid"] == pytest.approx(evaluation.fid(real, fake), rel=1e-4) and measures["fid"] > 1
 
 
+def test_a_text_to_image_export_draws_the_captions_of_the_split_it_is_compared_with(tmp_path, monkeypatch):
+    keras.utils.set_random_seed(5)
+    shape, embedding_dim, count = (16, 16, 3), 6, 150
+    captions = data.load_captions("shapes/captions", split="test", num_examples=count)
+    encoder = networks.text_encoder.text_encoder(networks.text_encoder.build_vocabulary(captions),
+                                                 embedding_dim=embedding_dim, word_dim=4, units=5, max_length=12)
+    model = models.TextToImageGAN(
+        networks.text2image.generator(LATENT_DIM, embedding_dim, shape, projection_dim=4, base_filters=4),
+        networks.text2image.discriminator(shape, embedding_dim, projection_dim=4, base_filters=4),
+        encoder, LATENT_DIM, seed=0)
+    export.export_generator(model, tmp_path / "export")
+    measured = []
+
+    class RecordingPixels(features.PixelFeatures):
+        def __call__(self, images):
+            measured.append(np.asarray(images))
+            return super().__call__(images)
+
+    monkeypatch.setattr(features, "PixelFeatures", RecordingPixels)
+    report = run(f"--export_dir={tmp_path / 'export'}", "--dataset=shapes/captions", "--split=test",
+                 "--reference_split=", "--features=pixels", "--measures=fid", "--seed=3",
+                 f"--output_dir={tmp_path / 'report'}", *SMALL)
+    assert report["captions"] == {"split": "test", "count": count}
+    generated = np.concatenate(measured)[:count]  # the generated samples are measured first
+    z = callbacks.fixed_latent(3, count, LATENT_DIM)
+    # Sample i is drawn for caption i of the test split, not for another caption.
+    np.testing.assert_allclose(generated, model.generate(z, captions), atol=1e-5)
+    assert np.abs(generated - np.asarray(model.generate(z, captions[::-1]))).max() > 1e-3
+    with pytest.raises(app.UsageError, match="draws captions; --dataset=shapes holds none"):
+        run(f"--export_dir={tmp_path / 'export'}", "--dataset=shapes", f"--output_dir={tmp_path / 'plain'}")
+
+
 def test_bad_input_fails_naming_the_flag(trained, tmp_path):
     _, _, export_dir = trained
     with pytest.raises(app.UsageError, match="--version=4 is not in .* available versions: \\[1\\]"):
