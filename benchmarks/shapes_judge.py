@@ -2,6 +2,7 @@
 
     python benchmarks/shapes_judge.py [--image_size=64] [--seed=0] [--num_examples=16000] [--epochs=2]
                                       [--fid_examples=10000] [--cache_dir=DIR] [--drawn_at=32]
+                                      [--json=benchmarks/results/shapes_judge.jsonl]
 
 Trains :func:`keras_gans.judges.train_shapes_judge` on the first
 ``--num_examples`` images of the ``shapes`` training split (or loads it from
@@ -15,7 +16,9 @@ Trains :func:`keras_gans.judges.train_shapes_judge` on the first
   real training images (from the end of the split, never trained on when
   ``--num_examples`` leaves them out) and as many real test images: the floor
   a generator of these images can reach in the judge's feature space;
-* the training and evaluation wall times.
+* the training and evaluation wall times, the machine and the command;
+
+and appends it to ``--json`` (empty: nowhere).
 
 With ``--drawn_at`` every image, trained on or read, is drawn at that size
 and resized to ``--image_size`` as the shapes benchmarks show smaller
@@ -30,9 +33,11 @@ Exits 1 when shape, colour or position-cell accuracy is below 99%.
 
 import argparse
 import json
+import os
 import sys
 import time
 
+from _common import ROOT, machine  # benchmarks/ is on sys.path when run as a script
 from keras_gans import features, judges, metrics
 from keras_gans.data import shapes
 
@@ -50,6 +55,8 @@ def main():
     parser.add_argument("--cache_dir", default=None)
     parser.add_argument("--drawn_at", type=int, default=None, help="draw every image at this size (default: "
                                                                    "--image_size) and resize it to --image_size")
+    parser.add_argument("--json", default=os.path.join(ROOT, "benchmarks", "results", "shapes_judge.jsonl"),
+                        help="append the report line here (empty: nowhere)")
     options = parser.parse_args()
 
     started = time.time()
@@ -79,7 +86,11 @@ def main():
                                           cache_dir=options.cache_dir)
         result["judge_of_its_size"] = {key: round(value, 4) for key, value in
                                        judges.judge_report(plain, drawn_at=drawn_at).items()}
+    result.update(machine=machine(), command=" ".join(["python", "benchmarks/shapes_judge.py"] + sys.argv[1:]))
     print(json.dumps(result), flush=True)
+    if options.json:
+        with open(options.json, "a") as file:
+            file.write(json.dumps(result) + "\n")
     missed = [head for head in TARGET_HEADS if report[f"{head}_accuracy"] < TARGET]
     if missed:
         sys.exit(f"held-out accuracy below {TARGET:.0%} on {', '.join(missed)}")
