@@ -102,7 +102,8 @@ class Generator:
     """What is evaluated: ``generate(z, conditions) -> images`` and its latent prior.
 
     ``conditions`` are class ids for a class-conditional generator (``num_classes``), captions for a
-    text-to-image one (``captioned``; sample ``i`` draws caption ``i`` of the real ``--split``), else None.
+    text-to-image one (``captioned``; sample ``i`` draws the caption the real ``--split`` pairs with
+    image ``i``), else None.
     """
 
     generate: Callable
@@ -136,6 +137,8 @@ def load_export():
         raise app.UsageError(f"{path} is not a (z[, labels]) or (z, text) -> images generator; its inputs: "
                              f"{sorted(spec)}.")
     num_classes = data.num_classes(FLAGS.dataset, FLAGS.data_dir) if "labels" in spec else None
+    if "labels" in spec and num_classes is None:
+        raise app.UsageError(f"{path} draws classes (it takes 'labels'); --dataset={FLAGS.dataset} has none.")
     size = loaded.signatures["serving_default"].structured_outputs["images"].shape[1]
     if not FLAGS["image_size"].present and size is not None:  # the export says what the flags do not
         FLAGS.image_size = int(size)
@@ -205,14 +208,19 @@ def load_checkpoint():
 
 
 def read_captions(generator):
-    """Gives a text-to-image generator the captions of the first ``--num_samples`` images of ``--split``."""
+    """Gives a text-to-image generator the captions paired with the first ``--num_samples`` images of
+    ``--split``, as the real pass reads them."""
     if not generator.captioned:
         return
     if not data.has_captions(FLAGS.dataset):
         raise app.UsageError(f"{generator.source} draws captions; --dataset={FLAGS.dataset} holds none "
                              "(e.g. --dataset=shapes/captions).")
-    generator.captions = data.load_captions(FLAGS.dataset, split=FLAGS.split, data_dir=FLAGS.data_dir,
-                                            num_examples=FLAGS.num_samples)
+    captions = []
+    for batch in load_split("split").as_numpy_iterator():
+        captions.extend(text.decode() for text in batch[1])
+        if len(captions) >= FLAGS.num_samples:
+            break
+    generator.captions = captions[:FLAGS.num_samples]
 
 
 def conditions(generator, rows):
@@ -416,8 +424,11 @@ def evaluate():
 
     extractor = make_extractor()
     if FLAGS.arithmetic and (not extractor.has_logits or generator.num_classes is not None or generator.captioned):
-        raise app.UsageError("--arithmetic needs an unconditional generator and class predictions "
-                             "(--features=classifier, or inception_v3 with --inception_include_top).")
+        kind = ("text-to-image" if generator.captioned else "class-conditional" if generator.num_classes
+                else "unconditional")
+        raise app.UsageError(f"--arithmetic={','.join(FLAGS.arithmetic)} needs an unconditional generator (this "
+                             f"one is {kind}) and class predictions (--features=classifier, or inception_v3 with "
+                             "--inception_include_top).")
     try:  # before the measures, which take minutes
         os.makedirs(output_dir, exist_ok=True)
     except OSError as error:

@@ -190,8 +190,13 @@ def test_shapes_are_measured_in_the_shapes_judges_features(tmp_path, monkeypatch
 
 def test_a_text_to_image_export_draws_the_captions_of_the_split_it_is_compared_with(tmp_path, monkeypatch):
     keras.utils.set_random_seed(5)
-    shape, embedding_dim, count = (16, 16, 3), 6, 150
-    captions = data.load_captions("shapes/captions", split="test", num_examples=count)
+    shape, embedding_dim = (16, 16, 3), 6
+    # The images of the unseen shape-colour pairs with their captions, as the real pass reads them.
+    pairs = [(images, texts) for images, texts in data.load(
+        "shapes/captions", split="test_unseen", image_size=16, batch_size=500, shuffle=False,
+        drop_remainder=False).as_numpy_iterator()]
+    captions = [text.decode() for _, texts in pairs for text in texts]
+    count = len(captions) + 15  # more samples than the split: its captions again from the first
     encoder = networks.text_encoder.text_encoder(networks.text_encoder.build_vocabulary(captions),
                                                  embedding_dim=embedding_dim, word_dim=4, units=5, max_length=12)
     model = models.TextToImageGAN(
@@ -207,17 +212,21 @@ def test_a_text_to_image_export_draws_the_captions_of_the_split_it_is_compared_w
             return super().__call__(images)
 
     monkeypatch.setattr(features, "PixelFeatures", RecordingPixels)
-    report = run(f"--export_dir={tmp_path / 'export'}", "--dataset=shapes/captions", "--split=test",
+    report = run(f"--export_dir={tmp_path / 'export'}", "--dataset=shapes/captions", "--split=test_unseen",
                  "--reference_split=", "--features=pixels", "--measures=fid", "--seed=3",
-                 f"--output_dir={tmp_path / 'report'}", *SMALL)
-    assert report["captions"] == {"split": "test", "count": count}
-    generated = np.concatenate(measured)[:count]  # the generated samples are measured first
+                 f"--output_dir={tmp_path / 'report'}", *SMALL, f"--num_samples={count}")
+    assert report["captions"] == {"split": "test_unseen", "count": len(captions)}
+    generated, real = np.split(np.concatenate(measured), [count])  # the samples first, then the real split
+    np.testing.assert_array_equal(real, np.concatenate([images for images, _ in pairs]))
     z = callbacks.fixed_latent(3, count, LATENT_DIM)
-    # Sample i is drawn for caption i of the test split, not for another caption.
-    np.testing.assert_allclose(generated, model.generate(z, captions), atol=1e-5)
-    assert np.abs(generated - np.asarray(model.generate(z, captions[::-1]))).max() > 1e-3
+    # Sample i is drawn for the caption of real image i (i modulo the split's size), not for another caption.
+    np.testing.assert_allclose(generated, model.generate(z, captions + captions[:15]), atol=1e-5)
+    assert np.abs(generated[:200] - np.asarray(model.generate(z[:200], captions[:200][::-1]))).max() > 1e-3
     with pytest.raises(app.UsageError, match="draws captions; --dataset=shapes holds none"):
         run(f"--export_dir={tmp_path / 'export'}", "--dataset=shapes", f"--output_dir={tmp_path / 'plain'}")
+    with pytest.raises(app.UsageError, match="^--split=valid is not a split of shapes/captions"):
+        run(f"--export_dir={tmp_path / 'export'}", "--dataset=shapes/captions", "--split=valid",
+            f"--output_dir={tmp_path / 'bad_split'}")
 
 
 def test_bad_input_fails_naming_the_flag(trained, tmp_path):
