@@ -12,7 +12,8 @@ import pytest
 from absl import app, flags
 from PIL import Image
 
-from keras_gans import callbacks, data, evaluation, export, features, images, models, networks
+from keras_gans import (callbacks, cli, data, evaluation, experiment, experiments, export, features, images,
+                        models, networks)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FLAGS = flags.FLAGS
@@ -227,6 +228,41 @@ def test_a_text_to_image_export_draws_the_captions_of_the_split_it_is_compared_w
     with pytest.raises(app.UsageError, match="^--split=valid is not a split of shapes/captions"):
         run(f"--export_dir={tmp_path / 'export'}", "--dataset=shapes/captions", "--split=valid",
             f"--output_dir={tmp_path / 'bad_split'}")
+
+
+def test_a_text_to_image_run_is_read_from_its_last_checkpoint_as_from_its_export(tmp_path, monkeypatch):
+    # A folder of four training images with two captions each: the loader pairs one with each image.
+    lines = []
+    for i, colour in enumerate(("red", "green", "blue", "red")):
+        pixels = np.zeros((16, 16, 3), np.uint8)
+        pixels[4 * i:4 * i + 8, :, ("red", "green", "blue").index(colour)] = 255
+        Image.fromarray(pixels).save(tmp_path / f"{i}.png")
+        lines.append({"image": f"{i}.png", "captions": [f"a {colour} band, number {i}", f"{colour} {i}"]})
+    (tmp_path / "captions.jsonl").write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    exp = experiments.get("text2image")
+    settings, run_config = cli.configs_from_args(exp, [
+        f"--dataset=captions:{tmp_path}", "--image_size=16", "--batch_size=2", "--epochs=1", "--steps_per_epoch=2",
+        "--pretrain_steps=2", "--base_filters=4", "--embedding_dim=6", "--latent_dim=4", "--seed=1",
+        f"--model_dir={tmp_path / 'run'}", f"--export_dir={tmp_path / 'export'}"])
+    experiment.run(settings, run_config)
+    measured = []
+
+    class RecordingPixels(features.PixelFeatures):
+        def __call__(self, images):
+            measured.append(np.asarray(images))
+            return super().__call__(images)
+
+    monkeypatch.setattr(features, "PixelFeatures", RecordingPixels)
+    options = ["--reference_split=", "--features=pixels", "--measures=fid", "--num_samples=6", "--seed=2",
+               "--batch_size=4", "--memorization_samples=2", "--nearest=1"]
+    from_checkpoint = run(f"--model_dir={tmp_path / 'run'}", f"--output_dir={tmp_path / 'report'}", *options)
+    from_export = run(f"--export_dir={tmp_path / 'export'}", f"--dataset=captions:{tmp_path}",
+                      f"--output_dir={tmp_path / 'report_export'}", *options)
+    assert from_checkpoint["captions"] == from_export["captions"] == {"split": "train", "count": 4}
+    # Six samples (the four captions, then the first two again) and the four real images, twice.
+    assert [len(batch) for batch in measured] == [4, 2, 4] * 2
+    np.testing.assert_allclose(np.concatenate(measured[:2]), np.concatenate(measured[3:5]), atol=1e-5)
+    assert from_checkpoint["measures"]["fid"] == pytest.approx(from_export["measures"]["fid"], rel=1e-3)
 
 
 def test_bad_input_fails_naming_the_flag(trained, tmp_path):

@@ -433,6 +433,17 @@ def test_export_serves_caption_strings_and_precomputed_embeddings(exported):
     np.testing.assert_allclose(images.numpy(), keras.ops.convert_to_numpy(model.generate(z, texts)), atol=1e-5)
 
 
+def test_the_sample_grid_takes_held_out_captions_and_the_training_ones_where_none_are_held_out(tmp_path):
+    for name, split in (("a.png", "test"), ("b.png", None), ("c.png", None)):
+        Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(tmp_path / name)
+    records = [{"image": name, "captions": [f"{name} one", f"{name} two"], **({"split": split} if split else {})}
+               for name, split in (("a.png", "test"), ("b.png", None), ("c.png", None))]
+    (tmp_path / "captions.jsonl").write_text("".join(json.dumps(record) + "\n" for record in records))
+    assert text2image.sample_captions(f"captions:{tmp_path}", count=3) == ["a.png one", "a.png two"]
+    (tmp_path / "captions.jsonl").write_text("".join(json.dumps(record) + "\n" for record in records[1:]))
+    assert text2image.sample_captions(f"captions:{tmp_path}", count=3) == ["b.png one", "b.png two", "c.png one"]
+
+
 def test_the_experiment_reuses_the_encoder_saved_in_its_run(tmp_path):
     saved = encoder(["a", "red", "star"])
     saved.save(tmp_path / text2image.ENCODER_FILE)

@@ -253,6 +253,8 @@ def sample_captions(dataset, data_dir=None, count=SAMPLE_CAPTIONS):
     try:
         texts = data.load_captions(dataset, split="test", data_dir=data_dir, num_examples=4 * count)
     except (ValueError, FileNotFoundError):
+        texts = []
+    if not texts:  # no test split, or (a caption folder) one without records
         texts = data.load_captions(dataset, split="train", data_dir=data_dir, num_examples=4 * count)
     return list(dict.fromkeys(texts))[:count]
 
