@@ -76,7 +76,8 @@ def main():
     floor = metrics.compare_features(real, other, ("fid", "kid", "precision", "recall"),
                                      kid_subset_size=min(1000, count))
     report["test_examples"] = report.pop("num_examples")
-    result = {"benchmark": "shapes_judge", **vars(options), **{k: round(v, 4) for k, v in report.items()},
+    settings = {name: value for name, value in vars(options).items() if name != "json"}
+    result = {"benchmark": "shapes_judge", **settings, **{k: round(v, 4) for k, v in report.items()},
               "floor_fid_train_vs_test": round(floor["fid"], 4),
               "floor_kid_train_vs_test": round(floor["kid"]["mean"], 5),
               "floor_precision": round(floor["precision"], 4), "floor_recall": round(floor["recall"], 4),
