@@ -189,7 +189,21 @@ def test_shapes_are_measured_in_the_shapes_judges_features(tmp_path, monkeypatch
     assert measures["fid"] == pytest.approx(evaluation.fid(real, fake), rel=1e-4) and measures["fid"] > 1
 
 
-def test_a_text_to_image_export_draws_the_captions_of_the_split_it_is_compared_with(tmp_path, monkeypatch):
+@pytest.fixture
+def measured(monkeypatch):
+    """The image batches ``--features=pixels`` embeds, in the order the app embeds them."""
+    batches = []
+
+    class RecordingPixels(features.PixelFeatures):
+        def __call__(self, images):
+            batches.append(np.asarray(images))
+            return super().__call__(images)
+
+    monkeypatch.setattr(features, "PixelFeatures", RecordingPixels)
+    return batches
+
+
+def test_a_text_to_image_export_draws_the_captions_of_the_split_it_is_compared_with(tmp_path, measured):
     keras.utils.set_random_seed(5)
     shape, embedding_dim = (16, 16, 3), 6
     # The images of the unseen shape-colour pairs with their captions, as the real pass reads them.
@@ -205,14 +219,6 @@ def test_a_text_to_image_export_draws_the_captions_of_the_split_it_is_compared_w
         networks.text2image.discriminator(shape, embedding_dim, projection_dim=4, base_filters=4),
         encoder, LATENT_DIM, seed=0)
     export.export_generator(model, tmp_path / "export")
-    measured = []
-
-    class RecordingPixels(features.PixelFeatures):
-        def __call__(self, images):
-            measured.append(np.asarray(images))
-            return super().__call__(images)
-
-    monkeypatch.setattr(features, "PixelFeatures", RecordingPixels)
     report = run(f"--export_dir={tmp_path / 'export'}", "--dataset=shapes/captions", "--split=test_unseen",
                  "--reference_split=", "--features=pixels", "--measures=fid", "--seed=3",
                  f"--output_dir={tmp_path / 'report'}", *SMALL, f"--num_samples={count}")
@@ -230,7 +236,7 @@ def test_a_text_to_image_export_draws_the_captions_of_the_split_it_is_compared_w
             f"--output_dir={tmp_path / 'bad_split'}")
 
 
-def test_a_text_to_image_run_is_read_from_its_last_checkpoint_as_from_its_export(tmp_path, monkeypatch):
+def test_a_text_to_image_run_is_read_from_its_last_checkpoint_as_from_its_export(tmp_path, measured):
     # A folder of four training images with two captions each: the loader pairs one with each image.
     lines = []
     for i, colour in enumerate(("red", "green", "blue", "red")):
@@ -245,14 +251,6 @@ def test_a_text_to_image_run_is_read_from_its_last_checkpoint_as_from_its_export
         "--pretrain_steps=2", "--base_filters=4", "--embedding_dim=6", "--latent_dim=4", "--seed=1",
         f"--model_dir={tmp_path / 'run'}", f"--export_dir={tmp_path / 'export'}"])
     experiment.run(settings, run_config)
-    measured = []
-
-    class RecordingPixels(features.PixelFeatures):
-        def __call__(self, images):
-            measured.append(np.asarray(images))
-            return super().__call__(images)
-
-    monkeypatch.setattr(features, "PixelFeatures", RecordingPixels)
     options = ["--reference_split=", "--features=pixels", "--measures=fid", "--num_samples=6", "--seed=2",
                "--batch_size=4", "--memorization_samples=2", "--nearest=1"]
     from_checkpoint = run(f"--model_dir={tmp_path / 'run'}", f"--output_dir={tmp_path / 'report'}", *options)

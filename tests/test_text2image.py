@@ -434,10 +434,10 @@ def test_export_serves_caption_strings_and_precomputed_embeddings(exported):
 
 
 def test_the_sample_grid_takes_held_out_captions_and_the_training_ones_where_none_are_held_out(tmp_path):
-    for name, split in (("a.png", "test"), ("b.png", None), ("c.png", None)):
-        Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(tmp_path / name)
-    records = [{"image": name, "captions": [f"{name} one", f"{name} two"], **({"split": split} if split else {})}
-               for name, split in (("a.png", "test"), ("b.png", None), ("c.png", None))]
+    records = [{"image": "a.png", "split": "test"}, {"image": "b.png"}, {"image": "c.png"}]
+    for record in records:
+        Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(tmp_path / record["image"])
+        record["captions"] = [f"{record['image']} one", f"{record['image']} two"]
     (tmp_path / "captions.jsonl").write_text("".join(json.dumps(record) + "\n" for record in records))
     assert text2image.sample_captions(f"captions:{tmp_path}", count=3) == ["a.png one", "a.png two"]
     (tmp_path / "captions.jsonl").write_text("".join(json.dumps(record) + "\n" for record in records[1:]))
