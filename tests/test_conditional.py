@@ -176,6 +176,32 @@ def test_the_cgan_pooled_trunk_reads_the_image_and_its_label_maps(tmp_path):
         exp.Config(d_trunk="strided")
 
 
+def test_the_summed_pooled_trunk_reads_the_relu_maps_summed_over_the_4x4_positions():
+    trunk = networks.conditional.pooled_sum_features((32, 32, 3), base_filters=4)
+    assert tuple(trunk.output.shape) == (None, 16)  # the last block's filters, not 4 * 4 * 16
+    images = np.random.default_rng(2).uniform(-1, 1, (3, 32, 32, 3)).astype(np.float32)
+    maps = np.asarray(keras.Model(trunk.inputs, trunk.get_layer("conv_3_pool").output)(images))  # [3, 4, 4, 16]
+    assert maps.min() < 0  # LeakyReLU leaves negatives for the ReLU to drop
+    np.testing.assert_allclose(np.asarray(trunk(images)), np.maximum(maps, 0).sum(axis=(1, 2)), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["cgan", "acgan"])
+def test_the_apps_build_d_on_the_summed_trunk_and_save_it(name, tmp_path):
+    exp = experiments.get(name)
+    run_config = config.RunConfig(dataset="digits", image_size=8, model_dir=str(tmp_path), export=False)
+    model = experiment.rebuild(exp, exp.Config(base_filters=4, d_trunk="pooled_sum"), run_config)
+    discriminator = model.discriminator
+    trunk_name = "conditional_discriminator_body" if name == "cgan" else "acgan_discriminator_features"
+    assert discriminator.get_layer(trunk_name).get_layer("features").name == "features"
+    assert isinstance(discriminator.get_layer(trunk_name).get_layer("mean_pool"), keras.layers.GlobalAveragePooling2D)
+    images = np.random.default_rng(3).uniform(-1, 1, (2, 8, 8, 1)).astype(np.float32)
+    inputs = [images, np.array([0, 2], np.int32)] if name == "cgan" else images
+    discriminator.save(tmp_path / "d.keras")
+    loaded = keras.models.load_model(tmp_path / "d.keras")
+    for before, after in zip(tf.nest.flatten(discriminator(inputs)), tf.nest.flatten(loaded(inputs))):
+        np.testing.assert_allclose(np.asarray(after), np.asarray(before), atol=1e-6)
+
+
 def test_acgan_minibatch_discrimination_shows_the_batch_to_the_real_fake_logit_only():
     """Salimans et al. 2016, section 3.2: o(x_i) sums exp(-L1) over the batch, so a batch of N copies gives
     o = N; the real/fake logit of an image then depends on its batch-mates, its class logits do not."""

@@ -59,8 +59,9 @@ class CGANConfig(Config):
     base_filters: int = count(64, "Filters of D's first and G's last block.")
     loss: str = option("non_saturating", "Adversarial loss.", choices=CROSS_ENTROPY_AND_OTHERS)
     spectral_norm: bool = option(False, "Spectral normalization in D instead of batch norm.")
-    d_trunk: str = option("dcgan", "What reads D's image and label maps: the paper's stride-2 DCGAN blocks, or "
-                                   "'pooled' 3x3 convolutions and max pools at every resolution (the shapes judge's).",
+    d_trunk: str = option("dcgan", "What reads D's image and label maps: the paper's stride-2 DCGAN blocks, "
+                                   "'pooled' 3x3 convolutions and max pools at every resolution (the shapes judge's), "
+                                   "or 'pooled_sum': those maps through ReLU and summed over positions (BigGAN's).",
                           choices=tuple(networks.conditional.TRUNKS))
     minibatch_discrimination: bool = minibatch_discrimination_option("before D's logit, against G drawing one "
                                                                      "image per class.")
@@ -105,8 +106,9 @@ class ACGANConfig(Config):
     fake_class_weight: float = amount(1.0, "Weight of the generated images in D's class term (1 in the paper; "
                                            "0 trains D's class head on real images only).")
     spectral_norm: bool = option(False, "Spectral normalization in D instead of batch norm.")
-    d_trunk: str = option("dcgan", "D's shared features: the paper's stride-2 DCGAN blocks, or 'pooled' 3x3 "
-                                   "convolutions and max pools at every resolution (the shapes judge's).",
+    d_trunk: str = option("dcgan", "D's shared features: the paper's stride-2 DCGAN blocks, 'pooled' 3x3 "
+                                   "convolutions and max pools at every resolution (the shapes judge's), or "
+                                   "'pooled_sum': those maps through ReLU and summed over positions (BigGAN's).",
                           choices=tuple(networks.conditional.TRUNKS))
     minibatch_discrimination: bool = minibatch_discrimination_option("before D's real/fake logit, against G "
                                                                      "drawing one image per class.")

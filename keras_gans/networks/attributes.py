@@ -51,6 +51,16 @@ def conv_pool_blocks(x, base_filters, max_filters=None, kernel_initializer=lambd
     return x
 
 
+def relu_sum_pool(maps):
+    """ReLU and global sum pooling over positions (``"features"``): what BigGAN's heads read (Brock et al. 2019).
+
+    Summed rather than flattened, a head reads an outline wherever in the map it lies.
+    """
+    x = keras.layers.ReLU(name="features_relu")(maps)
+    x = keras.layers.GlobalAveragePooling2D(name="mean_pool")(x)
+    return keras.layers.Rescaling(float(maps.shape[1] * maps.shape[2]), name="features")(x)
+
+
 def attribute_classifier(image_shape, heads, *, base_filters=16, max_filters=128, features=256, seed=None,
                          name="attribute_classifier"):
     """Builds ``images in [-1, 1] -> {head: outputs [N, units]}``.

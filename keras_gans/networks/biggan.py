@@ -29,6 +29,7 @@ embedding is not. Weights start orthogonal. G's batch norms are cross-replica
 import keras
 
 from keras_gans import checks, layers
+from keras_gans.networks import attributes
 from keras_gans.networks.conditional import labels_input
 
 # resolution: (input channel multipliers, output channel multipliers) of G's blocks; each doubles the size from 4.
@@ -198,13 +199,6 @@ def _pooled_maps(images, channels, attention_resolution):
     return x
 
 
-def _relu_sum_pool(maps):
-    """ReLU and global sum pooling: the features BigGAN's heads read."""
-    x = keras.layers.ReLU(name="features_relu")(maps)
-    x = keras.layers.GlobalAveragePooling2D(name="mean_pool")(x)
-    return keras.layers.Rescaling(float(maps.shape[1] * maps.shape[2]), name="features")(x)
-
-
 def pooled_trunk(images, channels, attention_resolution):
     """The shapes judge's trunk (:mod:`keras_gans.networks.attributes`) with BigGAN's spectral norm, flattened.
 
@@ -222,7 +216,7 @@ def pooled_sum_trunk(images, channels, attention_resolution):
     The flattened map ties each class's projection to the cells of the 4x4
     grid; summed over positions, the projection reads a shape wherever it lies.
     """
-    return _relu_sum_pool(_pooled_maps(images, channels, attention_resolution))
+    return attributes.relu_sum_pool(_pooled_maps(images, channels, attention_resolution))
 
 
 def residual_trunk(images, channels, attention_resolution):
@@ -235,7 +229,7 @@ def residual_trunk(images, channels, attention_resolution):
         resolution //= 2 if downsample else 1
         if resolution == attention_resolution and i == _first_at(downsampling, size, attention_resolution):
             x = layers.SelfAttention(kernel_initializer=INITIALIZER, name="attention")(x)
-    return _relu_sum_pool(x)
+    return attributes.relu_sum_pool(x)
 
 
 TRUNKS = {"residual": residual_trunk, "pooled": pooled_trunk, "pooled_sum": pooled_sum_trunk}

@@ -13,7 +13,8 @@ section 4.1):
   the ACGAN discriminator (Odena et al. 2017, "Conditional Image Synthesis
   with Auxiliary Classifier GANs", section 3) sees no label and predicts it
   with a second head on the shared DCGAN features, or on
-  :func:`pooled_features` (``trunk="pooled"``).
+  :func:`pooled_features` (``trunk="pooled"``) or :func:`pooled_sum_features`
+  (``trunk="pooled_sum"``).
 
 Either D's real/fake logit can also read minibatch discrimination features
 (Salimans et al. 2016).
@@ -75,7 +76,31 @@ def pooled_features(image_shape, *, base_filters=64, spectral_norm=False, name="
     return keras.Model(images, keras.layers.Flatten(name="features")(x), name=name)
 
 
-TRUNKS = {"dcgan": dcgan_features, "pooled": pooled_features}
+def pooled_sum_features(image_shape, *, base_filters=64, spectral_norm=False, name="pooled_sum_features"):
+    """:func:`pooled_features`' 4x4 map read through ReLU and summed over positions, as BigGAN's heads read theirs.
+
+    Flattened, each of the 16 cells has its own weights, so a head learns an
+    outline once per place; summed, it reads the outline wherever it lies
+    (Brock et al. 2019; the summed trunk of ``biggan_shapes.cfg``).
+
+    Args:
+        image_shape: ``(size, size, channels)``, size a power of two in [8, 256].
+        base_filters: channels of the first block.
+        spectral_norm: spectral-normalize every convolution.
+        name: model name.
+
+    Returns:
+        A functional ``keras.Model`` ``images -> [N, filters of the last block]``.
+    """
+    base_filters = checks.positive_int("base_filters", base_filters)
+    dcgan.check_image_shape(image_shape)
+    images = keras.Input(tuple(image_shape), name="images")
+    maps = attributes.conv_pool_blocks(images, base_filters,
+                                       spectral_norm=checks.boolean("spectral_norm", spectral_norm))
+    return keras.Model(images, attributes.relu_sum_pool(maps), name=name)
+
+
+TRUNKS = {"dcgan": dcgan_features, "pooled": pooled_features, "pooled_sum": pooled_sum_features}
 
 
 def trunk_features(trunk, image_shape, **kwargs):
@@ -134,7 +159,8 @@ def discriminator(image_shape, num_classes, *, base_filters=64, spectral_norm=Fa
         spectral_norm: spectral normalization (Miyato et al. 2018) instead of
             batch normalization.
         trunk: what reads the image and its label maps: ``"dcgan"`` (the DCGAN
-            discriminator, the paper's) or ``"pooled"`` (:func:`pooled_features`
+            discriminator, the paper's), ``"pooled"`` (:func:`pooled_features`
+            and a linear logit) or ``"pooled_sum"`` (:func:`pooled_sum_features`
             and a linear logit).
         minibatch_discrimination: the logit also reads
             :class:`~keras_gans.layers.MinibatchDiscrimination` features
@@ -178,7 +204,8 @@ def auxiliary_classifier_discriminator(image_shape, num_classes, *, base_filters
         base_filters: as :func:`keras_gans.networks.dcgan.discriminator`.
         spectral_norm: spectral normalization instead of batch normalization.
         trunk: the shared features: ``"dcgan"`` (:func:`dcgan_features`, the
-            paper's) or ``"pooled"`` (:func:`pooled_features`).
+            paper's), ``"pooled"`` (:func:`pooled_features`) or ``"pooled_sum"``
+            (:func:`pooled_sum_features`).
         minibatch_discrimination: the real/fake logit also reads
             :class:`~keras_gans.layers.MinibatchDiscrimination` features of the
             shared ones (Salimans et al. 2016, section 3.2), so D can see a
