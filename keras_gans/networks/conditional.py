@@ -68,12 +68,7 @@ def pooled_features(image_shape, *, base_filters=64, spectral_norm=False, name="
     Returns:
         A functional ``keras.Model`` ``images -> [N, 16 * filters of the last block]``.
     """
-    base_filters = checks.positive_int("base_filters", base_filters)
-    dcgan.check_image_shape(image_shape)
-    images = keras.Input(tuple(image_shape), name="images")
-    x = attributes.conv_pool_blocks(images, base_filters,
-                                    spectral_norm=checks.boolean("spectral_norm", spectral_norm))
-    return keras.Model(images, keras.layers.Flatten(name="features")(x), name=name)
+    return _pooled_trunk(image_shape, base_filters, spectral_norm, keras.layers.Flatten(name="features"), name)
 
 
 def pooled_sum_features(image_shape, *, base_filters=64, spectral_norm=False, name="pooled_sum_features"):
@@ -92,12 +87,17 @@ def pooled_sum_features(image_shape, *, base_filters=64, spectral_norm=False, na
     Returns:
         A functional ``keras.Model`` ``images -> [N, filters of the last block]``.
     """
+    return _pooled_trunk(image_shape, base_filters, spectral_norm, attributes.relu_sum_pool, name)
+
+
+def _pooled_trunk(image_shape, base_filters, spectral_norm, read_maps, name):
+    """``images -> read_maps(the 4x4 maps of the shapes judge's convolution and max-pool blocks)``."""
     base_filters = checks.positive_int("base_filters", base_filters)
     dcgan.check_image_shape(image_shape)
     images = keras.Input(tuple(image_shape), name="images")
     maps = attributes.conv_pool_blocks(images, base_filters,
                                        spectral_norm=checks.boolean("spectral_norm", spectral_norm))
-    return keras.Model(images, attributes.relu_sum_pool(maps), name=name)
+    return keras.Model(images, read_maps(maps), name=name)
 
 
 TRUNKS = {"dcgan": dcgan_features, "pooled": pooled_features, "pooled_sum": pooled_sum_features}
