@@ -192,8 +192,9 @@ def test_the_apps_build_d_on_the_summed_trunk_and_save_it(name, tmp_path):
     model = experiment.rebuild(exp, exp.Config(base_filters=4, d_trunk="pooled_sum"), run_config)
     discriminator = model.discriminator
     trunk_name = "conditional_discriminator_body" if name == "cgan" else "acgan_discriminator_features"
-    assert discriminator.get_layer(trunk_name).get_layer("features").name == "features"
-    assert isinstance(discriminator.get_layer(trunk_name).get_layer("mean_pool"), keras.layers.GlobalAveragePooling2D)
+    trunk = discriminator.get_layer(trunk_name)
+    assert tuple(trunk.get_layer("features").output.shape) == (None, 4)  # the one block's filters, not 4 * 4 * 4
+    assert isinstance(trunk.get_layer("mean_pool"), keras.layers.GlobalAveragePooling2D)
     images = np.random.default_rng(3).uniform(-1, 1, (2, 8, 8, 1)).astype(np.float32)
     inputs = [images, np.array([0, 2], np.int32)] if name == "cgan" else images
     discriminator.save(tmp_path / "d.keras")

@@ -76,16 +76,8 @@ def pooled_sum_features(image_shape, *, base_filters=64, spectral_norm=False, na
 
     Flattened, each of the 16 cells has its own weights, so a head learns an
     outline once per place; summed, it reads the outline wherever it lies
-    (Brock et al. 2019; the summed trunk of ``biggan_shapes.cfg``).
-
-    Args:
-        image_shape: ``(size, size, channels)``, size a power of two in [8, 256].
-        base_filters: channels of the first block.
-        spectral_norm: spectral-normalize every convolution.
-        name: model name.
-
-    Returns:
-        A functional ``keras.Model`` ``images -> [N, filters of the last block]``.
+    (Brock et al. 2019; the summed trunk of ``biggan_shapes.cfg``). Arguments
+    as :func:`pooled_features`; returns ``images -> [N, filters of the last block]``.
     """
     return _pooled_trunk(image_shape, base_filters, spectral_norm, attributes.relu_sum_pool, name)
 
