@@ -41,6 +41,28 @@ def test_the_fade_in_is_the_old_path_at_alpha_0_and_the_new_one_at_alpha_1():
     np.testing.assert_allclose(numpy(critic([images, np.float32(0.0)])), score_4, rtol=1e-5, atol=1e-6)
 
 
+def test_the_critic_loss_is_wasserstein_plus_ten_gradient_penalty_plus_a_thousandth_of_the_drift():
+    """With a linear critic D(x) = 0.5 sum(x), ||grad D|| = sqrt(16 x 0.25) = 2 on 4x4x1 images: penalty (2 - 1)^2 = 1.
+
+    Reals all 1 and all 0.5 score 8 and 4, fakes all -0.25 score -2: Wasserstein -2 - 6 = -8, drift (64 + 16) / 2
+    = 40, so the loss is -8 + 10 x 1 + 0.001 x 40 = 2.04 (Karras et al. 2018: lambda 10, epsilon_drift 0.001).
+    """
+    model = models.ProGAN(*players(), 4, seed=0)
+    model.compile(run_eagerly=True)
+    model.enter_phase(0, GrowthPhase("4x4", 1, 4, 4, steps_per_epoch=1))
+    def linear_critic(images, training=True):
+        return 0.5 * keras.ops.sum(images, axis=(1, 2, 3))[:, None], None
+
+    model._critic = lambda alpha: linear_critic
+    real = np.stack([np.ones((4, 4, 1)), np.full((4, 4, 1), 0.5)]).astype("float32")
+    fake = np.full((2, 4, 4, 1), -0.25, "float32")
+    total, logs = model.discriminator_loss((real, np.float32(1.0)), fake, training=True)
+    assert float(logs["d_loss"]) == pytest.approx(-8.0)
+    assert float(logs["drift"]) == pytest.approx(40.0)
+    assert float(logs["gradient_penalty"]) == pytest.approx(1.0, abs=1e-5)
+    assert float(total) == pytest.approx(2.04, abs=1e-4)
+
+
 def test_alpha_follows_the_images_shown_and_a_new_phase_resets_the_optimizers():
     model = models.ProGAN(*players(), 4, seed=0)
     model.compile(run_eagerly=True)
@@ -82,14 +104,18 @@ class Killed(Exception):
     pass
 
 
-class KilledAfterEpoch2(EagerProGAN):
-    def callbacks(self, ctx, model):
-        class Kill(keras.callbacks.Callback):  # after the Checkpointer's save, like a SIGKILL then
-            def on_epoch_end(self, epoch, logs=None):
-                if epoch == 1:
-                    raise Killed()
+def killed_after(last_epoch):
+    """The experiment, killed at the end of epoch ``last_epoch`` (0-based)."""
+    class KilledRun(EagerProGAN):
+        def callbacks(self, ctx, model):
+            class Kill(keras.callbacks.Callback):  # after the Checkpointer's save, like a SIGKILL then
+                def on_epoch_end(self, epoch, logs=None):
+                    if epoch == last_epoch:
+                        raise Killed()
 
-        return [Kill()]
+            return [Kill()]
+
+    return KilledRun()
 
 
 def tensorboard_scalars(log_dir, tag):
@@ -100,8 +126,10 @@ def tensorboard_scalars(log_dir, tag):
     return values
 
 
-def test_a_run_killed_in_the_middle_of_a_fade_in_resumes_at_its_alpha_and_ends_bit_identical(tmp_path):
-    # 4x4 for 1 epoch, then 8x8 fading in over 2 epochs; 1 step of 8 images per epoch; killed after the first.
+@pytest.mark.parametrize("last_epoch", [0, 1], ids=["end_of_4x4", "mid_fade_in"])
+def test_a_run_killed_at_the_growth_or_in_a_fade_in_resumes_at_its_alpha_and_ends_bit_identical(tmp_path, last_epoch):
+    # 4x4 for 1 epoch, then 8x8 fading in over 2 epochs; 1 step of 8 images per epoch; killed after the 4x4
+    # epoch (the resumed run grows G and D, resets the optimizers and starts the fade) or the first 8x8 one.
     settings = ProGANConfig(latent_dim=4, fade_epochs=2, stabilize_epochs=1, **TINY)
     def run_config(name, sample_every=4):  # the picture draws from NumPy: the training stream is the same
         return config.RunConfig(dataset="digits", image_size=8, batch_size=8, epochs=3, steps_per_epoch=1,
@@ -110,9 +138,9 @@ def test_a_run_killed_in_the_middle_of_a_fade_in_resumes_at_its_alpha_and_ends_b
 
     unbroken = experiment.run(settings, run_config("a", sample_every=1), experiment=EagerProGAN())
     with pytest.raises(Killed):
-        experiment.run(settings, run_config("b"), experiment=KilledAfterEpoch2())
+        experiment.run(settings, run_config("b"), experiment=killed_after(last_epoch))
     resumed = experiment.run(settings, run_config("b"), experiment=EagerProGAN())
-    assert resumed["initial_epoch"] == 2
+    assert resumed["initial_epoch"] == last_epoch + 1
     assert_same_state(final_state(tmp_path / "b"), final_state(tmp_path / "a"))  # bitwise
     assert unbroken["steps"] == 3 and [p["image_size"] for p in unbroken["phases"]] == [4, 8]
     assert {k: unbroken["metrics"][k] for k in ("phase", "resolution", "alpha", "images_seen")} == {

@@ -1,8 +1,13 @@
-"""ProGAN and StyleGAN2 under a 2-replica MirroredStrategy, and StyleGAN2's export through the session loader.
+"""ProGAN and StyleGAN2 under a 2-replica MirroredStrategy, and StyleGAN2's export and ``.keras`` file elsewhere.
 
 The session-based loader is the one TensorFlow Serving and ``saved_model_cli
-run`` use, and what honours an omitted ``truncation_psi``.
+run`` use, and what honours an omitted ``truncation_psi``; a fresh interpreter
+loads the export and the ``.keras`` file with nothing of the test's state.
 """
+
+import os
+import subprocess
+import sys
 
 import keras
 import numpy as np
@@ -67,12 +72,18 @@ def test_two_replica_steps_match_one_device(mirrored):
         assert largest_difference(single, one_step(mirrored, make, data)[1]) < 1e-5, make.__name__
 
 
-def test_the_export_serves_through_the_session_loader_with_truncation_psi_optional(tmp_path):
+def noiseless_stylegan2():
+    """A tiny StyleGAN2 with a w_avg that is not 0 and no noise: served noise is random, this G is deterministic."""
     model = tiny_stylegan2(channels=1)
-    model.truncation.w_avg.assign(np.random.default_rng(0).normal(size=4).astype("float32"))  # a w_avg that is not 0
-    for layer in model.synthesis.layers:  # served noise is random; without it the images are deterministic
+    model.truncation.w_avg.assign(np.random.default_rng(0).normal(size=4).astype("float32"))
+    for layer in model.synthesis.layers:
         if hasattr(layer, "strength"):
             layer.strength.assign(0.0)
+    return model
+
+
+def test_the_export_serves_through_the_session_loader_with_truncation_psi_optional(tmp_path):
+    model = noiseless_stylegan2()
     path = export.export_generator(model, tmp_path / "export")
     z = np.random.default_rng(1).normal(size=(3, 4)).astype("float32")
     with tf.compat.v1.Session(graph=tf.Graph()) as session:
@@ -94,3 +105,48 @@ def test_the_export_serves_through_the_session_loader_with_truncation_psi_option
     np.testing.assert_allclose(psi_0, np.broadcast_to(psi_0[:1], psi_0.shape), atol=1e-5)  # every z: w_avg's image
     np.testing.assert_allclose(w, keras.ops.convert_to_numpy(model.map(z)), atol=1e-5)
     np.testing.assert_allclose(synthesis, default, atol=1e-5)  # synthesis(mapping(z)) = G(z)
+
+
+FRESH_PROCESS = """
+import sys
+import keras
+import numpy as np
+import tensorflow as tf
+from keras_gans import models  # registers the classes the .keras file names
+
+export_path, keras_path, z_path, out_path = sys.argv[1:]
+z = tf.constant(np.load(z_path))
+served = tf.saved_model.load(export_path).signatures
+results = {}
+for psi in (1.0, 0.5, 0.0):
+    key = str(psi)
+    results["images_" + key] = served["serving_default"](z=z, truncation_psi=tf.constant(psi))["images"].numpy()
+    results["w_" + key] = served["mapping"](z=z, truncation_psi=tf.constant(psi))["w"].numpy()
+results["synthesis_0.5"] = served["synthesis"](w=tf.constant(results["w_0.5"]))["images"].numpy()
+loaded = keras.saving.load_model(keras_path)
+results["keras_0.5"] = keras.ops.convert_to_numpy(loaded.generate(z, truncation_psi=0.5))
+np.savez(out_path, **results)
+"""
+
+
+def test_a_fresh_process_serves_and_loads_the_models_truncated_images_and_ws(tmp_path):
+    model = noiseless_stylegan2()
+    export_path = export.export_generator(model, tmp_path / "export")
+    model.save(tmp_path / "stylegan2.keras")
+    z = np.random.default_rng(2).normal(size=(3, 4)).astype("float32")
+    np.save(tmp_path / "z.npy", z)
+    result = subprocess.run([sys.executable, "-c", FRESH_PROCESS, export_path, str(tmp_path / "stylegan2.keras"),
+                             str(tmp_path / "z.npy"), str(tmp_path / "out.npz")],
+                            capture_output=True, text=True, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    served = np.load(tmp_path / "out.npz")
+    for psi in (1.0, 0.5, 0.0):
+        images = keras.ops.convert_to_numpy(model.generate(z, truncation_psi=psi))
+        np.testing.assert_allclose(served[f"images_{psi}"], images, atol=1e-5)
+        np.testing.assert_allclose(served[f"w_{psi}"], keras.ops.convert_to_numpy(model.map(z, psi)), atol=1e-5)
+    w_avg = np.broadcast_to(keras.ops.convert_to_numpy(model.truncation.w_avg), served["w_0.0"].shape)
+    np.testing.assert_allclose(served["w_0.0"], w_avg, atol=1e-6)  # psi 0: every w is the tracked average
+    assert np.abs(served["images_0.5"] - served["images_1.0"]).max() > 1e-3  # truncation changed the images
+    np.testing.assert_allclose(served["synthesis_0.5"], served["images_0.5"], atol=1e-5)
+    np.testing.assert_allclose(served["keras_0.5"], served["images_0.5"], atol=1e-5)
