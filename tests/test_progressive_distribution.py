@@ -5,7 +5,6 @@ run`` use, and what honours an omitted ``truncation_psi``; a fresh interpreter
 loads the export and the ``.keras`` file with nothing of the test's state.
 """
 
-import os
 import subprocess
 import sys
 
@@ -15,6 +14,7 @@ import tensorflow as tf
 
 from keras_gans import export, models, networks
 from keras_gans.experiments.progressive import GrowthPhase
+from test_export import ENV
 from test_stylegan2 import tiny_stylegan2
 
 TINY = dict(fmap_base=16, fmap_max=4)
@@ -137,8 +137,7 @@ def test_a_fresh_process_serves_and_loads_the_models_truncated_images_and_ws(tmp
     np.save(tmp_path / "z.npy", z)
     result = subprocess.run([sys.executable, "-c", FRESH_PROCESS, export_path, str(tmp_path / "stylegan2.keras"),
                              str(tmp_path / "z.npy"), str(tmp_path / "out.npz")],
-                            capture_output=True, text=True, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
-                            timeout=300)
+                            capture_output=True, text=True, env=ENV, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     served = np.load(tmp_path / "out.npz")
     for psi in (1.0, 0.5, 0.0):
