@@ -18,9 +18,9 @@ from PIL import Image
 
 from keras_gans import export, images
 from keras_gans.networks import mlp
+from test_export import ENV
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
 LATENT_DIM = 3
 SHAPE = (4, 5, 1)  # H, W, C of one sample
 

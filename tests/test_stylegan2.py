@@ -115,3 +115,13 @@ def test_keras_file_round_trip_keeps_the_averages(tmp_path):
     with model.fixed_noise(1), loaded.fixed_noise(1):
         np.testing.assert_allclose(numpy(loaded.generate(z, truncation_psi=0.5)),
                                    numpy(model.generate(z, truncation_psi=0.5)), atol=1e-6)
+
+
+def test_in_fit_r1_runs_on_the_steps_a_multiple_of_its_interval_and_path_length_on_those_of_its_own(monkeypatch):
+    model = tiny_stylegan2(r1_interval=4, path_length_weight=2.0, path_length_interval=3)
+    r1_calls, path_calls = spy(monkeypatch, "r1_penalty"), spy(monkeypatch, "path_lengths")
+    images = RNG.uniform(-1, 1, size=(28, 8, 8, 1)).astype("float32")
+    model.fit(tf.data.Dataset.from_tensor_slices(images).batch(4), epochs=1, verbose=0)  # steps 0..6, eagerly
+    assert int(model.d_optimizer.iterations) == 7 and int(model.g_optimizer.iterations) == 7
+    assert len(r1_calls) == 2  # steps 0 and 4
+    assert len(path_calls) == 3  # steps 0, 3 and 6

@@ -23,8 +23,8 @@ from PIL import Image
 from keras_gans import config, experiment, export, layers, losses, models, networks
 from keras_gans.data import shapes
 from keras_gans.experiments import text2image
+from test_export import ENV
 
-ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
 LATENT_DIM, EMBEDDING_DIM, SHAPE = 3, 6, (8, 8, 3)
 # Attributes of the test captions: colour, shape, size, each with synonyms.
 GROUPS = [[["red"], ["blue"]], [["star"], ["circle", "disk"]], [["small", "little"], ["large", "big"]]]
