@@ -1,7 +1,7 @@
 """DCGAN, ProGAN and StyleGAN2 at equal training time on shapes 64x64; StyleGAN2's truncation and path length.
 
     nice -n 10 python benchmarks/progressive_shapes.py     # 3 x 1,200 CPU-s of training, seed 0 (~40-70 min)
-    python benchmarks/progressive_shapes.py --apps=stylegan2 --time_budget_s=2400  # passes on 3 seeds of 4 (~45 min)
+    python benchmarks/progressive_shapes.py --apps=stylegan2 --time_budget_s=2400  # passes on 5 seeds of 6 (~45 min)
     nice -n 10 python benchmarks/progressive_shapes.py --suite=digits --flags=--image_size=16 \
         --time_budget_s=240 --clock=wall
 
