@@ -23,6 +23,14 @@ SHAPE = (3, 3, 1)
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
 
 
+def run_in_fresh_interpreter(script, *args, timeout, cwd=None):
+    """Runs ``python -c script args...`` with nothing of the test's state; fails the test unless it exits 0."""
+    result = subprocess.run([sys.executable, "-c", script, *map(str, args)], capture_output=True, text=True,
+                            cwd=cwd, env=ENV, timeout=timeout)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
 def bn_generator():
     """A tiny MLP generator whose batchnorm moving statistics differ from batch statistics."""
     generator = mlp.generator(LATENT_DIM, SHAPE, hidden_units=(8,), batchnorm=True)
@@ -96,10 +104,8 @@ def fresh_process(exported, tmp_path_factory):
     folder = tmp_path_factory.mktemp("fresh")
     z = latent(6)
     np.save(folder / "z.npy", z)
-    result = subprocess.run([sys.executable, "-c", FRESH_PROCESS, version, str(folder / "z.npy"),
-                             str(folder / "images.npy"), str(folder / "show.txt")],
-                            capture_output=True, text=True, env=ENV, timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
+    run_in_fresh_interpreter(FRESH_PROCESS, version, folder / "z.npy", folder / "images.npy", folder / "show.txt",
+                             timeout=120)
     return z, np.load(folder / "images.npy"), (folder / "show.txt").read_text()
 
 

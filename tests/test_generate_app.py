@@ -7,8 +7,6 @@ reports each exit status and output: one TensorFlow start for all of them.
 
 import json
 import os
-import subprocess
-import sys
 import textwrap
 
 import keras
@@ -18,7 +16,7 @@ from PIL import Image
 
 from keras_gans import export, images
 from keras_gans.networks import mlp
-from test_export import ENV
+from test_export import run_in_fresh_interpreter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LATENT_DIM = 3
@@ -90,10 +88,8 @@ def runs(tmp_path_factory):
     cases["latest"][-1] = f"--output={outputs['latest'] / 'new' / 'grid.png'}"  # a folder the app creates
     cases["output_is_a_folder"] = [f"--export_dir={folder / 'mlp'}", f"--output={outputs['latest']}"]
     outputs["output_is_a_folder"] = outputs["latest"]
-    result = subprocess.run([sys.executable, "-c", DRIVER, os.path.join(ROOT, "apps", "generate.py"),
-                             json.dumps(list(cases.values()))], capture_output=True, text=True, cwd=ROOT, env=ENV,
-                            timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = run_in_fresh_interpreter(DRIVER, os.path.join(ROOT, "apps", "generate.py"),
+                                      json.dumps(list(cases.values())), timeout=300, cwd=ROOT)
     reports = dict(zip(cases, json.loads(result.stdout.strip().splitlines()[-1])))
     return folder, generators, conditional, {case: (reports[case], outputs[case]) for case in cases}
 

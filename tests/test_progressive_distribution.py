@@ -5,8 +5,6 @@ run`` use, and what honours an omitted ``truncation_psi``; a fresh interpreter
 loads the export and the ``.keras`` file with nothing of the test's state.
 """
 
-import subprocess
-import sys
 
 import keras
 import numpy as np
@@ -14,7 +12,7 @@ import tensorflow as tf
 
 from keras_gans import export, models, networks
 from keras_gans.experiments.progressive import GrowthPhase
-from test_export import ENV
+from test_export import run_in_fresh_interpreter
 from test_stylegan2 import tiny_stylegan2
 
 TINY = dict(fmap_base=16, fmap_max=4)
@@ -135,10 +133,8 @@ def test_a_fresh_process_serves_and_loads_the_models_truncated_images_and_ws(tmp
     model.save(tmp_path / "stylegan2.keras")
     z = np.random.default_rng(2).normal(size=(3, 4)).astype("float32")
     np.save(tmp_path / "z.npy", z)
-    result = subprocess.run([sys.executable, "-c", FRESH_PROCESS, export_path, str(tmp_path / "stylegan2.keras"),
-                             str(tmp_path / "z.npy"), str(tmp_path / "out.npz")],
-                            capture_output=True, text=True, env=ENV, timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
+    run_in_fresh_interpreter(FRESH_PROCESS, export_path, tmp_path / "stylegan2.keras", tmp_path / "z.npy",
+                             tmp_path / "out.npz", timeout=300)
     served = np.load(tmp_path / "out.npz")
     for psi in (1.0, 0.5, 0.0):
         images = keras.ops.convert_to_numpy(model.generate(z, truncation_psi=psi))

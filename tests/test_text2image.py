@@ -10,8 +10,6 @@ import dataclasses
 import json
 import math
 import os
-import subprocess
-import sys
 import textwrap
 
 import keras
@@ -23,7 +21,7 @@ from PIL import Image
 from keras_gans import config, experiment, export, layers, losses, models, networks
 from keras_gans.data import shapes
 from keras_gans.experiments import text2image
-from test_export import ENV
+from test_export import run_in_fresh_interpreter
 
 LATENT_DIM, EMBEDDING_DIM, SHAPE = 3, 6, (8, 8, 3)
 # Attributes of the test captions: colour, shape, size, each with synonyms.
@@ -546,10 +544,8 @@ def fresh_process(exported, tmp_path_factory):
     z = np.random.default_rng(4).standard_normal((len(SERVED_TEXTS), LATENT_DIM)).astype("float32")
     np.save(folder / "z.npy", z)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    result = subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(version), str(folder / "z.npy"),
-                             repr(SERVED_TEXTS), str(folder / "out"), os.path.join(root, "apps", "generate.py"),
-                             str(folder / "grid.png")], capture_output=True, text=True, env=ENV, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = run_in_fresh_interpreter(FRESH_PROCESS, version, folder / "z.npy", repr(SERVED_TEXTS), folder / "out",
+                                      os.path.join(root, "apps", "generate.py"), folder / "grid.png", timeout=600)
     return json.loads(result.stdout.strip().splitlines()[-1]), z, folder, result.stdout
 
 
