@@ -25,6 +25,9 @@ SOURCES = {
     "throughput_mixed_precision.jsonl": (
         "python benchmarks/throughput.py --mixed_precision --jit_compile=off --image_sizes=32 --batch_sizes=64 "
         "--players=dcgan > benchmarks/results/throughput_mixed_precision.jsonl"),
+    "throughput_no_avx512.jsonl": ("python benchmarks/throughput.py --image_sizes=64 --batch_sizes=64 "
+                                   "> benchmarks/results/throughput_no_avx512.jsonl"),
+    "conv_ceiling.jsonl": "python benchmarks/conv_ceiling.py > benchmarks/results/conv_ceiling.jsonl",
     "serving.jsonl": "python benchmarks/serving.py > benchmarks/results/serving.jsonl",
     "mode_coverage_60s.jsonl": (
         "python benchmarks/mode_coverage.py --seeds=0,1,2 --time_budget_s=60 "
@@ -160,6 +163,27 @@ def throughput_summary(records):
     return " ".join(sentences)
 
 
+def conv_ceiling_table(records):
+    """One row per way of ``conv_ceiling.py``: step time, rate, share of the peak, and for the library's step
+    its share of the bare kernels' rate with the same XLA setting."""
+    timed = [r for r in records if "step_ms" in r]
+    kernels = {r["way"].endswith("_xla"): r for r in timed if r["way"].startswith("kernels_nhwc")}
+    lines = ["| way | XLA | ms/step | GFLOP/s (matmul peak) | share of peak | of the bare kernels' rate |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for r in timed:
+        xla = r["way"].endswith("_xla")
+        bare = kernels.get(xla)
+        of_bare = (f"{100 * bare['step_ms'] / r['step_ms']:.0f}%" if bare and r["way"].startswith("keras_gans")
+                   else "")
+        lines.append(f"| {r['way']} | {'on' if xla else 'off'} | {r['step_ms']:.1f} | "
+                     f"{r['achieved_gflops']:.1f} ({r['matmul_gflops']:.0f}) | {100 * r['share_of_peak']:.0f}% | "
+                     f"{of_bare} |")
+    for r in records:
+        if "unsupported" in r:
+            lines.append(f"| {r['way']} | | unsupported: {r['unsupported']} | | | |")
+    return "\n".join(lines) + "\n"
+
+
 def serving_table(records):
     """One row per way: batch-1 latency and batch-N throughput."""
     ways = {}
@@ -221,6 +245,27 @@ def section():
                   "time; the number in brackets is the machine's float32 matmul rate measured in the same "
                   "run, and the share of peak is their ratio.", "",
                   throughput_table(throughput), throughput_summary(throughput), ""]
+    other_cpu = load("throughput_no_avx512.jsonl")
+    if other_cpu:
+        parts += ["### Training speed on a CPU without AVX-512", "",
+                  f"Machine: {_machine(other_cpu)}; an AMD EPYC without AVX-512. "
+                  f"Command: `{SOURCES['throughput_no_avx512.jsonl']}` (exits 1: the guide's step is the faster "
+                  "on the tutorial's players, and the 64×64 step reaches less than 75% of the peak).", "",
+                  "The first table's command on a CPU without AVX-512, where XLA makes the 64×64 step faster "
+                  "and the library's rule leaves it on (\"XLA on an AVX-512 CPU\").", "",
+                  throughput_table(other_cpu), throughput_summary(other_cpu), ""]
+    ceiling = load("conv_ceiling.jsonl")
+    if ceiling:
+        cpu = "with AVX-512" if ceiling[0]["machine"].get("avx512") else "without AVX-512"
+        parts += ["### Training speed: the 64×64 DCGAN step's kernels alone", "",
+                  f"Machine: {_machine(ceiling)}; the CPU {cpu} (AMD EPYC). "
+                  f"Command: `{SOURCES['conv_ceiling.jsonl']}` (exits 1: the 75% goal is beyond the kernels).", "",
+                  "*keras_gans* is the step of the table above (batch 64, one channel, base width 32); "
+                  "*kernels_nhwc* runs the same convolutions and dense layers, forward and backward, as often, "
+                  "with nothing else (no bias, batch norm or activation; plain gradient descent), so its rate is "
+                  "the most any step around these kernels can reach. *kernels_nchw* is the other data layout. "
+                  "Medians of interleaved rounds; the matmul peak is measured in the same run.", "",
+                  conv_ceiling_table(ceiling)]
     serving = load("serving.jsonl")
     if serving:
         parts += ["### Serving an exported generator", "",

@@ -48,7 +48,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from keras_gans import data, models, networks  # noqa: E402
+from keras_gans import data, execution, models, networks  # noqa: E402
 from keras_gans import layers as kg_layers  # noqa: E402
 
 LATENT_DIM = 100
@@ -60,7 +60,7 @@ def machine():
     """What the figures were measured on."""
     return {"cpu_count": os.cpu_count(), "platform": platform.platform(),
             "tensorflow": tf.__version__, "keras": keras.__version__,
-            "gpus": len(tf.config.list_physical_devices("GPU"))}
+            "gpus": len(tf.config.list_physical_devices("GPU")), "avx512": execution.cpu_has_avx512()}
 
 
 def matmul_gflops(size=1024, repeats=20):

@@ -1,0 +1,217 @@
+"""How fast TensorFlow's own kernels run the arithmetic of the 64x64 DCGAN step, as a share of the matmul peak.
+
+    python benchmarks/conv_ceiling.py                      # 64x64, batch 64, as throughput.py's goal
+    python benchmarks/conv_ceiling.py --image_size=32 --batch_size=16
+
+The step of ``benchmarks/throughput.py`` spends 89% of its busy time in
+convolutions (``benchmarks/profile_step.py``). This benchmark runs those
+convolutions and nothing else: the same players (``networks.dcgan``, base
+width 32, one channel) stripped to their kernels, the dense layers and
+convolutions of G and D chained with no bias, normalization or activation,
+trained the way ``models.GAN`` trains them (D on the real and on the fake
+batch, then G through D; plain gradient descent), so every convolution of
+the real step runs at its own shapes, forward and backward, as often as
+there (``throughput.step_flops`` counts the same arithmetic). Kept apart
+from everything else the library does, the rate these kernels reach is the
+most the real step can reach, whatever the library changes around them.
+
+Ways, each timed in interleaved rounds with the real step
+(``keras_gans``, ``model.fit`` on :class:`keras_gans.models.GAN`, and
+``keras_gans_xla``, the same under XLA), the median round reported:
+
+- ``kernels_nhwc``: the bare step, channels last (what Keras runs on a CPU);
+- ``kernels_nhwc_xla``: the same under XLA;
+- ``kernels_nchw``: channels first, the other data layout, where this
+  TensorFlow build runs it on a CPU (reported as unsupported where not).
+
+Prints one JSON line per way, with the matmul peak measured in the same run
+and the share of it reached. Exits 1 when the fastest bare step reaches less
+than ``--share_target`` (0.75, the goal throughput.py checks the real step
+against) of the peak: then that goal lies beyond the kernels themselves.
+"""
+
+import argparse
+import json
+import math
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+import throughput  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from keras_gans import models  # noqa: E402
+
+LEARNING_RATE = 1e-9  # the update is there for its cost; the values it leaves do not matter
+
+
+def kernel_specs(network):
+    """``[(kind, kernel shape, output shape without the batch)]`` of a network's dense layers and convolutions,
+    in order; ``kind`` is ``"dense"``, ``"conv"`` or ``"conv_transpose"``."""
+    specs = []
+    for top in network.layers:
+        for layer in top._flatten_layers(include_self=True, recursive=True):
+            kernel = getattr(layer, "kernel", None)
+            if kernel is None or isinstance(layer, keras.layers.SpectralNormalization):
+                continue
+            kind = ("conv_transpose" if isinstance(layer, keras.layers.Conv2DTranspose)
+                    else "conv" if isinstance(layer, keras.layers.Conv2D) else "dense")
+            specs.append((kind, tuple(kernel.shape), tuple(top.output.shape[1:])))
+    return specs
+
+
+class BareNetwork:
+    """A chain of :func:`kernel_specs`' kernels (strides 2, "SAME" padding, as in ``networks.dcgan``), nothing
+    between them but the reshapes from dense to maps and back."""
+
+    def __init__(self, specs, data_format, seed):
+        self.specs = specs
+        self.data_format = data_format
+        generator = tf.random.Generator.from_seed(seed)
+        self.variables = [tf.Variable(0.02 * generator.normal(shape)) for _, shape, _ in specs]
+
+    def _maps_shape(self, batch, shape):
+        height, width, channels = shape
+        return (batch, channels, height, width) if self.data_format == "NCHW" else (batch, height, width, channels)
+
+    def __call__(self, x):
+        strides = (1, 1, 2, 2) if self.data_format == "NCHW" else (1, 2, 2, 1)
+        for (kind, shape, out_shape), kernel in zip(self.specs, self.variables):
+            if kind == "dense":
+                x = tf.matmul(tf.reshape(x, (tf.shape(x)[0], -1)), kernel)
+                continue
+            if x.shape.rank == 2:  # G's projection, read as its first maps
+                channels = shape[2] if kind == "conv" else shape[3]
+                side = math.isqrt(x.shape[1] // channels)
+                x = tf.reshape(x, self._maps_shape(-1, (side, side, channels)))
+            if kind == "conv":
+                x = tf.nn.conv2d(x, kernel, strides, "SAME", data_format=self.data_format)
+            else:
+                x = tf.nn.conv2d_transpose(x, kernel, self._maps_shape(tf.shape(x)[0], out_shape), strides, "SAME",
+                                           data_format=self.data_format)
+        return x
+
+
+def bare_step(generator_specs, discriminator_specs, latent_dim, data_format, jit_compile,
+              learning_rate=LEARNING_RATE):
+    """``(step, (bare G, bare D))``: a compiled ``step(real)``, D's gradient step on ``real`` and on G's batch,
+    then G's through D."""
+    generator = BareNetwork(generator_specs, data_format, seed=1)
+    discriminator = BareNetwork(discriminator_specs, data_format, seed=2)
+
+    def descend(tape, loss, variables):
+        for variable, gradient in zip(variables, tape.gradient(loss, variables)):
+            variable.assign_sub(learning_rate * gradient)
+
+    @tf.function(jit_compile=jit_compile)
+    def step(real):
+        batch = tf.shape(real)[0]
+        fake = generator(tf.random.normal((batch, latent_dim)))
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(discriminator(fake)) - tf.reduce_mean(discriminator(real))
+        descend(tape, loss, discriminator.variables)
+        with tf.GradientTape() as tape:
+            loss = -tf.reduce_mean(discriminator(generator(tf.random.normal((batch, latent_dim)))))
+        descend(tape, loss, generator.variables)
+        return loss
+
+    return step, (generator, discriminator)
+
+
+class BareRunner:
+    """Times ``steps`` calls of a bare step on one batch held in memory (after three warm-up calls)."""
+
+    def __init__(self, step, real):
+        self.step = step
+        self.real = tf.constant(real)
+        self.run(3)
+
+    def run(self, steps):
+        start = time.perf_counter()
+        for _ in range(steps):
+            loss = self.step(self.real)
+        float(loss)
+        return (time.perf_counter() - start) / steps
+
+
+def reason(error):
+    """The line of a TensorFlow error that says why (the error's text opens with the graph's trace)."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return next((line for line in lines if "supports" in line), lines[-1])[:200]
+
+
+def runners(args):
+    """``{way: runner}``: the real step and each bare one this TensorFlow can run; the unsupported ones are
+    named in the second value."""
+    real, _ = throughput.digits_batches(args.image_size, args.batch_size)
+    found = {}
+    for way, jit_compile in (("keras_gans", False), ("keras_gans_xla", True)):
+        generator, discriminator = throughput.make_networks("dcgan", args.image_size, args.base_filters, seed=0)
+        found[way] = throughput.FitRunner(models.GAN(generator, discriminator, throughput.LATENT_DIM, seed=0),
+                                          tf.data.Dataset.from_tensors(real).repeat(), jit_compile)
+    unsupported = {}
+    specs = kernel_specs(generator), kernel_specs(discriminator)  # the same shapes whatever the weights
+    for way, data_format, jit_compile in (("kernels_nhwc", "NHWC", False), ("kernels_nhwc_xla", "NHWC", True),
+                                          ("kernels_nchw", "NCHW", False)):
+        batch = real if data_format == "NHWC" else tf.transpose(real, (0, 3, 1, 2)).numpy()
+        try:
+            step, _ = bare_step(*specs, throughput.LATENT_DIM, data_format, jit_compile)
+            found[way] = BareRunner(step, batch)
+        except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError) as error:
+            unsupported[way] = reason(error)
+    return found, unsupported
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--image_size", type=int, default=64, help="a power of two, 16 to 256")
+    parser.add_argument("--batch_size", type=int, default=64)
+    parser.add_argument("--base_filters", type=int, default=32, help="DCGAN width (see networks.dcgan)")
+    parser.add_argument("--steps", type=int, default=8, help="steps per timed round")
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds; the median is reported")
+    parser.add_argument("--share_target", type=float, default=0.75,
+                        help="share of the matmul peak the fastest bare step should reach for the goal to be "
+                             "within the kernels' reach")
+    args = parser.parse_args()
+    for name in ("image_size", "batch_size", "base_filters", "steps", "rounds"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be positive; received {getattr(args, name)}")
+    if args.image_size < 16 or args.image_size > 256 or args.image_size & (args.image_size - 1):
+        parser.error(f"--image_size must be a power of two from 16 to 256; received {args.image_size}")
+    if not 0 < args.share_target <= 1:
+        parser.error(f"--share_target must be in (0, 1]; received {args.share_target}")
+
+    peak = throughput.matmul_gflops()
+    timed, unsupported = runners(args)
+    times = {way: [] for way in timed}
+    for _ in range(args.rounds):
+        for way, runner in timed.items():
+            times[way].append(runner.run(args.steps))
+    flops = throughput.step_flops(*throughput.make_networks("dcgan", args.image_size, args.base_filters, seed=0),
+                                  args.batch_size)
+    records = []
+    for way, seconds in times.items():
+        step = statistics.median(seconds)
+        records.append({
+            "benchmark": "conv_ceiling", "way": way, "image_size": args.image_size, "batch_size": args.batch_size,
+            "base_filters": args.base_filters, "step_ms": round(step * 1e3, 2),
+            "step_ms_rounds": [round(s * 1e3, 2) for s in seconds], "gflop_per_step": round(flops / 1e9, 3),
+            "achieved_gflops": round(flops / step / 1e9, 2), "matmul_gflops": round(peak, 1),
+            "share_of_peak": round(flops / step / 1e9 / peak, 3),
+            "machine": throughput.machine(),
+            "command": "python benchmarks/conv_ceiling.py " + " ".join(sys.argv[1:])})
+        print(json.dumps(records[-1]), flush=True)
+    for way, reason in unsupported.items():
+        print(json.dumps({"benchmark": "conv_ceiling", "way": way, "unsupported": reason}), flush=True)
+    best = max((r for r in records if r["way"].startswith("kernels")), key=lambda r: r["share_of_peak"])
+    if best["share_of_peak"] < args.share_target:
+        sys.exit(f"the fastest bare step ({best['way']}) reaches {100 * best['share_of_peak']:.0f}% of the matmul "
+                 f"peak, below {100 * args.share_target:.0f}%: the goal is beyond TensorFlow's kernels here")
+
+
+if __name__ == "__main__":
+    main()
