@@ -6,12 +6,12 @@
 The step of ``benchmarks/throughput.py`` spends 89% of its busy time in
 convolutions (``benchmarks/profile_step.py``). This benchmark runs those
 convolutions and nothing else: the same players (``networks.dcgan``, base
-width 32, one channel) stripped to their kernels, the dense layers and
-convolutions of G and D chained with no bias, normalization or activation,
-trained the way ``models.GAN`` trains them (D on the real and on the fake
-batch, then G through D; plain gradient descent), so every convolution of
-the real step runs at its own shapes, forward and backward, as often as
-there (``throughput.step_flops`` counts the same arithmetic). Kept apart
+width 32, one channel) stripped to their kernels by ``_bare_steps.py``, the
+dense layers and convolutions of G and D chained with no bias, normalization
+or activation, trained the way ``models.GAN`` trains them (D on the real and
+on the fake batch, then G through D; plain gradient descent), so every
+convolution of the real step runs at its own shapes, forward and backward, as
+often as there (``throughput.step_flops`` counts the same arithmetic). Kept apart
 from everything else the library does, the rate these kernels reach is the
 most the real step can reach, whatever the library changes around them.
 
@@ -32,110 +32,17 @@ against) of the peak: then that goal lies beyond the kernels themselves.
 
 import argparse
 import json
-import math
 import os
 import statistics
 import sys
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import throughput  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from _bare_steps import BareRunner, bare_step, kernel_specs  # noqa: E402
 from keras_gans import models  # noqa: E402
-
-LEARNING_RATE = 1e-9  # the update is there for its cost; the values it leaves do not matter
-
-
-def kernel_specs(network):
-    """``[(kind, kernel shape, output shape without the batch)]`` of a network's dense layers and convolutions,
-    in order; ``kind`` is ``"dense"``, ``"conv"`` or ``"conv_transpose"``."""
-    specs = []
-    for top in network.layers:
-        for layer in top._flatten_layers(include_self=True, recursive=True):
-            kernel = getattr(layer, "kernel", None)
-            if kernel is None or isinstance(layer, keras.layers.SpectralNormalization):
-                continue
-            kind = ("conv_transpose" if isinstance(layer, keras.layers.Conv2DTranspose)
-                    else "conv" if isinstance(layer, keras.layers.Conv2D) else "dense")
-            specs.append((kind, tuple(kernel.shape), tuple(top.output.shape[1:])))
-    return specs
-
-
-class BareNetwork:
-    """A chain of :func:`kernel_specs`' kernels (strides 2, "SAME" padding, as in ``networks.dcgan``), nothing
-    between them but the reshapes from dense to maps and back."""
-
-    def __init__(self, specs, data_format, seed):
-        self.specs = specs
-        self.data_format = data_format
-        generator = tf.random.Generator.from_seed(seed)
-        self.variables = [tf.Variable(0.02 * generator.normal(shape)) for _, shape, _ in specs]
-
-    def _maps_shape(self, batch, shape):
-        height, width, channels = shape
-        return (batch, channels, height, width) if self.data_format == "NCHW" else (batch, height, width, channels)
-
-    def __call__(self, x):
-        strides = (1, 1, 2, 2) if self.data_format == "NCHW" else (1, 2, 2, 1)
-        for (kind, shape, out_shape), kernel in zip(self.specs, self.variables):
-            if kind == "dense":
-                x = tf.matmul(tf.reshape(x, (tf.shape(x)[0], -1)), kernel)
-                continue
-            if x.shape.rank == 2:  # G's projection, read as its first maps
-                channels = shape[2] if kind == "conv" else shape[3]
-                side = math.isqrt(x.shape[1] // channels)
-                x = tf.reshape(x, self._maps_shape(-1, (side, side, channels)))
-            if kind == "conv":
-                x = tf.nn.conv2d(x, kernel, strides, "SAME", data_format=self.data_format)
-            else:
-                x = tf.nn.conv2d_transpose(x, kernel, self._maps_shape(tf.shape(x)[0], out_shape), strides, "SAME",
-                                           data_format=self.data_format)
-        return x
-
-
-def bare_step(generator_specs, discriminator_specs, latent_dim, data_format, jit_compile,
-              learning_rate=LEARNING_RATE):
-    """``(step, (bare G, bare D))``: a compiled ``step(real)``, D's gradient step on ``real`` and on G's batch,
-    then G's through D."""
-    generator = BareNetwork(generator_specs, data_format, seed=1)
-    discriminator = BareNetwork(discriminator_specs, data_format, seed=2)
-
-    def descend(tape, loss, variables):
-        for variable, gradient in zip(variables, tape.gradient(loss, variables)):
-            variable.assign_sub(learning_rate * gradient)
-
-    @tf.function(jit_compile=jit_compile)
-    def step(real):
-        batch = tf.shape(real)[0]
-        fake = generator(tf.random.normal((batch, latent_dim)))
-        with tf.GradientTape() as tape:
-            loss = tf.reduce_mean(discriminator(fake)) - tf.reduce_mean(discriminator(real))
-        descend(tape, loss, discriminator.variables)
-        with tf.GradientTape() as tape:
-            loss = -tf.reduce_mean(discriminator(generator(tf.random.normal((batch, latent_dim)))))
-        descend(tape, loss, generator.variables)
-        return loss
-
-    return step, (generator, discriminator)
-
-
-class BareRunner:
-    """Times ``steps`` calls of a bare step on one batch held in memory (after three warm-up calls)."""
-
-    def __init__(self, step, real):
-        self.step = step
-        self.real = tf.constant(real)
-        self.run(3)
-
-    def run(self, steps):
-        start = time.perf_counter()
-        for _ in range(steps):
-            loss = self.step(self.real)
-        float(loss)
-        return (time.perf_counter() - start) / steps
 
 
 def reason(error):
@@ -159,7 +66,7 @@ def runners(args):
                                           ("kernels_nchw", "NCHW", False)):
         batch = real if data_format == "NHWC" else tf.transpose(real, (0, 3, 1, 2)).numpy()
         try:
-            step, _ = bare_step(*specs, throughput.LATENT_DIM, data_format, jit_compile)
+            step, _ = bare_step(*specs, throughput.LATENT_DIM, data_format=data_format, jit_compile=jit_compile)
             found[way] = BareRunner(step, batch)
         except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError) as error:
             unsupported[way] = reason(error)
