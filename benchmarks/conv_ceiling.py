@@ -112,8 +112,8 @@ def main():
             "machine": throughput.machine(),
             "command": "python benchmarks/conv_ceiling.py " + " ".join(sys.argv[1:])})
         print(json.dumps(records[-1]), flush=True)
-    for way, reason in unsupported.items():
-        print(json.dumps({"benchmark": "conv_ceiling", "way": way, "unsupported": reason}), flush=True)
+    for way, why in unsupported.items():
+        print(json.dumps({"benchmark": "conv_ceiling", "way": way, "unsupported": why}), flush=True)
     best = max((r for r in records if r["way"].startswith("kernels")), key=lambda r: r["share_of_peak"])
     if best["share_of_peak"] < args.share_target:
         sys.exit(f"the fastest bare step ({best['way']}) reaches {100 * best['share_of_peak']:.0f}% of the matmul "
