@@ -6,9 +6,12 @@ layers and convolutions; :class:`BareNetwork` chains fresh kernels of those
 shapes with nothing between them (no bias, normalization or activation); and
 :func:`bare_step` trains two such players the way ``models.GAN`` does:
 ``n_critic`` D updates, each on its own part of the real batch and a fresh
-fake batch, then one G update through D, by plain gradient descent. Every
-matrix product and convolution of the real step runs, at its shapes and as
-often; whatever else a real step does only adds to the time.
+fake batch (one call of D on both, concatenated, with ``joint_real_and_fake``,
+as ``models.GAN`` calls a D that judges each sample alone), then one G update
+through D, by plain gradient descent. Every matrix product and convolution of
+the players runs at its shapes and as often as in the real step; what the real
+step adds (biases, normalization, activations, optimizer state, penalties such
+as WGAN-GP's or spectral norm's power iteration) only adds to its time.
 """
 
 import math
@@ -68,10 +71,11 @@ class BareNetwork:
 
 
 def bare_step(generator_specs, discriminator_specs, latent_dim, *, data_format="NHWC", jit_compile=False,
-              n_critic=1, steps_per_call=1, learning_rate=LEARNING_RATE):
+              n_critic=1, steps_per_call=1, joint_real_and_fake=False, learning_rate=LEARNING_RATE):
     """``(step, (bare G, bare D))``: a compiled ``step(real)`` that makes ``steps_per_call`` GAN steps on
     ``real``, each ``n_critic`` D updates (on the ``n_critic`` equal parts of ``real`` in turn, each with a
-    fresh fake batch of its size) and one G update through D on as many samples."""
+    fresh fake batch of its size; D called on the two apart, or on both at once with ``joint_real_and_fake``)
+    and one G update through D on as many samples."""
     generator = BareNetwork(generator_specs, data_format, seed=1)
     discriminator = BareNetwork(discriminator_specs, data_format, seed=2)
 
@@ -84,7 +88,11 @@ def bare_step(generator_specs, discriminator_specs, latent_dim, *, data_format="
         for part in parts:
             fake = generator(tf.random.normal((rows, latent_dim)))
             with tf.GradientTape() as tape:
-                loss = tf.reduce_mean(discriminator(fake)) - tf.reduce_mean(discriminator(part))
+                if joint_real_and_fake:
+                    scores = discriminator(tf.concat([fake, part], 0))
+                    loss = tf.reduce_mean(scores[:rows]) - tf.reduce_mean(scores[rows:])
+                else:
+                    loss = tf.reduce_mean(discriminator(fake)) - tf.reduce_mean(discriminator(part))
             descend(tape, loss, discriminator.variables)
         with tf.GradientTape() as tape:
             loss = -tf.reduce_mean(discriminator(generator(tf.random.normal((rows, latent_dim)))))

@@ -21,8 +21,9 @@ Ways, each timed in interleaved rounds with the real step
 
 - ``kernels_nhwc``: the bare step, channels last (what Keras runs on a CPU);
 - ``kernels_nhwc_xla``: the same under XLA;
-- ``kernels_nchw``: channels first, the other data layout, where this
-  TensorFlow build runs it on a CPU (reported as unsupported where not).
+- ``kernels_nchw``, ``kernels_nchw_xla``: channels first, the other data
+  layout, where this TensorFlow build runs it on a CPU (reported as
+  unsupported where not).
 
 Prints one JSON line per way, with the matmul peak measured in the same run
 and the share of it reached. Exits 1 when the fastest bare step reaches less
@@ -61,9 +62,10 @@ def runners(args):
         found[way] = throughput.FitRunner(models.GAN(generator, discriminator, throughput.LATENT_DIM, seed=0),
                                           tf.data.Dataset.from_tensors(real).repeat(), jit_compile)
     unsupported = {}
-    specs = kernel_specs(generator), kernel_specs(discriminator)  # the same shapes whatever the weights
+    specs = [kernel_specs(network)  # the same shapes whatever the weights
+             for network in throughput.make_networks("dcgan", args.image_size, args.base_filters, seed=0)]
     for way, data_format, jit_compile in (("kernels_nhwc", "NHWC", False), ("kernels_nhwc_xla", "NHWC", True),
-                                          ("kernels_nchw", "NCHW", False)):
+                                          ("kernels_nchw", "NCHW", False), ("kernels_nchw_xla", "NCHW", True)):
         batch = real if data_format == "NHWC" else tf.transpose(real, (0, 3, 1, 2)).numpy()
         try:
             step, _ = bare_step(*specs, throughput.LATENT_DIM, data_format=data_format, jit_compile=jit_compile)
