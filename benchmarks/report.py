@@ -27,7 +27,7 @@ SOURCES = {
         "--players=dcgan > benchmarks/results/throughput_mixed_precision.jsonl"),
     "throughput_no_avx512.jsonl": ("python benchmarks/throughput.py --image_sizes=64 --batch_sizes=64 "
                                    "> benchmarks/results/throughput_no_avx512.jsonl"),
-    "conv_ceiling.jsonl": "python benchmarks/conv_ceiling.py > benchmarks/results/conv_ceiling.jsonl",
+    "conv_ceiling.jsonl": "python benchmarks/conv_ceiling.py >> benchmarks/results/conv_ceiling.jsonl",
     "serving.jsonl": "python benchmarks/serving.py > benchmarks/results/serving.jsonl",
     "mode_coverage_60s.jsonl": (
         "python benchmarks/mode_coverage.py --seeds=0,1,2 --time_budget_s=60 "
