@@ -1,8 +1,10 @@
 """Shared pytest set-up: TensorFlow backend, quiet logs, two logical CPUs, deterministic seeds."""
 
 import atexit
+import importlib
 import os
 import shutil
+import sys
 import tempfile
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -26,6 +28,22 @@ TWO_CPUS = distribute.split_cpu(2)
 def mirrored():
     """The process's MirroredStrategy with one replica on each of the two logical CPUs."""
     return distribute.get_strategy("mirrored", devices=TWO_CPUS)
+
+
+@pytest.fixture(scope="session")
+def import_benchmark():
+    """``import_benchmark(name)``: a script of ``benchmarks/`` imported as its neighbours import it, as a
+    top-level module (the scripts import ``_common``, ``throughput`` and the like by their bare names)."""
+    folder = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks")
+
+    def load(name):
+        sys.path.insert(0, folder)
+        try:
+            return importlib.import_module(name)
+        finally:
+            sys.path.remove(folder)
+
+    return load
 
 
 @pytest.fixture(autouse=True)

@@ -70,18 +70,11 @@ def built(name, args):
         model_dir="", steps_per_epoch=1))
 
 
-def test_the_grid25_flagfile_is_the_measured_configuration():
+def test_the_grid25_flagfile_is_the_measured_configuration(import_benchmark):
     """``gan_grid25.cfg`` is what ``benchmarks/mode_coverage.py`` measured as ``gan_r1_0.3`` with
     ``--batch_size=128`` (all 25 modes at >= 90% high quality on 10 seeds in 60 s): the same players,
     loss, R1 gamma, batch, Adam rate and betas, and a rate decayed to 0."""
-    import sys
-
-    benchmarks = os.path.join(ROOT, "benchmarks")
-    sys.path.insert(0, benchmarks)  # mode_coverage imports its neighbours as top-level modules
-    try:
-        import mode_coverage
-    finally:
-        sys.path.remove(benchmarks)
+    mode_coverage = import_benchmark("mode_coverage")
     measured = mode_coverage.CONFIGS["gan_r1_0.3"]
     defaults = mode_coverage.parse_args([])
     config, run_config = configs_of("gan", [f"--flagfile={os.path.join(ROOT, 'apps', 'configs', 'gan_grid25.cfg')}"])

@@ -1,32 +1,21 @@
 """The bare steps of ``benchmarks/_bare_steps.py``: a GAN step's kernels at their shapes, every one, as often."""
 
 import collections
-import os
-import sys
 import types
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 IMAGE_SIZE, BASE_FILTERS, BATCH = 16, 8, 4
 
 
 @pytest.fixture(scope="module")
-def benchmarks():
-    """The benchmark modules the tests read, imported as the scripts import each other."""
-    folder = os.path.join(ROOT, "benchmarks")
-    sys.path.insert(0, folder)
-    try:
-        import _bare_steps
-        import conv_ceiling
-        import mode_coverage
-        import throughput
-    finally:
-        sys.path.remove(folder)
-    return types.SimpleNamespace(bare=_bare_steps, ceiling=conv_ceiling, mode_coverage=mode_coverage,
-                                 throughput=throughput)
+def benchmarks(import_benchmark):
+    """The benchmark modules the tests read."""
+    return types.SimpleNamespace(bare=import_benchmark("_bare_steps"), ceiling=import_benchmark("conv_ceiling"),
+                                 mode_coverage=import_benchmark("mode_coverage"),
+                                 throughput=import_benchmark("throughput"))
 
 
 @pytest.fixture(scope="module")
