@@ -34,7 +34,6 @@ against) of the peak: then that goal lies beyond the kernels themselves.
 import argparse
 import json
 import os
-import statistics
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -96,21 +95,14 @@ def main():
 
     peak = throughput.matmul_gflops()
     timed, unsupported = runners(args)
-    times = {way: [] for way in timed}
-    for _ in range(args.rounds):
-        for way, runner in timed.items():
-            times[way].append(runner.run(args.steps))
+    times = throughput.time_in_rounds(timed, args.rounds, args.steps)
     flops = throughput.step_flops(*throughput.make_networks("dcgan", args.image_size, args.base_filters, seed=0),
                                   args.batch_size)
     records = []
     for way, seconds in times.items():
-        step = statistics.median(seconds)
         records.append({
             "benchmark": "conv_ceiling", "way": way, "image_size": args.image_size, "batch_size": args.batch_size,
-            "base_filters": args.base_filters, "step_ms": round(step * 1e3, 2),
-            "step_ms_rounds": [round(s * 1e3, 2) for s in seconds], "gflop_per_step": round(flops / 1e9, 3),
-            "achieved_gflops": round(flops / step / 1e9, 2), "matmul_gflops": round(peak, 1),
-            "share_of_peak": round(flops / step / 1e9 / peak, 3),
+            "base_filters": args.base_filters, **throughput.rate_fields(seconds, flops, peak),
             "machine": throughput.machine(),
             "command": "python benchmarks/conv_ceiling.py " + " ".join(sys.argv[1:])})
         print(json.dumps(records[-1]), flush=True)

@@ -76,8 +76,9 @@ def load(name):
 def _machine(records):
     machine = next((r["machine"] for r in records if "machine" in r), None)
     if machine:
+        cpu = {True: "; the CPU has AVX-512", False: "; the CPU lacks AVX-512"}.get(machine.get("avx512"), "")
         return (f"{machine['cpu_count']} CPU cores, {machine['gpus']} GPUs, TensorFlow {machine['tensorflow']}, "
-                f"Keras {machine['keras']}")
+                f"Keras {machine['keras']}{cpu}")
     record = records[0]
     if "cpu_count" in record:
         return f"{record['cpu_count']} CPU cores, TensorFlow {record['tensorflow']}"
@@ -265,8 +266,7 @@ def section():
     other_cpu = load("throughput_no_avx512.jsonl")
     if other_cpu:
         parts += ["### Training speed on a CPU without AVX-512", "",
-                  f"Machine: {_machine(other_cpu)}; the CPU "
-                  f"{'has' if other_cpu[0]['machine'].get('avx512') else 'lacks'} AVX-512. "
+                  f"Machine: {_machine(other_cpu)}. "
                   f"Command: `{SOURCES['throughput_no_avx512.jsonl']}` (exits 1: the guide's step is the faster "
                   "on the tutorial's players, and the 64×64 step reaches less than 75% of the peak).", "",
                   "The first table's command on a CPU without AVX-512, where XLA makes the 64×64 step faster "
@@ -274,9 +274,8 @@ def section():
                   throughput_table(other_cpu), throughput_summary(other_cpu), ""]
     ceiling = load("conv_ceiling.jsonl")
     if ceiling:
-        cpu = "has AVX-512" if ceiling[0]["machine"].get("avx512") else "lacks AVX-512"
         parts += ["### Training speed: the 64×64 DCGAN step's kernels alone", "",
-                  f"Machine: {_machine(ceiling)}; the CPU {cpu}. "
+                  f"Machine: {_machine(ceiling)}. "
                   f"Command: `{SOURCES['conv_ceiling.jsonl']}` (exits 1: the 75% goal is beyond the kernels).", "",
                   "*keras_gans* is the step of the table above (batch 64, one channel, base width 32); "
                   "*kernels_nhwc* runs the same convolutions and dense layers, forward and backward, as often, "

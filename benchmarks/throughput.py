@@ -302,6 +302,25 @@ def pipeline_ms_per_batch(pipeline, batches):
     return (time.perf_counter() - start) / batches * 1e3
 
 
+def time_in_rounds(runners, rounds, steps):
+    """``{name: [seconds per step in each round]}`` of ``runners`` (each with ``run(steps)``), timed in
+    interleaved rounds (A, B, C, A, B, C, ...) so that load on a shared machine hits them alike."""
+    times = {name: [] for name in runners}
+    for _ in range(rounds):
+        for name, runner in runners.items():
+            times[name].append(runner.run(steps))
+    return times
+
+
+def rate_fields(seconds, flops, peak):
+    """A record's timing fields from the rounds' ``seconds`` per step: the median step, the rounds, and the rate
+    of ``flops`` a step against the matmul ``peak`` (GFLOP/s)."""
+    step = statistics.median(seconds)
+    return {"step_ms": round(step * 1e3, 2), "step_ms_rounds": [round(s * 1e3, 2) for s in seconds],
+            "gflop_per_step": round(flops / 1e9, 3), "achieved_gflops": round(flops / step / 1e9, 2),
+            "matmul_gflops": round(peak, 1), "share_of_peak": round(flops / step / 1e9 / peak, 3)}
+
+
 def measure(players, image_size, batch_size, args, jit_compile, peak):
     """Builds the runners for one setting, times them in rounds and prints one JSON line each."""
     real, pipeline = digits_batches(image_size, batch_size)
@@ -320,25 +339,18 @@ def measure(players, image_size, batch_size, args, jit_compile, peak):
             runners[way] = FitRunner(GuideGAN(generator, discriminator, LATENT_DIM), in_memory, jit_compile)
         else:
             runners[way] = TrainOnBatchRunner(generator, discriminator, real, jit_compile)
-    times = {name: [] for name in runners}
-    for _ in range(args.rounds):
-        for name, runner in runners.items():
-            times[name].append(runner.run(args.steps))
+    times = time_in_rounds(runners, args.rounds, args.steps)
     flops = step_flops(*make_networks(players, image_size, args.base_filters, seed=0), batch_size)
     # The pipeline keeps up if it alone delivers a batch far faster than a step consumes one.
     pipeline_alone = pipeline_ms_per_batch(pipeline, 200) if "keras_gans/pipeline" in runners else None
     records = []
     for name, seconds in times.items():
-        step = statistics.median(seconds)
         way, _, source = name.partition("/")
         records.append({
             "benchmark": "throughput", "players": players, "way": way, "data": source or "memory",
             "image_size": image_size, "batch_size": batch_size, "base_filters": args.base_filters,
             "jit_compile": jit_compile, "mixed_precision": args.mixed_precision,
-            "step_ms": round(step * 1e3, 2), "step_ms_rounds": [round(s * 1e3, 2) for s in seconds],
-            "images_per_s": round(batch_size / step, 1), "gflop_per_step": round(flops / 1e9, 3),
-            "achieved_gflops": round(flops / step / 1e9, 2), "matmul_gflops": round(peak, 1),
-            "share_of_peak": round(flops / step / 1e9 / peak, 3),
+            **rate_fields(seconds, flops, peak), "images_per_s": round(batch_size / statistics.median(seconds), 1),
             **({"pipeline_alone_ms_per_batch": round(pipeline_alone, 3)} if source == "pipeline" else {}),
             "machine": machine()})
         print(json.dumps(records[-1]), flush=True)
