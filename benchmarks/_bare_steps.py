@@ -23,19 +23,24 @@ import tensorflow as tf
 LEARNING_RATE = 1e-9  # the update is there for its cost; the values it leaves do not matter
 
 
+def kernel_layers(network):
+    """``(top, layer)`` for each layer of ``network`` with a kernel, in order: ``top`` is the network's own layer
+    that holds it (a block of ``keras_gans.layers`` holds one convolution, whose input and output are the
+    block's). A spectral-normalization wrapper is left out; the layer it wraps is kept."""
+    for top in network.layers:
+        for layer in top._flatten_layers(include_self=True, recursive=True):
+            if getattr(layer, "kernel", None) is None or isinstance(layer, keras.layers.SpectralNormalization):
+                continue
+            yield top, layer
+
+
 def kernel_specs(network):
     """``[(kind, kernel shape, output shape without the batch)]`` of a network's dense layers and convolutions,
     in order; ``kind`` is ``"dense"``, ``"conv"`` or ``"conv_transpose"``."""
-    specs = []
-    for top in network.layers:
-        for layer in top._flatten_layers(include_self=True, recursive=True):
-            kernel = getattr(layer, "kernel", None)
-            if kernel is None or isinstance(layer, keras.layers.SpectralNormalization):
-                continue
-            kind = ("conv_transpose" if isinstance(layer, keras.layers.Conv2DTranspose)
-                    else "conv" if isinstance(layer, keras.layers.Conv2D) else "dense")
-            specs.append((kind, tuple(kernel.shape), tuple(top.output.shape[1:])))
-    return specs
+    return [("conv_transpose" if isinstance(layer, keras.layers.Conv2DTranspose)
+             else "conv" if isinstance(layer, keras.layers.Conv2D) else "dense",
+             tuple(layer.kernel.shape), tuple(top.output.shape[1:]))
+            for top, layer in kernel_layers(network)]
 
 
 class BareNetwork:

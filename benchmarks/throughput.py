@@ -48,6 +48,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from _bare_steps import kernel_layers  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 from keras_gans import data, execution, models, networks  # noqa: E402
 from keras_gans import layers as kg_layers  # noqa: E402
 
@@ -95,17 +96,13 @@ def forward_flops(network):
     and output sizes are the block's.
     """
     total = 0
-    for top in network.layers:
-        for layer in top._flatten_layers(include_self=True, recursive=True):
-            kernel = getattr(layer, "kernel", None)
-            if kernel is None or isinstance(layer, keras.layers.SpectralNormalization):
-                continue
-            macs = int(np.prod(kernel.shape))
-            if isinstance(layer, keras.layers.Conv2DTranspose):
-                macs *= int(np.prod(top.input.shape[1:3]))
-            elif isinstance(layer, keras.layers.Conv2D):
-                macs *= int(np.prod(top.output.shape[1:3]))
-            total += 2 * macs
+    for top, layer in kernel_layers(network):
+        macs = int(np.prod(layer.kernel.shape))
+        if isinstance(layer, keras.layers.Conv2DTranspose):
+            macs *= int(np.prod(top.input.shape[1:3]))
+        elif isinstance(layer, keras.layers.Conv2D):
+            macs *= int(np.prod(top.output.shape[1:3]))
+        total += 2 * macs
     return total
 
 
