@@ -17,8 +17,8 @@ With ``--floor`` each line also holds ``steps_bare``: the generator steps
 that the configuration's players stripped to their matrix products
 (``_bare_steps.py``: no bias, activation, optimizer state, penalty or input
 pipeline; its ``n_critic`` D updates on batches of its size, D called on real
-and fake at once where ``models.GAN`` does so, then G's; XLA, 50 steps per
-call, as the library runs the 2-D sets) make in the same budget, timed in
+and fake at once where ``models.GAN`` does so, then G's; XLA, as many steps
+per call as the library runs on the 2-D sets) make in the same budget, timed in
 this process right after the runs: the time floor of a step, so the most
 steps a step built on TensorFlow's matrix product can make. Where
 ``bare_ratio`` (bare over before) is below the target, the target lies beyond
@@ -50,13 +50,14 @@ def bare_steps(dataset, config, seed, budget, timing_s=3.0):
     import mode_coverage
     import numpy as np
     from _bare_steps import BareRunner, bare_step, kernel_specs
+    from keras_gans.execution import POINTS_STEPS_PER_EXECUTION
     from keras_gans.models.gan import judges_samples_alone
 
     args = mode_coverage.parse_args([f"--datasets={dataset}", f"--configs={config}"])
     gan = mode_coverage.build(config, args, seed)
     n_critic = CONFIGS[config]["gan"].get("n_critic", 1)
     step, _ = bare_step(kernel_specs(gan.generator), kernel_specs(gan.discriminator), args.latent_dim,
-                        jit_compile=True, n_critic=n_critic, steps_per_call=50,
+                        jit_compile=True, n_critic=n_critic, steps_per_call=POINTS_STEPS_PER_EXECUTION,
                         joint_real_and_fake=judges_samples_alone(gan.discriminator))
     real = np.random.default_rng(seed).normal(size=(mode_coverage.batch_size_of(config, args) * n_critic, 2))
     runner = BareRunner(step, real.astype("float32"))
@@ -64,7 +65,7 @@ def bare_steps(dataset, config, seed, budget, timing_s=3.0):
     while calls * seconds < timing_s:
         calls *= 2
         seconds = runner.run(calls)
-    return int(budget / (seconds / 50))
+    return int(budget / (seconds / POINTS_STEPS_PER_EXECUTION))
 
 
 def main():
